@@ -1,0 +1,37 @@
+package org.rfbactivity.rfb;
+
+/**
+ * Why the inspector stopped interpreting a connection. After the single {@link RfbListener#inspectionLost} event
+ * every byte is still relayed unchanged; only the interpretation stops (RFB.md §5.2: never guess a length).
+ */
+public enum BlindReason {
+  /** A ProtocolVersion that is not {@code "RFB ddd.ddd\n"}, e.g. an UltraVNC DSM plugin encrypting from byte 0 (RFB.md §1.1). */
+  BAD_VERSION,
+  /**
+   * The chosen security type encrypts or may transform the rest of the stream (RFB.md §2): VeNCrypt TLS and X509
+   * subtypes, RA2, RA2_256, RA2r, RA2r_256, SASL, Vino TLS (18), a Tight tunnel, UltraVNC's encryption plugins.
+   */
+  ENCRYPTED_SECURITY_TYPE,
+  /** A security type, VeNCrypt subtype or Tight sub-auth whose exchange is unknown or undocumented (RFB.md §2). */
+  UNKNOWN_SECURITY_TYPE,
+  /** A client message type that no known implementation frames (RFB.md §5.1, §5.2). */
+  UNKNOWN_MESSAGE_TYPE,
+  /**
+   * A known client message whose length cannot be derived from the stream: UltraVNC FileTransfer (7),
+   * NotifyPluginStreaming (0x50), 252, 254, FixColourMapEntries (1), an unknown QEMU sub-type or audio operation
+   * (RFB.md §5.1).
+   */
+  UNFRAMEABLE_MESSAGE,
+  /** The client advertised a KasmVNC pseudo-encoding (−2048…−770), whose dialect reframes messages (RFB.md §3.5). */
+  KASMVNC_DIALECT,
+  /** The server's Tight security data looks like ATEN iKVM's non-Tight reuse of type 16 (RFB.md §2, §3.6). */
+  ATEN_DIALECT,
+  /** A length or count that no implementation accepts (for example a TextChat over 4096 bytes, RFB.md §3.2). */
+  IMPLAUSIBLE_LENGTH,
+  /** Bytes arrived where the protocol allows none, e.g. a client ahead of the server's handshake. */
+  UNEXPECTED_DATA,
+  /** The pipeline passed an object that is neither a {@code ByteBuf} nor a {@code ByteBufHolder}. */
+  UNSUPPORTED_MESSAGE_OBJECT,
+  /** An exception was thrown inside the inspector or by the listener. */
+  INTERNAL_ERROR
+}

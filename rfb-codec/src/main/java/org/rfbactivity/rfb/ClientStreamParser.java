@@ -1,0 +1,41 @@
+package org.rfbactivity.rfb;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * The client→server direction: the handshake until ClientInit, then the message loop, within one buffer when
+ * the boundary falls inside it. Keeps the stream offset that blind events report.
+ */
+final class ClientStreamParser {
+
+  private final HeaderScratch scratch = new HeaderScratch();
+  private final ClientHandshakeParser handshake;
+  private final ClientMessageParser messages;
+  private long offset;
+
+  ClientStreamParser(ConnectionState conn) {
+    this.handshake = new ClientHandshakeParser(conn, scratch);
+    this.messages = new ClientMessageParser(conn, scratch);
+  }
+
+  /** Parses the readable bytes of {@code buf} without moving its indices. */
+  void parse(ByteBuf buf) {
+    int from = buf.readerIndex();
+    int to = buf.writerIndex();
+    long start = offset;
+    offset += to - from;
+    int at = from;
+    if (!handshake.inMessagePhase()) {
+      at = handshake.parse(buf, from, to, start);
+      if (!handshake.inMessagePhase() || at == to) {
+        return;
+      }
+    }
+    messages.parse(buf, at, to, start + (at - from));
+  }
+
+  /** Bytes of the client stream seen so far. */
+  long offset() {
+    return offset;
+  }
+}

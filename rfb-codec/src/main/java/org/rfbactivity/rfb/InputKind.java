@@ -1,0 +1,32 @@
+package org.rfbactivity.rfb;
+
+/**
+ * The classification of one client input message (DESIGN.md §3, RFB.md §4). {@link RfbListener#input} is called
+ * exactly once per classified message; activity-core has an enum with the same constants and the proxy bridge maps
+ * them by name.
+ *
+ * <p>Counted as user activity by default: {@link #KEY_PRESS}, {@link #POINTER_MOVE}, {@link #POINTER_BUTTON},
+ * {@link #POINTER_WHEEL}. The others are reported so that a policy can count them if it wants to.
+ */
+public enum InputKind {
+  /** KeyEvent with down-flag set, QEMU extended key down, gii key press or repeat (RFB.md §3.1, §4.3). */
+  KEY_PRESS,
+  /** KeyEvent with down-flag clear, QEMU extended key up, gii key release. */
+  KEY_RELEASE,
+  /** PointerEvent whose position differs from the previous one, with no button or wheel change; gii motion. */
+  POINTER_MOVE,
+  /** PointerEvent that changes a non-wheel button (buttons 1–3, 8, 9; RFB.md §3.4); gii button events. */
+  POINTER_BUTTON,
+  /** PointerEvent that presses a wheel button (buttons 4–7; one notch = press then release, RFB.md §3.4). */
+  POINTER_WHEEL,
+  /** ClientCutText, plain or extended (negative length), RFB.md §3.1. */
+  CLIPBOARD,
+  /** SetDesktopSize (type 251), RFB.md §3.1. */
+  DESKTOP_RESIZE,
+  /**
+   * Input-shaped traffic that is not user input: a PointerEvent identical to the previous one, the release half
+   * of a wheel notch at an unchanged position, a KeyEvent with keysym 1 (KasmVNC keep-alive) and UltraVNC
+   * KeepAlive (type 13), RFB.md §4.1–4.2.
+   */
+  NOISE
+}

@@ -1,0 +1,132 @@
+package org.rfbactivity.rfb;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
+import io.netty.channel.ChannelDuplexHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.util.ReferenceCountUtil;
+import java.util.Objects;
+
+/**
+ * Observes one RFB (VNC) connection and reports handshake facts and every piece of client input to an
+ * {@link RfbListener}, without changing, copying, retaining or delaying a single byte (DESIGN.md §3).
+ *
+ * <p>Add one instance per connection to the backend channel of a proxy (server bytes are reads, client bytes are
+ * writes), or, with {@link RfbInspectorConfig.Placement#CLIENT_FACING}, to a raw TCP channel accepted from the
+ * viewer:
+ *
+ * <pre>{@code
+ * backend.pipeline().addLast("rfb", new RfbInspector(listener));
+ * }</pre>
+ *
+ * <p>Both channels of the proxy must share one event loop (open the backend with
+ * {@code bootstrap.group(frontend.eventLoop())}, as Netty's proxy example does, RFB.md §5.3): the inspector then
+ * sees each direction's bytes in causal order on one thread and needs no locks.
+ *
+ * <p>Every message is parsed with absolute getters and then passed on as the same object with unchanged
+ * reader/writer index and reference count, also when parsing failed. In lenient mode (the default) a protocol
+ * problem makes the connection blind: bytes keep flowing, one {@link RfbListener#inspectionLost} event and one WARN
+ * line (without payload) are emitted. In strict mode the offending buffer is released and an
+ * {@link RfbProtocolException} is thrown instead. Not {@code @Sharable}: it holds per-connection state.
+ */
+public final class RfbInspector extends ChannelDuplexHandler {
+
+  private final RfbInspectorConfig config;
+  private final ConnectionState conn;
+  private final ServerHandshakeParser server;
+  private final ClientStreamParser client;
+  private final Direction readDirection;
+  private final Direction writeDirection;
+
+  /** An inspector with {@link RfbInspectorConfig#defaults()}. */
+  public RfbInspector(RfbListener listener) {
+    this(RfbInspectorConfig.defaults(), listener);
+  }
+
+  public RfbInspector(RfbInspectorConfig config, RfbListener listener) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.conn = new ConnectionState(Objects.requireNonNull(listener, "listener"), config);
+    this.server = new ServerHandshakeParser(conn);
+    this.client = new ClientStreamParser(conn);
+    boolean backend = config.placement() == RfbInspectorConfig.Placement.BACKEND;
+    this.readDirection = backend ? Direction.SERVER_TO_CLIENT : Direction.CLIENT_TO_SERVER;
+    this.writeDirection = backend ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
+  }
+
+  /** Live counters, readable from any thread. */
+  public RfbCounters counters() {
+    return conn.counters;
+  }
+
+  /** Whether interpretation has stopped for this connection (bytes are still relayed). */
+  public boolean isBlind() {
+    return conn.isBlind();
+  }
+
+  public RfbInspectorConfig config() {
+    return config;
+  }
+
+  @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    conn.label("[id: 0x" + ctx.channel().id().asShortText() + "]");
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    inspectOrRelease(readDirection, msg);
+    ctx.fireChannelRead(msg);
+  }
+
+  @Override
+  public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+    inspectOrRelease(writeDirection, msg);
+    ctx.write(msg, promise);
+  }
+
+  /** Strict mode only: the message is released before the exception leaves, so nothing leaks. */
+  private void inspectOrRelease(Direction direction, Object msg) {
+    try {
+      inspect(direction, msg);
+    } catch (RfbProtocolException strictFailure) {
+      ReferenceCountUtil.release(msg);
+      throw strictFailure;
+    }
+  }
+
+  /**
+   * Parses the readable bytes of one message of one direction. Package-private so benchmarks can drive the same
+   * path without a pipeline.
+   */
+  void inspect(Direction direction, Object msg) {
+    ByteBuf buf = msg instanceof ByteBuf ? (ByteBuf) msg
+        : msg instanceof ByteBufHolder ? ((ByteBufHolder) msg).content() : null;
+    long offset = direction == Direction.CLIENT_TO_SERVER ? conn.counters.bytesFromClient()
+        : conn.counters.bytesFromServer();
+    if (buf == null) {
+      conn.goBlind(direction, BlindReason.UNSUPPORTED_MESSAGE_OBJECT, offset, msg.getClass().getName(), null);
+      return;
+    }
+    int readable = buf.readableBytes();
+    if (readable == 0) {
+      return;
+    }
+    conn.counters.addBytes(direction, readable);
+    if (conn.isBlind()) {
+      return;
+    }
+    try {
+      if (direction == Direction.CLIENT_TO_SERVER) {
+        client.parse(buf);
+      } else if (!server.isDone()) {
+        server.parse(buf, buf.readerIndex(), buf.writerIndex(), offset);
+      }
+    } catch (RfbProtocolException strictFailure) {
+      throw strictFailure;
+    } catch (RuntimeException failure) {
+      // A bug here or in the listener must not break the relay: stop interpreting, keep forwarding.
+      conn.goBlind(direction, BlindReason.INTERNAL_ERROR, offset, failure.getClass().getName(), failure);
+    }
+  }
+}

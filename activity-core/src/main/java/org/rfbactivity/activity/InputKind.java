@@ -1,0 +1,38 @@
+package org.rfbactivity.activity;
+
+/**
+ * What a viewer sent, as classified by the protocol inspector (DESIGN.md §3). The constants are the same, in the
+ * same order, as rfb-codec's {@code org.rfbactivity.rfb.InputKind}; the proxy bridges the two by name, because this
+ * module must not depend on the codec.
+ *
+ * <p>Which kinds count as activity is a tracker setting ({@link ActivityConfig.Builder#countedKinds}); every kind is
+ * counted in snapshots and metrics.
+ */
+public enum InputKind {
+    /** A key went down (KeyEvent down, QEMU extended key down, gii key press or repeat). */
+    KEY_PRESS,
+    /** A key went up. */
+    KEY_RELEASE,
+    /** The pointer position changed. */
+    POINTER_MOVE,
+    /** A non-wheel button changed. */
+    POINTER_BUTTON,
+    /** A wheel "button" was pressed. */
+    POINTER_WHEEL,
+    /** The viewer sent clipboard content (often automatic, on focus). */
+    CLIPBOARD,
+    /** The viewer asked for a new desktop size. */
+    DESKTOP_RESIZE,
+    /** Keep-alives and pointer events identical to the previous one. */
+    NOISE;
+
+    private static final InputKind[] VALUES = values();
+
+    /** Number of constants; sizes per-kind arrays without calling {@code values()} on a hot path. */
+    static final int COUNT = VALUES.length;
+
+    /** The constant with this ordinal, from a cached array (no copy). */
+    static InputKind ofOrdinal(int ordinal) {
+        return VALUES[ordinal];
+    }
+}

@@ -1,0 +1,50 @@
+package org.rfbactivity.activity;
+
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * A session as this tracker (this proxy replica) sees it at one moment. The cluster-wide view is the database view
+ * {@code rfb_session_status}.
+ *
+ * @param sessionId             the session
+ * @param state                 its state; evaluated when the snapshot was taken
+ * @param stateSince            when it entered that state (UTC)
+ * @param lastActivity          newest activity (UTC): the newest counted input or open of any of its viewers,
+ *                              including viewers that have closed since, and the latest evaluation while a blind
+ *                              viewer counts as active. {@code null} only if the session never had activity
+ * @param lastInputKind         kind of the newest counted input, {@code null} if there was none (only opens)
+ * @param viewers               connected viewers, ordered by viewer id
+ * @param inputCounts           inputs by kind (every kind present, zeros included), of connected and closed viewers
+ * @param allViewersInspectable {@code false} while any connected viewer is blind: its activity is assumed, not seen
+ */
+public record SessionSnapshot(
+        String sessionId,
+        ActivityState state,
+        Instant stateSince,
+        Instant lastActivity,
+        InputKind lastInputKind,
+        List<ViewerSnapshot> viewers,
+        Map<InputKind, Long> inputCounts,
+        boolean allViewersInspectable) {
+
+    public SessionSnapshot {
+        Objects.requireNonNull(sessionId, "sessionId");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(stateSince, "stateSince");
+        viewers = List.copyOf(viewers);
+        inputCounts = ViewerSnapshot.copyCounts(inputCounts);
+    }
+
+    /** Counted in snapshots as immutable, complete maps so JSON output has a stable shape. */
+    static Map<InputKind, Long> countsOf(long[] counts) {
+        EnumMap<InputKind, Long> map = new EnumMap<>(InputKind.class);
+        for (int i = 0; i < InputKind.COUNT; i++) {
+            map.put(InputKind.ofOrdinal(i), counts[i]);
+        }
+        return map;
+    }
+}

@@ -1,0 +1,122 @@
+package org.rfbactivity.rfb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.io.ByteArrayOutputStream;
+import java.util.List;
+
+/**
+ * An {@link RfbInspector} in an {@link EmbeddedChannel}. Every buffer it delivers checks the pass-through
+ * contract (DESIGN.md §3): the very same object comes out, with unchanged reader/writer index and reference count,
+ * and nothing else comes out. Buffers start with a few bytes before the reader index and end before their
+ * capacity, so a parser that ignored the reader index or read past the writer index would fail.
+ */
+final class InspectorHarness {
+
+  /** Bytes before the reader index of every delivered buffer. */
+  static final int PREFIX = 3;
+  private static final int SLACK = 5;
+
+  final RecordingListener listener = new RecordingListener();
+  final RfbInspector inspector;
+  final EmbeddedChannel channel;
+  private final boolean backend;
+  private final ByteArrayOutputStream fromClient = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream fromServer = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream toClient = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream toServer = new ByteArrayOutputStream();
+  private int mark;
+
+  InspectorHarness() {
+    this(RfbInspectorConfig.defaults());
+  }
+
+  InspectorHarness(RfbInspectorConfig config) {
+    this.inspector = new RfbInspector(config, listener);
+    this.channel = new EmbeddedChannel(inspector);
+    this.backend = config.placement() == RfbInspectorConfig.Placement.BACKEND;
+  }
+
+  /** Delivers the concatenated fields from the server, as one buffer. */
+  InspectorHarness server(byte[]... fields) {
+    deliver(Direction.SERVER_TO_CLIENT, Wire.bytes(fields), Integer.MAX_VALUE);
+    return this;
+  }
+
+  /** Delivers the concatenated fields from the client, as one buffer. */
+  InspectorHarness client(byte[]... fields) {
+    deliver(Direction.CLIENT_TO_SERVER, Wire.bytes(fields), Integer.MAX_VALUE);
+    return this;
+  }
+
+  /** Delivers {@code bytes} in chunks of at most {@code chunk} bytes. */
+  void deliver(Direction direction, byte[] bytes, int chunk) {
+    for (int at = 0; at < bytes.length; at += chunk) {
+      send(direction, bytes, at, Math.min(chunk, bytes.length - at));
+    }
+  }
+
+  /** Delivers {@code bytes[from, from + length)} as one buffer and checks that it passed through untouched. */
+  void send(Direction direction, byte[] bytes, int from, int length) {
+    (direction == Direction.CLIENT_TO_SERVER ? toServer : toClient).write(bytes, from, length);
+    ByteBuf buf = channel.alloc().buffer(PREFIX + length + SLACK);
+    buf.writeBytes(Wire.filler(PREFIX)).readerIndex(PREFIX);
+    buf.writeBytes(bytes, from, length);
+    int readerIndex = buf.readerIndex();
+    int writerIndex = buf.writerIndex();
+    int refCnt = buf.refCnt();
+    boolean read = (direction == Direction.SERVER_TO_CLIENT) == backend;
+    Object out;
+    if (read) {
+      channel.writeInbound(buf);
+      out = channel.readInbound();
+      assertThat((Object) channel.readInbound()).as("nothing but the delivered buffer comes out").isNull();
+    } else {
+      channel.writeOutbound(buf);
+      out = channel.readOutbound();
+      assertThat((Object) channel.readOutbound()).as("nothing but the delivered buffer goes out").isNull();
+    }
+    assertThat(out).as("the very same buffer is forwarded").isSameAs(buf);
+    assertThat(buf.readerIndex()).as("reader index").isEqualTo(readerIndex);
+    assertThat(buf.writerIndex()).as("writer index").isEqualTo(writerIndex);
+    assertThat(buf.refCnt()).as("reference count").isEqualTo(refCnt);
+    byte[] forwarded = new byte[buf.readableBytes()];
+    buf.getBytes(buf.readerIndex(), forwarded);
+    (direction == Direction.CLIENT_TO_SERVER ? fromClient : fromServer).writeBytes(forwarded);
+    buf.release();
+  }
+
+  /** Everything forwarded in that direction, concatenated. */
+  byte[] forwarded(Direction direction) {
+    return (direction == Direction.CLIENT_TO_SERVER ? fromClient : fromServer).toByteArray();
+  }
+
+  List<String> events() {
+    return listener.events();
+  }
+
+  /** Remembers how many events there are, for {@link #eventsSinceMark()}. */
+  InspectorHarness mark() {
+    mark = listener.events().size();
+    return this;
+  }
+
+  List<String> eventsSinceMark() {
+    List<String> all = listener.events();
+    return all.subList(mark, all.size());
+  }
+
+  /**
+   * Closes the channel: nothing may be left in it, and each direction's forwarded bytes equal, byte for byte,
+   * what was delivered.
+   */
+  void finish() {
+    assertThat(channel.finish()).as("channel.finish() leaves nothing behind").isFalse();
+    assertThat(forwarded(Direction.CLIENT_TO_SERVER)).as("client bytes forwarded unchanged")
+        .isEqualTo(toServer.toByteArray());
+    assertThat(forwarded(Direction.SERVER_TO_CLIENT)).as("server bytes forwarded unchanged")
+        .isEqualTo(toClient.toByteArray());
+  }
+}

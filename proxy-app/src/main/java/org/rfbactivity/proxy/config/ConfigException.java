@@ -1,0 +1,28 @@
+package org.rfbactivity.proxy.config;
+
+/**
+ * A setting that stops the proxy from starting. The message names the setting and its value, as in
+ * {@code --active-window=abc: expected a duration such as 500ms, 10s, 2m, 1h or PT10S}, and never carries a
+ * secret (secret settings are given by file path, and the path is what is shown).
+ */
+public final class ConfigException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  private final String setting;
+
+  public ConfigException(String setting, String value, String problem) {
+    super(setting + (value == null ? "" : "=" + value) + ": " + problem);
+    this.setting = setting;
+  }
+
+  public ConfigException(String setting, String value, String problem, Throwable cause) {
+    super(setting + (value == null ? "" : "=" + value) + ": " + problem, cause);
+    this.setting = setting;
+  }
+
+  /** The flag this error is about, e.g. {@code --tcp-listen}. */
+  public String setting() {
+    return setting;
+  }
+}

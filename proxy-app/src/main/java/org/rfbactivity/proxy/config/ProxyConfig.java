@@ -1,0 +1,371 @@
+package org.rfbactivity.proxy.config;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * The proxy's whole configuration, validated once by {@link Builder#build()} and immutable afterwards (the
+ * HikariCP habit: validate, then seal). Built from the command line by {@link ProxyCommand}, or directly by
+ * tests and benchmarks. Secrets (database password, admin token) are masked in {@link #toString()}.
+ */
+public final class ProxyConfig {
+
+  /** Default for {@code --handshake-timeout}: long enough for a scripted VNC login, short enough to shed stuck sockets. */
+  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+  /** Default for {@code --max-connections}: DESIGN.md §6 sizes one 2-core box for 10k idle viewers. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+
+  private final HostPort tcpListen;
+  private final HostPort wsListen;
+  private final HostPort adminListen;
+  private final Routing routing;
+  private final StoreMode store;
+  private final String jdbcUrl;
+  private final String jdbcUser;
+  private final String jdbcPassword;
+  private final Path dataDir;
+  private final Duration activeWindow;
+  private final Duration persistInterval;
+  private final Duration flushTick;
+  private final Duration handshakeTimeout;
+  private final int maxConnections;
+  private final Path tlsCert;
+  private final Path tlsKey;
+  private final List<String> allowedOrigins;
+  private final String adminToken;
+  private final boolean inspect;
+  private final Clock clock;
+
+  private ProxyConfig(Builder b) {
+    this.tcpListen = b.tcpListen;
+    this.wsListen = b.wsListen;
+    this.adminListen = b.adminListen;
+    this.routing = b.routing;
+    this.store = b.store;
+    this.jdbcUrl = b.jdbcUrl;
+    this.jdbcUser = b.jdbcUser;
+    this.jdbcPassword = b.jdbcPassword;
+    this.dataDir = b.dataDir;
+    this.activeWindow = b.activeWindow;
+    this.persistInterval = b.persistInterval;
+    this.flushTick = b.flushTick;
+    this.handshakeTimeout = b.handshakeTimeout;
+    this.maxConnections = b.maxConnections;
+    this.tlsCert = b.tlsCert;
+    this.tlsKey = b.tlsKey;
+    this.allowedOrigins = List.copyOf(b.allowedOrigins);
+    this.adminToken = b.adminToken;
+    this.inspect = b.inspect;
+    this.clock = b.clock;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Raw TCP listener for native viewers, or null when off. */
+  public HostPort tcpListen() {
+    return tcpListen;
+  }
+
+  /** WebSocket listener for noVNC, or null when off. */
+  public HostPort wsListen() {
+    return wsListen;
+  }
+
+  /** Admin HTTP listener, or null when off. */
+  public HostPort adminListen() {
+    return adminListen;
+  }
+
+  public Routing routing() {
+    return routing;
+  }
+
+  public StoreMode store() {
+    return store;
+  }
+
+  /** External PostgreSQL, or null for the embedded one in {@link #dataDir()}. */
+  public String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  public String jdbcUser() {
+    return jdbcUser;
+  }
+
+  public String jdbcPassword() {
+    return jdbcPassword;
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public Duration activeWindow() {
+    return activeWindow;
+  }
+
+  public Duration persistInterval() {
+    return persistInterval;
+  }
+
+  public Duration flushTick() {
+    return flushTick;
+  }
+
+  public Duration handshakeTimeout() {
+    return handshakeTimeout;
+  }
+
+  public int maxConnections() {
+    return maxConnections;
+  }
+
+  /** PEM certificate chain for both frontends, or null for plain TCP/WS. */
+  public Path tlsCert() {
+    return tlsCert;
+  }
+
+  /** PEM (PKCS#8) private key matching {@link #tlsCert()}, or null. */
+  public Path tlsKey() {
+    return tlsKey;
+  }
+
+  /** Normalised origins ({@code scheme://host[:port]}, lower case) allowed to open WebSockets. */
+  public List<String> allowedOrigins() {
+    return allowedOrigins;
+  }
+
+  /** Bearer token required on the admin port (except health probes), or null for none. */
+  public String adminToken() {
+    return adminToken;
+  }
+
+  /** Whether the RFB inspector runs on each backend channel (always on from the CLI; benchmarks turn it off). */
+  public boolean inspect() {
+    return inspect;
+  }
+
+  /** Wall clock used for JWT expiry and timestamps. */
+  public Clock clock() {
+    return clock;
+  }
+
+  /** True when {@link #store()} is POSTGRES or the route query needs a database. */
+  public boolean needsDatabase() {
+    return store == StoreMode.POSTGRES || routing instanceof Routing.RouteQuery;
+  }
+
+  @Override
+  public String toString() {
+    return "ProxyConfig[tcpListen=" + tcpListen + ", wsListen=" + wsListen + ", adminListen=" + adminListen
+        + ", routing=" + routing.kind() + ", store=" + store
+        + ", jdbcUrl=" + (jdbcUrl == null ? "embedded in " + dataDir : JdbcUrls.mask(jdbcUrl))
+        + ", jdbcUser=" + jdbcUser + ", jdbcPassword=" + (jdbcPassword == null ? "none" : "<masked>")
+        + ", activeWindow=" + activeWindow + ", persistInterval=" + persistInterval + ", flushTick=" + flushTick
+        + ", handshakeTimeout=" + handshakeTimeout + ", maxConnections=" + maxConnections
+        + ", tls=" + (tlsCert != null) + ", allowedOrigins=" + allowedOrigins
+        + ", adminToken=" + (adminToken == null ? "none" : "<masked>") + ", inspect=" + inspect + "]";
+  }
+
+  /** Fail-fast builder; {@link #build()} throws {@link ConfigException} naming the flag at fault. */
+  public static final class Builder {
+    private HostPort tcpListen;
+    private HostPort wsListen;
+    private HostPort adminListen;
+    private Routing routing;
+    private StoreMode store = StoreMode.POSTGRES;
+    private String jdbcUrl;
+    private String jdbcUser;
+    private String jdbcPassword;
+    private Path dataDir = Path.of("rfba-data");
+    private Duration activeWindow = Duration.ofSeconds(60);
+    private Duration persistInterval = Duration.ofSeconds(30);
+    private Duration flushTick = Duration.ofSeconds(1);
+    private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private Path tlsCert;
+    private Path tlsKey;
+    private final List<String> allowedOrigins = new ArrayList<>();
+    private String adminToken;
+    private boolean inspect = true;
+    private Clock clock = Clock.systemUTC();
+
+    private Builder() {}
+
+    public Builder tcpListen(HostPort value) {
+      this.tcpListen = value;
+      return this;
+    }
+
+    public Builder wsListen(HostPort value) {
+      this.wsListen = value;
+      return this;
+    }
+
+    public Builder adminListen(HostPort value) {
+      this.adminListen = value;
+      return this;
+    }
+
+    public Builder routing(Routing value) {
+      this.routing = value;
+      return this;
+    }
+
+    public Builder store(StoreMode value) {
+      this.store = Objects.requireNonNull(value, "store");
+      return this;
+    }
+
+    public Builder jdbcUrl(String value) {
+      this.jdbcUrl = value;
+      return this;
+    }
+
+    public Builder jdbcUser(String value) {
+      this.jdbcUser = value;
+      return this;
+    }
+
+    public Builder jdbcPassword(String value) {
+      this.jdbcPassword = value;
+      return this;
+    }
+
+    public Builder dataDir(Path value) {
+      this.dataDir = Objects.requireNonNull(value, "dataDir");
+      return this;
+    }
+
+    public Builder activeWindow(Duration value) {
+      this.activeWindow = value;
+      return this;
+    }
+
+    public Builder persistInterval(Duration value) {
+      this.persistInterval = value;
+      return this;
+    }
+
+    public Builder flushTick(Duration value) {
+      this.flushTick = value;
+      return this;
+    }
+
+    public Builder handshakeTimeout(Duration value) {
+      this.handshakeTimeout = value;
+      return this;
+    }
+
+    public Builder maxConnections(int value) {
+      this.maxConnections = value;
+      return this;
+    }
+
+    public Builder tls(Path cert, Path key) {
+      this.tlsCert = cert;
+      this.tlsKey = key;
+      return this;
+    }
+
+    public Builder allowedOrigin(String origin) {
+      this.allowedOrigins.add(origin);
+      return this;
+    }
+
+    public Builder adminToken(String value) {
+      this.adminToken = value;
+      return this;
+    }
+
+    public Builder inspect(boolean value) {
+      this.inspect = value;
+      return this;
+    }
+
+    public Builder clock(Clock value) {
+      this.clock = Objects.requireNonNull(value, "clock");
+      return this;
+    }
+
+    public ProxyConfig build() {
+      if (routing == null) {
+        throw new ConfigException("route", null, "missing: give --target with --session-id, --token-file, "
+            + "--route-query, --jwt-secret-file or --jwt-public-key");
+      }
+      if (tcpListen == null && wsListen == null) {
+        throw new ConfigException("--ws-listen", "none", "at least one of --tcp-listen and --ws-listen is needed");
+      }
+      if (tcpListen != null && !(routing instanceof Routing.Static)) {
+        throw new ConfigException("--tcp-listen", tcpListen.toString(), "raw TCP viewers cannot present a token, "
+            + "so the TCP frontend needs --target with --session-id (or --tcp-listen none)");
+      }
+      requirePositive("--active-window", activeWindow);
+      requirePositive("--persist-interval", persistInterval);
+      requirePositive("--flush-tick", flushTick);
+      requirePositive("--handshake-timeout", handshakeTimeout);
+      if (maxConnections < 1) {
+        throw new ConfigException("--max-connections", Integer.toString(maxConnections), "must be at least 1");
+      }
+      if ((tlsCert == null) != (tlsKey == null)) {
+        throw new ConfigException(tlsCert == null ? "--tls-cert" : "--tls-key", null,
+            "--tls-cert and --tls-key go together");
+      }
+      if (routing instanceof Routing.RouteQuery && store == StoreMode.MEMORY && jdbcUrl == null) {
+        throw new ConfigException("--route-query", null,
+            "needs a database: give --jdbc-url, or keep --store postgres for the embedded one");
+      }
+      if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:postgresql:")) {
+        throw new ConfigException("--jdbc-url", JdbcUrls.mask(jdbcUrl), "expected jdbc:postgresql://HOST[:PORT]/DATABASE");
+      }
+      requireDistinct();
+      List<String> normalised = new ArrayList<>();
+      for (String origin : allowedOrigins) {
+        normalised.add(normaliseOrigin(origin));
+      }
+      allowedOrigins.clear();
+      allowedOrigins.addAll(normalised);
+      return new ProxyConfig(this);
+    }
+
+    private static void requirePositive(String flag, Duration d) {
+      if (d == null || d.isZero() || d.isNegative()) {
+        throw new ConfigException(flag, String.valueOf(d), "must be greater than zero");
+      }
+    }
+
+    private void requireDistinct() {
+      HostPort[] listens = {tcpListen, wsListen, adminListen};
+      String[] flags = {"--tcp-listen", "--ws-listen", "--admin-listen"};
+      for (int i = 0; i < listens.length; i++) {
+        for (int j = i + 1; j < listens.length; j++) {
+          if (listens[i] != null && listens[i].port() != 0 && listens[i].equals(listens[j])) {
+            throw new ConfigException(flags[j], listens[j].toString(), "same address as " + flags[i]);
+          }
+        }
+      }
+    }
+
+    /** {@code https://Example.com:443/} → {@code https://example.com:443}; browsers send origins without a path. */
+    static String normaliseOrigin(String origin) {
+      String value = origin == null ? "" : origin.trim().toLowerCase(Locale.ROOT);
+      while (value.endsWith("/")) {
+        value = value.substring(0, value.length() - 1);
+      }
+      int scheme = value.indexOf("://");
+      if (scheme <= 0 || !(value.startsWith("http://") || value.startsWith("https://"))
+          || value.indexOf('/', scheme + 3) >= 0 || value.length() == scheme + 3) {
+        throw new ConfigException("--allowed-origin", origin, "expected an origin like https://app.example.com[:PORT]");
+      }
+      return value;
+    }
+  }
+}

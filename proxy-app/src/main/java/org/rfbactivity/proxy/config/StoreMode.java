@@ -1,0 +1,7 @@
+package org.rfbactivity.proxy.config;
+
+/** Where session state goes: PostgreSQL (external with {@code --jdbc-url}, else embedded) or memory only. */
+public enum StoreMode {
+  POSTGRES,
+  MEMORY
+}

@@ -142,7 +142,10 @@ final class Flusher {
             return false;
         }
         for (SessionWrite write : writes) {
-            write.slot().written(write, now);
+            SessionSlot slot = write.slot();
+            if (slot.written(write, now)) {
+                sessions.remove(slot.sessionId(), slot);
+            }
         }
         for (RejectedRow rejected : result.rejected()) {
             metrics.storeError(rejected.errorClass());

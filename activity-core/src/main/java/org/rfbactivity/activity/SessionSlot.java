@@ -81,15 +81,16 @@ final class SessionSlot {
         now = advanceTo(now);
         evaluate(now, rules);
         Viewer previous = find(viewerId);
-        if (previous != null) {
-            // Ids come from the caller; a second open under a live id means the first connection's close was lost.
-            LOG.warn("{} - viewer {} of session {} opened again; the previous one is closed first", rules.replicaId,
-                    viewerId, sessionId);
-            closeLocked(previous, now, rules);
-        }
         Viewer viewer = new Viewer(this, viewerId, now, inspectable, attributes);
         viewers.add(viewer);
         changeSeq++;
+        if (previous != null) {
+            // Ids come from the caller; a second open under a live id means the first connection's close was lost.
+            // The new connection replaces it (added first, so the session is never seen without viewers).
+            LOG.warn("{} - viewer {} of session {} opened again; the previous connection is closed", rules.replicaId,
+                    viewerId, sessionId);
+            closeLocked(previous, now, rules);
+        }
         // Opening counts as activity: the user just acted.
         transition(ActivityState.ACTIVE, now, now, viewerId, null, TransitionReason.VIEWER_OPENED, rules);
         return viewer;
@@ -335,7 +336,7 @@ final class SessionSlot {
         boolean changed = changeSeq != writtenSeq;
         boolean raised = newest.nanos != NONE
                 && (writtenActivityNanos == NONE || newest.nanos > writtenActivityNanos);
-        if (viewers.isEmpty() && closedViewers.isEmpty() && !changed && !raised) {
+        if (settled(changed, raised)) {
             retired = true;
             stats.retired.add(this);
             return null;
@@ -371,6 +372,11 @@ final class SessionSlot {
                 List.copyOf(viewers), deletes, List.copyOf(closedViewers));
     }
 
+    /** Nothing connected and nothing left to write: the slot can be forgotten (the database keeps the session). */
+    private boolean settled(boolean changed, boolean raised) {
+        return viewers.isEmpty() && closedViewers.isEmpty() && !changed && !raised;
+    }
+
     private static long takeInputDeltas(List<Viewer> viewers, TickStats stats, Rules rules) {
         long counted = 0;
         for (Viewer viewer : viewers) {
@@ -385,8 +391,12 @@ final class SessionSlot {
         return counted;
     }
 
-    /** The store committed {@code write} (flusher thread). */
-    void written(SessionWrite write, long now) {
+    /**
+     * The store committed {@code write} (flusher thread).
+     *
+     * @return whether the slot is now settled and retired: the caller removes it from the session map
+     */
+    boolean written(SessionWrite write, long now) {
         writtenSeq = write.changeSeq();
         if (write.activityNanos() != NONE
                 && (writtenActivityNanos == NONE || write.activityNanos() > writtenActivityNanos)) {
@@ -398,6 +408,13 @@ final class SessionSlot {
         }
         synchronized (this) {
             closedViewers.removeAll(write.closedIncluded());
+            long newest = newestActivity().nanos;
+            boolean raised = newest != NONE && (writtenActivityNanos == NONE || newest > writtenActivityNanos);
+            if (settled(changeSeq != writtenSeq, raised)) {
+                retired = true;
+                return true;
+            }
+            return false;
         }
     }
 

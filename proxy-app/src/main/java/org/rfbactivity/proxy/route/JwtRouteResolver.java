@@ -1,0 +1,133 @@
+package org.rfbactivity.proxy.route;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Date;
+import org.rfbactivity.proxy.config.ConfigException;
+import org.rfbactivity.proxy.config.HostPort;
+import org.rfbactivity.proxy.config.Routing;
+import org.rfbactivity.proxy.config.SessionIds;
+
+/**
+ * A signed JWT in {@code ?token=} carries the route: claim {@code session_id} (the session) and claim
+ * {@code target} ({@code host:port}). The algorithm is pinned by configuration (HS256 with a secret, RS256 with a
+ * public key) and the header's {@code alg} must equal it, so neither {@code none} nor an HS256 token
+ * "signed" with the RSA public key is accepted (RFC 8725 §3.1). {@code exp} is required and enforced with no
+ * leeway; {@code nbf} is enforced when present.
+ */
+public final class JwtRouteResolver implements RouteResolver {
+
+  /** Claim naming the session. */
+  public static final String SESSION_CLAIM = "session_id";
+  /** Claim naming the VNC server, {@code host:port}. */
+  public static final String TARGET_CLAIM = "target";
+
+  /** A URL-borne token longer than this is not one we issued. */
+  static final int MAX_TOKEN_LENGTH = 8192;
+
+  private final JWSAlgorithm algorithm;
+  private final JWSVerifier verifier;
+  private final Clock clock;
+  private final String kind;
+
+  public JwtRouteResolver(Routing routing, Clock clock) {
+    this.clock = clock;
+    this.kind = routing.kind();
+    try {
+      if (routing instanceof Routing.JwtHs256 hs) {
+        this.algorithm = JWSAlgorithm.HS256;
+        this.verifier = new MACVerifier(hs.secret());
+      } else if (routing instanceof Routing.JwtRs256 rs) {
+        this.algorithm = JWSAlgorithm.RS256;
+        this.verifier = new RSASSAVerifier(rs.publicKey());
+      } else {
+        throw new IllegalArgumentException("not a JWT routing: " + routing.kind());
+      }
+    } catch (JOSEException e) {
+      String flag = routing instanceof Routing.JwtRs256 ? "--jwt-public-key" : "--jwt-secret-file";
+      throw new ConfigException(flag, null, "unusable key: " + e.getMessage());
+    }
+  }
+
+  @Override
+  public Route resolve(RouteRequest request) throws RouteRefusedException {
+    String token = request.token();
+    if (token == null || token.isEmpty()) {
+      throw RouteRefusedException.refused("missing token");
+    }
+    if (token.length() > MAX_TOKEN_LENGTH) {
+      throw RouteRefusedException.refused("token longer than " + MAX_TOKEN_LENGTH + " characters");
+    }
+    SignedJWT jwt;
+    try {
+      jwt = SignedJWT.parse(token);
+    } catch (ParseException e) {
+      throw RouteRefusedException.refused("malformed or unsigned token");
+    }
+    if (!algorithm.equals(jwt.getHeader().getAlgorithm())) {
+      throw RouteRefusedException.refused("wrong algorithm (only " + algorithm.getName() + " is accepted)");
+    }
+    try {
+      if (!jwt.verify(verifier)) {
+        throw RouteRefusedException.refused("bad signature");
+      }
+    } catch (JOSEException | IllegalStateException e) {
+      throw RouteRefusedException.refused("bad signature");
+    }
+    JWTClaimsSet claims;
+    try {
+      claims = jwt.getJWTClaimsSet();
+    } catch (ParseException e) {
+      throw RouteRefusedException.refused("malformed claims");
+    }
+    Instant now = clock.instant();
+    Date exp = claims.getExpirationTime();
+    if (exp == null) {
+      throw RouteRefusedException.refused("token has no exp");
+    }
+    if (!now.isBefore(exp.toInstant())) {
+      throw RouteRefusedException.refused("expired token");
+    }
+    Date nbf = claims.getNotBeforeTime();
+    if (nbf != null && now.isBefore(nbf.toInstant())) {
+      throw RouteRefusedException.refused("token not yet valid");
+    }
+    String sessionId = stringClaim(claims, SESSION_CLAIM);
+    if (!SessionIds.isValid(sessionId)) {
+      throw RouteRefusedException.refused("claim " + SESSION_CLAIM + " is not a valid session id");
+    }
+    HostPort target;
+    try {
+      target = HostPort.parse(stringClaim(claims, TARGET_CLAIM), false);
+    } catch (IllegalArgumentException e) {
+      throw RouteRefusedException.refused("claim " + TARGET_CLAIM + " is not host:port");
+    }
+    RouteResolver.requireMatchingPathId(request, sessionId);
+    return new Route(sessionId, target, kind);
+  }
+
+  private static String stringClaim(JWTClaimsSet claims, String name) throws RouteRefusedException {
+    try {
+      String value = claims.getStringClaim(name);
+      if (value == null) {
+        throw RouteRefusedException.refused("token has no " + name);
+      }
+      return value;
+    } catch (ParseException e) {
+      throw RouteRefusedException.refused("claim " + name + " is not a string");
+    }
+  }
+
+  @Override
+  public boolean blocking() {
+    return false;
+  }
+}

@@ -1,0 +1,107 @@
+package org.rfbactivity.proxy.route;
+
+import io.netty.util.NetUtil;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.Promise;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs a {@link RouteResolver} and resolves the target's name without blocking an event loop. A non-blocking
+ * resolver (static, JWT) whose target is an IP literal answers at once; anything that may block (token file,
+ * database, DNS) runs on a small owned pool. The answer is a Netty future of the caller's event loop, so its
+ * listeners run there.
+ */
+public final class RouteLookup implements AutoCloseable {
+
+  /** Threads for blocking lookups: a lookup is one indexed query, one stat or one DNS query. */
+  static final int THREADS = 4;
+  /** Lookups waiting for a thread; beyond this a viewer is refused as "unavailable" rather than queued forever. */
+  static final int QUEUE_LIMIT = 1024;
+
+  private final RouteResolver resolver;
+  private final ThreadPoolExecutor executor;
+
+  /** Threads are created on first use and end after 30 s without work. */
+  public RouteLookup(RouteResolver resolver, ThreadFactory threadFactory) {
+    this.resolver = resolver;
+    this.executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
+        new LinkedBlockingQueue<>(QUEUE_LIMIT), threadFactory);
+    this.executor.allowCoreThreadTimeOut(true);
+  }
+
+  /** Resolves the request; the future completes on {@code loop} with a route or a {@link RouteRefusedException}. */
+  public Future<ResolvedRoute> lookup(RouteRequest request, EventExecutor loop) {
+    Promise<ResolvedRoute> promise = loop.newPromise();
+    if (!resolver.blocking()) {
+      Route route;
+      try {
+        route = resolver.resolve(request);
+      } catch (RouteRefusedException e) {
+        promise.setFailure(e);
+        return promise;
+      } catch (RuntimeException e) {
+        promise.setFailure(RouteRefusedException.unavailable("route lookup failed: " + e.getClass().getSimpleName()));
+        return promise;
+      }
+      InetSocketAddress literal = literalAddress(route);
+      if (literal != null) {
+        promise.setSuccess(new ResolvedRoute(route, literal));
+        return promise;
+      }
+    }
+    try {
+      executor.execute(() -> completeBlocking(request, promise));
+    } catch (RejectedExecutionException e) {
+      promise.setFailure(RouteRefusedException.unavailable("too many route lookups waiting"));
+    }
+    return promise;
+  }
+
+  private void completeBlocking(RouteRequest request, Promise<ResolvedRoute> promise) {
+    try {
+      Route route = resolver.resolve(request);
+      InetSocketAddress address = literalAddress(route);
+      if (address == null) {
+        address = new InetSocketAddress(InetAddress.getByName(route.target().host()), route.target().port());
+      }
+      promise.trySuccess(new ResolvedRoute(route, address));
+    } catch (RouteRefusedException e) {
+      promise.tryFailure(e);
+    } catch (UnknownHostException e) {
+      promise.tryFailure(RouteRefusedException.unavailable("cannot resolve the target host"));
+    } catch (RuntimeException e) {
+      promise.tryFailure(RouteRefusedException.unavailable("route lookup failed: " + e.getClass().getSimpleName()));
+    }
+  }
+
+  /** The target as an address when its host is an IP literal (no DNS needed), else null. */
+  private static InetSocketAddress literalAddress(Route route) {
+    byte[] ip = NetUtil.createByteArrayFromIpAddressString(route.target().host());
+    if (ip == null) {
+      return null;
+    }
+    try {
+      return new InetSocketAddress(InetAddress.getByAddress(ip), route.target().port());
+    } catch (UnknownHostException e) {
+      return null;
+    }
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -38,8 +38,9 @@ public interface ActivityMetrics {
     }
 
     /**
-     * {@code count} counted inputs were folded into a later write instead of being written on their own, which is what
-     * a write-per-input design would have done. Over a run, this is counted inputs minus {@code last_activity} writes.
+     * A committed {@code last_activity} raise covered {@code count + 1} counted inputs: {@code count} of them were
+     * folded into it instead of being written on their own, as a write-per-input design would have done. Over a run
+     * this is counted inputs minus {@code last_activity} writes that followed input.
      */
     default void writesSuppressed(long count) {
     }

@@ -141,11 +141,16 @@ final class Flusher {
                     writes.size());
             return false;
         }
+        long suppressed = 0;
         for (SessionWrite write : writes) {
             SessionSlot slot = write.slot();
+            suppressed += write.suppressedWrites();
             if (slot.written(write, now)) {
                 sessions.remove(slot.sessionId(), slot);
             }
+        }
+        if (suppressed != 0) {
+            metrics.writesSuppressed(suppressed);
         }
         for (RejectedRow rejected : result.rejected()) {
             metrics.storeError(rejected.errorClass());
@@ -187,9 +192,6 @@ final class Flusher {
             if (stats.inputs[i] != 0) {
                 metrics.inputs(InputKind.ofOrdinal(i), stats.inputs[i]);
             }
-        }
-        if (stats.suppressedWrites != 0) {
-            metrics.writesSuppressed(stats.suppressedWrites);
         }
     }
 }

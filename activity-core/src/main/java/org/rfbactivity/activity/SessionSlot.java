@@ -58,6 +58,8 @@ final class SessionSlot {
     private int writtenSeq;
     private long writtenActivityNanos = NONE;
     private long lastWriteNanos;
+    /** Counted inputs since the last committed {@code last_activity} raise: the next raise covers them. */
+    private long inputsSinceRaise;
 
     SessionSlot(String sessionId, long createdNanos) {
         this.sessionId = sessionId;
@@ -341,9 +343,9 @@ final class SessionSlot {
             stats.retired.add(this);
             return null;
         }
+        inputsSinceRaise += countedInputs;
         boolean heartbeat = !viewers.isEmpty() && now - lastWriteNanos >= rules.persistIntervalNanos;
         boolean due = changed || heartbeat;
-        stats.suppressedWrites += Math.max(0, countedInputs - (due && raised ? 1 : 0));
         if (due) {
             stats.pendingSessions++;
         }
@@ -368,8 +370,8 @@ final class SessionSlot {
                 deletes.add(new ViewerKey(sessionId, rules.replicaId, viewer.viewerId()));
             }
         }
-        return new SessionWrite(this, changeSeq, raised ? newest.nanos : NONE, sessionRow, rows,
-                List.copyOf(viewers), deletes, List.copyOf(closedViewers));
+        return new SessionWrite(this, changeSeq, raised ? newest.nanos : NONE, raised ? inputsSinceRaise : 0,
+                sessionRow, rows, List.copyOf(viewers), deletes, List.copyOf(closedViewers));
     }
 
     /** Nothing connected and nothing left to write: the slot can be forgotten (the database keeps the session). */
@@ -402,6 +404,7 @@ final class SessionSlot {
                 && (writtenActivityNanos == NONE || write.activityNanos() > writtenActivityNanos)) {
             writtenActivityNanos = write.activityNanos();
         }
+        inputsSinceRaise -= write.coveredInputs();
         lastWriteNanos = now;
         for (Viewer viewer : write.upserted()) {
             viewer.rowWritten(true);

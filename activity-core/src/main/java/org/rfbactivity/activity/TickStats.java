@@ -6,7 +6,6 @@ import java.util.List;
 /** Counters one flush tick gathers while it walks the sessions (flusher thread only). */
 final class TickStats {
     final long[] inputs = new long[InputKind.COUNT];
-    long suppressedWrites;
     int pendingSessions;
     final List<SessionSlot> retired = new ArrayList<>();
 }

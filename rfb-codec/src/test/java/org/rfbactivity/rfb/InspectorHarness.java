@@ -19,7 +19,7 @@ final class InspectorHarness {
   static final int PREFIX = 3;
   private static final int SLACK = 5;
 
-  final RecordingListener listener = new RecordingListener();
+  final RecordingListener listener;
   final RfbInspector inspector;
   final EmbeddedChannel channel;
   private final boolean backend;
@@ -34,6 +34,11 @@ final class InspectorHarness {
   }
 
   InspectorHarness(RfbInspectorConfig config) {
+    this(config, new RecordingListener());
+  }
+
+  InspectorHarness(RfbInspectorConfig config, RecordingListener listener) {
+    this.listener = listener;
     this.inspector = new RfbInspector(config, listener);
     this.channel = new EmbeddedChannel(inspector);
     this.backend = config.placement() == RfbInspectorConfig.Placement.BACKEND;

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Records every callback as a readable line, in order; safe to read from another thread. */
-final class RecordingListener implements RfbListener {
+class RecordingListener implements RfbListener {
 
   private final List<String> events = new ArrayList<>();
   private final List<HandshakeCompleted> handshakes = new ArrayList<>();

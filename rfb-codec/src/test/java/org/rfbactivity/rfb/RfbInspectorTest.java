@@ -1,0 +1,215 @@
+package org.rfbactivity.rfb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.rfbactivity.rfb.Wire.ascii;
+import static org.rfbactivity.rfb.Wire.bytes;
+import static org.rfbactivity.rfb.Wire.u32;
+import static org.rfbactivity.rfb.Wire.u8;
+import static org.rfbactivity.rfb.Wire.zeros;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.DefaultByteBufHolder;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** The handler's contract beyond parsing: placement, strict mode, odd message objects, listener failures. */
+class RfbInspectorTest {
+
+  /** 3.8 None up to the message phase: client 14 bytes, server 12 + 2 + 4. */
+  private static void handshake(InspectorHarness h) {
+    h.server(ascii("RFB 003.008\n"));   // ProtocolVersion
+    h.client(ascii("RFB 003.008\n"));   // ProtocolVersion
+    h.server(u8(1), u8(1));             // None
+    h.client(u8(1));                    // chosen
+    h.server(u32(0));                   // SecurityResult
+    h.client(u8(1));                    // ClientInit
+  }
+
+  private static final byte[] KEY_DOWN = bytes(u8(4), u8(1), zeros(2), u32(0x61));
+
+  @Test
+  void clientFacingPlacementReadsClientBytes() {
+    InspectorHarness h = new InspectorHarness(
+        RfbInspectorConfig.builder().placement(RfbInspectorConfig.Placement.CLIENT_FACING).build());
+    handshake(h);
+    h.client(KEY_DOWN);
+    assertThat(h.events()).containsExactly("handshake 3.8 None", "key down -1", "input KEY_PRESS");
+    h.finish();
+  }
+
+  @Test
+  void countersAreReadableFromAnotherThread() throws Exception {
+    InspectorHarness h = new InspectorHarness();
+    handshake(h);
+    h.client(KEY_DOWN);
+    ExecutorService reader = Executors.newSingleThreadExecutor();
+    try {
+      RfbCounters counters = h.inspector.counters();
+      assertThat(reader.submit(counters::bytesFromClient).get(10, TimeUnit.SECONDS)).isEqualTo(22);
+      assertThat(reader.submit(counters::bytesFromServer).get(10, TimeUnit.SECONDS)).isEqualTo(18);
+      assertThat(reader.submit(() -> counters.messages(4)).get(10, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(reader.submit(() -> counters.inputs(InputKind.KEY_PRESS)).get(10, TimeUnit.SECONDS)).isEqualTo(1);
+    } finally {
+      reader.shutdownNow();
+    }
+    assertThatThrownBy(() -> h.inspector.counters().messages(256)).isInstanceOf(IllegalArgumentException.class);
+    h.finish();
+  }
+
+  @Test
+  void strictModeThrowsAndReleasesTheBuffer() {
+    RecordingListener listener = new RecordingListener();
+    EmbeddedChannel channel = new EmbeddedChannel(
+        new RfbInspector(RfbInspectorConfig.builder().strict(true).build(), listener));
+    channel.writeInbound(Unpooled.copiedBuffer(ascii("RFB 003.008\n")));
+    ((ByteBuf) channel.readInbound()).release();
+    ByteBuf garbage = Unpooled.copiedBuffer(ascii("HELLO WORLD\n"));
+    assertThatThrownBy(() -> channel.writeOutbound(garbage))
+        .isInstanceOfSatisfying(RfbProtocolException.class, e -> {
+          assertThat(e.direction()).isEqualTo(Direction.CLIENT_TO_SERVER);
+          assertThat(e.reason()).isEqualTo(BlindReason.BAD_VERSION);
+          assertThat(e.offset()).isZero();
+          assertThat(e.getMessage()).isEqualTo("CLIENT_TO_SERVER BAD_VERSION at offset 0 (client ProtocolVersion)");
+        });
+    assertThat(garbage.refCnt()).as("released, not leaked").isZero();
+    assertThat((Object) channel.readOutbound()).isNull();
+    assertThat(listener.events()).containsExactly("lost CLIENT_TO_SERVER BAD_VERSION @0");
+    // After the failure the connection is blind: later bytes pass through without another exception.
+    ByteBuf later = Unpooled.copiedBuffer(KEY_DOWN);
+    channel.writeOutbound(later);
+    assertThat((Object) channel.readOutbound()).isSameAs(later);
+    later.release();
+    assertThat(channel.finish()).isFalse();
+  }
+
+  @Test
+  void strictModeOnTheReadSide() {
+    EmbeddedChannel channel = new EmbeddedChannel(
+        new RfbInspector(RfbInspectorConfig.builder().strict(true).build(), new RfbListener() { }));
+    ByteBuf garbage = Unpooled.copiedBuffer(zeros(12));
+    assertThatThrownBy(() -> channel.writeInbound(garbage)).isInstanceOf(RfbProtocolException.class)
+        .hasMessage("SERVER_TO_CLIENT BAD_VERSION at offset 0 (server ProtocolVersion)");
+    assertThat(garbage.refCnt()).isZero();
+    assertThat(channel.finish()).isFalse();
+  }
+
+  @Test
+  void aMessageThatIsNotABufferMakesTheConnectionBlindAndIsForwarded() {
+    RecordingListener listener = new RecordingListener();
+    EmbeddedChannel channel = new EmbeddedChannel(new RfbInspector(listener));
+    Object opaque = new Object();
+    channel.writeOutbound(opaque);
+    assertThat((Object) channel.readOutbound()).isSameAs(opaque);
+    assertThat(listener.events()).containsExactly("lost CLIENT_TO_SERVER UNSUPPORTED_MESSAGE_OBJECT @0");
+    assertThat(channel.finish()).isFalse();
+  }
+
+  @Test
+  void aByteBufHolderIsInspectedThroughItsContent() {
+    RecordingListener listener = new RecordingListener();
+    RfbInspector inspector = new RfbInspector(listener);
+    EmbeddedChannel channel = new EmbeddedChannel(inspector);
+    DefaultByteBufHolder holder = new DefaultByteBufHolder(Unpooled.copiedBuffer(ascii("RFB 003.008\n")));
+    channel.writeInbound(holder);
+    assertThat((Object) channel.readInbound()).isSameAs(holder);
+    assertThat(holder.refCnt()).isEqualTo(1);
+    holder.release();
+    assertThat(inspector.counters().bytesFromServer()).isEqualTo(12);
+    assertThat(inspector.isBlind()).isFalse();
+    assertThat(channel.finish()).isFalse();
+  }
+
+  @Test
+  void aFailingListenerMakesTheConnectionBlindButNeverBreaksTheRelay() {
+    RecordingListener failing = new RecordingListener() {
+      @Override
+      public void input(InputKind kind) {
+        throw new IllegalStateException("listener bug");
+      }
+    };
+    InspectorHarness h = new InspectorHarness(RfbInspectorConfig.defaults(), failing);
+    handshake(h);
+    h.client(KEY_DOWN);                 // the listener throws inside the parser
+    h.client(KEY_DOWN);                 // still forwarded, no longer interpreted
+    assertThat(h.events()).containsExactly("handshake 3.8 None", "key down -1",
+        "lost CLIENT_TO_SERVER INTERNAL_ERROR @14");
+    h.finish();
+  }
+
+  @Test
+  void aFailingListenerInStrictModeThrowsTheProtocolException() {
+    RecordingListener failing = new RecordingListener() {
+      @Override
+      public void input(InputKind kind) {
+        throw new IllegalStateException("listener bug");
+      }
+    };
+    InspectorHarness h = new InspectorHarness(RfbInspectorConfig.builder().strict(true).build(), failing);
+    handshake(h);
+    ByteBuf buf = Unpooled.copiedBuffer(KEY_DOWN);
+    assertThatThrownBy(() -> h.channel.writeOutbound(buf)).isInstanceOf(RfbProtocolException.class)
+        .hasMessage("CLIENT_TO_SERVER INTERNAL_ERROR at offset 14 (java.lang.IllegalStateException)")
+        .hasCauseInstanceOf(IllegalStateException.class);
+    assertThat(buf.refCnt()).isZero();
+    h.finish();
+  }
+
+  @Test
+  void blindnessIsReportedOnceAndBytesAreStillCounted() {
+    InspectorHarness h = new InspectorHarness();
+    handshake(h);
+    h.client(u8(200), zeros(10));       // unknown type 200 at offset 14
+    h.client(u8(201), zeros(10));       // more garbage: no second event
+    h.server(zeros(30));                // server garbage: no event either
+    assertThat(h.events()).containsExactly("handshake 3.8 None", "lost CLIENT_TO_SERVER UNKNOWN_MESSAGE_TYPE @14");
+    assertThat(h.inspector.counters().bytesFromClient()).isEqualTo(14 + 22);
+    assertThat(h.inspector.counters().bytesFromServer()).isEqualTo(18 + 30);
+    h.finish();
+  }
+
+  @Test
+  void emptyBuffersChangeNothing() {
+    InspectorHarness h = new InspectorHarness();
+    h.server(new byte[0]);
+    h.client(new byte[0]);
+    handshake(h);
+    assertThat(h.events()).containsExactly("handshake 3.8 None");
+    h.finish();
+  }
+
+  @Test
+  void configDefaultsAndValidation() {
+    RfbInspectorConfig defaults = RfbInspectorConfig.defaults();
+    assertThat(defaults.placement()).isEqualTo(RfbInspectorConfig.Placement.BACKEND);
+    assertThat(defaults.strict()).isFalse();
+    assertThat(defaults.revealKeysyms()).isFalse();
+    assertThat(defaults).hasToString("RfbInspectorConfig{placement=BACKEND, strict=false, revealKeysyms=false}");
+    assertThatThrownBy(() -> RfbInspectorConfig.builder().placement(null)).isInstanceOf(NullPointerException.class)
+        .hasMessage("placement");
+    assertThatThrownBy(() -> new RfbInspector(null)).isInstanceOf(NullPointerException.class);
+  }
+
+  @Test
+  void versionAndSecurityTypeNamesAreReadable() {
+    assertThat(new RfbVersion(3, 8)).hasToString("3.8");
+    assertThat(new RfbVersion(3, 889)).hasToString("3.889");
+    assertThat(new RfbVersion(3, 5).effectiveMinor()).isEqualTo(3);
+    assertThat(new RfbVersion(3, 7).effectiveMinor()).isEqualTo(7);
+    assertThat(new RfbVersion(3, 889).effectiveMinor()).isEqualTo(8);
+    assertThat(new RfbVersion(5, 0).effectiveMinor()).isEqualTo(8);
+    assertThatThrownBy(() -> new RfbVersion(1000, 0)).isInstanceOf(IllegalArgumentException.class);
+    assertThat(SecurityType.of(1)).hasToString("None");
+    assertThat(SecurityType.of(2)).hasToString("VncAuth");
+    assertThat(SecurityType.of(19, 256)).hasToString("VeNCrypt/Plain");
+    assertThat(SecurityType.of(19, 2)).hasToString("VeNCrypt/VncAuth");
+    assertThat(SecurityType.of(19, 999)).hasToString("VeNCrypt/Subtype999");
+    assertThat(SecurityType.of(16, 129)).hasToString("Tight/UnixLogin");
+    assertThat(SecurityType.of(0xFFFFFFFAL)).hasToString("MSLogon");
+    assertThat(SecurityType.of(200)).hasToString("Type200");
+  }
+}

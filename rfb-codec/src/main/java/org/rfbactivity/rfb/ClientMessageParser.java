@@ -108,14 +108,19 @@ final class ClientMessageParser {
         }
       } else {
         // A header split across buffers: collect it, re-evaluating how long it is as bytes arrive.
-        int need = required(scratch.view(), 0, scratch.length());
-        if (need < 0) {
-          unframeable(scratch.view().getUnsignedByte(0), need);
-          return;
-        }
-        if (scratch.length() < need) {
+        for (;;) {
+          int need = required(scratch.view(), 0, scratch.length());
+          if (need < 0) {
+            unframeable(scratch.view().getUnsignedByte(0), need);
+            return;
+          }
+          if (scratch.length() >= need) {
+            break;
+          }
+          if (i == to) {
+            return;
+          }
           i += scratch.fill(buf, i, to, need);
-          continue;
         }
         long body = complete(scratch.view(), 0);
         scratch.clear();

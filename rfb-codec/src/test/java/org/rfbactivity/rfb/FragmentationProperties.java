@@ -1,0 +1,81 @@
+package org.rfbactivity.rfb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.rfbactivity.rfb.InspectorHarness.BufferKind;
+
+/**
+ * Properties (1) and (2) of issue 2: for generated valid connections (any version, security type and message mix),
+ * every fragmentation into chunks of 1..N bytes — all-1-byte included — yields the same events as the unsplit
+ * stream; and every forwarded buffer is the very object delivered, with unchanged indices and reference count,
+ * the forwarded bytes concatenating to the input (checked by {@link InspectorHarness} on every buffer).
+ */
+class FragmentationProperties {
+
+  private static final List<Integer> ONE_BYTE = List.of(1);
+
+  @Provide
+  Arbitrary<Transcript> connections() {
+    return Connections.valid();
+  }
+
+  @Provide
+  Arbitrary<List<Integer>> chunkSizes() {
+    return Arbitraries.integers().between(1, 300).list().ofMinSize(1).ofMaxSize(16);
+  }
+
+  @Property(tries = 400)
+  void everyFragmentationYieldsTheSameEventsAsTheWholeStream(@ForAll("connections") Transcript connection,
+      @ForAll("chunkSizes") List<Integer> chunkSizes) {
+    List<String> whole = play(connection, null, BufferKind.HEAP);
+
+    assertThat(whole).as("valid connection: handshake first").first().isEqualTo(connection.expectedHandshake);
+    assertThat(whole).as("server init once").containsOnlyOnce(connection.expectedServerInit);
+    assertThat(whole).as("never blind").noneMatch(event -> event.startsWith("lost "));
+    assertThat(whole.stream().filter(event -> event.startsWith("input ")))
+        .as("one classification per input message").hasSize(connection.expectedInputs);
+
+    assertThat(play(connection, chunkSizes, BufferKind.HEAP)).isEqualTo(whole);
+    assertThat(play(connection, ONE_BYTE, BufferKind.HEAP)).as("all 1-byte chunks").isEqualTo(whole);
+  }
+
+  @Property(tries = 200)
+  void forwardedBuffersAreTheDeliveredObjectsUnchanged(@ForAll("connections") Transcript connection,
+      @ForAll("chunkSizes") List<Integer> chunkSizes, @ForAll BufferKind kind) {
+    List<String> whole = play(connection, null, kind);
+    assertThat(play(connection, chunkSizes, kind)).isEqualTo(whole);
+  }
+
+  /** Shrunk from a failure of the first property: a header completed by the last byte of a buffer. */
+  @Example
+  void aHeaderCompletedByTheLastByteOfABufferIsReportedAtOnce() {
+    Transcript connection = new Transcript()
+        .server(Wire.ascii("RFB 003.003\n"))
+        .client(Wire.ascii("RFB 003.003\n"))
+        .server(Wire.u32(1))
+        .client(Wire.u8(1))
+        .server(Wire.serverInit(""))
+        .client(Wire.u8(4), Wire.u8(1), Wire.zeros(2), Wire.u32(0));
+    assertThat(play(connection, ONE_BYTE, BufferKind.HEAP)).containsExactly("handshake 3.3 None",
+        "serverInit 1024x768 ''", "key down -1", "input KEY_PRESS");
+  }
+
+  /** Plays the connection; the harness asserts pass-through per buffer and byte identity at the end. */
+  private static List<String> play(Transcript connection, List<Integer> chunkSizes, BufferKind kind) {
+    InspectorHarness h = new InspectorHarness(RfbInspectorConfig.builder().strict(true).build()).bufferKind(kind);
+    if (chunkSizes == null) {
+      connection.playWhole(h);
+    } else {
+      connection.playChunked(h, chunkSizes);
+    }
+    h.finish();
+    return h.events();
+  }
+}

@@ -1,0 +1,322 @@
+package org.rfbactivity.proxy;
+
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.rfbactivity.proxy.admin.AdminServer;
+import org.rfbactivity.proxy.admin.Readiness;
+import org.rfbactivity.proxy.admin.SessionSource;
+import org.rfbactivity.proxy.backend.ConnectionLimiter;
+import org.rfbactivity.proxy.backend.RelayServices;
+import org.rfbactivity.proxy.backend.ViewerRegistry;
+import org.rfbactivity.proxy.config.ConfigException;
+import org.rfbactivity.proxy.config.HostPort;
+import org.rfbactivity.proxy.config.ProxyConfig;
+import org.rfbactivity.proxy.config.Routing;
+import org.rfbactivity.proxy.db.ProxyDatabase;
+import org.rfbactivity.proxy.metrics.ProxyMetrics;
+import org.rfbactivity.proxy.route.JdbcRouteResolver;
+import org.rfbactivity.proxy.route.JwtRouteResolver;
+import org.rfbactivity.proxy.route.RouteLookup;
+import org.rfbactivity.proxy.route.RouteResolver;
+import org.rfbactivity.proxy.route.StaticRouteResolver;
+import org.rfbactivity.proxy.route.TokenFileRouteResolver;
+import org.rfbactivity.proxy.tcp.TcpFrontendInitializer;
+import org.rfbactivity.proxy.ws.WebSocketFrontendInitializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The proxy's lifecycle. The constructor starts nothing; {@link #start()} checks the files, opens the
+ * database, binds every listener without accepting, and only when all of that worked starts accepting (so a
+ * bad setting or a port in use stops the proxy before it serves anyone). {@link #close()} stops accepting,
+ * closes each viewer on purpose (so its close is recorded), flushes, closes the pool, and stops the threads.
+ */
+public final class ProxyServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
+
+  /** How long shutdown waits for viewers to be closed and recorded. */
+  static final Duration VIEWER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  /** How long shutdown waits for the event loops to finish their queued work. */
+  static final Duration LOOP_SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
+  /** Pending connections the kernel may queue while the loop accepts; viewers arrive in bursts after a restart. */
+  static final int ACCEPT_BACKLOG = 1024;
+
+  private final ProxyConfig config;
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final ProxyMetrics metrics = new ProxyMetrics(registry);
+  private final ViewerRegistry viewers = new ViewerRegistry();
+  private final CountDownLatch closed = new CountDownLatch(1);
+  private final List<AutoCloseable> binders = new ArrayList<>();
+
+  private State state = State.NEW;
+  private volatile boolean accepting;
+  private EventLoopGroup ioGroup;
+  private EventLoopGroup adminGroup;
+  private Channel tcpChannel;
+  private Channel wsChannel;
+  private Channel adminChannel;
+  private ProxyDatabase database;
+  private RouteLookup routeLookup;
+
+  private enum State { NEW, STARTED, CLOSED }
+
+  public ProxyServer(ProxyConfig config) {
+    this.config = config;
+  }
+
+  /**
+   * Starts everything or nothing.
+   *
+   * @throws ConfigException for a setting that cannot work (bad file, unreachable database, port in use);
+   *     everything started so far is stopped again
+   */
+  public synchronized void start() {
+    if (state != State.NEW) {
+      throw new IllegalStateException("start() called twice");
+    }
+    state = State.STARTED;
+    try {
+      SslContext ssl = config.tlsCert() == null ? null : TlsContexts.server(config.tlsCert(), config.tlsKey());
+      RouteResolver resolver = fileOrKeyResolver();
+      if (config.needsDatabase()) {
+        database = ProxyDatabase.open(config);
+      }
+      if (resolver == null) {
+        resolver = new JdbcRouteResolver((Routing.RouteQuery) config.routing(), database.dataSource());
+      }
+      routeLookup = new RouteLookup(resolver, new DefaultThreadFactory("rfba-route", true));
+      bindJvmMetrics();
+      RelayServices services = new RelayServices(routeLookup, metrics, viewers, ViewerObservers.none(),
+          config.handshakeTimeout());
+      ConnectionLimiter limiter = new ConnectionLimiter(config.maxConnections(), metrics);
+
+      ioGroup = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+          new DefaultThreadFactory("rfba-io"), NioIoHandler.newFactory());
+      adminGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rfba-admin"), NioIoHandler.newFactory());
+      if (config.tcpListen() != null) {
+        tcpChannel = bind("--tcp-listen", config.tcpListen(), ioGroup, false,
+            new TcpFrontendInitializer(services, limiter, ssl));
+      }
+      if (config.wsListen() != null) {
+        wsChannel = bind("--ws-listen", config.wsListen(), ioGroup, true,
+            new WebSocketFrontendInitializer(services, limiter, config.allowedOrigins(), ssl));
+      }
+      if (config.adminListen() != null) {
+        adminChannel = bind("--admin-listen", config.adminListen(), adminGroup, true,
+            new AdminServer(noSessions(), registry, this::readiness, config.adminToken()));
+      }
+      for (Channel c : new Channel[] {tcpChannel, wsChannel, adminChannel}) {
+        if (c != null) {
+          c.config().setAutoRead(true);
+        }
+      }
+      accepting = true;
+      log.info("rfb-activity-proxy ready: tcp={} ws={} admin={} route={} store={}{}",
+          describe(tcpChannel), describe(wsChannel), describe(adminChannel), config.routing().kind(),
+          config.store().name().toLowerCase(java.util.Locale.ROOT),
+          database == null ? "" : " (" + database.description() + ")");
+    } catch (RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  private RouteResolver fileOrKeyResolver() {
+    Routing routing = config.routing();
+    if (routing instanceof Routing.Static s) {
+      return new StaticRouteResolver(s);
+    }
+    if (routing instanceof Routing.TokenFile t) {
+      return new TokenFileRouteResolver(t);
+    }
+    if (routing instanceof Routing.JwtHs256 || routing instanceof Routing.JwtRs256) {
+      return new JwtRouteResolver(routing, config.clock());
+    }
+    return null;
+  }
+
+  private Channel bind(String flag, HostPort listen, EventLoopGroup group, boolean childAutoRead,
+      ChannelHandler initializer) {
+    InetSocketAddress address = new InetSocketAddress(listen.host(), listen.port());
+    if (address.isUnresolved()) {
+      throw new ConfigException(flag, listen.toString(), "unknown host");
+    }
+    ServerBootstrap b = new ServerBootstrap()
+        .group(group)
+        .channel(NioServerSocketChannel.class)
+        .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
+        .option(ChannelOption.AUTO_READ, false) // accept nothing until every listener is bound
+        .childOption(ChannelOption.AUTO_READ, childAutoRead)
+        .childOption(ChannelOption.TCP_NODELAY, true) // input events are tiny and latency-sensitive
+        .childOption(ChannelOption.SO_KEEPALIVE, true)
+        .childHandler(initializer);
+    ChannelFuture f = b.bind(address).awaitUninterruptibly();
+    if (!f.isSuccess()) {
+      Throwable cause = f.cause();
+      throw new ConfigException(flag, listen.toString(), "cannot listen: "
+          + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()), cause);
+    }
+    return f.channel();
+  }
+
+  private void bindJvmMetrics() {
+    new ClassLoaderMetrics().bindTo(registry);
+    new JvmMemoryMetrics().bindTo(registry);
+    JvmGcMetrics gc = new JvmGcMetrics();
+    gc.bindTo(registry);
+    binders.add(gc);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    new UptimeMetrics().bindTo(registry);
+  }
+
+  private static SessionSource noSessions() {
+    return new SessionSource() {
+      @Override
+      public List<org.rfbactivity.proxy.admin.SessionJson> sessions() {
+        return List.of();
+      }
+
+      @Override
+      public java.util.Optional<org.rfbactivity.proxy.admin.SessionJson> session(String sessionId) {
+        return java.util.Optional.empty();
+      }
+    };
+  }
+
+  /** What {@code /readyz} reports: accepting viewers, and the store writing (or memory only). */
+  public Readiness readiness() {
+    Map<String, String> checks = new LinkedHashMap<>();
+    checks.put("listeners", accepting ? "accepting" : "not accepting");
+    checks.put("store", config.store() == org.rfbactivity.proxy.config.StoreMode.MEMORY ? "memory" : "unknown");
+    return new Readiness(accepting, checks);
+  }
+
+  /** Bound address of the raw TCP listener, or null when it is off. */
+  public InetSocketAddress tcpAddress() {
+    return address(tcpChannel);
+  }
+
+  /** Bound address of the WebSocket listener, or null when it is off. */
+  public InetSocketAddress wsAddress() {
+    return address(wsChannel);
+  }
+
+  /** Bound address of the admin listener, or null when it is off. */
+  public InetSocketAddress adminAddress() {
+    return address(adminChannel);
+  }
+
+  public PrometheusMeterRegistry meterRegistry() {
+    return registry;
+  }
+
+  public ProxyMetrics metrics() {
+    return metrics;
+  }
+
+  /** Viewers connected right now (accepted and not closed). */
+  public int connectedViewers() {
+    return viewers.size();
+  }
+
+  /** The database, or null with {@code --store memory} and no route query. */
+  public ProxyDatabase database() {
+    return database;
+  }
+
+  private static InetSocketAddress address(Channel c) {
+    return c == null ? null : (InetSocketAddress) c.localAddress();
+  }
+
+  private static String describe(Channel c) {
+    return c == null ? "off" : c.localAddress().toString().replaceFirst("^/", "");
+  }
+
+  /** Blocks until {@link #close()} has finished. */
+  public void awaitClosed() throws InterruptedException {
+    closed.await();
+  }
+
+  @Override
+  public synchronized void close() {
+    if (state == State.CLOSED) {
+      return;
+    }
+    boolean wasServing = accepting;
+    state = State.CLOSED;
+    accepting = false;
+    if (wasServing) {
+      log.info("shutting down: closing {} viewers", viewers.size());
+    }
+    closeChannel(tcpChannel);
+    closeChannel(wsChannel);
+    try {
+      if (!viewers.closeAll(VIEWER_CLOSE_TIMEOUT)) {
+        log.warn("{} viewers did not close within {}", viewers.size(), VIEWER_CLOSE_TIMEOUT);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    if (routeLookup != null) {
+      routeLookup.close();
+    }
+    shutdown(ioGroup);
+    if (database != null) {
+      database.close();
+    }
+    closeChannel(adminChannel);
+    shutdown(adminGroup);
+    for (AutoCloseable binder : binders) {
+      try {
+        binder.close();
+      } catch (Exception e) {
+        log.debug("metrics binder did not close: {}", e.getClass().getSimpleName());
+      }
+    }
+    registry.close();
+    if (wasServing) {
+      log.info("stopped");
+    }
+    closed.countDown();
+  }
+
+  private static void closeChannel(Channel c) {
+    if (c != null) {
+      c.close().awaitUninterruptibly();
+    }
+  }
+
+  private static void shutdown(EventLoopGroup group) {
+    if (group != null) {
+      group.shutdownGracefully(0, LOOP_SHUTDOWN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+          .awaitUninterruptibly(LOOP_SHUTDOWN_TIMEOUT.toMillis() * 2);
+    }
+  }
+}

@@ -1,0 +1,142 @@
+package org.rfbactivity.proxy.admin;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler.Sharable;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin endpoints: {@code GET /api/sessions}, {@code GET /api/sessions/{id}}, {@code GET /metrics},
+ * {@code GET /healthz}, {@code GET /readyz}. With a bearer token configured every endpoint but the two probes
+ * requires {@code Authorization: Bearer <token>} (compared in constant time).
+ */
+@Sharable
+final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+  private static final Logger log = LoggerFactory.getLogger(AdminHttpHandler.class);
+  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  static final String JSON = "application/json";
+  private static final String SESSIONS = "/api/sessions";
+
+  private final SessionSource sessions;
+  private final PrometheusMeterRegistry registry;
+  private final Supplier<Readiness> readiness;
+  private final byte[] bearer;
+  private final ObjectMapper json;
+
+  /** @param bearerToken token required on non-probe endpoints, or null for none */
+  AdminHttpHandler(SessionSource sessions, PrometheusMeterRegistry registry, Supplier<Readiness> readiness,
+      String bearerToken, ObjectMapper json) {
+    this.sessions = sessions;
+    this.registry = registry;
+    this.readiness = readiness;
+    this.bearer = bearerToken == null ? null : ("Bearer " + bearerToken).getBytes(StandardCharsets.UTF_8);
+    this.json = json;
+  }
+
+  @Override
+  protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    FullHttpResponse response;
+    try {
+      response = respond(request);
+    } catch (RuntimeException | JsonProcessingException e) {
+      log.warn("admin request failed: {}", e.getClass().getSimpleName());
+      response = text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n");
+    }
+    boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+    HttpUtil.setKeepAlive(response, keepAlive);
+    response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
+    if (keepAlive) {
+      ctx.writeAndFlush(response);
+    } else {
+      ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    }
+  }
+
+  private FullHttpResponse respond(FullHttpRequest request) throws JsonProcessingException {
+    if (!request.decoderResult().isSuccess()) {
+      return text(HttpResponseStatus.BAD_REQUEST, "malformed request\n");
+    }
+    String path = new QueryStringDecoder(request.uri()).path();
+    if (!HttpMethod.GET.equals(request.method())) {
+      FullHttpResponse r = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET\n");
+      r.headers().set(HttpHeaderNames.ALLOW, "GET");
+      return r;
+    }
+    if (path.equals("/healthz")) {
+      return text(HttpResponseStatus.OK, "ok\n");
+    }
+    if (path.equals("/readyz")) {
+      Readiness r = readiness.get();
+      return body(r.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, JSON,
+          json.writeValueAsBytes(r));
+    }
+    if (!authorised(request)) {
+      FullHttpResponse r = text(HttpResponseStatus.UNAUTHORIZED, "bearer token required\n");
+      r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"rfb-activity\"");
+      return r;
+    }
+    if (path.equals("/metrics")) {
+      return body(HttpResponseStatus.OK, PROMETHEUS_TEXT, registry.scrape().getBytes(StandardCharsets.UTF_8));
+    }
+    if (path.equals(SESSIONS)) {
+      return body(HttpResponseStatus.OK, JSON, json.writeValueAsBytes(sessions.sessions()));
+    }
+    if (path.startsWith(SESSIONS + "/")) {
+      Optional<SessionJson> one = sessions.session(path.substring(SESSIONS.length() + 1));
+      if (one.isEmpty()) {
+        return body(HttpResponseStatus.NOT_FOUND, JSON, json.writeValueAsBytes(Map.of("error", "unknown session")));
+      }
+      return body(HttpResponseStatus.OK, JSON, json.writeValueAsBytes(one.get()));
+    }
+    return text(HttpResponseStatus.NOT_FOUND, "not found\n");
+  }
+
+  private boolean authorised(FullHttpRequest request) {
+    if (bearer == null) {
+      return true;
+    }
+    String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
+    return header != null && MessageDigest.isEqual(bearer, header.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static FullHttpResponse text(HttpResponseStatus status, String text) {
+    return body(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static FullHttpResponse body(HttpResponseStatus status, String contentType, byte[] bytes) {
+    ByteBuf content = Unpooled.wrappedBuffer(bytes);
+    FullHttpResponse r = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, content);
+    r.headers().set(HttpHeaderNames.CONTENT_TYPE, contentType);
+    r.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
+    return r;
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    log.debug("admin connection error: {}", cause.getClass().getSimpleName());
+    ctx.close();
+  }
+}

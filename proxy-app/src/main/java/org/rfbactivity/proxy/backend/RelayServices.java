@@ -1,0 +1,50 @@
+package org.rfbactivity.proxy.backend;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
+import org.rfbactivity.proxy.metrics.ProxyMetrics;
+import org.rfbactivity.proxy.route.RouteLookup;
+
+/**
+ * What every viewer connection shares: route lookup, metrics, the registry of open viewers, the observer
+ * factory (inspector + activity tracking) and the handshake timeout. One instance per proxy, built by the
+ * composition root.
+ */
+public final class RelayServices {
+
+  private final RouteLookup routeLookup;
+  private final ProxyMetrics metrics;
+  private final ViewerRegistry registry;
+  private final Function<ViewerConnection, ViewerObserver> observers;
+  private final Duration handshakeTimeout;
+
+  public RelayServices(RouteLookup routeLookup, ProxyMetrics metrics, ViewerRegistry registry,
+      Function<ViewerConnection, ViewerObserver> observers, Duration handshakeTimeout) {
+    this.routeLookup = Objects.requireNonNull(routeLookup, "routeLookup");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.observers = Objects.requireNonNull(observers, "observers");
+    this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+  }
+
+  public RouteLookup routeLookup() {
+    return routeLookup;
+  }
+
+  public ProxyMetrics metrics() {
+    return metrics;
+  }
+
+  public ViewerRegistry registry() {
+    return registry;
+  }
+
+  public Duration handshakeTimeout() {
+    return handshakeTimeout;
+  }
+
+  ViewerObserver observe(ViewerConnection viewer) {
+    return observers.apply(viewer);
+  }
+}

@@ -1,0 +1,400 @@
+package org.rfbactivity.proxy.backend;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.resolver.NoopAddressResolverGroup;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.rfbactivity.proxy.route.ResolvedRoute;
+import org.rfbactivity.proxy.route.Route;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One viewer: its frontend channel, the backend channel to the VNC server, and the relay between them.
+ *
+ * <p>The relay follows Netty's HexDumpProxy example: the backend is connected on the frontend's event loop
+ * (so both channels share one thread and this object needs no locks), both channels start with auto-read
+ * off and begin reading only when the relay starts. Unlike the example, back-pressure is by writability: when
+ * one side's outbound buffer passes its high-water mark the other side's auto-read is switched off, and back
+ * on when it drains. Every buffer is either written (the write releases it) or released here when the other
+ * side is already gone; nothing is copied, changed or logged.
+ *
+ * <p>All methods run on the frontend's event loop.
+ */
+public final class ViewerConnection {
+
+  private static final Logger log = LoggerFactory.getLogger("org.rfbactivity.proxy.viewer");
+
+  /**
+   * Client bytes accepted before the relay starts (only possible behind TLS, where the channel must read to
+   * finish the TLS handshake). RFB clients wait for the server's ProtocolVersion first (RFB.md §1), so real
+   * viewers send nothing early; the cap bounds what a misbehaving one can park here.
+   */
+  static final int MAX_EARLY_CLIENT_BYTES = 64 * 1024;
+
+  private final String id;
+  private final Channel frontend;
+  private final FrontendKind kind;
+  private final RelayServices services;
+  private final String remote;
+  private final long acceptedNanos = System.nanoTime();
+  private final Instant acceptedAt = Instant.now();
+  private final ChannelFutureListener closeOnWriteFailure = this::onWriteDone;
+  private final io.netty.util.concurrent.ScheduledFuture<?> handshakeTimer;
+
+  private final ArrayDeque<ByteBuf> early = new ArrayDeque<>(2);
+  private int earlyBytes;
+  private ResolvedRoute route;
+  private Channel backend;
+  private ViewerObserver observer;
+  private long bytesFromClient;
+  private long bytesFromServer;
+  private boolean handshakeDone;
+  private boolean relaying;
+  private boolean closed;
+  private String protocolVersion;
+  private String securityType;
+  private Boolean inspectable;
+
+  /** Registers the viewer and arms the handshake timer; call from the frontend's {@code channelActive}. */
+  public ViewerConnection(Channel frontend, FrontendKind kind, RelayServices services) {
+    this.id = newId();
+    this.frontend = frontend;
+    this.kind = kind;
+    this.services = services;
+    this.remote = describe(frontend.remoteAddress());
+    Duration timeout = services.handshakeTimeout();
+    this.handshakeTimer = frontend.eventLoop().schedule(this::handshakeTimedOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    services.registry().add(this);
+  }
+
+  /** 16 hex digits: unique enough across replicas sharing one database, short enough for logs. */
+  private static String newId() {
+    return String.format("v%016x", ThreadLocalRandom.current().nextLong());
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /**
+   * Connects the VNC server on this viewer's event loop; {@code onConnected} runs when the TCP connection is
+   * up, {@code onFailed} (with a loggable reason) when it cannot be made. Nothing is read yet.
+   */
+  public void connect(ResolvedRoute resolved, Runnable onConnected, Consumer<String> onFailed) {
+    if (closed) {
+      return;
+    }
+    this.route = resolved;
+    this.observer = services.observe(this);
+    Bootstrap b = new Bootstrap()
+        .group(frontend.eventLoop())
+        .channel(NioSocketChannel.class)
+        .resolver(NoopAddressResolverGroup.INSTANCE)
+        .option(ChannelOption.AUTO_READ, false)
+        .option(ChannelOption.TCP_NODELAY, true)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+            services.handshakeTimeout().toMillis()))
+        .handler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            if (observer.backendInspector() != null) {
+              ch.pipeline().addLast("rfb-inspector", observer.backendInspector());
+            }
+            ch.pipeline().addLast("relay", new BackendRelayHandler(ViewerConnection.this));
+          }
+        });
+    ChannelFuture f = b.connect(resolved.address());
+    backend = f.channel();
+    f.addListener((ChannelFutureListener) future -> {
+      if (closed) {
+        future.channel().close();
+      } else if (future.isSuccess()) {
+        onConnected.run();
+      } else {
+        onFailed.accept("VNC server unreachable: " + describeCause(future.cause()));
+      }
+    });
+  }
+
+  /** Route known, server connected, frontend ready: log the open, tell the observer, start reading both sides. */
+  public void startRelay() {
+    if (closed || relaying) {
+      return;
+    }
+    relaying = true;
+    Route r = route.route();
+    services.metrics().viewerOpened(kind.label());
+    log.info("viewer open id={} session={} route={} frontend={} remote={} target={}",
+        id, r.sessionId(), r.kind(), kind.label(), remote, r.target());
+    observer.relayStarted();
+    if (observer.backendInspector() == null) {
+      // Nothing watches the RFB handshake: the proxy's own part (upgrade, route, connect) is the handshake.
+      handshakeDone = true;
+      handshakeTimer.cancel(false);
+    }
+    if (!early.isEmpty()) {
+      for (ByteBuf buf = early.poll(); buf != null; buf = early.poll()) {
+        countAndWriteToServer(buf);
+      }
+      earlyBytes = 0;
+      backend.flush();
+    }
+    backend.config().setAutoRead(true);
+    frontend.config().setAutoRead(true);
+  }
+
+  /**
+   * The RFB handshake finished (the client message phase began, or the stream went blind after security was
+   * chosen): stops the handshake timer and records what the close line will report.
+   */
+  public void handshakeCompleted(String version, String security, boolean inspectable) {
+    this.protocolVersion = version;
+    this.securityType = security;
+    this.inspectable = inspectable;
+    this.handshakeDone = true;
+    handshakeTimer.cancel(false);
+  }
+
+  /**
+   * Refuses a viewer whose relay never started: one log line and one metric; the backend (if any) is closed.
+   * The caller answers the client (an HTTP status for WebSocket) and closes the frontend.
+   */
+  public void refuse(String metricReason, String reason) {
+    if (closed) {
+      return;
+    }
+    services.metrics().refused(metricReason);
+    log.info("viewer refused id={} frontend={} remote={} reason=\"{}\"", id, kind.label(), remote, reason);
+    closed = true;
+    finish();
+    if (backend != null) {
+      backend.close();
+    }
+  }
+
+  /** Closes both sides once (idempotent); pending writes are flushed first. */
+  public void close(CloseReason reason) {
+    close(reason, null);
+  }
+
+  /**
+   * Closes both sides once (idempotent); pending writes are flushed first. {@code detail} (an exception class
+   * and message, never payload) is added to the log line.
+   */
+  public void close(CloseReason reason, String detail) {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    finish();
+    record(reason, detail); // before the sockets close, so whoever sees the close also sees it counted
+    if (backend != null) {
+      if (backend.isActive()) {
+        backend.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+      } else {
+        backend.close();
+      }
+    }
+    if (frontend.isActive()) {
+      kind.closeAfterFlush(frontend, relaying, reason.webSocketStatus());
+    } else {
+      frontend.close();
+    }
+  }
+
+  private void record(CloseReason reason, String detail) {
+    String why = detail == null ? reason.label() : reason.label() + " detail=\"" + detail + "\"";
+    if (relaying) {
+      services.metrics().viewerClosed(reason.label());
+      Route r = route.route();
+      log.info("viewer close id={} session={} route={} frontend={} remote={} version={} security={} inspectable={} "
+              + "bytesFromClient={} bytesFromServer={} duration={}ms reason={}",
+          id, r.sessionId(), r.kind(), kind.label(), remote, orNone(protocolVersion), orNone(securityType),
+          inspectable == null ? "unknown" : inspectable.toString(),
+          bytesFromClient, bytesFromServer, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - acceptedNanos), why);
+      observer.relayClosed();
+    } else if (reason == CloseReason.CLIENT_CLOSED) {
+      log.debug("viewer gone before its relay started id={} frontend={} remote={}", id, kind.label(), remote);
+    } else {
+      services.metrics().refused(reason.label());
+      log.info("viewer refused id={} frontend={} remote={} reason={}", id, kind.label(), remote, why);
+    }
+  }
+
+  private void finish() {
+    handshakeTimer.cancel(false);
+    services.registry().remove(this);
+    for (ByteBuf buf = early.poll(); buf != null; buf = early.poll()) {
+      buf.release(); // the viewer is closing before its relay started: these bytes have nowhere to go
+    }
+  }
+
+  private void handshakeTimedOut() {
+    if (!handshakeDone && !closed) {
+      close(CloseReason.HANDSHAKE_TIMEOUT);
+    }
+  }
+
+  // ---------------------------------------------------------------- relay
+
+  /** Client bytes (TCP payload or WebSocket binary payload) to the server; ownership of {@code buf} moves here. */
+  public void fromClient(ByteBuf buf) {
+    if (closed) {
+      buf.release(); // the connection is gone: nobody can receive these bytes
+      return;
+    }
+    if (!relaying) {
+      earlyBytes += buf.readableBytes();
+      early.add(buf);
+      if (earlyBytes > MAX_EARLY_CLIENT_BYTES) {
+        close(CloseReason.CLIENT_ERROR, "more than " + MAX_EARLY_CLIENT_BYTES + " bytes before the server was connected");
+      }
+      return;
+    }
+    countAndWriteToServer(buf);
+  }
+
+  private void countAndWriteToServer(ByteBuf buf) {
+    int n = buf.readableBytes();
+    bytesFromClient += n;
+    services.metrics().bytesFromClient(n);
+    backend.write(buf).addListener(closeOnWriteFailure);
+  }
+
+  public void clientReadComplete() {
+    if (!closed && relaying) {
+      backend.flush();
+      if (!backend.isWritable()) {
+        frontend.config().setAutoRead(false);
+      }
+    }
+  }
+
+  void fromServer(ByteBuf buf) {
+    if (closed || !relaying) {
+      buf.release();
+      return;
+    }
+    int n = buf.readableBytes();
+    bytesFromServer += n;
+    services.metrics().bytesFromServer(n);
+    frontend.write(kind.wrap(buf)).addListener(closeOnWriteFailure);
+  }
+
+  void serverReadComplete() {
+    if (!closed && relaying) {
+      frontend.flush();
+      if (!frontend.isWritable()) {
+        backend.config().setAutoRead(false);
+      }
+    }
+  }
+
+  /** The frontend drained (or filled): resume (or keep paused) reading from the server. */
+  public void frontendWritabilityChanged() {
+    if (!closed && relaying && frontend.isWritable()) {
+      backend.config().setAutoRead(true);
+    }
+  }
+
+  void backendWritabilityChanged() {
+    if (!closed && relaying && backend.isWritable()) {
+      frontend.config().setAutoRead(true);
+    }
+  }
+
+  private void onWriteDone(io.netty.util.concurrent.Future<? super Void> future) {
+    if (!future.isSuccess()) {
+      Channel failed = ((ChannelFuture) future).channel();
+      boolean server = failed == backend;
+      if (!failed.isActive()) {
+        // The peer closed while a write was queued: that is its close, not an error of ours.
+        close(server ? CloseReason.SERVER_CLOSED : CloseReason.CLIENT_CLOSED);
+      } else {
+        close(server ? CloseReason.SERVER_ERROR : CloseReason.CLIENT_ERROR, describeCause(future.cause()));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- accessors
+
+  public String id() {
+    return id;
+  }
+
+  public Channel frontend() {
+    return frontend;
+  }
+
+  /** The backend channel, or null before {@link #connect}. */
+  public Channel backend() {
+    return backend;
+  }
+
+  public FrontendKind kind() {
+    return kind;
+  }
+
+  /** The route, or null before {@link #connect}. */
+  public Route route() {
+    return route == null ? null : route.route();
+  }
+
+  /** The viewer's address as {@code ip:port}. */
+  public String remoteAddress() {
+    return remote;
+  }
+
+  public Instant acceptedAt() {
+    return acceptedAt;
+  }
+
+  public boolean isClosed() {
+    return closed;
+  }
+
+  public boolean isRelaying() {
+    return relaying;
+  }
+
+  public long bytesFromClient() {
+    return bytesFromClient;
+  }
+
+  public long bytesFromServer() {
+    return bytesFromServer;
+  }
+
+  private static String describe(SocketAddress address) {
+    if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+      String ip = inet.getAddress().getHostAddress();
+      return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + inet.getPort();
+    }
+    return String.valueOf(address);
+  }
+
+  static String describeCause(Throwable cause) {
+    if (cause == null) {
+      return "unknown";
+    }
+    String message = cause.getMessage();
+    return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  private static String orNone(String value) {
+    return value == null ? "none" : value;
+  }
+}

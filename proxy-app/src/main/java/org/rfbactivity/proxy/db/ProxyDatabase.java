@@ -1,0 +1,158 @@
+package org.rfbactivity.proxy.db;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.pool.HikariPool;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import javax.sql.DataSource;
+import org.rfbactivity.proxy.config.ConfigException;
+import org.rfbactivity.proxy.config.JdbcUrls;
+import org.rfbactivity.proxy.config.ProxyConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The proxy's PostgreSQL: the one named by {@code --jdbc-url}, or else an embedded PostgreSQL (zonky) whose
+ * binaries and data live in {@code --data-dir}, so that a first run needs no database server (DESIGN.md §5).
+ * Either way the proxy gets one HikariCP pool, shared by the activity store and the route query, and owns it.
+ */
+public final class ProxyDatabase implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ProxyDatabase.class);
+
+  /** Flusher, route lookups and admin reads together stay well below this. */
+  static final int POOL_SIZE = 8;
+  /** A connection attempt slower than this counts as the database being down (the relay carries on). */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  /** initdb and the first start of the embedded server can take a while on a slow disk. */
+  static final Duration EMBEDDED_START_WAIT = Duration.ofSeconds(60);
+
+  private final EmbeddedPostgres embedded;
+  private final HikariDataSource pool;
+  private final String description;
+
+  private ProxyDatabase(EmbeddedPostgres embedded, HikariDataSource pool, String description) {
+    this.embedded = embedded;
+    this.pool = pool;
+    this.description = description;
+  }
+
+  /**
+   * Starts the embedded server or connects to the external one, and checks one connection.
+   *
+   * @throws ConfigException naming {@code --jdbc-url} or {@code --data-dir} when that fails
+   */
+  public static ProxyDatabase open(ProxyConfig config) {
+    if (config.jdbcUrl() != null) {
+      return external(config);
+    }
+    return embedded(config.dataDir());
+  }
+
+  private static ProxyDatabase external(ProxyConfig config) {
+    HikariConfig hc = baseConfig();
+    hc.setJdbcUrl(config.jdbcUrl());
+    if (config.jdbcUser() != null) {
+      hc.setUsername(config.jdbcUser());
+    }
+    if (config.jdbcPassword() != null) {
+      hc.setPassword(config.jdbcPassword());
+    }
+    String masked = JdbcUrls.mask(config.jdbcUrl());
+    try {
+      HikariDataSource pool = new HikariDataSource(hc);
+      log.info("database: {}", masked);
+      return new ProxyDatabase(null, pool, masked);
+    } catch (HikariPool.PoolInitializationException | IllegalArgumentException e) {
+      throw new ConfigException("--jdbc-url", masked, "cannot connect: " + rootMessage(e), e);
+    }
+  }
+
+  private static ProxyDatabase embedded(Path dataDir) {
+    Path data = dataDir.resolve("pgdata");
+    Path binaries = dataDir.resolve("pgbin");
+    EmbeddedPostgres pg;
+    try {
+      Files.createDirectories(binaries);
+      pg = EmbeddedPostgres.builder()
+          .setDataDirectory(data)
+          .setCleanDataDirectory(false)
+          .setOverrideWorkingDirectory(binaries.toFile())
+          .setRegisterShutdownHook(false)
+          .setPGStartupWait(EMBEDDED_START_WAIT)
+          .start();
+    } catch (IOException | RuntimeException e) {
+      throw new ConfigException("--data-dir", dataDir.toString(),
+          "cannot start the embedded PostgreSQL (is another proxy using this directory?): " + rootMessage(e), e);
+    }
+    HikariConfig hc = baseConfig();
+    hc.setDataSource(pg.getPostgresDatabase());
+    try {
+      HikariDataSource pool = new HikariDataSource(hc);
+      String description = "embedded PostgreSQL in " + data.toAbsolutePath() + " on 127.0.0.1:" + pg.getPort();
+      log.info("database: {}", description);
+      return new ProxyDatabase(pg, pool, description);
+    } catch (HikariPool.PoolInitializationException e) {
+      closeQuietly(pg);
+      throw new ConfigException("--data-dir", dataDir.toString(), "embedded PostgreSQL refuses connections: "
+          + rootMessage(e), e);
+    }
+  }
+
+  private static HikariConfig baseConfig() {
+    HikariConfig hc = new HikariConfig();
+    hc.setPoolName("rfba-db");
+    hc.setMaximumPoolSize(POOL_SIZE);
+    hc.setMinimumIdle(1);
+    hc.setConnectionTimeout(CONNECT_TIMEOUT.toMillis());
+    hc.setValidationTimeout(Math.min(CONNECT_TIMEOUT.toMillis(), 3000));
+    return hc;
+  }
+
+  public DataSource dataSource() {
+    return pool;
+  }
+
+  /** Where the database is, for logs (credentials masked). */
+  public String description() {
+    return description;
+  }
+
+  /** True for the embedded server in {@code --data-dir}. */
+  public boolean isEmbedded() {
+    return embedded != null;
+  }
+
+  /** Port of the embedded server, or -1 for an external database. */
+  public int embeddedPort() {
+    return embedded == null ? -1 : embedded.getPort();
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+    if (embedded != null) {
+      closeQuietly(embedded);
+    }
+  }
+
+  private static void closeQuietly(EmbeddedPostgres pg) {
+    try {
+      pg.close();
+    } catch (IOException | RuntimeException e) {
+      log.warn("embedded PostgreSQL did not stop cleanly: {}", rootMessage(e));
+    }
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    return t.getClass().getSimpleName() + (t.getMessage() == null ? "" : ": " + t.getMessage());
+  }
+}

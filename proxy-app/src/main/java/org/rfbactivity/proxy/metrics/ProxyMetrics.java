@@ -1,0 +1,88 @@
+package org.rfbactivity.proxy.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The relay's own meters (the tracker's are bound separately). Names follow Prometheus conventions once
+ * Micrometer renders them: {@code vnc_proxy_viewers_open}, {@code vnc_proxy_relayed_bytes_total{direction}} …
+ * Hot-path updates are a {@link LongAdder} add; tag values come from small fixed sets (frontend kind,
+ * refusal reason, close reason), never from ids or addresses, so cardinality stays bounded.
+ */
+public final class ProxyMetrics {
+
+  private final MeterRegistry registry;
+  private final AtomicInteger openViewers = new AtomicInteger();
+  private final LongAdder bytesFromClient = new LongAdder();
+  private final LongAdder bytesFromServer = new LongAdder();
+  private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
+
+  public ProxyMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    Gauge.builder("vnc.proxy.viewers.open", openViewers, AtomicInteger::get)
+        .description("Viewer connections currently relayed (TCP and WebSocket)")
+        .register(registry);
+    FunctionCounter.builder("vnc.proxy.relayed", bytesFromClient, LongAdder::sum)
+        .tag("direction", "client_to_server")
+        .baseUnit("bytes")
+        .description("Bytes relayed (WebSocket payload, not frame headers)")
+        .register(registry);
+    FunctionCounter.builder("vnc.proxy.relayed", bytesFromServer, LongAdder::sum)
+        .tag("direction", "server_to_client")
+        .baseUnit("bytes")
+        .description("Bytes relayed (WebSocket payload, not frame headers)")
+        .register(registry);
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** A viewer's relay started (route found, VNC server connected). {@code frontend} is tcp or ws. */
+  public void viewerOpened(String frontend) {
+    openViewers.incrementAndGet();
+    counter("vnc.proxy.viewers.opened", "Viewers whose relay started", "frontend", frontend).increment();
+  }
+
+  /** A viewer that was opened has closed; {@code reason} is a fixed word such as client_closed or timeout. */
+  public void viewerClosed(String reason) {
+    openViewers.decrementAndGet();
+    counter("vnc.proxy.viewers.closed", "Viewers closed, by reason", "reason", reason).increment();
+  }
+
+  /** A connection refused before its relay started (limit, origin, route, backend, bad_request, timeout …). */
+  public void refused(String reason) {
+    counter("vnc.proxy.connections.refused", "Connections refused before relaying, by reason", "reason", reason)
+        .increment();
+  }
+
+  /** A viewer whose stream can no longer be inspected, by the codec's blind reason. */
+  public void blind(String reason) {
+    counter("vnc.proxy.viewers.blind", "Viewers whose RFB stream became uninspectable, by reason", "reason",
+        reason.toLowerCase(Locale.ROOT)).increment();
+  }
+
+  public void bytesFromClient(int n) {
+    bytesFromClient.add(n);
+  }
+
+  public void bytesFromServer(int n) {
+    bytesFromServer.add(n);
+  }
+
+  public int openViewers() {
+    return openViewers.get();
+  }
+
+  private Counter counter(String name, String description, String tag, String value) {
+    return counters.computeIfAbsent(name + '\0' + value,
+        k -> Counter.builder(name).description(description).tag(tag, value).register(registry));
+  }
+}

@@ -1,0 +1,111 @@
+package org.rfbactivity.proxy.tcp;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import org.rfbactivity.proxy.backend.CloseReason;
+import org.rfbactivity.proxy.backend.FrontendKind;
+import org.rfbactivity.proxy.backend.RelayServices;
+import org.rfbactivity.proxy.backend.ViewerConnection;
+import org.rfbactivity.proxy.route.ResolvedRoute;
+import org.rfbactivity.proxy.route.RouteRefusedException;
+import org.rfbactivity.proxy.route.RouteRequest;
+
+/**
+ * A native viewer on the raw TCP listener. It presents nothing to route by, so it gets the static route; the
+ * channel does not read until the VNC server is connected, then bytes flow both ways unchanged.
+ */
+final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
+
+  private final RelayServices services;
+  private final boolean tls;
+  private ViewerConnection viewer;
+
+  TcpFrontendHandler(RelayServices services, boolean tls) {
+    this.services = services;
+    this.tls = tls;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    viewer = new ViewerConnection(ctx.channel(), FrontendKind.TCP, services);
+    if (tls) {
+      // Auto-read is off and SslHandler only keeps reading once a read has started: start the TLS handshake.
+      ctx.read();
+    } else {
+      route(ctx);
+    }
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt instanceof SslHandshakeCompletionEvent done && viewer != null) {
+      if (done.isSuccess()) {
+        route(ctx);
+      } else {
+        viewer.refuse("tls", "TLS handshake failed: " + done.cause().getClass().getSimpleName());
+        ctx.close();
+      }
+    }
+    ctx.fireUserEventTriggered(evt);
+  }
+
+  private void route(ChannelHandlerContext ctx) {
+    services.routeLookup().lookup(RouteRequest.NONE, ctx.executor()).addListener((Future<ResolvedRoute> f) -> {
+      if (!f.isSuccess()) {
+        RouteRefusedException e = (RouteRefusedException) f.cause();
+        viewer.refuse(e.unavailable() ? "route_unavailable" : "route", e.getMessage());
+        ctx.close();
+        return;
+      }
+      viewer.connect(f.getNow(), viewer::startRelay, reason -> {
+        viewer.refuse("backend", reason);
+        ctx.close();
+      });
+    });
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (msg instanceof ByteBuf buf && viewer != null) {
+      viewer.fromClient(buf);
+    } else {
+      ReferenceCountUtil.release(msg);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    if (viewer != null) {
+      viewer.clientReadComplete();
+    }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (viewer != null) {
+      viewer.frontendWritabilityChanged();
+    }
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (viewer != null) {
+      viewer.close(CloseReason.CLIENT_CLOSED);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (viewer != null) {
+      viewer.close(CloseReason.CLIENT_ERROR, cause.getClass().getSimpleName()
+          + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+    } else {
+      ctx.close();
+    }
+  }
+}

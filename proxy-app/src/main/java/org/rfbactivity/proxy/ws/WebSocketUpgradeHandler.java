@@ -1,0 +1,202 @@
+package org.rfbactivity.proxy.ws;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
+import io.netty.util.CharsetUtil;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.Future;
+import java.util.List;
+import org.rfbactivity.proxy.backend.CloseReason;
+import org.rfbactivity.proxy.backend.FrontendKind;
+import org.rfbactivity.proxy.backend.RelayServices;
+import org.rfbactivity.proxy.backend.ViewerConnection;
+import org.rfbactivity.proxy.config.SessionIds;
+import org.rfbactivity.proxy.route.ResolvedRoute;
+import org.rfbactivity.proxy.route.RouteRefusedException;
+import org.rfbactivity.proxy.route.RouteRequest;
+
+/**
+ * Turns one HTTP request into a relayed WebSocket, websockify-style: {@code GET /websockify} (or {@code /})
+ * and {@code GET /vnc/{id}}, token in {@code ?token=}. Everything is checked before the upgrade, so a refusal is
+ * an HTTP status (400, 403, 404, 405, 502, 503) rather than a WebSocket that opens and dies: path, upgrade
+ * headers, WebSocket version, Origin, then the route (off the event loop when it needs I/O), then the VNC
+ * server connection. Only then is the 101 sent and this handler replaced by {@link WebSocketRelayHandler}.
+ */
+final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter {
+
+  /**
+   * Largest client frame payload. noVNC sends input in frames of at most its 10 KiB send buffer
+   * ({@code core/websock.js}); 64 KiB leaves room for other clients while bounding what one connection can
+   * make the decoder hold (it buffers a whole frame). Bigger frames close the connection with 1009.
+   */
+  static final int MAX_FRAME_PAYLOAD = 64 * 1024;
+  /** websockify's path; noVNC's default {@code path} setting. */
+  static final String WEBSOCKIFY_PATH = "/websockify";
+  static final String VNC_PATH_PREFIX = "/vnc/";
+  /** The only subprotocol: raw RFB bytes in binary frames (the old base64 one is not supported). */
+  static final String SUBPROTOCOL = "binary";
+
+  private final RelayServices services;
+  private final OriginPolicy origins;
+  private final boolean tls;
+  private ViewerConnection viewer;
+  private boolean requestSeen;
+
+  WebSocketUpgradeHandler(RelayServices services, OriginPolicy origins, boolean tls) {
+    this.services = services;
+    this.origins = origins;
+    this.tls = tls;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    viewer = new ViewerConnection(ctx.channel(), FrontendKind.WEBSOCKET, services);
+    ctx.fireChannelActive();
+  }
+
+  @Override
+  public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (!(msg instanceof FullHttpRequest request) || requestSeen || viewer == null) {
+      ReferenceCountUtil.release(msg); // one request per connection; anything after it is not ours to relay
+      return;
+    }
+    requestSeen = true;
+    ctx.channel().config().setAutoRead(false);
+    try {
+      handle(ctx, request);
+    } finally {
+      request.release();
+    }
+  }
+
+  private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
+    if (!request.decoderResult().isSuccess()) {
+      reject(ctx, HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed HTTP request");
+      return;
+    }
+    if (!HttpMethod.GET.equals(request.method())) {
+      reject(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "bad_request", "method is not GET");
+      return;
+    }
+    QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+    String path = uri.path();
+    String pathId = null;
+    if (path.startsWith(VNC_PATH_PREFIX)) {
+      pathId = path.substring(VNC_PATH_PREFIX.length());
+      if (!SessionIds.isValid(pathId)) {
+        reject(ctx, HttpResponseStatus.NOT_FOUND, "bad_request", "path id is not a valid session id");
+        return;
+      }
+    } else if (!path.equals(WEBSOCKIFY_PATH) && !path.equals("/")) {
+      reject(ctx, HttpResponseStatus.NOT_FOUND, "bad_request", "unknown path");
+      return;
+    }
+    if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+      reject(ctx, HttpResponseStatus.BAD_REQUEST, "bad_request", "not a WebSocket upgrade");
+      return;
+    }
+    String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+    if (!origins.permits(origin, request.headers().get(HttpHeaderNames.HOST))) {
+      reject(ctx, HttpResponseStatus.FORBIDDEN, "origin", "origin not allowed: " + LogSafe.text(origin));
+      return;
+    }
+    WebSocketServerHandshaker handshaker = newHandshaker(request);
+    if (handshaker == null) {
+      viewer.refuse("bad_request", "unsupported WebSocket version");
+      WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
+          .addListener(ChannelFutureListener.CLOSE);
+      return;
+    }
+    List<String> tokens = uri.parameters().get("token");
+    RouteRequest routeRequest = new RouteRequest(pathId, tokens == null || tokens.isEmpty() ? null : tokens.get(0));
+    // The handshake needs the request's headers after the lookup; keep a copy without the (refcounted) body.
+    FullHttpRequest upgrade = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+        Unpooled.EMPTY_BUFFER, request.headers().copy(), request.trailingHeaders().copy());
+    services.routeLookup().lookup(routeRequest, ctx.executor()).addListener((Future<ResolvedRoute> f) -> {
+      if (viewer.isClosed()) {
+        return;
+      }
+      if (!f.isSuccess()) {
+        RouteRefusedException e = (RouteRefusedException) f.cause();
+        if (e.unavailable()) {
+          reject(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "route_unavailable", e.getMessage());
+        } else {
+          reject(ctx, HttpResponseStatus.FORBIDDEN, "route", e.getMessage());
+        }
+        return;
+      }
+      viewer.connect(f.getNow(), () -> upgrade(ctx, handshaker, upgrade),
+          reason -> reject(ctx, HttpResponseStatus.BAD_GATEWAY, "backend", reason));
+    });
+  }
+
+  private WebSocketServerHandshaker newHandshaker(FullHttpRequest request) {
+    String url = (tls ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
+    WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
+        .maxFramePayloadLength(MAX_FRAME_PAYLOAD)
+        .expectMaskedFrames(true)
+        .allowMaskMismatch(false)
+        .allowExtensions(false)
+        .closeOnProtocolViolation(true)
+        .build();
+    return new WebSocketServerHandshakerFactory(url, SUBPROTOCOL, decoder).newHandshaker(request);
+  }
+
+  private void upgrade(ChannelHandlerContext ctx, WebSocketServerHandshaker handshaker, FullHttpRequest request) {
+    handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) f -> {
+      if (!f.isSuccess()) {
+        viewer.close(CloseReason.CLIENT_ERROR, "WebSocket handshake failed: " + f.cause().getClass().getSimpleName());
+        return;
+      }
+      if (viewer.isClosed()) {
+        return;
+      }
+      ctx.pipeline().replace(this, "ws-relay", new WebSocketRelayHandler(viewer));
+      viewer.startRelay();
+    });
+  }
+
+  private void reject(ChannelHandlerContext ctx, HttpResponseStatus status, String metricReason, String reason) {
+    viewer.refuse(metricReason, reason);
+    ByteBuf body = Unpooled.copiedBuffer(status.code() + " " + status.reasonPhrase() + "\n", CharsetUtil.US_ASCII);
+    FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
+    response.headers()
+        .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
+        .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
+        .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    if (viewer != null) {
+      viewer.close(CloseReason.CLIENT_CLOSED);
+    }
+  }
+
+  @Override
+  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+    if (viewer != null) {
+      viewer.close(CloseReason.CLIENT_ERROR, cause.getClass().getSimpleName()
+          + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
+    } else {
+      ctx.close();
+    }
+  }
+}

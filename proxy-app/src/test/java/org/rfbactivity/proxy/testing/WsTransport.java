@@ -1,0 +1,172 @@
+package org.rfbactivity.proxy.testing;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A WebSocket viewer (the JDK client: masked binary frames, like a browser's). */
+public final class WsTransport implements ViewerTransport {
+
+  private static final byte[] END = new byte[0];
+
+  private final WebSocket ws;
+  private final QueueInputStream in;
+  private final CompletableFuture<Integer> closeCode;
+
+  private WsTransport(WebSocket ws, QueueInputStream in, CompletableFuture<Integer> closeCode) {
+    this.ws = ws;
+    this.in = in;
+    this.closeCode = closeCode;
+  }
+
+  /**
+   * Opens {@code uri}; {@code origin} is sent as the Origin header when not null.
+   *
+   * @throws CompletionException wrapping {@link java.net.http.WebSocketHandshakeException} when refused
+   */
+  public static WsTransport connect(URI uri, String origin) {
+    return connect(HttpClient.newHttpClient(), uri, origin);
+  }
+
+  /** As {@link #connect(URI, String)}, with a client of the caller's (e.g. one that trusts a test certificate). */
+  public static WsTransport connect(HttpClient client, URI uri, String origin) {
+    QueueInputStream in = new QueueInputStream();
+    CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    WebSocket.Listener listener = new WebSocket.Listener() {
+      @Override
+      public void onOpen(WebSocket webSocket) {
+        webSocket.request(1);
+      }
+
+      @Override
+      public CompletionStage<?> onBinary(WebSocket webSocket, ByteBuffer data, boolean last) {
+        byte[] b = new byte[data.remaining()];
+        data.get(b);
+        in.queue.add(b);
+        webSocket.request(1);
+        return null;
+      }
+
+      @Override
+      public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+        webSocket.request(1);
+        return null;
+      }
+
+      @Override
+      public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closeCode.complete(statusCode);
+        in.queue.add(END);
+        return null;
+      }
+
+      @Override
+      public void onError(WebSocket webSocket, Throwable error) {
+        closeCode.complete(-1);
+        in.queue.add(END);
+      }
+    };
+    WebSocket.Builder builder = client.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5));
+    if (origin != null) {
+      builder.header("Origin", origin);
+    }
+    WebSocket ws = builder.buildAsync(uri, listener).join();
+    return new WsTransport(ws, in, closeCode);
+  }
+
+  @Override
+  public InputStream in() {
+    return in;
+  }
+
+  @Override
+  public void write(byte[] bytes, int offset, int length) throws IOException {
+    try {
+      ws.sendBinary(ByteBuffer.wrap(bytes, offset, length), true).join();
+    } catch (CompletionException e) {
+      throw new IOException("send failed", e.getCause());
+    }
+  }
+
+  /** Sends one text frame. */
+  public void sendText(String text) {
+    ws.sendText(text, true).join();
+  }
+
+  /** The close code the proxy sent (or -1 on an error), once the connection has ended. */
+  public CompletableFuture<Integer> closeCode() {
+    return closeCode;
+  }
+
+  /** Drops the TCP connection without a Close frame. */
+  public void abort() {
+    ws.abort();
+  }
+
+  @Override
+  public void close() {
+    if (!ws.isOutputClosed()) {
+      try {
+        ws.sendClose(WebSocket.NORMAL_CLOSURE, "").get(5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        ws.abort();
+      }
+    }
+  }
+
+  /** A blocking stream over received frames; a read waits at most 30 s, so a broken test fails instead of hanging. */
+  static final class QueueInputStream extends InputStream {
+    final BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
+    private byte[] current = new byte[0];
+    private int pos;
+    private boolean ended;
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      while (pos == current.length) {
+        if (ended) {
+          return -1;
+        }
+        try {
+          byte[] next = queue.poll(30, TimeUnit.SECONDS);
+          if (next == null) {
+            throw new IOException("no data for 30 s");
+          }
+          if (next == END) {
+            ended = true;
+            return -1;
+          }
+          current = next;
+          pos = 0;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new InterruptedIOException();
+        }
+      }
+      int n = Math.min(len, current.length - pos);
+      System.arraycopy(current, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+  }
+}

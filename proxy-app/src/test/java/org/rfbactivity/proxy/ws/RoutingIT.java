@@ -1,0 +1,159 @@
+package org.rfbactivity.proxy.ws;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import java.net.URI;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.Date;
+import java.util.concurrent.CompletionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+import org.rfbactivity.proxy.testing.LeakWatch;
+import org.rfbactivity.proxy.testing.RfbScript;
+import org.rfbactivity.proxy.testing.ScriptedRfbClient;
+import org.rfbactivity.proxy.testing.ScriptedRfbServer;
+import org.rfbactivity.proxy.testing.ScriptedRfbServer.Behaviour;
+import org.rfbactivity.proxy.testing.TestProxy;
+import org.rfbactivity.proxy.testing.WsTransport;
+
+/** Routing through the WebSocket frontend: each way of routing, each way of being refused, and Origin. */
+@ExtendWith(LeakWatch.class)
+class RoutingIT {
+
+  static final String SECRET = "0123456789abcdef0123456789abcdef";
+
+  @TempDir
+  Path dir;
+
+  final RfbScript script = RfbScript.random(7, 1024, 256);
+  ScriptedRfbServer desk1;
+  ScriptedRfbServer desk2;
+
+  @BeforeEach
+  void servers() throws Exception {
+    desk1 = ScriptedRfbServer.start(script, Behaviour.SCRIPT);
+    desk2 = ScriptedRfbServer.start(script, Behaviour.SCRIPT);
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    desk1.close();
+    desk2.close();
+  }
+
+  @Test
+  void staticRouteOnBothPaths() throws Exception {
+    try (TestProxy proxy = TestProxy.start("--target", desk1.target(), "--session-id", "desk-1")) {
+      assertRelayed(proxy.wsUri("/websockify"), null, desk1, 1);
+      assertRelayed(proxy.wsUri("/"), null, desk1, 2);
+      assertRelayed(proxy.wsUri("/vnc/desk-1"), null, desk1, 3);
+      assertThat(status(proxy.wsUri("/vnc/desk-2"), null)).as("another session's id").isEqualTo(403);
+      assertThat(status(proxy.wsUri("/other"), null)).isEqualTo(404);
+      assertThat(status(proxy.wsUri("/vnc/a%20b"), null)).isEqualTo(404);
+    }
+  }
+
+  @Test
+  void tokenFileIncludingReload() throws Exception {
+    Path tokens = dir.resolve("tokens");
+    Files.writeString(tokens, "alpha: " + desk1.target() + "\n", StandardCharsets.UTF_8);
+    try (TestProxy proxy = TestProxy.start("--token-file", tokens.toString())) {
+      assertRelayed(proxy.wsUri("/websockify?token=alpha"), null, desk1, 1);
+      assertThat(status(proxy.wsUri("/websockify?token=beta"), null)).as("unknown token").isEqualTo(403);
+      assertThat(status(proxy.wsUri("/websockify"), null)).as("no token").isEqualTo(403);
+
+      Files.writeString(tokens, "alpha: " + desk2.target() + "\nbeta: " + desk1.target() + "\n", StandardCharsets.UTF_8);
+      Files.setLastModifiedTime(tokens, FileTime.from(Instant.now().plusSeconds(2)));
+
+      assertRelayed(proxy.wsUri("/websockify?token=alpha"), null, desk2, 1);
+      assertRelayed(proxy.wsUri("/websockify?token=beta"), null, desk1, 2);
+    }
+  }
+
+  @Test
+  void jwtGoodExpiredBadSignatureWrongAlgorithm() throws Exception {
+    Path secret = Files.writeString(dir.resolve("secret"), SECRET + "\n", StandardCharsets.UTF_8);
+    try (TestProxy proxy = TestProxy.start("--jwt-secret-file", secret.toString())) {
+      Instant now = Instant.now();
+      String good = jwt(JWSAlgorithm.HS256, SECRET, desk2.target(), now.plusSeconds(60));
+      String expired = jwt(JWSAlgorithm.HS256, SECRET, desk2.target(), now.minusSeconds(1));
+      String badSignature = jwt(JWSAlgorithm.HS256, "ffffffffffffffffffffffffffffffff", desk2.target(), now.plusSeconds(60));
+      String wrongAlgorithm = jwt(JWSAlgorithm.HS384, SECRET + SECRET, desk2.target(), now.plusSeconds(60));
+
+      assertRelayed(proxy.wsUri("/vnc/desk-2?token=" + good), null, desk2, 1);
+      assertThat(status(proxy.wsUri("/websockify?token=" + expired), null)).isEqualTo(403);
+      assertThat(status(proxy.wsUri("/websockify?token=" + badSignature), null)).isEqualTo(403);
+      assertThat(status(proxy.wsUri("/websockify?token=" + wrongAlgorithm), null)).isEqualTo(403);
+      assertThat(status(proxy.wsUri("/vnc/desk-1?token=" + good), null)).as("path id of another session").isEqualTo(403);
+      assertThat(desk2.accepted()).isEqualTo(1);
+      assertThat(desk1.accepted()).isZero();
+    }
+  }
+
+  @Test
+  void originIsChecked() throws Exception {
+    try (TestProxy proxy = TestProxy.start("--target", desk1.target(), "--session-id", "desk-1",
+        "--allowed-origin", "https://app.example.com")) {
+      String self = "http://127.0.0.1:" + proxy.ws().getPort();
+      assertThat(status(proxy.wsUri("/websockify"), "https://evil.example.net")).isEqualTo(403);
+      assertThat(status(proxy.wsUri("/websockify"), "null")).isEqualTo(403);
+      assertThat(status(proxy.wsUri("/websockify"), "https://app.example.com.evil.net")).isEqualTo(403);
+      assertRelayed(proxy.wsUri("/websockify"), "https://APP.example.com", desk1, 1);
+      assertRelayed(proxy.wsUri("/websockify"), self, desk1, 2);
+      assertThat(desk1.accepted()).as("refused before the VNC server is contacted").isEqualTo(2);
+      assertThat(refused(proxy, "origin")).isEqualTo(3.0);
+    }
+  }
+
+  @Test
+  void unreachableServerIsBadGateway() throws Exception {
+    int closedPort;
+    try (ScriptedRfbServer gone = ScriptedRfbServer.start(script, Behaviour.SCRIPT)) {
+      closedPort = gone.port();
+    }
+    try (TestProxy proxy = TestProxy.start("--target", "127.0.0.1:" + closedPort, "--session-id", "gone")) {
+      assertThat(status(proxy.wsUri("/websockify"), null)).isEqualTo(502);
+      assertThat(refused(proxy, "backend")).isEqualTo(1.0);
+    }
+  }
+
+  private void assertRelayed(URI uri, String origin, ScriptedRfbServer expected, int acceptedSoFar) throws Exception {
+    try (WsTransport viewer = WsTransport.connect(uri, origin)) {
+      ScriptedRfbClient.handshake(viewer, script);
+    }
+    assertThat(expected.accepted()).isEqualTo(acceptedSoFar);
+  }
+
+  private static int status(URI uri, String origin) {
+    Throwable t = catchThrowable(() -> WsTransport.connect(uri, origin).close());
+    assertThat(t).as("refused: %s", uri).isInstanceOf(CompletionException.class)
+        .hasCauseInstanceOf(WebSocketHandshakeException.class);
+    return ((WebSocketHandshakeException) t.getCause()).getResponse().statusCode();
+  }
+
+  private static double refused(TestProxy proxy, String reason) {
+    return proxy.server().meterRegistry().get("vnc.proxy.connections.refused").tag("reason", reason).counter().count();
+  }
+
+  private static String jwt(JWSAlgorithm alg, String secret, String target, Instant exp) throws Exception {
+    JWTClaimsSet claims = new JWTClaimsSet.Builder()
+        .claim("session_id", "desk-2").claim("target", target).expirationTime(Date.from(exp)).build();
+    SignedJWT jwt = new SignedJWT(new JWSHeader(alg), claims);
+    jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+    return jwt.serialize();
+  }
+}

@@ -1,0 +1,99 @@
+package org.rfbactivity.rfb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.rfbactivity.rfb.Wire.bytes;
+import static org.rfbactivity.rfb.Wire.u16;
+import static org.rfbactivity.rfb.Wire.u16le;
+import static org.rfbactivity.rfb.Wire.u32;
+import static org.rfbactivity.rfb.Wire.u8;
+import static org.rfbactivity.rfb.Wire.zeros;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.List;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
+import net.jqwik.api.constraints.IntRange;
+
+/**
+ * Property (4) of issue 2: declared lengths up to 2^31 − 1 (and the Extended Clipboard's −2^31), fed in chunks,
+ * are skipped by a counter: no byte is retained (every delivered buffer keeps its reference count, the shared
+ * body buffer is back to one reference at the end), and the stream is in sync right after the body.
+ */
+class HugeLengthProperties {
+
+  private static final byte[] KEY_DOWN = bytes(u8(4), u8(1), zeros(2), u32(0x61));
+
+  private static InspectorHarness messagePhase() {
+    InspectorHarness h = new InspectorHarness(RfbInspectorConfig.builder().strict(true).build());
+    h.server(Wire.ascii("RFB 003.008\n"));
+    h.client(Wire.ascii("RFB 003.008\n"));
+    h.server(u8(1), u8(1));
+    h.client(u8(1));
+    h.server(u32(0));
+    h.client(u8(1));
+    h.mark();
+    return h;
+  }
+
+  @Property(tries = 30)
+  void clipboardBodiesOfAnyDeclaredLengthAreSkipped(@ForAll int declaredLength,
+      @ForAll @IntRange(min = 1, max = 8) int headerChunk,
+      @ForAll @IntRange(min = 1 << 20, max = 1 << 22) int bodyChunk) {
+    long body = declaredLength >= 0 ? declaredLength : -(long) declaredLength;
+    Statistics.collect(body >= 1L << 30 ? "body >= 1 GiB" : body > 0 ? "body < 1 GiB" : "empty body");
+    InspectorHarness h = messagePhase();
+    // ClientCutText header: type, 3 padding, S32 length
+    h.deliver(Direction.CLIENT_TO_SERVER, bytes(u8(6), zeros(3), u32(declaredLength)), headerChunk);
+    h.withoutByteRecording();
+    ByteBuf shared = Unpooled.directBuffer(bodyChunk).writeZero(bodyChunk);
+    try {
+      for (long left = body; left > 0; ) {
+        int size = (int) Math.min(left, bodyChunk);
+        h.forward(Direction.CLIENT_TO_SERVER, shared.retainedSlice(0, size));
+        left -= size;
+      }
+      assertThat(shared.refCnt()).as("no body bytes retained").isEqualTo(1);
+    } finally {
+      shared.release();
+    }
+    h.deliver(Direction.CLIENT_TO_SERVER, KEY_DOWN, headerChunk);
+    assertThat(h.eventsSinceMark()).containsExactly(
+        "clipboard " + body + (declaredLength < 0 ? " extended" : ""), "input CLIPBOARD",
+        "key down -1", "input KEY_PRESS");
+    assertThat(h.inspector.counters().bytesFromClient()).isEqualTo(14 + 8 + body + 8);
+    h.finish();
+  }
+
+  @Provide
+  Arbitrary<byte[]> longestMessages() {
+    byte[] encodings = new byte[4 + 65535 * 4];
+    encodings[0] = 2;
+    encodings[2] = (byte) 0xFF;
+    encodings[3] = (byte) 0xFF;
+    return Arbitraries.of(
+        encodings,                                                          // SetEncodings, 65535 encodings (Raw)
+        bytes(u8(253), u8(0x82), u16(65535), new byte[65535]),              // gii device creation, BE, 65535
+        bytes(u8(253), u8(0x02), u16le(65535), new byte[65535]),            // the same, little-endian
+        bytes(u8(248), zeros(3), u32(0), u8(255), new byte[255]),           // ClientFence with 255 bytes
+        bytes(u8(251), u8(0), u16(1), u16(1), u8(255), u8(0), new byte[16 * 255]), // 255 screens
+        bytes(u8(11), zeros(3), u32(4096), new byte[4096]));                // TextChat at UltraVNC's maximum
+  }
+
+  /** Single-byte chunks are covered by {@link FragmentationProperties}; here 5+ keeps 260 KB bodies quick. */
+  @Property(tries = 20)
+  void theLongestBoundedBodiesAreSkippedInAnyChunking(@ForAll("longestMessages") byte[] message,
+      @ForAll @IntRange(min = 5, max = 70000) int chunk) {
+    InspectorHarness h = messagePhase();
+    h.deliver(Direction.CLIENT_TO_SERVER, message, chunk);
+    h.deliver(Direction.CLIENT_TO_SERVER, KEY_DOWN, chunk);
+    List<String> events = h.eventsSinceMark();
+    assertThat(events).endsWith("key down -1", "input KEY_PRESS");
+    assertThat(events).noneMatch(e -> e.startsWith("lost "));
+    h.finish();
+  }
+}

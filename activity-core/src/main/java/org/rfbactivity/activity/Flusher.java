@@ -104,7 +104,7 @@ final class Flusher {
         boolean purge = writeAllowed && now - lastPurgeNanos >= rules.persistIntervalNanos;
         boolean succeeded = true;
         if (!writes.isEmpty() || purge) {
-            succeeded = write(writes, purge, now, base);
+            succeeded = write(writes, purge, now, base, stats.pendingSessions);
             if (succeeded && purge) {
                 lastPurgeNanos = now;
             }
@@ -117,7 +117,7 @@ final class Flusher {
         metrics.flushCompleted(ticker.read() - now, succeeded);
     }
 
-    private boolean write(List<SessionWrite> writes, boolean purge, long now, TimeBase base) {
+    private boolean write(List<SessionWrite> writes, boolean purge, long now, TimeBase base, int dueSessions) {
         List<SessionActivityRow> sessionRows = new ArrayList<>();
         List<ViewerRow> viewerRows = new ArrayList<>();
         List<ViewerKey> deletes = new ArrayList<>();
@@ -133,12 +133,12 @@ final class Flusher {
         try {
             result = store.write(batch);
         } catch (StoreException e) {
-            failed(e, now, base, writes.size());
+            failed(e, now, base, dueSessions);
             return false;
         } catch (RuntimeException e) {
             // A store bug must not stop the flusher; treat it like a failure that will not pass by itself.
             failed(new StoreException(owner + " - store threw " + e.getClass().getName(), false, null, e), now, base,
-                    writes.size());
+                    dueSessions);
             return false;
         }
         long suppressed = 0;
@@ -165,7 +165,7 @@ final class Flusher {
         return true;
     }
 
-    private void failed(StoreException e, long now, TimeBase base, int sessionCount) {
+    private void failed(StoreException e, long now, TimeBase base, int dueSessions) {
         consecutiveFailures++;
         long delay = Backoff.delayNanos(consecutiveFailures, e.retryable(), flushTickNanos, maxBackoffNanos);
         nextAttemptNanos = now + delay;
@@ -175,8 +175,9 @@ final class Flusher {
         if (consecutiveFailures == 1) {
             // The exception's message carries metadata only (SQLSTATE, row count); its cause is logged at debug.
             if (e.retryable()) {
-                LOG.warn("{} - store write failed: {}; keeping the newest values of {} sessions, retrying with "
-                        + "back-off up to {} ms", owner, e.getMessage(), sessionCount, maxBackoffNanos / 1_000_000);
+                LOG.warn("{} - store write failed: {}; {} sessions with writes due keep their newest values in "
+                        + "memory; retrying with back-off up to {} ms", owner, e.getMessage(), dueSessions,
+                        maxBackoffNanos / 1_000_000);
             } else {
                 LOG.error("{} - store write failed and will not recover by itself: {}; keeping the newest values, "
                         + "retrying every {} ms", owner, e.getMessage(), maxBackoffNanos / 1_000_000);

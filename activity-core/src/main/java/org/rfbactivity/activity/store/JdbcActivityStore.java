@@ -314,6 +314,9 @@ public final class JdbcActivityStore implements ActivityStore {
             config.addDataSourceProperty("connectTimeout", CONNECT_TIMEOUT_SECONDS);
             config.addDataSourceProperty("socketTimeout", SOCKET_TIMEOUT_SECONDS);
             config.addDataSourceProperty("ApplicationName", name);
+            // Server error details quote row values (e.g. "Key (session_id)=(...)"); keep them out of exceptions
+            // that HikariCP or an embedder might log.
+            config.addDataSourceProperty("logServerErrorDetail", "false");
             HikariDataSource pool = new HikariDataSource(config);
             return new JdbcActivityStore(pool, pool, mirror, name);
         }

@@ -68,15 +68,23 @@ public final class XvncServer implements AutoCloseable {
 
   /** Starts Xvnc with {@code -SecurityTypes None}. */
   public static XvncServer startWithoutAuth(int width, int height) throws IOException {
-    return start(width, height, null);
+    return start(width, height, null, null);
+  }
+
+  /**
+   * Starts Xvnc with {@code -SecurityTypes None} and {@code -desktop desktopName}, so ServerInit carries a known
+   * name instead of Xvnc's host-dependent {@code user@host}.
+   */
+  public static XvncServer startWithoutAuth(int width, int height, String desktopName) throws IOException {
+    return start(width, height, null, desktopName);
   }
 
   /** Starts Xvnc with {@code -SecurityTypes VncAuth} and the given password (VNC auth uses at most 8 chars). */
   public static XvncServer startWithVncAuth(int width, int height, String password) throws IOException {
-    return start(width, height, password);
+    return start(width, height, password, null);
   }
 
-  private static XvncServer start(int width, int height, String password) throws IOException {
+  private static XvncServer start(int width, int height, String password, String desktopName) throws IOException {
     requireExecutables(XVNC);
     Path workDir = Files.createTempDirectory("rfba-xvnc");
     List<String> command = new ArrayList<>(List.of(
@@ -84,6 +92,9 @@ public final class XvncServer implements AutoCloseable {
         "-geometry", width + "x" + height, "-depth", "24",
         "-localhost", "-nolisten", "tcp", "-AlwaysShared",
         "-rfbport", "0"));
+    if (desktopName != null) {
+      command.addAll(List.of("-desktop", desktopName));
+    }
     if (password == null) {
       command.addAll(List.of("-SecurityTypes", "None"));
     } else {

@@ -20,6 +20,7 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,17 +28,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.rfbactivity.activity.ActivityConfig;
+import org.rfbactivity.activity.ActivityTracker;
+import org.rfbactivity.activity.StoreHealth;
+import org.rfbactivity.activity.store.JdbcActivityStore;
+import org.rfbactivity.activity.store.Migrations;
 import org.rfbactivity.proxy.admin.AdminServer;
 import org.rfbactivity.proxy.admin.Readiness;
-import org.rfbactivity.proxy.admin.SessionSource;
+import org.rfbactivity.proxy.admin.TrackerSessionSource;
 import org.rfbactivity.proxy.backend.ConnectionLimiter;
 import org.rfbactivity.proxy.backend.RelayServices;
+import org.rfbactivity.proxy.backend.RfbActivityBridge;
+import org.rfbactivity.proxy.backend.UninspectedObserver;
+import org.rfbactivity.proxy.backend.ViewerConnection;
+import org.rfbactivity.proxy.backend.ViewerObserver;
 import org.rfbactivity.proxy.backend.ViewerRegistry;
 import org.rfbactivity.proxy.config.ConfigException;
 import org.rfbactivity.proxy.config.HostPort;
+import org.rfbactivity.proxy.config.JdbcUrls;
 import org.rfbactivity.proxy.config.ProxyConfig;
 import org.rfbactivity.proxy.config.Routing;
+import org.rfbactivity.proxy.config.StoreMode;
 import org.rfbactivity.proxy.db.ProxyDatabase;
+import org.rfbactivity.proxy.metrics.MicrometerActivityMetrics;
 import org.rfbactivity.proxy.metrics.ProxyMetrics;
 import org.rfbactivity.proxy.route.JdbcRouteResolver;
 import org.rfbactivity.proxy.route.JwtRouteResolver;
@@ -82,6 +96,8 @@ public final class ProxyServer implements AutoCloseable {
   private Channel wsChannel;
   private Channel adminChannel;
   private ProxyDatabase database;
+  private JdbcActivityStore store;
+  private ActivityTracker tracker;
   private RouteLookup routeLookup;
 
   private enum State { NEW, STARTED, CLOSED }
@@ -107,13 +123,20 @@ public final class ProxyServer implements AutoCloseable {
       if (config.needsDatabase()) {
         database = ProxyDatabase.open(config);
       }
+      if (config.store() == StoreMode.POSTGRES) {
+        applySchema();
+        store = JdbcActivityStore.builder().dataSource(database.dataSource()).build();
+      }
       if (resolver == null) {
         resolver = new JdbcRouteResolver((Routing.RouteQuery) config.routing(), database.dataSource());
       }
       routeLookup = new RouteLookup(resolver, new DefaultThreadFactory("rfba-route", true));
       bindJvmMetrics();
-      RelayServices services = new RelayServices(routeLookup, metrics, viewers, ViewerObservers.none(),
-          config.handshakeTimeout());
+      tracker = new ActivityTracker(activityConfig());
+      Function<ViewerConnection, ViewerObserver> observers = config.inspect()
+          ? viewer -> new RfbActivityBridge(tracker, viewer, metrics)
+          : viewer -> new UninspectedObserver(tracker, viewer);
+      RelayServices services = new RelayServices(routeLookup, metrics, viewers, observers, config.handshakeTimeout());
       ConnectionLimiter limiter = new ConnectionLimiter(config.maxConnections(), metrics);
 
       ioGroup = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
@@ -129,8 +152,9 @@ public final class ProxyServer implements AutoCloseable {
       }
       if (config.adminListen() != null) {
         adminChannel = bind("--admin-listen", config.adminListen(), adminGroup, true,
-            new AdminServer(noSessions(), registry, this::readiness, config.adminToken()));
+            new AdminServer(new TrackerSessionSource(tracker), registry, this::readiness, config.adminToken()));
       }
+      tracker.start();
       for (Channel c : new Channel[] {tcpChannel, wsChannel, adminChannel}) {
         if (c != null) {
           c.config().setAutoRead(true);
@@ -196,26 +220,57 @@ public final class ProxyServer implements AutoCloseable {
     new UptimeMetrics().bindTo(registry);
   }
 
-  private static SessionSource noSessions() {
-    return new SessionSource() {
-      @Override
-      public List<org.rfbactivity.proxy.admin.SessionJson> sessions() {
-        return List.of();
-      }
-
-      @Override
-      public java.util.Optional<org.rfbactivity.proxy.admin.SessionJson> session(String sessionId) {
-        return java.util.Optional.empty();
-      }
-    };
+  /** Runs activity-core's idempotent schema script: a database that refuses it stops the start. */
+  private void applySchema() {
+    try {
+      Migrations.apply(database.dataSource());
+    } catch (SQLException e) {
+      boolean external = config.jdbcUrl() != null;
+      throw new ConfigException(external ? "--jdbc-url" : "--data-dir",
+          external ? JdbcUrls.mask(config.jdbcUrl()) : config.dataDir().toString(),
+          "cannot apply the schema: SQLSTATE " + e.getSQLState() + " " + e.getMessage(), e);
+    }
   }
 
-  /** What {@code /readyz} reports: accepting viewers, and the store writing (or memory only). */
+  private ActivityConfig activityConfig() {
+    ActivityConfig.Builder b = ActivityConfig.builder()
+        .activeWindow(config.activeWindow())
+        .persistInterval(config.persistInterval())
+        .flushTick(config.flushTick())
+        .clock(config.clock())
+        .threadFactory(new DefaultThreadFactory("rfba-activity", true))
+        .metrics(new MicrometerActivityMetrics(registry))
+        .listener(t -> log.debug("session {} {} -> {} at {} ({}, viewer {}, input {})", t.sessionId(), t.from(), t.to(),
+            t.at(), t.reason(), t.causeViewerId(), t.causeInputKind()));
+    if (store != null) {
+      b.store(store);
+    }
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      // ProxyConfig checks the same rules with flag names; this is the backstop for any rule added later.
+      throw new ConfigException("--active-window/--persist-interval/--flush-tick", null, e.getMessage(), e);
+    }
+  }
+
+  /**
+   * What {@code /readyz} reports: accepting viewers, and the store writing (or memory only). While the database
+   * is down the relay keeps working and activity is kept in memory; readiness says so.
+   */
   public Readiness readiness() {
     Map<String, String> checks = new LinkedHashMap<>();
     checks.put("listeners", accepting ? "accepting" : "not accepting");
-    checks.put("store", config.store() == org.rfbactivity.proxy.config.StoreMode.MEMORY ? "memory" : "unknown");
-    return new Readiness(accepting, checks);
+    boolean storeOk = true;
+    if (store == null) {
+      checks.put("store", "memory");
+    } else if (tracker != null) {
+      StoreHealth health = tracker.storeHealth();
+      storeOk = health.healthy();
+      checks.put("store", storeOk ? "healthy" : "unhealthy: " + health.consecutiveFailures()
+          + " failed writes, SQLSTATE class " + health.lastErrorClass() + ", " + health.pendingSessions()
+          + " sessions pending");
+    }
+    return new Readiness(accepting && storeOk, checks);
   }
 
   /** Bound address of the raw TCP listener, or null when it is off. */
@@ -244,6 +299,11 @@ public final class ProxyServer implements AutoCloseable {
   /** Viewers connected right now (accepted and not closed). */
   public int connectedViewers() {
     return viewers.size();
+  }
+
+  /** The activity tracker (null before {@link #start()}). */
+  public ActivityTracker tracker() {
+    return tracker;
   }
 
   /** The database, or null with {@code --store memory} and no route query. */
@@ -284,10 +344,16 @@ public final class ProxyServer implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    if (tracker != null) {
+      tracker.close(); // closes what is left and runs the final flush
+    }
     if (routeLookup != null) {
       routeLookup.close();
     }
     shutdown(ioGroup);
+    if (store != null) {
+      store.close();
+    }
     if (database != null) {
       database.close();
     }

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 
 /** How server bytes travel to a viewer, and how a viewer is closed, for each kind of frontend. */
 public enum FrontendKind {
@@ -19,8 +20,13 @@ public enum FrontendKind {
     }
 
     @Override
-    void closeAfterFlush(Channel frontend, boolean relaying, WebSocketCloseStatus status) {
-      frontend.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+    Object lastMessage(boolean relaying, WebSocketCloseStatus status) {
+      return Unpooled.EMPTY_BUFFER;
+    }
+
+    @Override
+    void abort(Channel frontend, CloseReason reason) {
+      frontend.close();
     }
   },
 
@@ -32,9 +38,18 @@ public enum FrontendKind {
     }
 
     @Override
-    void closeAfterFlush(Channel frontend, boolean relaying, WebSocketCloseStatus status) {
-      if (relaying) {
-        frontend.writeAndFlush(new CloseWebSocketFrame(status)).addListener(ChannelFutureListener.CLOSE);
+    Object lastMessage(boolean relaying, WebSocketCloseStatus status) {
+      // Before the upgrade there is no WebSocket to close; an empty buffer passes the HTTP encoder untouched.
+      return relaying && status != null ? new CloseWebSocketFrame(status) : Unpooled.EMPTY_BUFFER;
+    }
+
+    @Override
+    void abort(Channel frontend, CloseReason reason) {
+      if (reason.webSocketStatus() == null) {
+        return; // the frame decoder sent its Close frame and closes the connection itself
+      }
+      if (frontend.isActive() && frontend.pipeline().get(WebSocketFrameEncoder.class) != null) {
+        frontend.writeAndFlush(new CloseWebSocketFrame(reason.webSocketStatus())).addListener(ChannelFutureListener.CLOSE);
       } else {
         frontend.close();
       }
@@ -55,6 +70,9 @@ public enum FrontendKind {
   /** The message that carries {@code serverBytes} to this kind of viewer (ownership moves to it). */
   abstract Object wrap(ByteBuf serverBytes);
 
-  /** Closes the viewer after what is queued has been written. */
-  abstract void closeAfterFlush(Channel frontend, boolean relaying, WebSocketCloseStatus status);
+  /** What is written last before a graceful close: nothing for TCP, a Close frame for an open WebSocket. */
+  abstract Object lastMessage(boolean relaying, WebSocketCloseStatus status);
+
+  /** Closes a viewer at fault at once (a WebSocket still gets its Close frame, which tells it why). */
+  abstract void abort(Channel frontend, CloseReason reason);
 }

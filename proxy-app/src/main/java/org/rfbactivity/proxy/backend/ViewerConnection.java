@@ -8,8 +8,10 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.resolver.NoopAddressResolverGroup;
+import io.netty.util.ReferenceCountUtil;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -45,6 +47,9 @@ public final class ViewerConnection {
    * viewers send nothing early; the cap bounds what a misbehaving one can park here.
    */
   static final int MAX_EARLY_CLIENT_BYTES = 64 * 1024;
+
+  /** How long a closing side may take to close its end after ours is half-closed, before we close it anyway. */
+  static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
 
   private final String id;
   private final Channel frontend;
@@ -202,17 +207,45 @@ public final class ViewerConnection {
     finish();
     record(reason, detail); // before the sockets close, so whoever sees the close also sees it counted
     if (backend != null) {
-      if (backend.isActive()) {
-        backend.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-      } else {
+      if (reason.serverAtFault()) {
         backend.close();
+      } else {
+        closeGracefully(backend, Unpooled.EMPTY_BUFFER);
       }
     }
-    if (frontend.isActive()) {
-      kind.closeAfterFlush(frontend, relaying, reason.webSocketStatus());
+    if (reason.clientAtFault() || !frontend.isActive()) {
+      kind.abort(frontend, reason);
     } else {
-      frontend.close();
+      closeGracefully(frontend, kind.lastMessage(relaying, reason.webSocketStatus()));
     }
+  }
+
+  /**
+   * Flushes what is queued plus {@code last}, half-closes, and reads (releasing what arrives: the other side is
+   * gone) until the peer closes too, for at most {@link #DRAIN_TIMEOUT}. Closing a socket that still has unread
+   * data makes the kernel send RST instead of FIN, and an RST can destroy the peer's last unread bytes: the final
+   * input a viewer sent, or the reason a server gave for refusing it.
+   */
+  private static void closeGracefully(Channel ch, Object last) {
+    if (!ch.isActive()) {
+      ReferenceCountUtil.release(last);
+      ch.close();
+      return;
+    }
+    ch.writeAndFlush(last).addListener((ChannelFutureListener) flushed -> {
+      if (!flushed.isSuccess() || !(ch instanceof SocketChannel socket) || !socket.isActive()) {
+        ch.close();
+        return;
+      }
+      socket.shutdownOutput().addListener(half -> {
+        if (half.isSuccess() && socket.isActive()) {
+          socket.config().setAutoRead(true);
+          socket.eventLoop().schedule(() -> socket.close(), DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } else {
+          socket.close();
+        }
+      });
+    });
   }
 
   private void record(CloseReason reason, String detail) {
@@ -368,6 +401,11 @@ public final class ViewerConnection {
 
   public boolean isRelaying() {
     return relaying;
+  }
+
+  /** Whether the handshake timer has been stopped by a finished (or unreadable) handshake. */
+  public boolean isHandshakeDone() {
+    return handshakeDone;
   }
 
   public long bytesFromClient() {

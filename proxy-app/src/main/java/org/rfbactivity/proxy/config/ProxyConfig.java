@@ -312,6 +312,16 @@ public final class ProxyConfig {
       requirePositive("--persist-interval", persistInterval);
       requirePositive("--flush-tick", flushTick);
       requirePositive("--handshake-timeout", handshakeTimeout);
+      // activity-core's rules (ActivityConfig): a session must be written before it can turn idle, and ticks must
+      // be able to honour the persist interval.
+      if (persistInterval.compareTo(activeWindow) >= 0) {
+        throw new ConfigException("--persist-interval", Durations.format(persistInterval),
+            "must be shorter than --active-window (" + Durations.format(activeWindow) + ")");
+      }
+      if (flushTick.compareTo(persistInterval) > 0) {
+        throw new ConfigException("--flush-tick", Durations.format(flushTick),
+            "must not be longer than --persist-interval (" + Durations.format(persistInterval) + ")");
+      }
       if (maxConnections < 1) {
         throw new ConfigException("--max-connections", Integer.toString(maxConnections), "must be at least 1");
       }

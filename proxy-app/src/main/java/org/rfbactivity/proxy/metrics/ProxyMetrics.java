@@ -23,6 +23,7 @@ public final class ProxyMetrics {
   private final LongAdder bytesFromClient = new LongAdder();
   private final LongAdder bytesFromServer = new LongAdder();
   private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
+  private final ConcurrentMap<String, AtomicInteger> blind = new ConcurrentHashMap<>();
 
   public ProxyMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -63,10 +64,25 @@ public final class ProxyMetrics {
         .increment();
   }
 
-  /** A viewer whose stream can no longer be inspected, by the codec's blind reason. */
-  public void blind(String reason) {
-    counter("vnc.proxy.viewers.blind", "Viewers whose RFB stream became uninspectable, by reason", "reason",
-        reason.toLowerCase(Locale.ROOT)).increment();
+  /** An open viewer's stream became uninspectable; {@code reason} is a codec BlindReason name (a fixed set). */
+  public void blindViewerOpened(String reason) {
+    blindGauge(reason).incrementAndGet();
+  }
+
+  /** A viewer counted by {@link #blindViewerOpened} closed. */
+  public void blindViewerClosed(String reason) {
+    blindGauge(reason).decrementAndGet();
+  }
+
+  private AtomicInteger blindGauge(String reason) {
+    return blind.computeIfAbsent(reason, r -> {
+      AtomicInteger value = new AtomicInteger();
+      Gauge.builder("vnc.proxy.viewers.blind", value, AtomicInteger::get)
+          .description("Open viewers whose RFB stream cannot be inspected, by reason")
+          .tag("reason", r.toLowerCase(Locale.ROOT))
+          .register(registry);
+      return value;
+    });
   }
 
   public void bytesFromClient(int n) {

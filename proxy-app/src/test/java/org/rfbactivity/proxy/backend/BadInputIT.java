@@ -145,6 +145,8 @@ class BadInputIT {
     ScriptedRfbClient.handshake(viewer, script);
     byte[] halfPointerEvent = {5, 0, 0};
     viewer.write(halfPointerEvent, 0, halfPointerEvent.length);
+    // An RST discards what the receiver has not read yet: cut only once the proxy has the bytes.
+    await().atMost(Duration.ofSeconds(10)).until(() -> relayedFromClients() == 14 + 3);
     viewer.abort();
 
     Received r = server.nextReceived(Duration.ofSeconds(10));
@@ -158,6 +160,7 @@ class BadInputIT {
     ScriptedRfbClient.handshake(viewer, script);
     byte[] halfKeyEvent = {4, 1, 0, 0, 0};
     viewer.write(halfKeyEvent, 0, halfKeyEvent.length);
+    await().atMost(Duration.ofSeconds(10)).until(() -> relayedFromClients() == 14 + 5);
     viewer.abort();
 
     assertThat(server.nextReceived(Duration.ofSeconds(10)).bytes()).isEqualTo(14 + 5);
@@ -196,6 +199,11 @@ class BadInputIT {
       assertThat(limited.server().meterRegistry().get("vnc.proxy.connections.refused").tag("reason", "limit")
           .counter().count()).isEqualTo(1.0);
     }
+  }
+
+  private double relayedFromClients() {
+    return proxy.server().meterRegistry().get("vnc.proxy.relayed").tag("direction", "client_to_server")
+        .functionCounter().count();
   }
 
   private double refused(String reason) {

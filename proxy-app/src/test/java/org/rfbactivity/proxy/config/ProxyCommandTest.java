@@ -100,11 +100,11 @@ class ProxyCommandTest {
         "RFBA_ACTIVE_WINDOW", "90s",
         "RFBA_STORE", "memory");
 
-    ProxyConfig c = parse(env, "--active-window", "5s");
+    ProxyConfig c = parse(env, "--active-window", "75s");
 
     assertThat(c.routing()).isEqualTo(new Routing.Static("from-env", new HostPort("127.0.0.1", 5902)));
     assertThat(c.store()).isEqualTo(StoreMode.MEMORY);
-    assertThat(c.activeWindow()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(c.activeWindow()).isEqualTo(Duration.ofSeconds(75));
   }
 
   @Test
@@ -244,6 +244,10 @@ class ProxyCommandTest {
         .hasMessage("--ws-listen=none: at least one of --tcp-listen and --ws-listen is needed");
     assertThatThrownBy(() -> parse(concat(base, "--ws-listen", "127.0.0.1:9090")))
         .hasMessage("--admin-listen=127.0.0.1:9090: same address as --ws-listen");
+    assertThatThrownBy(() -> parse(concat(base, "--active-window", "30s")))
+        .hasMessage("--persist-interval=30s: must be shorter than --active-window (30s)");
+    assertThatThrownBy(() -> parse(concat(base, "--persist-interval", "2s", "--flush-tick", "3s")))
+        .hasMessage("--flush-tick=3s: must not be longer than --persist-interval (2s)");
     assertThatThrownBy(() -> parse("--route-query", "select host, port from t where token = ?", "--store", "memory"))
         .hasMessage("--route-query: needs a database: give --jdbc-url, or keep --store postgres for the embedded one");
   }

@@ -1,0 +1,59 @@
+package org.rfbactivity.proxy.admin;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.rfbactivity.activity.ActivityTracker;
+import org.rfbactivity.activity.InputKind;
+import org.rfbactivity.activity.SessionSnapshot;
+import org.rfbactivity.activity.ViewerSnapshot;
+import org.rfbactivity.proxy.backend.RfbActivityBridge;
+
+/** {@code /api/sessions} from the tracker's snapshots: this replica's live view, evaluated at request time. */
+public final class TrackerSessionSource implements SessionSource {
+
+  private final ActivityTracker tracker;
+
+  public TrackerSessionSource(ActivityTracker tracker) {
+    this.tracker = tracker;
+  }
+
+  @Override
+  public List<SessionJson> sessions() {
+    List<SessionJson> all = new ArrayList<>();
+    for (SessionSnapshot s : tracker.snapshots()) {
+      all.add(json(s));
+    }
+    return all;
+  }
+
+  @Override
+  public Optional<SessionJson> session(String sessionId) {
+    return tracker.snapshot(sessionId).map(TrackerSessionSource::json);
+  }
+
+  static SessionJson json(SessionSnapshot s) {
+    List<SessionJson.ViewerJson> viewers = new ArrayList<>(s.viewers().size());
+    for (ViewerSnapshot v : s.viewers()) {
+      Map<String, String> a = v.attributes();
+      viewers.add(new SessionJson.ViewerJson(v.viewerId(), a.get(RfbActivityBridge.REMOTE_ADDRESS), v.state().name(),
+          v.inspectable(), v.blindReason(), a.get(RfbActivityBridge.PROTOCOL_VERSION),
+          a.get(RfbActivityBridge.SECURITY_TYPE), iso(v.connectedSince()), a.get(RfbActivityBridge.FRONTEND),
+          a.get(RfbActivityBridge.ROUTE)));
+    }
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (Map.Entry<InputKind, Long> e : s.inputCounts().entrySet()) {
+      counts.put(e.getKey().name(), e.getValue());
+    }
+    return new SessionJson(s.sessionId(), s.state().name(), iso(s.lastActivity()),
+        s.lastInputKind() == null ? null : s.lastInputKind().name(), viewers, counts);
+  }
+
+  /** ISO-8601 in UTC ({@code 2026-11-24T10:00:00.123Z}), or null. */
+  static String iso(Instant instant) {
+    return instant == null ? null : instant.toString();
+  }
+}

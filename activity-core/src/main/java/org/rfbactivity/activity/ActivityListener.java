@@ -11,6 +11,6 @@ package org.rfbactivity.activity;
 @FunctionalInterface
 public interface ActivityListener {
 
-    /** One transition; see {@link ActivityTransition} for the meaning of each field. */
-    void onTransition(ActivityTransition transition);
+  /** One transition; see {@link ActivityTransition} for the meaning of each field. */
+  void onTransition(ActivityTransition transition);
 }

@@ -4,10 +4,10 @@ package org.rfbactivity.activity;
  * The activity state of a session, and of a single viewer (which is never {@link #DISCONNECTED}). DESIGN.md §4.
  */
 public enum ActivityState {
-    /** No viewer is connected to the session. */
-    DISCONNECTED,
-    /** At least one viewer is connected, and there was no activity within the active window. */
-    CONNECTED_IDLE,
-    /** At least one viewer is connected, and there was activity within the active window. */
-    ACTIVE
+  /** No viewer is connected to the session. */
+  DISCONNECTED,
+  /** At least one viewer is connected, and there was no activity within the active window. */
+  CONNECTED_IDLE,
+  /** At least one viewer is connected, and there was activity within the active window. */
+  ACTIVE
 }

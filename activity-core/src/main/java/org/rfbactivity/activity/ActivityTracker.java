@@ -37,299 +37,299 @@ import org.slf4j.LoggerFactory;
  */
 public final class ActivityTracker implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ActivityTracker.class);
+  private static final Logger LOG = LoggerFactory.getLogger(ActivityTracker.class);
 
-    /** Longest session or viewer id accepted; ids are keys in memory and in the database. */
-    public static final int MAX_ID_LENGTH = 256;
+  /** Longest session or viewer id accepted; ids are keys in memory and in the database. */
+  public static final int MAX_ID_LENGTH = 256;
 
-    private final ActivityConfig config;
-    private final Ticker ticker;
-    private final long activeWindowNanos;
-    private final Rules rules;
-    private final ConcurrentHashMap<String, SessionSlot> sessions = new ConcurrentHashMap<>();
-    private final Flusher flusher;
-    private final AtomicBoolean inputFailureLogged = new AtomicBoolean();
+  private final ActivityConfig config;
+  private final Ticker ticker;
+  private final long activeWindowNanos;
+  private final Rules rules;
+  private final ConcurrentHashMap<String, SessionSlot> sessions = new ConcurrentHashMap<>();
+  private final Flusher flusher;
+  private final AtomicBoolean inputFailureLogged = new AtomicBoolean();
 
-    private final Object lifecycle = new Object();
-    private ScheduledExecutorService executor;
-    private ScheduledFuture<?> tickTask;
-    private volatile boolean closed;
+  private final Object lifecycle = new Object();
+  private ScheduledExecutorService executor;
+  private ScheduledFuture<?> tickTask;
+  private volatile boolean closed;
 
-    /** Creates a tracker; starts nothing. */
-    public ActivityTracker(ActivityConfig config) {
-        this.config = Objects.requireNonNull(config, "config");
-        this.ticker = config.ticker();
-        this.activeWindowNanos = config.activeWindow().toNanos();
-        this.rules = new Rules(config, new TransitionQueue());
-        this.flusher = new Flusher(config, sessions, rules);
+  /** Creates a tracker; starts nothing. */
+  public ActivityTracker(ActivityConfig config) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.ticker = config.ticker();
+    this.activeWindowNanos = config.activeWindow().toNanos();
+    this.rules = new Rules(config, new TransitionQueue());
+    this.flusher = new Flusher(config, sessions, rules);
+  }
+
+  /** The configuration this tracker was built with. */
+  public ActivityConfig config() {
+    return config;
+  }
+
+  /**
+   * Starts the flusher thread.
+   *
+   * @throws IllegalStateException if already started or closed
+   */
+  public void start() {
+    synchronized (lifecycle) {
+      if (closed) {
+        throw new IllegalStateException("tracker " + config.replicaId() + " is closed");
+      }
+      if (executor != null) {
+        throw new IllegalStateException("tracker " + config.replicaId() + " is already started");
+      }
+      executor = Executors.newSingleThreadScheduledExecutor(config.threadFactory());
+      long tick = config.flushTick().toNanos();
+      tickTask = executor.scheduleWithFixedDelay(this::scheduledTick, tick, tick, TimeUnit.NANOSECONDS);
     }
+  }
 
-    /** The configuration this tracker was built with. */
-    public ActivityConfig config() {
-        return config;
+  // ---------------------------------------------------------------- intake
+
+  /**
+   * A viewer connected to a session. Opening counts as activity. Returns the handle for the viewer's further
+   * events. Never throws: with a null, blank, over-long ({@value #MAX_ID_LENGTH}) or control-character id, or after
+   * {@link #close()}, the open is logged and ignored, and the returned handle is ignored by every other method.
+   *
+   * @param sessionId   the session (the platform's id: it is the key in {@code rfb_session_activity})
+   * @param viewerId    unique among the session's viewers on this replica (e.g. a connection id)
+   * @param attributes  anything to show in snapshots (remote address, ...); copied, bounded (32 entries, keys up to
+   *                    64 and values up to 256 characters)
+   * @param inspectable {@code false} if the viewer's stream will not be inspected at all: it is blind from the start
+   */
+  public Viewer viewerOpened(String sessionId, String viewerId, Map<String, String> attributes,
+      boolean inspectable) {
+    try {
+      String problem = idProblem("sessionId", sessionId);
+      if (problem == null) {
+        problem = idProblem("viewerId", viewerId);
+      }
+      if (problem != null) {
+        LOG.warn("{} - ignored a viewer open: {}", config.replicaId(), problem);
+        return Viewer.detached(viewerId);
+      }
+      if (closed) {
+        LOG.debug("{} - ignored a viewer open after close", config.replicaId());
+        return Viewer.detached(viewerId);
+      }
+      Map<String, String> attrs = Attributes.copyOf(attributes);
+      for (;;) {
+        SessionSlot slot = sessions.computeIfAbsent(sessionId, id -> new SessionSlot(id, ticker.read()));
+        Viewer viewer = slot.open(viewerId, inspectable, attrs, ticker.read(), rules);
+        if (viewer != null) {
+          if (!inspectable) {
+            config.metrics().blindViewer("NOT_INSPECTED");
+          }
+          return viewer;
+        }
+        // The flusher retired that slot (its session had gone quiet) between lookup and open.
+        sessions.remove(sessionId, slot);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("{} - viewer open failed", config.replicaId(), e);
+      return Viewer.detached(viewerId);
     }
+  }
 
-    /**
-     * Starts the flusher thread.
-     *
-     * @throws IllegalStateException if already started or closed
-     */
-    public void start() {
-        synchronized (lifecycle) {
-            if (closed) {
-                throw new IllegalStateException("tracker " + config.replicaId() + " is closed");
-            }
-            if (executor != null) {
-                throw new IllegalStateException("tracker " + config.replicaId() + " is already started");
-            }
-            executor = Executors.newSingleThreadScheduledExecutor(config.threadFactory());
-            long tick = config.flushTick().toNanos();
-            tickTask = executor.scheduleWithFixedDelay(this::scheduledTick, tick, tick, TimeUnit.NANOSECONDS);
-        }
+  /**
+   * One classified input from a viewer. Hot path: O(1), no allocation, no lock, never blocks or throws. Counted
+   * kinds ({@link ActivityConfig#countedKinds()}) are activity; all kinds are counted for snapshots and metrics.
+   * Calls for one viewer must come from one thread at a time (its event loop).
+   */
+  public void input(Viewer viewer, InputKind kind) {
+    if (viewer == null || kind == null) {
+      return;
     }
-
-    // ---------------------------------------------------------------- intake
-
-    /**
-     * A viewer connected to a session. Opening counts as activity. Returns the handle for the viewer's further
-     * events. Never throws: with a null, blank, over-long ({@value #MAX_ID_LENGTH}) or control-character id, or after
-     * {@link #close()}, the open is logged and ignored, and the returned handle is ignored by every other method.
-     *
-     * @param sessionId   the session (the platform's id: it is the key in {@code rfb_session_activity})
-     * @param viewerId    unique among the session's viewers on this replica (e.g. a connection id)
-     * @param attributes  anything to show in snapshots (remote address, ...); copied, bounded (32 entries, keys up to
-     *                    64 and values up to 256 characters)
-     * @param inspectable {@code false} if the viewer's stream will not be inspected at all: it is blind from the start
-     */
-    public Viewer viewerOpened(String sessionId, String viewerId, Map<String, String> attributes,
-            boolean inspectable) {
-        try {
-            String problem = idProblem("sessionId", sessionId);
-            if (problem == null) {
-                problem = idProblem("viewerId", viewerId);
-            }
-            if (problem != null) {
-                LOG.warn("{} - ignored a viewer open: {}", config.replicaId(), problem);
-                return Viewer.detached(viewerId);
-            }
-            if (closed) {
-                LOG.debug("{} - ignored a viewer open after close", config.replicaId());
-                return Viewer.detached(viewerId);
-            }
-            Map<String, String> attrs = Attributes.copyOf(attributes);
-            for (;;) {
-                SessionSlot slot = sessions.computeIfAbsent(sessionId, id -> new SessionSlot(id, ticker.read()));
-                Viewer viewer = slot.open(viewerId, inspectable, attrs, ticker.read(), rules);
-                if (viewer != null) {
-                    if (!inspectable) {
-                        config.metrics().blindViewer("NOT_INSPECTED");
-                    }
-                    return viewer;
-                }
-                // The flusher retired that slot (its session had gone quiet) between lookup and open.
-                sessions.remove(sessionId, slot);
-            }
-        } catch (RuntimeException e) {
-            LOG.error("{} - viewer open failed", config.replicaId(), e);
-            return Viewer.detached(viewerId);
-        }
+    try {
+      viewer.recordInput(kind, rules.counted(kind), ticker, activeWindowNanos);
+    } catch (RuntimeException e) {
+      // Only a broken Ticker can get here; say so once rather than per input.
+      if (inputFailureLogged.compareAndSet(false, true)) {
+        LOG.error("{} - input could not be recorded (logged once)", config.replicaId(), e);
+      }
     }
+  }
 
-    /**
-     * One classified input from a viewer. Hot path: O(1), no allocation, no lock, never blocks or throws. Counted
-     * kinds ({@link ActivityConfig#countedKinds()}) are activity; all kinds are counted for snapshots and metrics.
-     * Calls for one viewer must come from one thread at a time (its event loop).
-     */
-    public void input(Viewer viewer, InputKind kind) {
-        if (viewer == null || kind == null) {
-            return;
-        }
-        try {
-            viewer.recordInput(kind, rules.counted(kind), ticker, activeWindowNanos);
-        } catch (RuntimeException e) {
-            // Only a broken Ticker can get here; say so once rather than per input.
-            if (inputFailureLogged.compareAndSet(false, true)) {
-                LOG.error("{} - input could not be recorded (logged once)", config.replicaId(), e);
-            }
-        }
+  /**
+   * The viewer's stream can no longer be inspected (it went "blind"). From now on it counts according to the
+   * {@link BlindPolicy}, and snapshots report it as not inspectable with this reason. Only the first reason is
+   * kept.
+   *
+   * @param reason a short constant such as the codec's {@code BlindReason} name; shown in snapshots and stored
+   */
+  public void inspectionLost(Viewer viewer, String reason) {
+    if (viewer == null || viewer.session() == null) {
+      return;
     }
-
-    /**
-     * The viewer's stream can no longer be inspected (it went "blind"). From now on it counts according to the
-     * {@link BlindPolicy}, and snapshots report it as not inspectable with this reason. Only the first reason is
-     * kept.
-     *
-     * @param reason a short constant such as the codec's {@code BlindReason} name; shown in snapshots and stored
-     */
-    public void inspectionLost(Viewer viewer, String reason) {
-        if (viewer == null || viewer.session() == null) {
-            return;
-        }
-        try {
-            String bounded = reason == null || reason.length() <= Attributes.MAX_VALUE_LENGTH ? reason
-                    : reason.substring(0, Attributes.MAX_VALUE_LENGTH);
-            if (viewer.session().inspectionLost(viewer, bounded, ticker.read(), rules)) {
-                config.metrics().blindViewer(bounded == null ? "UNKNOWN" : bounded);
-            }
-        } catch (RuntimeException e) {
-            LOG.error("{} - inspection loss could not be recorded", config.replicaId(), e);
-        }
+    try {
+      String bounded = reason == null || reason.length() <= Attributes.MAX_VALUE_LENGTH ? reason
+          : reason.substring(0, Attributes.MAX_VALUE_LENGTH);
+      if (viewer.session().inspectionLost(viewer, bounded, ticker.read(), rules)) {
+        config.metrics().blindViewer(bounded == null ? "UNKNOWN" : bounded);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("{} - inspection loss could not be recorded", config.replicaId(), e);
     }
+  }
 
-    /**
-     * Sets (or with a {@code null} value removes) one attribute shown in snapshots, e.g. the protocol version once
-     * the handshake is known. Not a hot path: copies the viewer's small attribute map. Bounded like the attributes
-     * given at open.
-     */
-    public void viewerAttribute(Viewer viewer, String key, String value) {
-        if (viewer == null || viewer.session() == null || key == null) {
-            return;
-        }
-        try {
-            viewer.session().attribute(viewer, key, value);
-        } catch (RuntimeException e) {
-            LOG.error("{} - viewer attribute could not be recorded", config.replicaId(), e);
-        }
+  /**
+   * Sets (or with a {@code null} value removes) one attribute shown in snapshots, e.g. the protocol version once
+   * the handshake is known. Not a hot path: copies the viewer's small attribute map. Bounded like the attributes
+   * given at open.
+   */
+  public void viewerAttribute(Viewer viewer, String key, String value) {
+    if (viewer == null || viewer.session() == null || key == null) {
+      return;
     }
-
-    /**
-     * The viewer disconnected. Closing is not activity: it does not move the session's last activity, but the newest
-     * pending value and the new state are written at the next tick. Closing twice is harmless.
-     */
-    public void viewerClosed(Viewer viewer) {
-        if (viewer == null || viewer.session() == null) {
-            return;
-        }
-        try {
-            viewer.session().close(viewer, ticker.read(), rules);
-        } catch (RuntimeException e) {
-            LOG.error("{} - viewer close could not be recorded", config.replicaId(), e);
-        }
+    try {
+      viewer.session().attribute(viewer, key, value);
+    } catch (RuntimeException e) {
+      LOG.error("{} - viewer attribute could not be recorded", config.replicaId(), e);
     }
+  }
 
-    // ---------------------------------------------------------------- queries
-
-    /**
-     * This replica's view of one session, evaluated now; empty if the session has no viewer here and its final
-     * state was already written (the database view {@code rfb_session_status} keeps it).
-     */
-    public Optional<SessionSnapshot> snapshot(String sessionId) {
-        if (sessionId == null) {
-            return Optional.empty();
-        }
-        SessionSlot slot = sessions.get(sessionId);
-        return slot == null ? Optional.empty()
-                : Optional.of(slot.snapshot(ticker.read(), flusher.timeBase(), rules));
+  /**
+   * The viewer disconnected. Closing is not activity: it does not move the session's last activity, but the newest
+   * pending value and the new state are written at the next tick. Closing twice is harmless.
+   */
+  public void viewerClosed(Viewer viewer) {
+    if (viewer == null || viewer.session() == null) {
+      return;
     }
-
-    /** Every session this replica tracks, evaluated now, ordered by session id. O(sessions + viewers). */
-    public List<SessionSnapshot> snapshots() {
-        long now = ticker.read();
-        TimeBase base = flusher.timeBase();
-        List<SessionSnapshot> all = new ArrayList<>(sessions.size());
-        for (SessionSlot slot : sessions.values()) {
-            all.add(slot.snapshot(now, base, rules));
-        }
-        all.sort(Comparator.comparing(SessionSnapshot::sessionId));
-        return all;
+    try {
+      viewer.session().close(viewer, ticker.read(), rules);
+    } catch (RuntimeException e) {
+      LOG.error("{} - viewer close could not be recorded", config.replicaId(), e);
     }
+  }
 
-    /** How writes to the store are going, as of the last flush tick. */
-    public StoreHealth storeHealth() {
-        return flusher.health();
+  // ---------------------------------------------------------------- queries
+
+  /**
+   * This replica's view of one session, evaluated now; empty if the session has no viewer here and its final
+   * state was already written (the database view {@code rfb_session_status} keeps it).
+   */
+  public Optional<SessionSnapshot> snapshot(String sessionId) {
+    if (sessionId == null) {
+      return Optional.empty();
     }
+    SessionSlot slot = sessions.get(sessionId);
+    return slot == null ? Optional.empty()
+        : Optional.of(slot.snapshot(ticker.read(), flusher.timeBase(), rules));
+  }
 
-    // ---------------------------------------------------------------- lifecycle
-
-    /**
-     * Closes every remaining viewer (as disconnections), runs a final flush that ignores any back-off, waits for it
-     * up to {@code closeTimeout}, and stops the flusher thread. Does not close the store. Idempotent.
-     */
-    @Override
-    public void close() {
-        ScheduledExecutorService exec;
-        synchronized (lifecycle) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            exec = executor;
-            if (tickTask != null) {
-                tickTask.cancel(false);
-            }
-        }
-        long now = ticker.read();
-        for (SessionSlot slot : sessions.values()) {
-            slot.closeAll(now, rules);
-        }
-        if (exec == null) {
-            flusher.tick(true);
-        } else {
-            finalFlushOn(exec);
-        }
-        StoreHealth health = flusher.health();
-        if (health.pendingSessions() > 0) {
-            LOG.warn("{} - closed with {} sessions' newest values not stored (store: {})", config.replicaId(),
-                    health.pendingSessions(), health.lastErrorClass());
-        }
+  /** Every session this replica tracks, evaluated now, ordered by session id. O(sessions + viewers). */
+  public List<SessionSnapshot> snapshots() {
+    long now = ticker.read();
+    TimeBase base = flusher.timeBase();
+    List<SessionSnapshot> all = new ArrayList<>(sessions.size());
+    for (SessionSlot slot : sessions.values()) {
+      all.add(slot.snapshot(now, base, rules));
     }
+    all.sort(Comparator.comparing(SessionSnapshot::sessionId));
+    return all;
+  }
 
-    private void finalFlushOn(ScheduledExecutorService exec) {
-        Future<?> flush = exec.submit(() -> flusher.tick(true));
-        try {
-            flush.get(config.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
-            exec.shutdown();
-        } catch (TimeoutException e) {
-            LOG.warn("{} - final flush did not finish within {}; stopping the flusher", config.replicaId(),
-                    config.closeTimeout());
-            exec.shutdownNow();
-        } catch (ExecutionException e) {
-            LOG.error("{} - final flush failed", config.replicaId(), e.getCause());
-            exec.shutdown();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            exec.shutdownNow();
-        }
-    }
+  /** How writes to the store are going, as of the last flush tick. */
+  public StoreHealth storeHealth() {
+    return flusher.health();
+  }
 
-    private void scheduledTick() {
-        try {
-            flusher.tick(false);
-        } catch (RuntimeException e) {
-            // An exception would cancel the schedule; a listener or metrics bug must not stop persistence.
-            LOG.error("{} - flush tick failed", config.replicaId(), e);
-        }
-    }
+  // ---------------------------------------------------------------- lifecycle
 
-    /** One flush tick on the calling thread; tests drive the tracker with this and a fake ticker. */
-    void tick() {
-        flusher.tick(false);
+  /**
+   * Closes every remaining viewer (as disconnections), runs a final flush that ignores any back-off, waits for it
+   * up to {@code closeTimeout}, and stops the flusher thread. Does not close the store. Idempotent.
+   */
+  @Override
+  public void close() {
+    ScheduledExecutorService exec;
+    synchronized (lifecycle) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      exec = executor;
+      if (tickTask != null) {
+        tickTask.cancel(false);
+      }
     }
+    long now = ticker.read();
+    for (SessionSlot slot : sessions.values()) {
+      slot.closeAll(now, rules);
+    }
+    if (exec == null) {
+      flusher.tick(true);
+    } else {
+      finalFlushOn(exec);
+    }
+    StoreHealth health = flusher.health();
+    if (health.pendingSessions() > 0) {
+      LOG.warn("{} - closed with {} sessions' newest values not stored (store: {})", config.replicaId(),
+          health.pendingSessions(), health.lastErrorClass());
+    }
+  }
 
-    TimeBase timeBase() {
-        return flusher.timeBase();
+  private void finalFlushOn(ScheduledExecutorService exec) {
+    Future<?> flush = exec.submit(() -> flusher.tick(true));
+    try {
+      flush.get(config.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+      exec.shutdown();
+    } catch (TimeoutException e) {
+      LOG.warn("{} - final flush did not finish within {}; stopping the flusher", config.replicaId(),
+          config.closeTimeout());
+      exec.shutdownNow();
+    } catch (ExecutionException e) {
+      LOG.error("{} - final flush failed", config.replicaId(), e.getCause());
+      exec.shutdown();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      exec.shutdownNow();
     }
+  }
 
-    private static String idProblem(String name, String id) {
-        if (id == null) {
-            return name + " is null";
-        }
-        if (id.isBlank()) {
-            return name + " is blank";
-        }
-        if (id.length() > MAX_ID_LENGTH) {
-            return name + " is longer than " + MAX_ID_LENGTH + " characters: " + id.length();
-        }
-        for (int i = 0; i < id.length(); i++) {
-            if (Character.isISOControl(id.charAt(i))) {
-                return name + " has a control character at index " + i;
-            }
-        }
-        return null;
+  private void scheduledTick() {
+    try {
+      flusher.tick(false);
+    } catch (RuntimeException e) {
+      // An exception would cancel the schedule; a listener or metrics bug must not stop persistence.
+      LOG.error("{} - flush tick failed", config.replicaId(), e);
     }
+  }
 
-    @Override
-    public String toString() {
-        return "ActivityTracker[" + config.replicaId() + ", sessions=" + sessions.size() + "]";
+  /** One flush tick on the calling thread; tests drive the tracker with this and a fake ticker. */
+  void tick() {
+    flusher.tick(false);
+  }
+
+  TimeBase timeBase() {
+    return flusher.timeBase();
+  }
+
+  private static String idProblem(String name, String id) {
+    if (id == null) {
+      return name + " is null";
     }
+    if (id.isBlank()) {
+      return name + " is blank";
+    }
+    if (id.length() > MAX_ID_LENGTH) {
+      return name + " is longer than " + MAX_ID_LENGTH + " characters: " + id.length();
+    }
+    for (int i = 0; i < id.length(); i++) {
+      if (Character.isISOControl(id.charAt(i))) {
+        return name + " has a control character at index " + i;
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public String toString() {
+    return "ActivityTracker[" + config.replicaId() + ", sessions=" + sessions.size() + "]";
+  }
 }

@@ -21,22 +21,22 @@ import java.util.Objects;
  * @param reason         what kind of event caused it
  */
 public record ActivityTransition(
-        String sessionId,
-        ActivityState from,
-        ActivityState to,
-        Instant at,
-        String causeViewerId,
-        InputKind causeInputKind,
-        TransitionReason reason) {
+    String sessionId,
+    ActivityState from,
+    ActivityState to,
+    Instant at,
+    String causeViewerId,
+    InputKind causeInputKind,
+    TransitionReason reason) {
 
-    public ActivityTransition {
-        Objects.requireNonNull(sessionId, "sessionId");
-        Objects.requireNonNull(from, "from");
-        Objects.requireNonNull(to, "to");
-        Objects.requireNonNull(at, "at");
-        Objects.requireNonNull(reason, "reason");
-        if (from == to) {
-            throw new IllegalArgumentException("a transition must change the state: " + from);
-        }
+  public ActivityTransition {
+    Objects.requireNonNull(sessionId, "sessionId");
+    Objects.requireNonNull(from, "from");
+    Objects.requireNonNull(to, "to");
+    Objects.requireNonNull(at, "at");
+    Objects.requireNonNull(reason, "reason");
+    if (from == to) {
+      throw new IllegalArgumentException("a transition must change the state: " + from);
     }
+  }
 }

@@ -6,18 +6,18 @@ package org.rfbactivity.activity;
  */
 final class Backoff {
 
-    private Backoff() {
-    }
+  private Backoff() {
+  }
 
-    static long delayNanos(int consecutiveFailures, boolean retryable, long flushTickNanos, long maxNanos) {
-        if (!retryable || consecutiveFailures <= 0) {
-            return retryable ? flushTickNanos : maxNanos;
-        }
-        int doublings = Math.min(consecutiveFailures - 1, 62);
-        long delay = flushTickNanos;
-        for (int i = 0; i < doublings && delay < maxNanos; i++) {
-            delay <<= 1;
-        }
-        return Math.min(delay, maxNanos);
+  static long delayNanos(int consecutiveFailures, boolean retryable, long flushTickNanos, long maxNanos) {
+    if (!retryable || consecutiveFailures <= 0) {
+      return retryable ? flushTickNanos : maxNanos;
     }
+    int doublings = Math.min(consecutiveFailures - 1, 62);
+    long delay = flushTickNanos;
+    for (int i = 0; i < doublings && delay < maxNanos; i++) {
+      delay <<= 1;
+    }
+    return Math.min(delay, maxNanos);
+  }
 }

@@ -6,15 +6,15 @@ package org.rfbactivity.activity;
  * the policy, so operators can see and fix it.
  */
 public enum BlindPolicy {
-    /**
-     * The default: a blind viewer counts as active for as long as it is connected, as if it produced input at every
-     * evaluation (every flush tick). Nobody who may be working is hibernated; the price is that an idle blind viewer
-     * keeps its session alive.
-     */
-    ACTIVE_WHILE_CONNECTED,
-    /**
-     * A blind viewer counts as connected but contributes only the activity seen before it went blind (its open and
-     * any inspected input). An idle window starts from there.
-     */
-    IDLE_WHILE_CONNECTED
+  /**
+   * The default: a blind viewer counts as active for as long as it is connected, as if it produced input at every
+   * evaluation (every flush tick). Nobody who may be working is hibernated; the price is that an idle blind viewer
+   * keeps its session alive.
+   */
+  ACTIVE_WHILE_CONNECTED,
+  /**
+   * A blind viewer counts as connected but contributes only the activity seen before it went blind (its open and
+   * any inspected input). An idle window starts from there.
+   */
+  IDLE_WHILE_CONNECTED
 }

@@ -26,173 +26,173 @@ import org.slf4j.LoggerFactory;
  */
 final class Flusher {
 
-    private static final Logger LOG = LoggerFactory.getLogger(Flusher.class);
+  private static final Logger LOG = LoggerFactory.getLogger(Flusher.class);
 
-    private final ConcurrentMap<String, SessionSlot> sessions;
-    private final Rules rules;
-    private final ActivityStore store;
-    private final ActivityMetrics metrics;
-    private final List<ActivityListener> listeners;
-    private final Ticker ticker;
-    private final Clock clock;
-    private final long flushTickNanos;
-    private final long maxBackoffNanos;
-    private final String owner;
+  private final ConcurrentMap<String, SessionSlot> sessions;
+  private final Rules rules;
+  private final ActivityStore store;
+  private final ActivityMetrics metrics;
+  private final List<ActivityListener> listeners;
+  private final Ticker ticker;
+  private final Clock clock;
+  private final long flushTickNanos;
+  private final long maxBackoffNanos;
+  private final String owner;
 
-    private volatile TimeBase timeBase;
-    private volatile StoreHealth health = StoreHealth.INITIAL;
+  private volatile TimeBase timeBase;
+  private volatile StoreHealth health = StoreHealth.INITIAL;
 
-    // Guarded by this.
-    private int consecutiveFailures;
-    private long nextAttemptNanos;
-    private long lastPurgeNanos;
-    private StoreException lastFailure;
-    private Instant lastSuccessAt;
-    private Instant lastFailureAt;
-    private long rejectedRows;
+  // Guarded by this.
+  private int consecutiveFailures;
+  private long nextAttemptNanos;
+  private long lastPurgeNanos;
+  private StoreException lastFailure;
+  private Instant lastSuccessAt;
+  private Instant lastFailureAt;
+  private long rejectedRows;
 
-    Flusher(ActivityConfig config, ConcurrentMap<String, SessionSlot> sessions, Rules rules) {
-        this.sessions = sessions;
-        this.rules = rules;
-        this.store = config.store();
-        this.metrics = config.metrics();
-        this.listeners = config.listeners();
-        this.ticker = config.ticker();
-        this.clock = config.clock();
-        this.flushTickNanos = config.flushTick().toNanos();
-        this.maxBackoffNanos = config.maxRetryBackoff().toNanos();
-        this.owner = config.replicaId();
-        long now = ticker.read();
-        this.timeBase = TimeBase.anchoredAt(now, clock.instant());
-        this.nextAttemptNanos = now;
-        this.lastPurgeNanos = now;
+  Flusher(ActivityConfig config, ConcurrentMap<String, SessionSlot> sessions, Rules rules) {
+    this.sessions = sessions;
+    this.rules = rules;
+    this.store = config.store();
+    this.metrics = config.metrics();
+    this.listeners = config.listeners();
+    this.ticker = config.ticker();
+    this.clock = config.clock();
+    this.flushTickNanos = config.flushTick().toNanos();
+    this.maxBackoffNanos = config.maxRetryBackoff().toNanos();
+    this.owner = config.replicaId();
+    long now = ticker.read();
+    this.timeBase = TimeBase.anchoredAt(now, clock.instant());
+    this.nextAttemptNanos = now;
+    this.lastPurgeNanos = now;
+  }
+
+  TimeBase timeBase() {
+    return timeBase;
+  }
+
+  StoreHealth health() {
+    return health;
+  }
+
+  /**
+   * One tick.
+   *
+   * @param finalFlush ignore the back-off: the tracker is closing and this is the last chance
+   */
+  synchronized void tick(boolean finalFlush) {
+    long now = ticker.read();
+    TimeBase base = timeBase.reanchoredIfDrifted(now, clock.instant());
+    timeBase = base;
+    boolean writeAllowed = finalFlush || now - nextAttemptNanos >= 0;
+
+    TickStats stats = new TickStats();
+    List<SessionWrite> writes = new ArrayList<>();
+    for (SessionSlot slot : sessions.values()) {
+      SessionWrite write = slot.collect(now, base, rules, stats, writeAllowed);
+      if (write != null) {
+        writes.add(write);
+      }
     }
-
-    TimeBase timeBase() {
-        return timeBase;
+    for (SessionSlot slot : stats.retired) {
+      sessions.remove(slot.sessionId(), slot);
     }
+    rules.transitions.deliver(base, listeners, metrics, owner);
+    reportInputs(stats);
 
-    StoreHealth health() {
-        return health;
+    boolean purge = writeAllowed && now - lastPurgeNanos >= rules.persistIntervalNanos;
+    boolean succeeded = true;
+    if (!writes.isEmpty() || purge) {
+      succeeded = write(writes, purge, now, base, stats.pendingSessions);
+      if (succeeded && purge) {
+        lastPurgeNanos = now;
+      }
     }
+    // Due writes that are not committed: what an outage (or the back-off) currently holds in memory.
+    int pending = succeeded && writeAllowed ? 0 : stats.pendingSessions;
+    health = new StoreHealth(consecutiveFailures == 0, consecutiveFailures,
+        lastFailure == null ? null : lastFailure.errorClass(), lastSuccessAt, lastFailureAt,
+        pending, rejectedRows);
+    metrics.flushCompleted(ticker.read() - now, succeeded);
+  }
 
-    /**
-     * One tick.
-     *
-     * @param finalFlush ignore the back-off: the tracker is closing and this is the last chance
-     */
-    synchronized void tick(boolean finalFlush) {
-        long now = ticker.read();
-        TimeBase base = timeBase.reanchoredIfDrifted(now, clock.instant());
-        timeBase = base;
-        boolean writeAllowed = finalFlush || now - nextAttemptNanos >= 0;
-
-        TickStats stats = new TickStats();
-        List<SessionWrite> writes = new ArrayList<>();
-        for (SessionSlot slot : sessions.values()) {
-            SessionWrite write = slot.collect(now, base, rules, stats, writeAllowed);
-            if (write != null) {
-                writes.add(write);
-            }
-        }
-        for (SessionSlot slot : stats.retired) {
-            sessions.remove(slot.sessionId(), slot);
-        }
-        rules.transitions.deliver(base, listeners, metrics, owner);
-        reportInputs(stats);
-
-        boolean purge = writeAllowed && now - lastPurgeNanos >= rules.persistIntervalNanos;
-        boolean succeeded = true;
-        if (!writes.isEmpty() || purge) {
-            succeeded = write(writes, purge, now, base, stats.pendingSessions);
-            if (succeeded && purge) {
-                lastPurgeNanos = now;
-            }
-        }
-        // Due writes that are not committed: what an outage (or the back-off) currently holds in memory.
-        int pending = succeeded && writeAllowed ? 0 : stats.pendingSessions;
-        health = new StoreHealth(consecutiveFailures == 0, consecutiveFailures,
-                lastFailure == null ? null : lastFailure.errorClass(), lastSuccessAt, lastFailureAt,
-                pending, rejectedRows);
-        metrics.flushCompleted(ticker.read() - now, succeeded);
+  private boolean write(List<SessionWrite> writes, boolean purge, long now, TimeBase base, int dueSessions) {
+    List<SessionActivityRow> sessionRows = new ArrayList<>();
+    List<ViewerRow> viewerRows = new ArrayList<>();
+    List<ViewerKey> deletes = new ArrayList<>();
+    for (SessionWrite write : writes) {
+      if (write.sessionRow() != null) {
+        sessionRows.add(write.sessionRow());
+      }
+      viewerRows.addAll(write.viewerRows());
+      deletes.addAll(write.deletes());
     }
-
-    private boolean write(List<SessionWrite> writes, boolean purge, long now, TimeBase base, int dueSessions) {
-        List<SessionActivityRow> sessionRows = new ArrayList<>();
-        List<ViewerRow> viewerRows = new ArrayList<>();
-        List<ViewerKey> deletes = new ArrayList<>();
-        for (SessionWrite write : writes) {
-            if (write.sessionRow() != null) {
-                sessionRows.add(write.sessionRow());
-            }
-            viewerRows.addAll(write.viewerRows());
-            deletes.addAll(write.deletes());
-        }
-        StoreBatch batch = new StoreBatch(sessionRows, viewerRows, deletes, purge);
-        WriteResult result;
-        try {
-            result = store.write(batch);
-        } catch (StoreException e) {
-            failed(e, now, base, dueSessions);
-            return false;
-        } catch (RuntimeException e) {
-            // A store bug must not stop the flusher; treat it like a failure that will not pass by itself.
-            failed(new StoreException(owner + " - store threw " + e.getClass().getName(), false, null, e), now, base,
-                    dueSessions);
-            return false;
-        }
-        long suppressed = 0;
-        for (SessionWrite write : writes) {
-            SessionSlot slot = write.slot();
-            suppressed += write.suppressedWrites();
-            if (slot.written(write, now)) {
-                sessions.remove(slot.sessionId(), slot);
-            }
-        }
-        if (suppressed != 0) {
-            metrics.writesSuppressed(suppressed);
-        }
-        for (RejectedRow rejected : result.rejected()) {
-            metrics.storeError(rejected.errorClass());
-        }
-        rejectedRows += result.rejected().size();
-        metrics.rowsWritten(result.sessionRows(), result.viewerRows());
-        if (consecutiveFailures > 0) {
-            LOG.info("{} - store writes succeed again after {} failed attempts", owner, consecutiveFailures);
-        }
-        consecutiveFailures = 0;
-        lastSuccessAt = base.toInstant(now);
-        return true;
+    StoreBatch batch = new StoreBatch(sessionRows, viewerRows, deletes, purge);
+    WriteResult result;
+    try {
+      result = store.write(batch);
+    } catch (StoreException e) {
+      failed(e, now, base, dueSessions);
+      return false;
+    } catch (RuntimeException e) {
+      // A store bug must not stop the flusher; treat it like a failure that will not pass by itself.
+      failed(new StoreException(owner + " - store threw " + e.getClass().getName(), false, null, e), now, base,
+          dueSessions);
+      return false;
     }
-
-    private void failed(StoreException e, long now, TimeBase base, int dueSessions) {
-        consecutiveFailures++;
-        long delay = Backoff.delayNanos(consecutiveFailures, e.retryable(), flushTickNanos, maxBackoffNanos);
-        nextAttemptNanos = now + delay;
-        lastFailure = e;
-        lastFailureAt = base.toInstant(now);
-        metrics.storeError(e.errorClass());
-        if (consecutiveFailures == 1) {
-            // The exception's message carries metadata only (SQLSTATE, row count); its cause is logged at debug.
-            if (e.retryable()) {
-                LOG.warn("{} - store write failed: {}; {} sessions with writes due keep their newest values in "
-                        + "memory; retrying with back-off up to {} ms", owner, e.getMessage(), dueSessions,
-                        maxBackoffNanos / 1_000_000);
-            } else {
-                LOG.error("{} - store write failed and will not recover by itself: {}; keeping the newest values, "
-                        + "retrying every {} ms", owner, e.getMessage(), maxBackoffNanos / 1_000_000);
-            }
-        } else {
-            LOG.debug("{} - store write failed again ({} in a row): {}", owner, consecutiveFailures, e.getMessage());
-        }
-        LOG.debug("{} - store failure cause", owner, e.getCause());
+    long suppressed = 0;
+    for (SessionWrite write : writes) {
+      SessionSlot slot = write.slot();
+      suppressed += write.suppressedWrites();
+      if (slot.written(write, now)) {
+        sessions.remove(slot.sessionId(), slot);
+      }
     }
-
-    private void reportInputs(TickStats stats) {
-        for (int i = 0; i < InputKind.COUNT; i++) {
-            if (stats.inputs[i] != 0) {
-                metrics.inputs(InputKind.ofOrdinal(i), stats.inputs[i]);
-            }
-        }
+    if (suppressed != 0) {
+      metrics.writesSuppressed(suppressed);
     }
+    for (RejectedRow rejected : result.rejected()) {
+      metrics.storeError(rejected.errorClass());
+    }
+    rejectedRows += result.rejected().size();
+    metrics.rowsWritten(result.sessionRows(), result.viewerRows());
+    if (consecutiveFailures > 0) {
+      LOG.info("{} - store writes succeed again after {} failed attempts", owner, consecutiveFailures);
+    }
+    consecutiveFailures = 0;
+    lastSuccessAt = base.toInstant(now);
+    return true;
+  }
+
+  private void failed(StoreException e, long now, TimeBase base, int dueSessions) {
+    consecutiveFailures++;
+    long delay = Backoff.delayNanos(consecutiveFailures, e.retryable(), flushTickNanos, maxBackoffNanos);
+    nextAttemptNanos = now + delay;
+    lastFailure = e;
+    lastFailureAt = base.toInstant(now);
+    metrics.storeError(e.errorClass());
+    if (consecutiveFailures == 1) {
+      // The exception's message carries metadata only (SQLSTATE, row count); its cause is logged at debug.
+      if (e.retryable()) {
+        LOG.warn("{} - store write failed: {}; {} sessions with writes due keep their newest values in "
+            + "memory; retrying with back-off up to {} ms", owner, e.getMessage(), dueSessions,
+            maxBackoffNanos / 1_000_000);
+      } else {
+        LOG.error("{} - store write failed and will not recover by itself: {}; keeping the newest values, "
+            + "retrying every {} ms", owner, e.getMessage(), maxBackoffNanos / 1_000_000);
+      }
+    } else {
+      LOG.debug("{} - store write failed again ({} in a row): {}", owner, consecutiveFailures, e.getMessage());
+    }
+    LOG.debug("{} - store failure cause", owner, e.getCause());
+  }
+
+  private void reportInputs(TickStats stats) {
+    for (int i = 0; i < InputKind.COUNT; i++) {
+      if (stats.inputs[i] != 0) {
+        metrics.inputs(InputKind.ofOrdinal(i), stats.inputs[i]);
+      }
+    }
+  }
 }

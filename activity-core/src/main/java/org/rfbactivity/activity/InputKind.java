@@ -9,30 +9,30 @@ package org.rfbactivity.activity;
  * counted in snapshots and metrics.
  */
 public enum InputKind {
-    /** A key went down (KeyEvent down, QEMU extended key down, gii key press or repeat). */
-    KEY_PRESS,
-    /** A key went up. */
-    KEY_RELEASE,
-    /** The pointer position changed. */
-    POINTER_MOVE,
-    /** A non-wheel button changed. */
-    POINTER_BUTTON,
-    /** A wheel "button" was pressed. */
-    POINTER_WHEEL,
-    /** The viewer sent clipboard content (often automatic, on focus). */
-    CLIPBOARD,
-    /** The viewer asked for a new desktop size. */
-    DESKTOP_RESIZE,
-    /** Keep-alives and pointer events identical to the previous one. */
-    NOISE;
+  /** A key went down (KeyEvent down, QEMU extended key down, gii key press or repeat). */
+  KEY_PRESS,
+  /** A key went up. */
+  KEY_RELEASE,
+  /** The pointer position changed. */
+  POINTER_MOVE,
+  /** A non-wheel button changed. */
+  POINTER_BUTTON,
+  /** A wheel "button" was pressed. */
+  POINTER_WHEEL,
+  /** The viewer sent clipboard content (often automatic, on focus). */
+  CLIPBOARD,
+  /** The viewer asked for a new desktop size. */
+  DESKTOP_RESIZE,
+  /** Keep-alives and pointer events identical to the previous one. */
+  NOISE;
 
-    private static final InputKind[] VALUES = values();
+  private static final InputKind[] VALUES = values();
 
-    /** Number of constants; sizes per-kind arrays without calling {@code values()} on a hot path. */
-    static final int COUNT = VALUES.length;
+  /** Number of constants; sizes per-kind arrays without calling {@code values()} on a hot path. */
+  static final int COUNT = VALUES.length;
 
-    /** The constant with this ordinal, from a cached array (no copy). */
-    static InputKind ofOrdinal(int ordinal) {
-        return VALUES[ordinal];
-    }
+  /** The constant with this ordinal, from a cached array (no copy). */
+  static InputKind ofOrdinal(int ordinal) {
+    return VALUES[ordinal];
+  }
 }

@@ -5,48 +5,48 @@ import java.util.Set;
 /** The settings session evaluation needs, in nanoseconds and bits. Immutable. */
 final class Rules {
 
-    final long activeWindowNanos;
-    final long persistIntervalNanos;
-    /** A viewer row counts as gone this long after its heartbeat: 3 × persistInterval (issue 3, "Persistence"). */
-    final long viewerExpiryNanos;
-    final BlindPolicy blindPolicy;
-    final String replicaId;
-    final TransitionQueue transitions;
-    private final int countedMask;
+  final long activeWindowNanos;
+  final long persistIntervalNanos;
+  /** A viewer row counts as gone this long after its heartbeat: 3 × persistInterval (issue 3, "Persistence"). */
+  final long viewerExpiryNanos;
+  final BlindPolicy blindPolicy;
+  final String replicaId;
+  final TransitionQueue transitions;
+  private final int countedMask;
 
-    Rules(ActivityConfig config, TransitionQueue transitions) {
-        this.activeWindowNanos = config.activeWindow().toNanos();
-        this.persistIntervalNanos = config.persistInterval().toNanos();
-        this.viewerExpiryNanos = 3 * persistIntervalNanos;
-        this.blindPolicy = config.blindPolicy();
-        this.replicaId = config.replicaId();
-        this.transitions = transitions;
-        this.countedMask = maskOf(config.countedKinds());
-    }
+  Rules(ActivityConfig config, TransitionQueue transitions) {
+    this.activeWindowNanos = config.activeWindow().toNanos();
+    this.persistIntervalNanos = config.persistInterval().toNanos();
+    this.viewerExpiryNanos = 3 * persistIntervalNanos;
+    this.blindPolicy = config.blindPolicy();
+    this.replicaId = config.replicaId();
+    this.transitions = transitions;
+    this.countedMask = maskOf(config.countedKinds());
+  }
 
-    boolean counted(InputKind kind) {
-        return (countedMask & (1 << kind.ordinal())) != 0;
-    }
+  boolean counted(InputKind kind) {
+    return (countedMask & (1 << kind.ordinal())) != 0;
+  }
 
-    boolean counted(int ordinal) {
-        return (countedMask & (1 << ordinal)) != 0;
-    }
+  boolean counted(int ordinal) {
+    return (countedMask & (1 << ordinal)) != 0;
+  }
 
-    /** Whether a blind viewer makes its session active. */
-    boolean blindIsActive(Viewer viewer) {
-        return viewer.blind() && blindPolicy == BlindPolicy.ACTIVE_WHILE_CONNECTED;
-    }
+  /** Whether a blind viewer makes its session active. */
+  boolean blindIsActive(Viewer viewer) {
+    return viewer.blind() && blindPolicy == BlindPolicy.ACTIVE_WHILE_CONNECTED;
+  }
 
-    /** Active during {@code [activity, activity + activeWindow)}. */
-    boolean activeAt(long activityNanos, long nowNanos) {
-        return activityNanos != SessionSlot.NONE && nowNanos - activityNanos < activeWindowNanos;
-    }
+  /** Active during {@code [activity, activity + activeWindow)}. */
+  boolean activeAt(long activityNanos, long nowNanos) {
+    return activityNanos != SessionSlot.NONE && nowNanos - activityNanos < activeWindowNanos;
+  }
 
-    private static int maskOf(Set<InputKind> kinds) {
-        int mask = 0;
-        for (InputKind kind : kinds) {
-            mask |= 1 << kind.ordinal();
-        }
-        return mask;
+  private static int maskOf(Set<InputKind> kinds) {
+    int mask = 0;
+    for (InputKind kind : kinds) {
+      mask |= 1 << kind.ordinal();
     }
+    return mask;
+  }
 }

@@ -25,404 +25,404 @@ import org.slf4j.LoggerFactory;
  */
 final class SessionSlot {
 
-    private static final Logger LOG = LoggerFactory.getLogger(SessionSlot.class);
+  private static final Logger LOG = LoggerFactory.getLogger(SessionSlot.class);
 
-    /** "No time": no activity yet. */
-    static final long NONE = Long.MIN_VALUE;
+  /** "No time": no activity yet. */
+  static final long NONE = Long.MIN_VALUE;
 
-    private final String sessionId;
+  private final String sessionId;
 
-    // ---- guarded by this ----
-    private final List<Viewer> viewers = new ArrayList<>(2);
-    /** Closed viewers whose row deletion (if their row was written) is not yet committed. */
-    private final List<Viewer> closedViewers = new ArrayList<>(1);
-    private ActivityState state = ActivityState.DISCONNECTED;
-    private long stateSinceNanos;
-    /** Newest time this session was evaluated at; callers' clocks are raised to it, so evaluation never goes back. */
-    private long evaluatedNanos;
-    private long closedActivityNanos = NONE;
-    private String closedActivityViewerId;
-    private InputKind closedActivityKind;
-    private long closedInputNanos = NONE;
-    private InputKind closedInputKind;
-    /** Activity assumed for blind viewers under {@link BlindPolicy#ACTIVE_WHILE_CONNECTED}: latest evaluation. */
-    private long assumedNanos = NONE;
-    private String assumedViewerId;
-    private final long[] closedCounts = new long[InputKind.COUNT];
-    /** Incremented by every change that must reach the store at the next tick. */
-    private int changeSeq;
-    /** Set when the flusher drops this slot; an open racing with that retries on a fresh slot. */
-    private boolean retired;
+  // ---- guarded by this ----
+  private final List<Viewer> viewers = new ArrayList<>(2);
+  /** Closed viewers whose row deletion (if their row was written) is not yet committed. */
+  private final List<Viewer> closedViewers = new ArrayList<>(1);
+  private ActivityState state = ActivityState.DISCONNECTED;
+  private long stateSinceNanos;
+  /** Newest time this session was evaluated at; callers' clocks are raised to it, so evaluation never goes back. */
+  private long evaluatedNanos;
+  private long closedActivityNanos = NONE;
+  private String closedActivityViewerId;
+  private InputKind closedActivityKind;
+  private long closedInputNanos = NONE;
+  private InputKind closedInputKind;
+  /** Activity assumed for blind viewers under {@link BlindPolicy#ACTIVE_WHILE_CONNECTED}: latest evaluation. */
+  private long assumedNanos = NONE;
+  private String assumedViewerId;
+  private final long[] closedCounts = new long[InputKind.COUNT];
+  /** Incremented by every change that must reach the store at the next tick. */
+  private int changeSeq;
+  /** Set when the flusher drops this slot; an open racing with that retries on a fresh slot. */
+  private boolean retired;
 
-    // ---- flusher thread only ----
-    private int writtenSeq;
-    private long writtenActivityNanos = NONE;
-    private long lastWriteNanos;
-    /** Counted inputs since the last committed {@code last_activity} raise: the next raise covers them. */
-    private long inputsSinceRaise;
+  // ---- flusher thread only ----
+  private int writtenSeq;
+  private long writtenActivityNanos = NONE;
+  private long lastWriteNanos;
+  /** Counted inputs since the last committed {@code last_activity} raise: the next raise covers them. */
+  private long inputsSinceRaise;
 
-    SessionSlot(String sessionId, long createdNanos) {
-        this.sessionId = sessionId;
-        this.stateSinceNanos = createdNanos;
-        this.evaluatedNanos = createdNanos;
-        this.lastWriteNanos = createdNanos;
+  SessionSlot(String sessionId, long createdNanos) {
+    this.sessionId = sessionId;
+    this.stateSinceNanos = createdNanos;
+    this.evaluatedNanos = createdNanos;
+    this.lastWriteNanos = createdNanos;
+  }
+
+  String sessionId() {
+    return sessionId;
+  }
+
+  // ---- intake (event loops; not the input hot path) ----
+
+  /** Adds a viewer; {@code null} if this slot was retired meanwhile (the caller retries on a new slot). */
+  synchronized Viewer open(String viewerId, boolean inspectable, Map<String, String> attributes, long now,
+      Rules rules) {
+    if (retired) {
+      return null;
     }
-
-    String sessionId() {
-        return sessionId;
+    now = advanceTo(now);
+    evaluate(now, rules);
+    Viewer previous = find(viewerId);
+    Viewer viewer = new Viewer(this, viewerId, now, inspectable, attributes);
+    viewers.add(viewer);
+    changeSeq++;
+    if (previous != null) {
+      // Ids come from the caller; a second open under a live id means the first connection's close was lost.
+      // The new connection replaces it (added first, so the session is never seen without viewers).
+      LOG.warn("{} - viewer {} of session {} opened again; the previous connection is closed", rules.replicaId,
+          viewerId, sessionId);
+      closeLocked(previous, now, rules);
     }
+    // Opening counts as activity: the user just acted.
+    transition(ActivityState.ACTIVE, now, now, viewerId, null, TransitionReason.VIEWER_OPENED, rules);
+    return viewer;
+  }
 
-    // ---- intake (event loops; not the input hot path) ----
+  /** Removes a viewer; {@code false} if it was not connected (closed twice). */
+  synchronized boolean close(Viewer viewer, long now, Rules rules) {
+    if (!viewers.contains(viewer)) {
+      return false;
+    }
+    now = advanceTo(now);
+    // Evaluate with the viewer still present, so input it sent just before closing is attributed to it.
+    evaluate(now, rules);
+    closeLocked(viewer, now, rules);
+    return true;
+  }
 
-    /** Adds a viewer; {@code null} if this slot was retired meanwhile (the caller retries on a new slot). */
-    synchronized Viewer open(String viewerId, boolean inspectable, Map<String, String> attributes, long now,
-            Rules rules) {
-        if (retired) {
-            return null;
+  /** Closes every viewer (the tracker is closing). */
+  synchronized void closeAll(long now, Rules rules) {
+    now = advanceTo(now);
+    evaluate(now, rules);
+    while (!viewers.isEmpty()) {
+      closeLocked(viewers.get(viewers.size() - 1), now, rules);
+    }
+  }
+
+  /** Marks a viewer blind; {@code false} if it is not connected or already blind for a known reason. */
+  synchronized boolean inspectionLost(Viewer viewer, String reason, long now, Rules rules) {
+    if (!viewers.contains(viewer) || (viewer.blind() && viewer.blindReason() != null)) {
+      return false;
+    }
+    now = advanceTo(now);
+    evaluate(now, rules);
+    viewer.markBlind(reason);
+    changeSeq++;
+    evaluate(now, rules);
+    return true;
+  }
+
+  synchronized void attribute(Viewer viewer, String key, String value) {
+    if (viewers.contains(viewer)) {
+      viewer.attributes(Attributes.with(viewer.attributes(), key, value));
+    }
+  }
+
+  // ---- evaluation ----
+
+  private void closeLocked(Viewer viewer, long now, Rules rules) {
+    viewers.remove(viewer);
+    viewer.markClosed();
+    long last = viewer.lastActivityNanos();
+    InputKind kind = viewer.lastInputKind();
+    if (closedActivityNanos == NONE || last > closedActivityNanos) {
+      closedActivityNanos = last;
+      closedActivityViewerId = viewer.viewerId();
+      closedActivityKind = kind;
+    }
+    if (kind != null && (closedInputNanos == NONE || last > closedInputNanos)) {
+      closedInputNanos = last;
+      closedInputKind = kind;
+    }
+    for (int i = 0; i < InputKind.COUNT; i++) {
+      closedCounts[i] += viewer.count(i);
+    }
+    closedViewers.add(viewer);
+    changeSeq++;
+    if (viewers.isEmpty()) {
+      transition(ActivityState.DISCONNECTED, now, now, viewer.viewerId(), null, TransitionReason.VIEWER_CLOSED,
+          rules);
+    } else {
+      evaluate(now, rules);
+    }
+  }
+
+  /** Brings the state up to date with {@code now}; the only place idle and active are decided. */
+  private void evaluate(long now, Rules rules) {
+    if (viewers.isEmpty()) {
+      return;
+    }
+    for (Viewer viewer : viewers) {
+      if (rules.blindIsActive(viewer) && (assumedNanos == NONE || now > assumedNanos)) {
+        assumedNanos = now;
+        assumedViewerId = viewer.viewerId();
+      }
+    }
+    Activity newest = newestActivity();
+    if (rules.activeAt(newest.nanos, now)) {
+      if (state != ActivityState.ACTIVE) {
+        activate(newest, now, rules);
+      }
+    } else if (state != ActivityState.CONNECTED_IDLE) {
+      transition(ActivityState.CONNECTED_IDLE, newest.nanos + rules.activeWindowNanos, now, newest.viewerId,
+          newest.kind, TransitionReason.WINDOW_ELAPSED, rules);
+    }
+  }
+
+  /**
+   * Idle to active. The cause is the viewer whose current burst of input started first: a viewer idle for a whole
+   * window starts a burst with its next input, and every viewer of an idle session is idle.
+   */
+  private void activate(Activity newest, long now, Rules rules) {
+    Viewer cause = null;
+    long at = NONE;
+    for (Viewer viewer : viewers) {
+      if (rules.activeAt(viewer.lastActivityNanos(), now)) {
+        long burst = viewer.burstStartNanos();
+        if (cause == null || burst < at) {
+          cause = viewer;
+          at = burst;
         }
-        now = advanceTo(now);
-        evaluate(now, rules);
-        Viewer previous = find(viewerId);
-        Viewer viewer = new Viewer(this, viewerId, now, inspectable, attributes);
-        viewers.add(viewer);
-        changeSeq++;
-        if (previous != null) {
-            // Ids come from the caller; a second open under a live id means the first connection's close was lost.
-            // The new connection replaces it (added first, so the session is never seen without viewers).
-            LOG.warn("{} - viewer {} of session {} opened again; the previous connection is closed", rules.replicaId,
-                    viewerId, sessionId);
-            closeLocked(previous, now, rules);
-        }
-        // Opening counts as activity: the user just acted.
-        transition(ActivityState.ACTIVE, now, now, viewerId, null, TransitionReason.VIEWER_OPENED, rules);
+      }
+    }
+    if (cause != null) {
+      transition(ActivityState.ACTIVE, at, now, cause.viewerId(), cause.burstStartKind(),
+          TransitionReason.INPUT, rules);
+    } else if (assumedNanos == newest.nanos && assumedViewerId != null) {
+      transition(ActivityState.ACTIVE, now, now, assumedViewerId, null, TransitionReason.INSPECTION_LOST, rules);
+    } else {
+      transition(ActivityState.ACTIVE, newest.nanos, now, newest.viewerId, newest.kind, TransitionReason.INPUT,
+          rules);
+    }
+  }
+
+  /**
+   * The choke point: every state change of every session passes here, and only here is it queued for listeners
+   * and marked for the store. The time is clamped into [time of the previous change, now].
+   */
+  private void transition(ActivityState to, long atNanos, long now, String causeViewerId, InputKind causeKind,
+      TransitionReason reason, Rules rules) {
+    ActivityState from = state;
+    if (from == to) {
+      return;
+    }
+    long at = Math.min(Math.max(atNanos, stateSinceNanos), now);
+    state = to;
+    stateSinceNanos = at;
+    changeSeq++;
+    rules.transitions.offer(new PendingTransition(sessionId, from, to, at, causeViewerId, causeKind, reason));
+  }
+
+  private long advanceTo(long now) {
+    if (now > evaluatedNanos) {
+      evaluatedNanos = now;
+    }
+    return evaluatedNanos;
+  }
+
+  private Viewer find(String viewerId) {
+    for (Viewer viewer : viewers) {
+      if (viewer.viewerId().equals(viewerId)) {
         return viewer;
+      }
     }
+    return null;
+  }
 
-    /** Removes a viewer; {@code false} if it was not connected (closed twice). */
-    synchronized boolean close(Viewer viewer, long now, Rules rules) {
-        if (!viewers.contains(viewer)) {
-            return false;
+  /** Newest activity of the session with who caused it; {@code kind} is null when it was an open or assumed. */
+  private record Activity(long nanos, String viewerId, InputKind kind) {
+  }
+
+  private Activity newestActivity() {
+    long nanos = closedActivityNanos;
+    String viewerId = closedActivityViewerId;
+    InputKind kind = closedActivityKind;
+    for (Viewer viewer : viewers) {
+      long last = viewer.lastActivityNanos();
+      if (nanos == NONE || last > nanos) {
+        nanos = last;
+        viewerId = viewer.viewerId();
+        kind = viewer.lastInputKind();
+      }
+    }
+    if (assumedNanos != NONE && (nanos == NONE || assumedNanos > nanos)) {
+      nanos = assumedNanos;
+      viewerId = assumedViewerId;
+      kind = null;
+    }
+    return new Activity(nanos, viewerId, kind);
+  }
+
+  // ---- snapshots ----
+
+  synchronized SessionSnapshot snapshot(long now, TimeBase timeBase, Rules rules) {
+    now = advanceTo(now);
+    evaluate(now, rules);
+    Activity newest = newestActivity();
+    long inputNanos = closedInputNanos;
+    InputKind inputKind = closedInputKind;
+    long[] counts = closedCounts.clone();
+    boolean allInspectable = true;
+    List<Viewer> sorted = new ArrayList<>(viewers);
+    sorted.sort(Comparator.comparing(Viewer::viewerId));
+    List<ViewerSnapshot> viewerSnapshots = new ArrayList<>(sorted.size());
+    for (Viewer viewer : sorted) {
+      long last = viewer.lastActivityNanos();
+      InputKind kind = viewer.lastInputKind();
+      if (kind != null && (inputNanos == NONE || last > inputNanos)) {
+        inputNanos = last;
+        inputKind = kind;
+      }
+      long[] own = new long[InputKind.COUNT];
+      for (int i = 0; i < InputKind.COUNT; i++) {
+        own[i] = viewer.count(i);
+        counts[i] += own[i];
+      }
+      allInspectable &= !viewer.blind();
+      viewerSnapshots.add(new ViewerSnapshot(viewer.viewerId(), viewerState(viewer, now, rules),
+          !viewer.blind(), viewer.blindReason(), timeBase.toInstant(viewer.openedNanos()),
+          timeBase.toInstant(last), kind, viewer.attributes(), SessionSnapshot.countsOf(own)));
+    }
+    return new SessionSnapshot(sessionId, state, timeBase.toInstant(stateSinceNanos),
+        newest.nanos == NONE ? null : timeBase.toInstant(newest.nanos), inputKind, viewerSnapshots,
+        SessionSnapshot.countsOf(counts), allInspectable);
+  }
+
+  private static ActivityState viewerState(Viewer viewer, long now, Rules rules) {
+    return rules.blindIsActive(viewer) || rules.activeAt(viewer.lastActivityNanos(), now)
+        ? ActivityState.ACTIVE : ActivityState.CONNECTED_IDLE;
+  }
+
+  // ---- flusher ----
+
+  /**
+   * Evaluates the session and collects what is due for the store:
+   * <ul>
+   *   <li>at once (this tick) after any change: an open, a close, a transition, an inspection loss;</li>
+   *   <li>otherwise once per persistInterval while viewers are connected: the heartbeat, which also carries the
+   *       newest activity if it advanced. So an active session's newest input is written at most once per
+   *       persistInterval, plus at its transitions, whatever the input rate.</li>
+   * </ul>
+   * The session row is included only if the newest activity advanced beyond what was written; viewer rows are
+   * all rewritten (they carry the heartbeat and {@code active_until}).
+   *
+   * @param writeAllowed false while the flusher backs off: evaluate and count, but collect nothing
+   * @return the write, or {@code null} if nothing is due (or writing is not allowed)
+   */
+  synchronized SessionWrite collect(long now, TimeBase timeBase, Rules rules, TickStats stats,
+      boolean writeAllowed) {
+    now = advanceTo(now);
+    evaluate(now, rules);
+    long countedInputs = takeInputDeltas(viewers, stats, rules) + takeInputDeltas(closedViewers, stats, rules);
+    Activity newest = newestActivity();
+    boolean changed = changeSeq != writtenSeq;
+    boolean raised = newest.nanos != NONE
+        && (writtenActivityNanos == NONE || newest.nanos > writtenActivityNanos);
+    if (settled(changed, raised)) {
+      retired = true;
+      stats.retired.add(this);
+      return null;
+    }
+    inputsSinceRaise += countedInputs;
+    boolean heartbeat = !viewers.isEmpty() && now - lastWriteNanos >= rules.persistIntervalNanos;
+    boolean due = changed || heartbeat;
+    if (due) {
+      stats.pendingSessions++;
+    }
+    if (!due || !writeAllowed) {
+      return null;
+    }
+    SessionActivityRow sessionRow = raised ? new SessionActivityRow(sessionId, timeBase.toInstant(newest.nanos))
+        : null;
+    List<ViewerRow> rows = new ArrayList<>(viewers.size());
+    long activeUntil = newest.nanos == NONE ? now : newest.nanos + rules.activeWindowNanos;
+    for (Viewer viewer : viewers) {
+      long last = viewer.lastActivityNanos();
+      InputKind kind = viewer.lastInputKind();
+      rows.add(new ViewerRow(sessionId, rules.replicaId, viewer.viewerId(), viewerState(viewer, now, rules),
+          !viewer.blind(), viewer.blindReason(), timeBase.toInstant(viewer.openedNanos()),
+          kind == null ? null : timeBase.toInstant(last), kind, timeBase.toInstant(activeUntil),
+          timeBase.toInstant(now), timeBase.toInstant(now + rules.viewerExpiryNanos)));
+    }
+    List<ViewerKey> deletes = new ArrayList<>(closedViewers.size());
+    for (Viewer viewer : closedViewers) {
+      if (viewer.rowWritten()) {
+        deletes.add(new ViewerKey(sessionId, rules.replicaId, viewer.viewerId()));
+      }
+    }
+    return new SessionWrite(this, changeSeq, raised ? newest.nanos : NONE, raised ? inputsSinceRaise : 0,
+        sessionRow, rows, List.copyOf(viewers), deletes, List.copyOf(closedViewers));
+  }
+
+  /** Nothing connected and nothing left to write: the slot can be forgotten (the database keeps the session). */
+  private boolean settled(boolean changed, boolean raised) {
+    return viewers.isEmpty() && closedViewers.isEmpty() && !changed && !raised;
+  }
+
+  private static long takeInputDeltas(List<Viewer> viewers, TickStats stats, Rules rules) {
+    long counted = 0;
+    for (Viewer viewer : viewers) {
+      for (int i = 0; i < InputKind.COUNT; i++) {
+        long delta = viewer.takeUnreportedCount(i);
+        stats.inputs[i] += delta;
+        if (rules.counted(i)) {
+          counted += delta;
         }
-        now = advanceTo(now);
-        // Evaluate with the viewer still present, so input it sent just before closing is attributed to it.
-        evaluate(now, rules);
-        closeLocked(viewer, now, rules);
+      }
+    }
+    return counted;
+  }
+
+  /**
+   * The store committed {@code write} (flusher thread).
+   *
+   * @return whether the slot is now settled and retired: the caller removes it from the session map
+   */
+  boolean written(SessionWrite write, long now) {
+    writtenSeq = write.changeSeq();
+    if (write.activityNanos() != NONE
+        && (writtenActivityNanos == NONE || write.activityNanos() > writtenActivityNanos)) {
+      writtenActivityNanos = write.activityNanos();
+    }
+    inputsSinceRaise -= write.coveredInputs();
+    lastWriteNanos = now;
+    for (Viewer viewer : write.upserted()) {
+      viewer.rowWritten(true);
+    }
+    synchronized (this) {
+      closedViewers.removeAll(write.closedIncluded());
+      long newest = newestActivity().nanos;
+      boolean raised = newest != NONE && (writtenActivityNanos == NONE || newest > writtenActivityNanos);
+      if (settled(changeSeq != writtenSeq, raised)) {
+        retired = true;
         return true;
+      }
+      return false;
     }
+  }
 
-    /** Closes every viewer (the tracker is closing). */
-    synchronized void closeAll(long now, Rules rules) {
-        now = advanceTo(now);
-        evaluate(now, rules);
-        while (!viewers.isEmpty()) {
-            closeLocked(viewers.get(viewers.size() - 1), now, rules);
-        }
-    }
-
-    /** Marks a viewer blind; {@code false} if it is not connected or already blind for a known reason. */
-    synchronized boolean inspectionLost(Viewer viewer, String reason, long now, Rules rules) {
-        if (!viewers.contains(viewer) || (viewer.blind() && viewer.blindReason() != null)) {
-            return false;
-        }
-        now = advanceTo(now);
-        evaluate(now, rules);
-        viewer.markBlind(reason);
-        changeSeq++;
-        evaluate(now, rules);
-        return true;
-    }
-
-    synchronized void attribute(Viewer viewer, String key, String value) {
-        if (viewers.contains(viewer)) {
-            viewer.attributes(Attributes.with(viewer.attributes(), key, value));
-        }
-    }
-
-    // ---- evaluation ----
-
-    private void closeLocked(Viewer viewer, long now, Rules rules) {
-        viewers.remove(viewer);
-        viewer.markClosed();
-        long last = viewer.lastActivityNanos();
-        InputKind kind = viewer.lastInputKind();
-        if (closedActivityNanos == NONE || last > closedActivityNanos) {
-            closedActivityNanos = last;
-            closedActivityViewerId = viewer.viewerId();
-            closedActivityKind = kind;
-        }
-        if (kind != null && (closedInputNanos == NONE || last > closedInputNanos)) {
-            closedInputNanos = last;
-            closedInputKind = kind;
-        }
-        for (int i = 0; i < InputKind.COUNT; i++) {
-            closedCounts[i] += viewer.count(i);
-        }
-        closedViewers.add(viewer);
-        changeSeq++;
-        if (viewers.isEmpty()) {
-            transition(ActivityState.DISCONNECTED, now, now, viewer.viewerId(), null, TransitionReason.VIEWER_CLOSED,
-                    rules);
-        } else {
-            evaluate(now, rules);
-        }
-    }
-
-    /** Brings the state up to date with {@code now}; the only place idle and active are decided. */
-    private void evaluate(long now, Rules rules) {
-        if (viewers.isEmpty()) {
-            return;
-        }
-        for (Viewer viewer : viewers) {
-            if (rules.blindIsActive(viewer) && (assumedNanos == NONE || now > assumedNanos)) {
-                assumedNanos = now;
-                assumedViewerId = viewer.viewerId();
-            }
-        }
-        Activity newest = newestActivity();
-        if (rules.activeAt(newest.nanos, now)) {
-            if (state != ActivityState.ACTIVE) {
-                activate(newest, now, rules);
-            }
-        } else if (state != ActivityState.CONNECTED_IDLE) {
-            transition(ActivityState.CONNECTED_IDLE, newest.nanos + rules.activeWindowNanos, now, newest.viewerId,
-                    newest.kind, TransitionReason.WINDOW_ELAPSED, rules);
-        }
-    }
-
-    /**
-     * Idle to active. The cause is the viewer whose current burst of input started first: a viewer idle for a whole
-     * window starts a burst with its next input, and every viewer of an idle session is idle.
-     */
-    private void activate(Activity newest, long now, Rules rules) {
-        Viewer cause = null;
-        long at = NONE;
-        for (Viewer viewer : viewers) {
-            if (rules.activeAt(viewer.lastActivityNanos(), now)) {
-                long burst = viewer.burstStartNanos();
-                if (cause == null || burst < at) {
-                    cause = viewer;
-                    at = burst;
-                }
-            }
-        }
-        if (cause != null) {
-            transition(ActivityState.ACTIVE, at, now, cause.viewerId(), cause.burstStartKind(),
-                    TransitionReason.INPUT, rules);
-        } else if (assumedNanos == newest.nanos && assumedViewerId != null) {
-            transition(ActivityState.ACTIVE, now, now, assumedViewerId, null, TransitionReason.INSPECTION_LOST, rules);
-        } else {
-            transition(ActivityState.ACTIVE, newest.nanos, now, newest.viewerId, newest.kind, TransitionReason.INPUT,
-                    rules);
-        }
-    }
-
-    /**
-     * The choke point: every state change of every session passes here, and only here is it queued for listeners
-     * and marked for the store. The time is clamped into [time of the previous change, now].
-     */
-    private void transition(ActivityState to, long atNanos, long now, String causeViewerId, InputKind causeKind,
-            TransitionReason reason, Rules rules) {
-        ActivityState from = state;
-        if (from == to) {
-            return;
-        }
-        long at = Math.min(Math.max(atNanos, stateSinceNanos), now);
-        state = to;
-        stateSinceNanos = at;
-        changeSeq++;
-        rules.transitions.offer(new PendingTransition(sessionId, from, to, at, causeViewerId, causeKind, reason));
-    }
-
-    private long advanceTo(long now) {
-        if (now > evaluatedNanos) {
-            evaluatedNanos = now;
-        }
-        return evaluatedNanos;
-    }
-
-    private Viewer find(String viewerId) {
-        for (Viewer viewer : viewers) {
-            if (viewer.viewerId().equals(viewerId)) {
-                return viewer;
-            }
-        }
-        return null;
-    }
-
-    /** Newest activity of the session with who caused it; {@code kind} is null when it was an open or assumed. */
-    private record Activity(long nanos, String viewerId, InputKind kind) {
-    }
-
-    private Activity newestActivity() {
-        long nanos = closedActivityNanos;
-        String viewerId = closedActivityViewerId;
-        InputKind kind = closedActivityKind;
-        for (Viewer viewer : viewers) {
-            long last = viewer.lastActivityNanos();
-            if (nanos == NONE || last > nanos) {
-                nanos = last;
-                viewerId = viewer.viewerId();
-                kind = viewer.lastInputKind();
-            }
-        }
-        if (assumedNanos != NONE && (nanos == NONE || assumedNanos > nanos)) {
-            nanos = assumedNanos;
-            viewerId = assumedViewerId;
-            kind = null;
-        }
-        return new Activity(nanos, viewerId, kind);
-    }
-
-    // ---- snapshots ----
-
-    synchronized SessionSnapshot snapshot(long now, TimeBase timeBase, Rules rules) {
-        now = advanceTo(now);
-        evaluate(now, rules);
-        Activity newest = newestActivity();
-        long inputNanos = closedInputNanos;
-        InputKind inputKind = closedInputKind;
-        long[] counts = closedCounts.clone();
-        boolean allInspectable = true;
-        List<Viewer> sorted = new ArrayList<>(viewers);
-        sorted.sort(Comparator.comparing(Viewer::viewerId));
-        List<ViewerSnapshot> viewerSnapshots = new ArrayList<>(sorted.size());
-        for (Viewer viewer : sorted) {
-            long last = viewer.lastActivityNanos();
-            InputKind kind = viewer.lastInputKind();
-            if (kind != null && (inputNanos == NONE || last > inputNanos)) {
-                inputNanos = last;
-                inputKind = kind;
-            }
-            long[] own = new long[InputKind.COUNT];
-            for (int i = 0; i < InputKind.COUNT; i++) {
-                own[i] = viewer.count(i);
-                counts[i] += own[i];
-            }
-            allInspectable &= !viewer.blind();
-            viewerSnapshots.add(new ViewerSnapshot(viewer.viewerId(), viewerState(viewer, now, rules),
-                    !viewer.blind(), viewer.blindReason(), timeBase.toInstant(viewer.openedNanos()),
-                    timeBase.toInstant(last), kind, viewer.attributes(), SessionSnapshot.countsOf(own)));
-        }
-        return new SessionSnapshot(sessionId, state, timeBase.toInstant(stateSinceNanos),
-                newest.nanos == NONE ? null : timeBase.toInstant(newest.nanos), inputKind, viewerSnapshots,
-                SessionSnapshot.countsOf(counts), allInspectable);
-    }
-
-    private static ActivityState viewerState(Viewer viewer, long now, Rules rules) {
-        return rules.blindIsActive(viewer) || rules.activeAt(viewer.lastActivityNanos(), now)
-                ? ActivityState.ACTIVE : ActivityState.CONNECTED_IDLE;
-    }
-
-    // ---- flusher ----
-
-    /**
-     * Evaluates the session and collects what is due for the store:
-     * <ul>
-     *   <li>at once (this tick) after any change: an open, a close, a transition, an inspection loss;</li>
-     *   <li>otherwise once per persistInterval while viewers are connected: the heartbeat, which also carries the
-     *       newest activity if it advanced. So an active session's newest input is written at most once per
-     *       persistInterval, plus at its transitions, whatever the input rate.</li>
-     * </ul>
-     * The session row is included only if the newest activity advanced beyond what was written; viewer rows are
-     * all rewritten (they carry the heartbeat and {@code active_until}).
-     *
-     * @param writeAllowed false while the flusher backs off: evaluate and count, but collect nothing
-     * @return the write, or {@code null} if nothing is due (or writing is not allowed)
-     */
-    synchronized SessionWrite collect(long now, TimeBase timeBase, Rules rules, TickStats stats,
-            boolean writeAllowed) {
-        now = advanceTo(now);
-        evaluate(now, rules);
-        long countedInputs = takeInputDeltas(viewers, stats, rules) + takeInputDeltas(closedViewers, stats, rules);
-        Activity newest = newestActivity();
-        boolean changed = changeSeq != writtenSeq;
-        boolean raised = newest.nanos != NONE
-                && (writtenActivityNanos == NONE || newest.nanos > writtenActivityNanos);
-        if (settled(changed, raised)) {
-            retired = true;
-            stats.retired.add(this);
-            return null;
-        }
-        inputsSinceRaise += countedInputs;
-        boolean heartbeat = !viewers.isEmpty() && now - lastWriteNanos >= rules.persistIntervalNanos;
-        boolean due = changed || heartbeat;
-        if (due) {
-            stats.pendingSessions++;
-        }
-        if (!due || !writeAllowed) {
-            return null;
-        }
-        SessionActivityRow sessionRow = raised ? new SessionActivityRow(sessionId, timeBase.toInstant(newest.nanos))
-                : null;
-        List<ViewerRow> rows = new ArrayList<>(viewers.size());
-        long activeUntil = newest.nanos == NONE ? now : newest.nanos + rules.activeWindowNanos;
-        for (Viewer viewer : viewers) {
-            long last = viewer.lastActivityNanos();
-            InputKind kind = viewer.lastInputKind();
-            rows.add(new ViewerRow(sessionId, rules.replicaId, viewer.viewerId(), viewerState(viewer, now, rules),
-                    !viewer.blind(), viewer.blindReason(), timeBase.toInstant(viewer.openedNanos()),
-                    kind == null ? null : timeBase.toInstant(last), kind, timeBase.toInstant(activeUntil),
-                    timeBase.toInstant(now), timeBase.toInstant(now + rules.viewerExpiryNanos)));
-        }
-        List<ViewerKey> deletes = new ArrayList<>(closedViewers.size());
-        for (Viewer viewer : closedViewers) {
-            if (viewer.rowWritten()) {
-                deletes.add(new ViewerKey(sessionId, rules.replicaId, viewer.viewerId()));
-            }
-        }
-        return new SessionWrite(this, changeSeq, raised ? newest.nanos : NONE, raised ? inputsSinceRaise : 0,
-                sessionRow, rows, List.copyOf(viewers), deletes, List.copyOf(closedViewers));
-    }
-
-    /** Nothing connected and nothing left to write: the slot can be forgotten (the database keeps the session). */
-    private boolean settled(boolean changed, boolean raised) {
-        return viewers.isEmpty() && closedViewers.isEmpty() && !changed && !raised;
-    }
-
-    private static long takeInputDeltas(List<Viewer> viewers, TickStats stats, Rules rules) {
-        long counted = 0;
-        for (Viewer viewer : viewers) {
-            for (int i = 0; i < InputKind.COUNT; i++) {
-                long delta = viewer.takeUnreportedCount(i);
-                stats.inputs[i] += delta;
-                if (rules.counted(i)) {
-                    counted += delta;
-                }
-            }
-        }
-        return counted;
-    }
-
-    /**
-     * The store committed {@code write} (flusher thread).
-     *
-     * @return whether the slot is now settled and retired: the caller removes it from the session map
-     */
-    boolean written(SessionWrite write, long now) {
-        writtenSeq = write.changeSeq();
-        if (write.activityNanos() != NONE
-                && (writtenActivityNanos == NONE || write.activityNanos() > writtenActivityNanos)) {
-            writtenActivityNanos = write.activityNanos();
-        }
-        inputsSinceRaise -= write.coveredInputs();
-        lastWriteNanos = now;
-        for (Viewer viewer : write.upserted()) {
-            viewer.rowWritten(true);
-        }
-        synchronized (this) {
-            closedViewers.removeAll(write.closedIncluded());
-            long newest = newestActivity().nanos;
-            boolean raised = newest != NONE && (writtenActivityNanos == NONE || newest > writtenActivityNanos);
-            if (settled(changeSeq != writtenSeq, raised)) {
-                retired = true;
-                return true;
-            }
-            return false;
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "SessionSlot[" + sessionId + "]";
-    }
+  @Override
+  public String toString() {
+    return "SessionSlot[" + sessionId + "]";
+  }
 }

@@ -22,29 +22,29 @@ import java.util.Objects;
  * @param allViewersInspectable {@code false} while any connected viewer is blind: its activity is assumed, not seen
  */
 public record SessionSnapshot(
-        String sessionId,
-        ActivityState state,
-        Instant stateSince,
-        Instant lastActivity,
-        InputKind lastInputKind,
-        List<ViewerSnapshot> viewers,
-        Map<InputKind, Long> inputCounts,
-        boolean allViewersInspectable) {
+    String sessionId,
+    ActivityState state,
+    Instant stateSince,
+    Instant lastActivity,
+    InputKind lastInputKind,
+    List<ViewerSnapshot> viewers,
+    Map<InputKind, Long> inputCounts,
+    boolean allViewersInspectable) {
 
-    public SessionSnapshot {
-        Objects.requireNonNull(sessionId, "sessionId");
-        Objects.requireNonNull(state, "state");
-        Objects.requireNonNull(stateSince, "stateSince");
-        viewers = List.copyOf(viewers);
-        inputCounts = ViewerSnapshot.copyCounts(inputCounts);
-    }
+  public SessionSnapshot {
+    Objects.requireNonNull(sessionId, "sessionId");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(stateSince, "stateSince");
+    viewers = List.copyOf(viewers);
+    inputCounts = ViewerSnapshot.copyCounts(inputCounts);
+  }
 
-    /** Counted in snapshots as immutable, complete maps so JSON output has a stable shape. */
-    static Map<InputKind, Long> countsOf(long[] counts) {
-        EnumMap<InputKind, Long> map = new EnumMap<>(InputKind.class);
-        for (int i = 0; i < InputKind.COUNT; i++) {
-            map.put(InputKind.ofOrdinal(i), counts[i]);
-        }
-        return map;
+  /** Counted in snapshots as immutable, complete maps so JSON output has a stable shape. */
+  static Map<InputKind, Long> countsOf(long[] counts) {
+    EnumMap<InputKind, Long> map = new EnumMap<>(InputKind.class);
+    for (int i = 0; i < InputKind.COUNT; i++) {
+      map.put(InputKind.ofOrdinal(i), counts[i]);
     }
+    return map;
+  }
 }

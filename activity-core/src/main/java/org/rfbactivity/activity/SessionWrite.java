@@ -19,21 +19,21 @@ import org.rfbactivity.activity.store.ViewerRow;
  * @param closedIncluded closed viewers settled by this write (with or without a row to delete)
  */
 record SessionWrite(
-        SessionSlot slot,
-        int changeSeq,
-        long activityNanos,
-        long coveredInputs,
-        SessionActivityRow sessionRow,
-        List<ViewerRow> viewerRows,
-        List<Viewer> upserted,
-        List<ViewerKey> deletes,
-        List<Viewer> closedIncluded) {
+    SessionSlot slot,
+    int changeSeq,
+    long activityNanos,
+    long coveredInputs,
+    SessionActivityRow sessionRow,
+    List<ViewerRow> viewerRows,
+    List<Viewer> upserted,
+    List<ViewerKey> deletes,
+    List<Viewer> closedIncluded) {
 
-    /**
-     * Inputs a write-per-input design would have written on their own, but this raise folds into one row: all
-     * covered inputs but the one whose time is written.
-     */
-    long suppressedWrites() {
-        return Math.max(0, coveredInputs - 1);
-    }
+  /**
+   * Inputs a write-per-input design would have written on their own, but this raise folds into one row: all
+   * covered inputs but the one whose time is written.
+   */
+  long suppressedWrites() {
+    return Math.max(0, coveredInputs - 1);
+  }
 }

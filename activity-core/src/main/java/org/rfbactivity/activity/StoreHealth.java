@@ -16,13 +16,13 @@ import java.time.Instant;
  * @param rejectedRows        rows rejected by the database (SQLSTATE class 22 or 23) and dropped, since start
  */
 public record StoreHealth(
-        boolean healthy,
-        int consecutiveFailures,
-        String lastErrorClass,
-        Instant lastSuccess,
-        Instant lastFailure,
-        int pendingSessions,
-        long rejectedRows) {
+    boolean healthy,
+    int consecutiveFailures,
+    String lastErrorClass,
+    Instant lastSuccess,
+    Instant lastFailure,
+    int pendingSessions,
+    long rejectedRows) {
 
-    static final StoreHealth INITIAL = new StoreHealth(true, 0, null, null, null, 0, 0);
+  static final StoreHealth INITIAL = new StoreHealth(true, 0, null, null, null, 0, 0);
 }

@@ -2,10 +2,10 @@ package org.rfbactivity.activity;
 
 /** Stateless, hence an enum singleton (Caffeine CAF-4). */
 enum SystemTicker implements Ticker {
-    INSTANCE;
+  INSTANCE;
 
-    @Override
-    public long read() {
-        return System.nanoTime();
-    }
+  @Override
+  public long read() {
+    return System.nanoTime();
+  }
 }

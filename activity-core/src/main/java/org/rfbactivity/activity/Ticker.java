@@ -8,11 +8,11 @@ package org.rfbactivity.activity;
 @FunctionalInterface
 public interface Ticker {
 
-    /** Nanoseconds from an arbitrary origin; only differences are meaningful. Must never go backwards. */
-    long read();
+  /** Nanoseconds from an arbitrary origin; only differences are meaningful. Must never go backwards. */
+  long read();
 
-    /** The {@link System#nanoTime()} ticker. */
-    static Ticker systemTicker() {
-        return SystemTicker.INSTANCE;
-    }
+  /** The {@link System#nanoTime()} ticker. */
+  static Ticker systemTicker() {
+    return SystemTicker.INSTANCE;
+  }
 }

@@ -12,29 +12,29 @@ import java.time.temporal.ChronoUnit;
  */
 final class TimeBase {
 
-    /** Drift between ticker and wall clock tolerated before re-anchoring; well below anything a user could see. */
-    static final long MAX_DRIFT_NANOS = Duration.ofMillis(1).toNanos();
+  /** Drift between ticker and wall clock tolerated before re-anchoring; well below anything a user could see. */
+  static final long MAX_DRIFT_NANOS = Duration.ofMillis(1).toNanos();
 
-    private final long anchorNanos;
-    private final Instant anchorInstant;
+  private final long anchorNanos;
+  private final Instant anchorInstant;
 
-    private TimeBase(long anchorNanos, Instant anchorInstant) {
-        this.anchorNanos = anchorNanos;
-        this.anchorInstant = anchorInstant;
-    }
+  private TimeBase(long anchorNanos, Instant anchorInstant) {
+    this.anchorNanos = anchorNanos;
+    this.anchorInstant = anchorInstant;
+  }
 
-    static TimeBase anchoredAt(long tickerNanos, Instant wallNow) {
-        return new TimeBase(tickerNanos, wallNow);
-    }
+  static TimeBase anchoredAt(long tickerNanos, Instant wallNow) {
+    return new TimeBase(tickerNanos, wallNow);
+  }
 
-    Instant toInstant(long tickerNanos) {
-        return anchorInstant.plusNanos(tickerNanos - anchorNanos).truncatedTo(ChronoUnit.MICROS);
-    }
+  Instant toInstant(long tickerNanos) {
+    return anchorInstant.plusNanos(tickerNanos - anchorNanos).truncatedTo(ChronoUnit.MICROS);
+  }
 
-    /** This base, or a new one anchored at ({@code tickerNanos}, {@code wallNow}) if they drifted apart. */
-    TimeBase reanchoredIfDrifted(long tickerNanos, Instant wallNow) {
-        long predicted = tickerNanos - anchorNanos;
-        long actual = Duration.between(anchorInstant, wallNow).toNanos();
-        return Math.abs(actual - predicted) > MAX_DRIFT_NANOS ? anchoredAt(tickerNanos, wallNow) : this;
-    }
+  /** This base, or a new one anchored at ({@code tickerNanos}, {@code wallNow}) if they drifted apart. */
+  TimeBase reanchoredIfDrifted(long tickerNanos, Instant wallNow) {
+    long predicted = tickerNanos - anchorNanos;
+    long actual = Duration.between(anchorInstant, wallNow).toNanos();
+    return Math.abs(actual - predicted) > MAX_DRIFT_NANOS ? anchoredAt(tickerNanos, wallNow) : this;
+  }
 }

@@ -13,50 +13,50 @@ import org.slf4j.LoggerFactory;
  */
 final class TransitionQueue {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TransitionQueue.class);
+  private static final Logger LOG = LoggerFactory.getLogger(TransitionQueue.class);
 
-    /**
-     * Bound on undelivered transitions. A tick normally carries a few per changing session; this many means the
-     * flusher is not running (not started, or stuck in a listener), and memory matters more than notifications.
-     * Session state itself is never dropped, only these events.
-     */
-    static final int MAX_PENDING = 65_536;
+  /**
+   * Bound on undelivered transitions. A tick normally carries a few per changing session; this many means the
+   * flusher is not running (not started, or stuck in a listener), and memory matters more than notifications.
+   * Session state itself is never dropped, only these events.
+   */
+  static final int MAX_PENDING = 65_536;
 
-    private final ConcurrentLinkedQueue<PendingTransition> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger size = new AtomicInteger();
-    private final AtomicInteger dropped = new AtomicInteger();
+  private final ConcurrentLinkedQueue<PendingTransition> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger size = new AtomicInteger();
+  private final AtomicInteger dropped = new AtomicInteger();
 
-    void offer(PendingTransition transition) {
-        if (size.incrementAndGet() > MAX_PENDING) {
-            size.decrementAndGet();
-            dropped.incrementAndGet();
-            return;
-        }
-        queue.offer(transition);
+  void offer(PendingTransition transition) {
+    if (size.incrementAndGet() > MAX_PENDING) {
+      size.decrementAndGet();
+      dropped.incrementAndGet();
+      return;
     }
+    queue.offer(transition);
+  }
 
-    /** Delivers everything queued, in order; a throwing listener is logged and the others still run. */
-    void deliver(TimeBase timeBase, List<ActivityListener> listeners, ActivityMetrics metrics, String owner) {
-        int lost = dropped.getAndSet(0);
-        if (lost > 0) {
-            LOG.warn("{} - {} transitions were not delivered: more than {} were pending", owner, lost, MAX_PENDING);
-        }
-        PendingTransition pending;
-        while ((pending = queue.poll()) != null) {
-            size.decrementAndGet();
-            metrics.transition(pending.from(), pending.to());
-            if (listeners.isEmpty()) {
-                continue;
-            }
-            ActivityTransition transition = pending.toTransition(timeBase);
-            for (ActivityListener listener : listeners) {
-                try {
-                    listener.onTransition(transition);
-                } catch (RuntimeException e) {
-                    LOG.error("{} - listener {} failed on a transition of session {}", owner,
-                            listener.getClass().getName(), transition.sessionId(), e);
-                }
-            }
-        }
+  /** Delivers everything queued, in order; a throwing listener is logged and the others still run. */
+  void deliver(TimeBase timeBase, List<ActivityListener> listeners, ActivityMetrics metrics, String owner) {
+    int lost = dropped.getAndSet(0);
+    if (lost > 0) {
+      LOG.warn("{} - {} transitions were not delivered: more than {} were pending", owner, lost, MAX_PENDING);
     }
+    PendingTransition pending;
+    while ((pending = queue.poll()) != null) {
+      size.decrementAndGet();
+      metrics.transition(pending.from(), pending.to());
+      if (listeners.isEmpty()) {
+        continue;
+      }
+      ActivityTransition transition = pending.toTransition(timeBase);
+      for (ActivityListener listener : listeners) {
+        try {
+          listener.onTransition(transition);
+        } catch (RuntimeException e) {
+          LOG.error("{} - listener {} failed on a transition of session {}", owner,
+              listener.getClass().getName(), transition.sessionId(), e);
+        }
+      }
+    }
+  }
 }

@@ -2,14 +2,14 @@ package org.rfbactivity.activity;
 
 /** Why a session changed state; part of every {@link ActivityTransition}. */
 public enum TransitionReason {
-    /** A viewer connected. Opening counts as activity (the user just acted). */
-    VIEWER_OPENED,
-    /** A counted input arrived after the session had been idle. */
-    INPUT,
-    /** The active window elapsed since the newest activity. */
-    WINDOW_ELAPSED,
-    /** A viewer became blind and the {@link BlindPolicy} counts blind viewers as active. */
-    INSPECTION_LOST,
-    /** The last viewer disconnected (or the tracker closed). */
-    VIEWER_CLOSED
+  /** A viewer connected. Opening counts as activity (the user just acted). */
+  VIEWER_OPENED,
+  /** A counted input arrived after the session had been idle. */
+  INPUT,
+  /** The active window elapsed since the newest activity. */
+  WINDOW_ELAPSED,
+  /** A viewer became blind and the {@link BlindPolicy} counts blind viewers as active. */
+  INSPECTION_LOST,
+  /** The last viewer disconnected (or the tracker closed). */
+  VIEWER_CLOSED
 }

@@ -16,183 +16,183 @@ import java.util.Map;
  */
 public final class Viewer {
 
-    private static final VarHandle LAST_ACTIVITY;
-    private static final VarHandle BURST_START;
-    private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
+  private static final VarHandle LAST_ACTIVITY;
+  private static final VarHandle BURST_START;
+  private static final VarHandle COUNTS = MethodHandles.arrayElementVarHandle(long[].class);
 
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            LAST_ACTIVITY = lookup.findVarHandle(Viewer.class, "lastActivityNanos", long.class);
-            BURST_START = lookup.findVarHandle(Viewer.class, "burstStartNanos", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+  static {
+    try {
+      MethodHandles.Lookup lookup = MethodHandles.lookup();
+      LAST_ACTIVITY = lookup.findVarHandle(Viewer.class, "lastActivityNanos", long.class);
+      BURST_START = lookup.findVarHandle(Viewer.class, "burstStartNanos", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
     }
+  }
 
-    private final SessionSlot session;
-    private final String viewerId;
-    private final long openedNanos;
+  private final SessionSlot session;
+  private final String viewerId;
+  private final long openedNanos;
 
-    // Written by the intake thread only.
-    @SuppressWarnings("unused") // through LAST_ACTIVITY
-    private long lastActivityNanos;
-    // Plain reference fields: reads of references never tear, and they are published by the release store of
-    // lastActivityNanos. Longs go through VarHandles (opaque at least) because plain longs may tear (JLS 17.7).
-    private InputKind lastInputKind;
-    @SuppressWarnings("unused") // through BURST_START
-    private long burstStartNanos;
-    private InputKind burstStartKind;
-    private final long[] counts = new long[InputKind.COUNT];
+  // Written by the intake thread only.
+  @SuppressWarnings("unused") // through LAST_ACTIVITY
+  private long lastActivityNanos;
+  // Plain reference fields: reads of references never tear, and they are published by the release store of
+  // lastActivityNanos. Longs go through VarHandles (opaque at least) because plain longs may tear (JLS 17.7).
+  private InputKind lastInputKind;
+  @SuppressWarnings("unused") // through BURST_START
+  private long burstStartNanos;
+  private InputKind burstStartKind;
+  private final long[] counts = new long[InputKind.COUNT];
 
-    /** Set by {@code viewerClosed} (or for a handle that was never attached); input is then ignored. */
-    private volatile boolean closed;
+  /** Set by {@code viewerClosed} (or for a handle that was never attached); input is then ignored. */
+  private volatile boolean closed;
 
-    // Guarded by the session's lock.
-    private boolean blind;
-    private String blindReason;
-    private Map<String, String> attributes;
+  // Guarded by the session's lock.
+  private boolean blind;
+  private String blindReason;
+  private Map<String, String> attributes;
 
-    // Owned by the flusher thread.
-    private final long[] reportedCounts = new long[InputKind.COUNT];
-    private boolean rowWritten;
+  // Owned by the flusher thread.
+  private final long[] reportedCounts = new long[InputKind.COUNT];
+  private boolean rowWritten;
 
-    Viewer(SessionSlot session, String viewerId, long openedNanos, boolean inspectable,
-            Map<String, String> attributes) {
-        this.session = session;
-        this.viewerId = viewerId;
-        this.openedNanos = openedNanos;
-        this.lastActivityNanos = openedNanos;
-        this.burstStartNanos = openedNanos;
-        this.blind = !inspectable;
-        this.attributes = attributes;
-        this.closed = session == null;
+  Viewer(SessionSlot session, String viewerId, long openedNanos, boolean inspectable,
+      Map<String, String> attributes) {
+    this.session = session;
+    this.viewerId = viewerId;
+    this.openedNanos = openedNanos;
+    this.lastActivityNanos = openedNanos;
+    this.burstStartNanos = openedNanos;
+    this.blind = !inspectable;
+    this.attributes = attributes;
+    this.closed = session == null;
+  }
+
+  /** A handle that belongs to no session: what intake returns when it refuses an open. All intake ignores it. */
+  static Viewer detached(String viewerId) {
+    return new Viewer(null, viewerId, 0L, true, Map.of());
+  }
+
+  /** The session id given at open, or {@code null} for a refused open. */
+  public String sessionId() {
+    return session == null ? null : session.sessionId();
+  }
+
+  /** The viewer id given at open. */
+  public String viewerId() {
+    return viewerId;
+  }
+
+  @Override
+  public String toString() {
+    return "Viewer[" + sessionId() + "/" + viewerId + (closed ? ", closed" : "") + "]";
+  }
+
+  // ---- hot path: intake thread ----
+
+  /**
+   * Records one input: O(1), no allocation, no lock. A counted input that follows a gap of at least the active
+   * window starts a new burst; the flusher reports the burst start as the time the viewer became active.
+   */
+  void recordInput(InputKind kind, boolean counted, Ticker ticker, long activeWindowNanos) {
+    if (closed) {
+      return;
     }
-
-    /** A handle that belongs to no session: what intake returns when it refuses an open. All intake ignores it. */
-    static Viewer detached(String viewerId) {
-        return new Viewer(null, viewerId, 0L, true, Map.of());
+    int i = kind.ordinal();
+    COUNTS.setOpaque(counts, i, counts[i] + 1L);
+    if (!counted) {
+      return;
     }
-
-    /** The session id given at open, or {@code null} for a refused open. */
-    public String sessionId() {
-        return session == null ? null : session.sessionId();
+    long now = ticker.read();
+    if (now - lastActivityNanos >= activeWindowNanos) {
+      BURST_START.setOpaque(this, now);
+      burstStartKind = kind;
     }
+    lastInputKind = kind;
+    // Release: the flusher that sees this time also sees the kind and burst written before it.
+    LAST_ACTIVITY.setRelease(this, now);
+  }
 
-    /** The viewer id given at open. */
-    public String viewerId() {
-        return viewerId;
-    }
+  // ---- readers: any thread ----
 
-    @Override
-    public String toString() {
-        return "Viewer[" + sessionId() + "/" + viewerId + (closed ? ", closed" : "") + "]";
-    }
+  SessionSlot session() {
+    return session;
+  }
 
-    // ---- hot path: intake thread ----
+  long openedNanos() {
+    return openedNanos;
+  }
 
-    /**
-     * Records one input: O(1), no allocation, no lock. A counted input that follows a gap of at least the active
-     * window starts a new burst; the flusher reports the burst start as the time the viewer became active.
-     */
-    void recordInput(InputKind kind, boolean counted, Ticker ticker, long activeWindowNanos) {
-        if (closed) {
-            return;
-        }
-        int i = kind.ordinal();
-        COUNTS.setOpaque(counts, i, counts[i] + 1L);
-        if (!counted) {
-            return;
-        }
-        long now = ticker.read();
-        if (now - lastActivityNanos >= activeWindowNanos) {
-            BURST_START.setOpaque(this, now);
-            burstStartKind = kind;
-        }
-        lastInputKind = kind;
-        // Release: the flusher that sees this time also sees the kind and burst written before it.
-        LAST_ACTIVITY.setRelease(this, now);
-    }
+  boolean isClosed() {
+    return closed;
+  }
 
-    // ---- readers: any thread ----
+  /** Newest counted input, or the open if none yet. */
+  long lastActivityNanos() {
+    return (long) LAST_ACTIVITY.getAcquire(this);
+  }
 
-    SessionSlot session() {
-        return session;
-    }
+  /** Kind of the newest counted input, {@code null} if none yet. Read after {@link #lastActivityNanos()}. */
+  InputKind lastInputKind() {
+    return lastInputKind;
+  }
 
-    long openedNanos() {
-        return openedNanos;
-    }
+  long burstStartNanos() {
+    return (long) BURST_START.getOpaque(this);
+  }
 
-    boolean isClosed() {
-        return closed;
-    }
+  /** {@code null} when the burst started with the open. */
+  InputKind burstStartKind() {
+    return burstStartKind;
+  }
 
-    /** Newest counted input, or the open if none yet. */
-    long lastActivityNanos() {
-        return (long) LAST_ACTIVITY.getAcquire(this);
-    }
+  long count(int ordinal) {
+    return (long) COUNTS.getOpaque(counts, ordinal);
+  }
 
-    /** Kind of the newest counted input, {@code null} if none yet. Read after {@link #lastActivityNanos()}. */
-    InputKind lastInputKind() {
-        return lastInputKind;
-    }
+  // ---- guarded by the session's lock ----
 
-    long burstStartNanos() {
-        return (long) BURST_START.getOpaque(this);
-    }
+  void markClosed() {
+    closed = true;
+  }
 
-    /** {@code null} when the burst started with the open. */
-    InputKind burstStartKind() {
-        return burstStartKind;
-    }
+  boolean blind() {
+    return blind;
+  }
 
-    long count(int ordinal) {
-        return (long) COUNTS.getOpaque(counts, ordinal);
-    }
+  String blindReason() {
+    return blindReason;
+  }
 
-    // ---- guarded by the session's lock ----
+  void markBlind(String reason) {
+    blind = true;
+    blindReason = reason;
+  }
 
-    void markClosed() {
-        closed = true;
-    }
+  Map<String, String> attributes() {
+    return attributes;
+  }
 
-    boolean blind() {
-        return blind;
-    }
+  void attributes(Map<String, String> attributes) {
+    this.attributes = attributes;
+  }
 
-    String blindReason() {
-        return blindReason;
-    }
+  // ---- flusher thread ----
 
-    void markBlind(String reason) {
-        blind = true;
-        blindReason = reason;
-    }
+  /** Inputs of this kind not yet reported to metrics; marks them reported. */
+  long takeUnreportedCount(int ordinal) {
+    long now = count(ordinal);
+    long delta = now - reportedCounts[ordinal];
+    reportedCounts[ordinal] = now;
+    return delta;
+  }
 
-    Map<String, String> attributes() {
-        return attributes;
-    }
+  boolean rowWritten() {
+    return rowWritten;
+  }
 
-    void attributes(Map<String, String> attributes) {
-        this.attributes = attributes;
-    }
-
-    // ---- flusher thread ----
-
-    /** Inputs of this kind not yet reported to metrics; marks them reported. */
-    long takeUnreportedCount(int ordinal) {
-        long now = count(ordinal);
-        long delta = now - reportedCounts[ordinal];
-        reportedCounts[ordinal] = now;
-        return delta;
-    }
-
-    boolean rowWritten() {
-        return rowWritten;
-    }
-
-    void rowWritten(boolean written) {
-        rowWritten = written;
-    }
+  void rowWritten(boolean written) {
+    rowWritten = written;
+  }
 }

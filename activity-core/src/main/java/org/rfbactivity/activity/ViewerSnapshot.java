@@ -22,31 +22,31 @@ import java.util.TreeMap;
  * @param inputCounts    its inputs by kind, every kind present
  */
 public record ViewerSnapshot(
-        String viewerId,
-        ActivityState state,
-        boolean inspectable,
-        String blindReason,
-        Instant connectedSince,
-        Instant lastActivity,
-        InputKind lastInputKind,
-        Map<String, String> attributes,
-        Map<InputKind, Long> inputCounts) {
+    String viewerId,
+    ActivityState state,
+    boolean inspectable,
+    String blindReason,
+    Instant connectedSince,
+    Instant lastActivity,
+    InputKind lastInputKind,
+    Map<String, String> attributes,
+    Map<InputKind, Long> inputCounts) {
 
-    public ViewerSnapshot {
-        Objects.requireNonNull(viewerId, "viewerId");
-        Objects.requireNonNull(state, "state");
-        Objects.requireNonNull(connectedSince, "connectedSince");
-        Objects.requireNonNull(lastActivity, "lastActivity");
-        attributes = Collections.unmodifiableMap(new TreeMap<>(attributes));
-        inputCounts = copyCounts(inputCounts);
-    }
+  public ViewerSnapshot {
+    Objects.requireNonNull(viewerId, "viewerId");
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(connectedSince, "connectedSince");
+    Objects.requireNonNull(lastActivity, "lastActivity");
+    attributes = Collections.unmodifiableMap(new TreeMap<>(attributes));
+    inputCounts = copyCounts(inputCounts);
+  }
 
-    static Map<InputKind, Long> copyCounts(Map<InputKind, Long> counts) {
-        EnumMap<InputKind, Long> copy = new EnumMap<>(InputKind.class);
-        for (int i = 0; i < InputKind.COUNT; i++) {
-            InputKind kind = InputKind.ofOrdinal(i);
-            copy.put(kind, counts.getOrDefault(kind, 0L));
-        }
-        return Collections.unmodifiableMap(copy);
+  static Map<InputKind, Long> copyCounts(Map<InputKind, Long> counts) {
+    EnumMap<InputKind, Long> copy = new EnumMap<>(InputKind.class);
+    for (int i = 0; i < InputKind.COUNT; i++) {
+      InputKind kind = InputKind.ofOrdinal(i);
+      copy.put(kind, counts.getOrDefault(kind, 0L));
     }
+    return Collections.unmodifiableMap(copy);
+  }
 }

@@ -33,122 +33,122 @@ import org.rfbactivity.activity.store.TestDatabase;
 @ExtendWith(PostgresExtension.class)
 class ConcurrencyIT {
 
-    private static final int THREADS = 4;
-    private static final int SESSIONS_PER_THREAD = 100;
-    private static final int ROUNDS = 5_000;
-    private static final long STEP = 1_000;
+  private static final int THREADS = 4;
+  private static final int SESSIONS_PER_THREAD = 100;
+  private static final int ROUNDS = 5_000;
+  private static final long STEP = 1_000;
 
-    private final Instant origin = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-    private final AtomicLong counter = new AtomicLong();
-    private final ThreadLocal<long[]> lastRead = ThreadLocal.withInitial(() -> new long[1]);
+  private final Instant origin = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+  private final AtomicLong counter = new AtomicLong();
+  private final ThreadLocal<long[]> lastRead = ThreadLocal.withInitial(() -> new long[1]);
 
-    private final Ticker ticker = () -> {
-        long v = counter.addAndGet(STEP);
-        lastRead.get()[0] = v;
-        return v;
-    };
+  private final Ticker ticker = () -> {
+    long v = counter.addAndGet(STEP);
+    lastRead.get()[0] = v;
+    return v;
+  };
 
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Instant instant() {
-            return origin.plusNanos(lastRead.get()[0]);
-        }
-    };
-
-    /** The time of a session's newest activity lies in (before, after]. */
-    private record Bracket(long before, long after) {
+  private final Clock clock = new Clock() {
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
     }
 
-    @Test
-    void noNewestValueIsLostWhileTheFlusherRuns(TestDatabase db) throws Exception {
-        RecordingListener listener = new RecordingListener();
-        RecordingMetrics metrics = new RecordingMetrics();
-        ActivityTracker tracker = new ActivityTracker(ActivityConfig.builder().ticker(ticker).clock(clock)
-                .replicaId("r1").activeWindow(Duration.ofMillis(200)).persistInterval(Duration.ofMillis(50))
-                .flushTick(Duration.ofMillis(1)).listener(listener).metrics(metrics)
-                .store(JdbcActivityStore.builder().dataSource(db.dataSource()).build()).build());
-        tracker.start();
-
-        ExecutorService feeders = Executors.newFixedThreadPool(THREADS);
-        List<Future<Map<String, Bracket>>> results = new ArrayList<>();
-        for (int t = 0; t < THREADS; t++) {
-            int thread = t;
-            results.add(feeders.submit(() -> feed(tracker, thread)));
-        }
-        Map<String, Bracket> newest = new HashMap<>();
-        for (Future<Map<String, Bracket>> result : results) {
-            newest.putAll(result.get());
-        }
-        feeders.shutdown();
-        tracker.close();
-
-        assertThat(newest).hasSize(THREADS * SESSIONS_PER_THREAD);
-        for (Map.Entry<String, Bracket> e : newest.entrySet()) {
-            Instant stored = (Instant) db.value(
-                    "SELECT last_activity FROM rfb_session_activity WHERE session_id = ?", e.getKey());
-            assertThat(stored).as(e.getKey())
-                    .isAfter(origin.plusNanos(e.getValue().before()))
-                    .isBeforeOrEqualTo(origin.plusNanos(e.getValue().after()));
-        }
-        assertThat(db.value("SELECT count(*) FROM rfb_viewer")).isEqualTo(0L);
-        assertThat(tracker.storeHealth().healthy()).isTrue();
-        assertThat(metrics.suppressed).as("input was coalesced, not written per input").isPositive();
-        assertTransitionsAreConsistentPerSession(listener.transitions());
+    @Override
+    public Clock withZone(ZoneId zone) {
+      throw new UnsupportedOperationException();
     }
 
-    private Map<String, Bracket> feed(ActivityTracker tracker, int thread) {
-        List<Viewer> viewers = new ArrayList<>();
-        Map<String, Bracket> newest = new HashMap<>();
-        for (int i = 0; i < SESSIONS_PER_THREAD; i++) {
-            String session = "t" + thread + "-s" + i;
-            long before = counter.get();
-            viewers.add(tracker.viewerOpened(session, "v0", Map.of(), true));
-            newest.put(session, new Bracket(before, counter.get()));
-        }
-        InputKind[] kinds = InputKind.values();
-        for (int round = 0; round < ROUNDS; round++) {
-            for (int i = 0; i < SESSIONS_PER_THREAD; i++) {
-                InputKind kind = kinds[(round + i) % kinds.length];
-                long before = counter.get();
-                tracker.input(viewers.get(i), kind);
-                long after = counter.get();
-                if (tracker.config().countedKinds().contains(kind)) {
-                    newest.put(viewers.get(i).sessionId(), new Bracket(before, after));
-                }
-            }
-            if (round % 100 == 99) {
-                // Churn: one session's viewer leaves and a new one arrives (opening counts as activity).
-                int i = (round / 100) % SESSIONS_PER_THREAD;
-                String session = viewers.get(i).sessionId();
-                tracker.viewerClosed(viewers.get(i));
-                long before = counter.get();
-                viewers.set(i, tracker.viewerOpened(session, "v" + round, Map.of(), true));
-                newest.put(session, new Bracket(before, counter.get()));
-            }
-        }
-        return newest;
+    @Override
+    public Instant instant() {
+      return origin.plusNanos(lastRead.get()[0]);
     }
+  };
 
-    private static void assertTransitionsAreConsistentPerSession(List<ActivityTransition> transitions) {
-        Map<String, ActivityTransition> previous = new HashMap<>();
-        for (ActivityTransition t : transitions) {
-            ActivityTransition before = previous.put(t.sessionId(), t);
-            ActivityState expectedFrom = before == null ? ActivityState.DISCONNECTED : before.to();
-            assertThat(t.from()).as("transition of %s after %s", t.sessionId(), before).isEqualTo(expectedFrom);
-            if (before != null) {
-                assertThat(t.at()).as("time order of %s", t.sessionId()).isAfterOrEqualTo(before.at());
-            }
-        }
-        assertThat(previous.values()).extracting(ActivityTransition::to).containsOnly(ActivityState.DISCONNECTED);
+  /** The time of a session's newest activity lies in (before, after]. */
+  private record Bracket(long before, long after) {
+  }
+
+  @Test
+  void noNewestValueIsLostWhileTheFlusherRuns(TestDatabase db) throws Exception {
+    RecordingListener listener = new RecordingListener();
+    RecordingMetrics metrics = new RecordingMetrics();
+    ActivityTracker tracker = new ActivityTracker(ActivityConfig.builder().ticker(ticker).clock(clock)
+        .replicaId("r1").activeWindow(Duration.ofMillis(200)).persistInterval(Duration.ofMillis(50))
+        .flushTick(Duration.ofMillis(1)).listener(listener).metrics(metrics)
+        .store(JdbcActivityStore.builder().dataSource(db.dataSource()).build()).build());
+    tracker.start();
+
+    ExecutorService feeders = Executors.newFixedThreadPool(THREADS);
+    List<Future<Map<String, Bracket>>> results = new ArrayList<>();
+    for (int t = 0; t < THREADS; t++) {
+      int thread = t;
+      results.add(feeders.submit(() -> feed(tracker, thread)));
     }
+    Map<String, Bracket> newest = new HashMap<>();
+    for (Future<Map<String, Bracket>> result : results) {
+      newest.putAll(result.get());
+    }
+    feeders.shutdown();
+    tracker.close();
+
+    assertThat(newest).hasSize(THREADS * SESSIONS_PER_THREAD);
+    for (Map.Entry<String, Bracket> e : newest.entrySet()) {
+      Instant stored = (Instant) db.value(
+          "SELECT last_activity FROM rfb_session_activity WHERE session_id = ?", e.getKey());
+      assertThat(stored).as(e.getKey())
+          .isAfter(origin.plusNanos(e.getValue().before()))
+          .isBeforeOrEqualTo(origin.plusNanos(e.getValue().after()));
+    }
+    assertThat(db.value("SELECT count(*) FROM rfb_viewer")).isEqualTo(0L);
+    assertThat(tracker.storeHealth().healthy()).isTrue();
+    assertThat(metrics.suppressed).as("input was coalesced, not written per input").isPositive();
+    assertTransitionsAreConsistentPerSession(listener.transitions());
+  }
+
+  private Map<String, Bracket> feed(ActivityTracker tracker, int thread) {
+    List<Viewer> viewers = new ArrayList<>();
+    Map<String, Bracket> newest = new HashMap<>();
+    for (int i = 0; i < SESSIONS_PER_THREAD; i++) {
+      String session = "t" + thread + "-s" + i;
+      long before = counter.get();
+      viewers.add(tracker.viewerOpened(session, "v0", Map.of(), true));
+      newest.put(session, new Bracket(before, counter.get()));
+    }
+    InputKind[] kinds = InputKind.values();
+    for (int round = 0; round < ROUNDS; round++) {
+      for (int i = 0; i < SESSIONS_PER_THREAD; i++) {
+        InputKind kind = kinds[(round + i) % kinds.length];
+        long before = counter.get();
+        tracker.input(viewers.get(i), kind);
+        long after = counter.get();
+        if (tracker.config().countedKinds().contains(kind)) {
+          newest.put(viewers.get(i).sessionId(), new Bracket(before, after));
+        }
+      }
+      if (round % 100 == 99) {
+        // Churn: one session's viewer leaves and a new one arrives (opening counts as activity).
+        int i = (round / 100) % SESSIONS_PER_THREAD;
+        String session = viewers.get(i).sessionId();
+        tracker.viewerClosed(viewers.get(i));
+        long before = counter.get();
+        viewers.set(i, tracker.viewerOpened(session, "v" + round, Map.of(), true));
+        newest.put(session, new Bracket(before, counter.get()));
+      }
+    }
+    return newest;
+  }
+
+  private static void assertTransitionsAreConsistentPerSession(List<ActivityTransition> transitions) {
+    Map<String, ActivityTransition> previous = new HashMap<>();
+    for (ActivityTransition t : transitions) {
+      ActivityTransition before = previous.put(t.sessionId(), t);
+      ActivityState expectedFrom = before == null ? ActivityState.DISCONNECTED : before.to();
+      assertThat(t.from()).as("transition of %s after %s", t.sessionId(), before).isEqualTo(expectedFrom);
+      if (before != null) {
+        assertThat(t.at()).as("time order of %s", t.sessionId()).isAfterOrEqualTo(before.at());
+      }
+    }
+    assertThat(previous.values()).extracting(ActivityTransition::to).containsOnly(ActivityState.DISCONNECTED);
+  }
 }

@@ -20,118 +20,118 @@ import org.rfbactivity.activity.store.WriteResult;
 /** Threads are owned: the constructor starts nothing, start() makes one flusher thread, close() ends it. */
 class LifecycleTest {
 
-    private final List<Thread> created = new CopyOnWriteArrayList<>();
-    private final ThreadFactory factory = r -> {
-        Thread t = new Thread(r, "test-flusher");
-        t.setDaemon(true);
-        created.add(t);
-        return t;
+  private final List<Thread> created = new CopyOnWriteArrayList<>();
+  private final ThreadFactory factory = r -> {
+    Thread t = new Thread(r, "test-flusher");
+    t.setDaemon(true);
+    created.add(t);
+    return t;
+  };
+
+  private ActivityConfig.Builder fast() {
+    return ActivityConfig.builder().replicaId("r1").threadFactory(factory).activeWindow(Duration.ofMillis(300))
+        .persistInterval(Duration.ofMillis(100)).flushTick(Duration.ofMillis(10));
+  }
+
+  @Test
+  void constructorAndIntakeStartNothingStartMakesOneThreadCloseEndsIt() {
+    RecordingListener listener = new RecordingListener();
+    ActivityTracker tracker = new ActivityTracker(fast().listener(listener).build());
+    Viewer viewer = tracker.viewerOpened("s", "a", Map.of(), true);
+    tracker.input(viewer, InputKind.KEY_PRESS);
+    tracker.snapshots();
+    assertThat(created).isEmpty();
+
+    tracker.start();
+    assertThat(created).hasSize(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> listener.transitions().stream()
+        .anyMatch(t -> t.to() == ActivityState.CONNECTED_IDLE));
+    assertThat(created).hasSize(1);
+
+    tracker.close();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !created.get(0).isAlive());
+    assertThat(listener.transitions()).last().extracting(ActivityTransition::to)
+        .isEqualTo(ActivityState.DISCONNECTED);
+  }
+
+  @Test
+  void theDefaultThreadIsANamedDaemon() {
+    ActivityTracker tracker = new ActivityTracker(ActivityConfig.builder().replicaId("lifecycle-r9").build());
+    tracker.start();
+    Thread flusher = Thread.getAllStackTraces().keySet().stream()
+        .filter(t -> t.getName().equals("rfb-activity-flusher-lifecycle-r9")).findFirst().orElseThrow();
+    assertThat(flusher.isDaemon()).isTrue();
+    tracker.close();
+    await().atMost(Duration.ofSeconds(10)).until(() -> !flusher.isAlive());
+  }
+
+  @Test
+  void startTwiceOrAfterCloseFails() {
+    ActivityTracker tracker = new ActivityTracker(fast().build());
+    tracker.start();
+    assertThatThrownBy(tracker::start).isInstanceOf(IllegalStateException.class)
+        .hasMessage("tracker r1 is already started");
+    tracker.close();
+    tracker.close();
+    assertThatThrownBy(tracker::start).isInstanceOf(IllegalStateException.class)
+        .hasMessage("tracker r1 is closed");
+  }
+
+  @Test
+  void closeWritesEveryViewerClosedAndTheNewestActivity() {
+    FakeTime time = FakeTime.startingAt(Instant.parse("2026-01-01T00:00:00Z"));
+    RecordingStore store = new RecordingStore(time);
+    RecordingListener listener = new RecordingListener();
+    ActivityTracker tracker = new ActivityTracker(ActivityConfig.builder().replicaId("r1").ticker(time.ticker())
+        .clock(time.clock()).store(store).listener(listener).build());
+    Viewer a = tracker.viewerOpened("s", "a", Map.of(), true);
+    tracker.viewerOpened("s", "b", Map.of(), true);
+    tracker.tick();
+    time.advance(Duration.ofSeconds(2));
+    tracker.input(a, InputKind.KEY_PRESS);
+    time.advance(Duration.ofSeconds(1));
+    tracker.tick(); // throttled: the input is newer than what is stored
+    assertThat(store.lastActivity("s")).isEqualTo(time.origin());
+
+    tracker.close(); // never started: the final flush runs here
+    assertThat(store.lastActivity("s")).isEqualTo(time.at(Duration.ofSeconds(2)));
+    assertThat(store.viewers()).isEmpty();
+    assertThat(listener.transitions()).extracting(ActivityTransition::to)
+        .containsExactly(ActivityState.ACTIVE, ActivityState.DISCONNECTED);
+    assertThat(listener.transitions().get(1).at()).isEqualTo(time.at(Duration.ofSeconds(3)));
+    assertThat(tracker.storeHealth().pendingSessions()).isZero();
+  }
+
+  @Test
+  void closeGivesUpOnAStuckStoreAfterTheTimeout() {
+    CountDownLatch never = new CountDownLatch(1);
+    ActivityStore stuck = batch -> {
+      try {
+        never.await();
+        return WriteResult.accepted(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreException("test - interrupted", true, null, e);
+      }
     };
+    ActivityTracker tracker = new ActivityTracker(ActivityConfig.builder().replicaId("r1").threadFactory(factory)
+        .store(stuck).closeTimeout(Duration.ofMillis(200)).build());
+    tracker.viewerOpened("s", "a", Map.of(), true);
+    tracker.start();
+    assertTimeoutPreemptively(Duration.ofSeconds(10), tracker::close);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !created.get(0).isAlive());
+  }
 
-    private ActivityConfig.Builder fast() {
-        return ActivityConfig.builder().replicaId("r1").threadFactory(factory).activeWindow(Duration.ofMillis(300))
-                .persistInterval(Duration.ofMillis(100)).flushTick(Duration.ofMillis(10));
-    }
-
-    @Test
-    void constructorAndIntakeStartNothingStartMakesOneThreadCloseEndsIt() {
-        RecordingListener listener = new RecordingListener();
-        ActivityTracker tracker = new ActivityTracker(fast().listener(listener).build());
-        Viewer viewer = tracker.viewerOpened("s", "a", Map.of(), true);
-        tracker.input(viewer, InputKind.KEY_PRESS);
-        tracker.snapshots();
-        assertThat(created).isEmpty();
-
-        tracker.start();
-        assertThat(created).hasSize(1);
-        await().atMost(Duration.ofSeconds(10)).until(() -> listener.transitions().stream()
-                .anyMatch(t -> t.to() == ActivityState.CONNECTED_IDLE));
-        assertThat(created).hasSize(1);
-
-        tracker.close();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !created.get(0).isAlive());
-        assertThat(listener.transitions()).last().extracting(ActivityTransition::to)
-                .isEqualTo(ActivityState.DISCONNECTED);
-    }
-
-    @Test
-    void theDefaultThreadIsANamedDaemon() {
-        ActivityTracker tracker = new ActivityTracker(ActivityConfig.builder().replicaId("lifecycle-r9").build());
-        tracker.start();
-        Thread flusher = Thread.getAllStackTraces().keySet().stream()
-                .filter(t -> t.getName().equals("rfb-activity-flusher-lifecycle-r9")).findFirst().orElseThrow();
-        assertThat(flusher.isDaemon()).isTrue();
-        tracker.close();
-        await().atMost(Duration.ofSeconds(10)).until(() -> !flusher.isAlive());
-    }
-
-    @Test
-    void startTwiceOrAfterCloseFails() {
-        ActivityTracker tracker = new ActivityTracker(fast().build());
-        tracker.start();
-        assertThatThrownBy(tracker::start).isInstanceOf(IllegalStateException.class)
-                .hasMessage("tracker r1 is already started");
-        tracker.close();
-        tracker.close();
-        assertThatThrownBy(tracker::start).isInstanceOf(IllegalStateException.class)
-                .hasMessage("tracker r1 is closed");
-    }
-
-    @Test
-    void closeWritesEveryViewerClosedAndTheNewestActivity() {
-        FakeTime time = FakeTime.startingAt(Instant.parse("2026-01-01T00:00:00Z"));
-        RecordingStore store = new RecordingStore(time);
-        RecordingListener listener = new RecordingListener();
-        ActivityTracker tracker = new ActivityTracker(ActivityConfig.builder().replicaId("r1").ticker(time.ticker())
-                .clock(time.clock()).store(store).listener(listener).build());
-        Viewer a = tracker.viewerOpened("s", "a", Map.of(), true);
-        tracker.viewerOpened("s", "b", Map.of(), true);
-        tracker.tick();
-        time.advance(Duration.ofSeconds(2));
-        tracker.input(a, InputKind.KEY_PRESS);
-        time.advance(Duration.ofSeconds(1));
-        tracker.tick(); // throttled: the input is newer than what is stored
-        assertThat(store.lastActivity("s")).isEqualTo(time.origin());
-
-        tracker.close(); // never started: the final flush runs here
-        assertThat(store.lastActivity("s")).isEqualTo(time.at(Duration.ofSeconds(2)));
-        assertThat(store.viewers()).isEmpty();
-        assertThat(listener.transitions()).extracting(ActivityTransition::to)
-                .containsExactly(ActivityState.ACTIVE, ActivityState.DISCONNECTED);
-        assertThat(listener.transitions().get(1).at()).isEqualTo(time.at(Duration.ofSeconds(3)));
-        assertThat(tracker.storeHealth().pendingSessions()).isZero();
-    }
-
-    @Test
-    void closeGivesUpOnAStuckStoreAfterTheTimeout() {
-        CountDownLatch never = new CountDownLatch(1);
-        ActivityStore stuck = batch -> {
-            try {
-                never.await();
-                return WriteResult.accepted(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StoreException("test - interrupted", true, null, e);
-            }
-        };
-        ActivityTracker tracker = new ActivityTracker(ActivityConfig.builder().replicaId("r1").threadFactory(factory)
-                .store(stuck).closeTimeout(Duration.ofMillis(200)).build());
-        tracker.viewerOpened("s", "a", Map.of(), true);
-        tracker.start();
-        assertTimeoutPreemptively(Duration.ofSeconds(10), tracker::close);
-        await().atMost(Duration.ofSeconds(10)).until(() -> !created.get(0).isAlive());
-    }
-
-    @Test
-    void aThrowingListenerDoesNotStopTheOthers() {
-        FakeTime time = FakeTime.startingAt(Instant.parse("2026-01-01T00:00:00Z"));
-        RecordingListener second = new RecordingListener();
-        ActivityTracker tracker = new ActivityTracker(ActivityConfig.builder().replicaId("r1").ticker(time.ticker())
-                .clock(time.clock()).listener(t -> {
-                    throw new IllegalStateException("listener bug");
-                }).listener(second).build());
-        tracker.viewerOpened("s", "a", Map.of(), true);
-        tracker.tick();
-        assertThat(second.transitions()).hasSize(1);
-    }
+  @Test
+  void aThrowingListenerDoesNotStopTheOthers() {
+    FakeTime time = FakeTime.startingAt(Instant.parse("2026-01-01T00:00:00Z"));
+    RecordingListener second = new RecordingListener();
+    ActivityTracker tracker = new ActivityTracker(ActivityConfig.builder().replicaId("r1").ticker(time.ticker())
+        .clock(time.clock()).listener(t -> {
+          throw new IllegalStateException("listener bug");
+        }).listener(second).build());
+    tracker.viewerOpened("s", "a", Map.of(), true);
+    tracker.tick();
+    assertThat(second.transitions()).hasSize(1);
+  }
 }

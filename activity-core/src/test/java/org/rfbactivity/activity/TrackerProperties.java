@@ -29,236 +29,236 @@ import org.rfbactivity.activity.store.StoreException;
  */
 class TrackerProperties {
 
-    private static final long WINDOW = Duration.ofSeconds(60).toNanos();
-    private static final String[] SESSIONS = {"s0", "s1", "s2"};
-    private static final String[] VIEWER_IDS = {"v0", "v1", "v2"};
+  private static final long WINDOW = Duration.ofSeconds(60).toNanos();
+  private static final String[] SESSIONS = {"s0", "s1", "s2"};
+  private static final String[] VIEWER_IDS = {"v0", "v1", "v2"};
 
-    /** One intake or environment action. */
-    sealed interface Action permits Open, Input, Lost, Close, Advance, Tick, Snapshot, StoreDown, StoreUp {
-    }
+  /** One intake or environment action. */
+  sealed interface Action permits Open, Input, Lost, Close, Advance, Tick, Snapshot, StoreDown, StoreUp {
+  }
 
-    record Open(int session, int viewer, boolean inspectable) implements Action {
-    }
+  record Open(int session, int viewer, boolean inspectable) implements Action {
+  }
 
-    record Input(int handle, InputKind kind) implements Action {
-    }
+  record Input(int handle, InputKind kind) implements Action {
+  }
 
-    record Lost(int handle) implements Action {
-    }
+  record Lost(int handle) implements Action {
+  }
 
-    record Close(int handle) implements Action {
-    }
+  record Close(int handle) implements Action {
+  }
 
-    record Advance(long millis) implements Action {
-    }
+  record Advance(long millis) implements Action {
+  }
 
-    record Tick() implements Action {
-    }
+  record Tick() implements Action {
+  }
 
-    record Snapshot(int session) implements Action {
-    }
+  record Snapshot(int session) implements Action {
+  }
 
-    record StoreDown() implements Action {
-    }
+  record StoreDown() implements Action {
+  }
 
-    record StoreUp() implements Action {
-    }
+  record StoreUp() implements Action {
+  }
 
-    @Provide
-    Arbitrary<Action> actions() {
-        Arbitrary<Integer> handle = Arbitraries.integers().between(0, 15);
-        Arbitrary<Integer> index = Arbitraries.integers().between(0, 2);
-        Arbitrary<Action> open = Combinators.combine(index, index, Arbitraries.of(true, true, true, false))
-                .as((s, v, inspectable) -> new Open(s, v, inspectable));
-        Arbitrary<Action> input = Combinators.combine(handle, Arbitraries.of(InputKind.class))
-                .as((h, kind) -> new Input(h, kind));
-        Arbitrary<Action> advance = Arbitraries.oneOf(Arbitraries.longs().between(0, 2_000),
-                Arbitraries.longs().between(0, 90_000), Arbitraries.just(60_000L)).map(Advance::new);
-        return Arbitraries.frequencyOf(
-                Tuple.of(3, open),
-                Tuple.of(8, input),
-                Tuple.of(1, handle.map(Lost::new)),
-                Tuple.of(2, handle.map(Close::new)),
-                Tuple.of(4, advance),
-                Tuple.of(3, Arbitraries.just(new Tick())),
-                Tuple.of(2, index.map(Snapshot::new)),
-                Tuple.of(1, Arbitraries.just(new StoreDown())),
-                Tuple.of(1, Arbitraries.just(new StoreUp())));
-    }
+  @Provide
+  Arbitrary<Action> actions() {
+    Arbitrary<Integer> handle = Arbitraries.integers().between(0, 15);
+    Arbitrary<Integer> index = Arbitraries.integers().between(0, 2);
+    Arbitrary<Action> open = Combinators.combine(index, index, Arbitraries.of(true, true, true, false))
+        .as((s, v, inspectable) -> new Open(s, v, inspectable));
+    Arbitrary<Action> input = Combinators.combine(handle, Arbitraries.of(InputKind.class))
+        .as((h, kind) -> new Input(h, kind));
+    Arbitrary<Action> advance = Arbitraries.oneOf(Arbitraries.longs().between(0, 2_000),
+        Arbitraries.longs().between(0, 90_000), Arbitraries.just(60_000L)).map(Advance::new);
+    return Arbitraries.frequencyOf(
+        Tuple.of(3, open),
+        Tuple.of(8, input),
+        Tuple.of(1, handle.map(Lost::new)),
+        Tuple.of(2, handle.map(Close::new)),
+        Tuple.of(4, advance),
+        Tuple.of(3, Arbitraries.just(new Tick())),
+        Tuple.of(2, index.map(Snapshot::new)),
+        Tuple.of(1, Arbitraries.just(new StoreDown())),
+        Tuple.of(1, Arbitraries.just(new StoreUp())));
+  }
 
-    @Property
-    void promisesHoldForAnyInterleaving(@ForAll @Size(max = 80) List<@From("actions") Action> actions,
-            @ForAll BlindPolicy policy) {
-        FakeTime time = FakeTime.startingAt(Instant.parse("2026-01-01T00:00:00Z"));
-        RecordingStore store = new RecordingStore(time);
-        RecordingListener listener = new RecordingListener();
-        ActivityTracker tracker = new ActivityTracker(ActivityConfig.builder().ticker(time.ticker())
-                .clock(time.clock()).store(store).listener(listener).blindPolicy(policy).replicaId("r1").build());
-        Model model = new Model(policy, tracker.config());
+  @Property
+  void promisesHoldForAnyInterleaving(@ForAll @Size(max = 80) List<@From("actions") Action> actions,
+      @ForAll BlindPolicy policy) {
+    FakeTime time = FakeTime.startingAt(Instant.parse("2026-01-01T00:00:00Z"));
+    RecordingStore store = new RecordingStore(time);
+    RecordingListener listener = new RecordingListener();
+    ActivityTracker tracker = new ActivityTracker(ActivityConfig.builder().ticker(time.ticker())
+        .clock(time.clock()).store(store).listener(listener).blindPolicy(policy).replicaId("r1").build());
+    Model model = new Model(policy, tracker.config());
 
-        for (Action action : actions) {
-            long now = time.nanos();
-            if (action instanceof Open) {
-                Open open = (Open) action;
-                model.evaluate(SESSIONS[open.session()], now);
-                Viewer viewer = tracker.viewerOpened(SESSIONS[open.session()], VIEWER_IDS[open.viewer()], Map.of(),
-                        open.inspectable());
-                model.opened(viewer, open.inspectable(), now);
-            } else if (action instanceof Input) {
-                Input input = (Input) action;
-                Viewer viewer = model.handle(input.handle());
-                tracker.input(viewer, input.kind());
-                model.input(viewer, input.kind(), now);
-            } else if (action instanceof Lost) {
-                Viewer viewer = model.handle(((Lost) action).handle());
-                tracker.inspectionLost(viewer, "TEST");
-                model.lost(viewer, now);
-            } else if (action instanceof Close) {
-                Viewer viewer = model.handle(((Close) action).handle());
-                tracker.viewerClosed(viewer);
-                model.closed(viewer, now);
-            } else if (action instanceof Advance) {
-                time.advanceMillis(((Advance) action).millis());
-            } else if (action instanceof Tick) {
-                model.evaluateAll(now);
-                tracker.tick();
-            } else if (action instanceof Snapshot) {
-                String session = SESSIONS[((Snapshot) action).session()];
-                model.evaluate(session, now);
-                model.check(session, tracker.snapshot(session), time);
-            } else if (action instanceof StoreDown) {
-                store.failWith(new StoreException("test - down", true, "08006", null));
-            } else {
-                store.failWith(null);
-            }
-        }
+    for (Action action : actions) {
+      long now = time.nanos();
+      if (action instanceof Open) {
+        Open open = (Open) action;
+        model.evaluate(SESSIONS[open.session()], now);
+        Viewer viewer = tracker.viewerOpened(SESSIONS[open.session()], VIEWER_IDS[open.viewer()], Map.of(),
+            open.inspectable());
+        model.opened(viewer, open.inspectable(), now);
+      } else if (action instanceof Input) {
+        Input input = (Input) action;
+        Viewer viewer = model.handle(input.handle());
+        tracker.input(viewer, input.kind());
+        model.input(viewer, input.kind(), now);
+      } else if (action instanceof Lost) {
+        Viewer viewer = model.handle(((Lost) action).handle());
+        tracker.inspectionLost(viewer, "TEST");
+        model.lost(viewer, now);
+      } else if (action instanceof Close) {
+        Viewer viewer = model.handle(((Close) action).handle());
+        tracker.viewerClosed(viewer);
+        model.closed(viewer, now);
+      } else if (action instanceof Advance) {
+        time.advanceMillis(((Advance) action).millis());
+      } else if (action instanceof Tick) {
+        model.evaluateAll(now);
+        tracker.tick();
+      } else if (action instanceof Snapshot) {
+        String session = SESSIONS[((Snapshot) action).session()];
+        model.evaluate(session, now);
+        model.check(session, tracker.snapshot(session), time);
+      } else if (action instanceof StoreDown) {
+        store.failWith(new StoreException("test - down", true, "08006", null));
+      } else {
         store.failWith(null);
-        model.evaluateAll(time.nanos());
-        tracker.close();
+      }
+    }
+    store.failWith(null);
+    model.evaluateAll(time.nanos());
+    tracker.close();
 
-        Map<String, Instant> sent = new HashMap<>();
-        for (SessionActivityRow row : store.sessionRows()) {
-            Instant previous = sent.put(row.sessionId(), row.lastActivity());
-            // Never lower. Equal is possible only when a forgotten session reopens at the same instant.
-            assertThat(previous == null || !row.lastActivity().isBefore(previous))
-                    .as("%s sent %s after %s", row.sessionId(), row.lastActivity(), previous).isTrue();
-        }
-        for (String session : SESSIONS) {
-            Long newest = model.newest.get(session);
-            assertThat(store.lastActivity(session)).as("stored last_activity of %s", session)
-                    .isEqualTo(newest == null ? null : time.origin().plusNanos(newest));
-        }
-        assertThat(store.viewers()).as("every viewer row deleted").isEmpty();
-        Map<String, ActivityTransition> last = new HashMap<>();
-        for (ActivityTransition t : listener.transitions()) {
-            ActivityTransition before = last.put(t.sessionId(), t);
-            assertThat(t.from()).isEqualTo(before == null ? ActivityState.DISCONNECTED : before.to());
-            if (before != null) {
-                assertThat(t.at()).isAfterOrEqualTo(before.at());
-            }
-        }
-        assertThat(last.values()).allMatch(t -> t.to() == ActivityState.DISCONNECTED, "ends DISCONNECTED");
+    Map<String, Instant> sent = new HashMap<>();
+    for (SessionActivityRow row : store.sessionRows()) {
+      Instant previous = sent.put(row.sessionId(), row.lastActivity());
+      // Never lower. Equal is possible only when a forgotten session reopens at the same instant.
+      assertThat(previous == null || !row.lastActivity().isBefore(previous))
+          .as("%s sent %s after %s", row.sessionId(), row.lastActivity(), previous).isTrue();
+    }
+    for (String session : SESSIONS) {
+      Long newest = model.newest.get(session);
+      assertThat(store.lastActivity(session)).as("stored last_activity of %s", session)
+          .isEqualTo(newest == null ? null : time.origin().plusNanos(newest));
+    }
+    assertThat(store.viewers()).as("every viewer row deleted").isEmpty();
+    Map<String, ActivityTransition> last = new HashMap<>();
+    for (ActivityTransition t : listener.transitions()) {
+      ActivityTransition before = last.put(t.sessionId(), t);
+      assertThat(t.from()).isEqualTo(before == null ? ActivityState.DISCONNECTED : before.to());
+      if (before != null) {
+        assertThat(t.at()).isAfterOrEqualTo(before.at());
+      }
+    }
+    assertThat(last.values()).allMatch(t -> t.to() == ActivityState.DISCONNECTED, "ends DISCONNECTED");
+  }
+
+  /** What the tracker must know, kept the simplest way. */
+  private static final class Model {
+    final BlindPolicy policy;
+    final ActivityConfig config;
+    final List<Viewer> handles = new ArrayList<>();
+    final Map<Viewer, Boolean> open = new HashMap<>();
+    final Map<Viewer, Boolean> blind = new HashMap<>();
+    final Map<Viewer, Boolean> reasonKnown = new HashMap<>();
+    final Map<String, Long> newest = new HashMap<>();
+
+    Model(BlindPolicy policy, ActivityConfig config) {
+      this.policy = policy;
+      this.config = config;
     }
 
-    /** What the tracker must know, kept the simplest way. */
-    private static final class Model {
-        final BlindPolicy policy;
-        final ActivityConfig config;
-        final List<Viewer> handles = new ArrayList<>();
-        final Map<Viewer, Boolean> open = new HashMap<>();
-        final Map<Viewer, Boolean> blind = new HashMap<>();
-        final Map<Viewer, Boolean> reasonKnown = new HashMap<>();
-        final Map<String, Long> newest = new HashMap<>();
-
-        Model(BlindPolicy policy, ActivityConfig config) {
-            this.policy = policy;
-            this.config = config;
-        }
-
-        Viewer handle(int index) {
-            return handles.isEmpty() ? null : handles.get(index % handles.size());
-        }
-
-        private boolean connected(Viewer v) {
-            return v != null && open.get(v);
-        }
-
-        private boolean blindActive(Viewer v) {
-            return connected(v) && blind.get(v) && policy == BlindPolicy.ACTIVE_WHILE_CONNECTED;
-        }
-
-        /** The tracker evaluated the session: a blind viewer counted as active makes this moment activity. */
-        void evaluate(String session, long now) {
-            for (Viewer v : handles) {
-                if (blindActive(v) && v.sessionId().equals(session)) {
-                    newest.merge(session, now, Math::max);
-                }
-            }
-        }
-
-        void evaluateAll(long now) {
-            for (String session : SESSIONS) {
-                evaluate(session, now);
-            }
-        }
-
-        void opened(Viewer viewer, boolean inspectable, long now) {
-            for (Viewer other : handles) {
-                if (connected(other) && other.sessionId().equals(viewer.sessionId())
-                        && other.viewerId().equals(viewer.viewerId())) {
-                    open.put(other, false); // replaced by the new connection
-                }
-            }
-            handles.add(viewer);
-            open.put(viewer, true);
-            blind.put(viewer, !inspectable);
-            reasonKnown.put(viewer, false);
-            newest.merge(viewer.sessionId(), now, Math::max); // opening counts as activity
-        }
-
-        void input(Viewer viewer, InputKind kind, long now) {
-            if (connected(viewer) && config.countedKinds().contains(kind)) {
-                newest.merge(viewer.sessionId(), now, Math::max);
-            }
-        }
-
-        void lost(Viewer viewer, long now) {
-            if (connected(viewer) && !reasonKnown.get(viewer)) {
-                blind.put(viewer, true);
-                reasonKnown.put(viewer, true);
-                evaluate(viewer.sessionId(), now);
-            }
-        }
-
-        void closed(Viewer viewer, long now) {
-            if (connected(viewer)) {
-                evaluate(viewer.sessionId(), now); // evaluated with the viewer still present
-                open.put(viewer, false);
-            }
-        }
-
-        void check(String session, Optional<SessionSnapshot> snapshot, FakeTime time) {
-            boolean connected = false;
-            boolean anyBlindActive = false;
-            for (Viewer v : handles) {
-                if (connected(v) && v.sessionId().equals(session)) {
-                    connected = true;
-                    anyBlindActive |= blindActive(v);
-                }
-            }
-            if (!connected) {
-                snapshot.ifPresent(s -> assertThat(s.state()).isEqualTo(ActivityState.DISCONNECTED));
-                return;
-            }
-            SessionSnapshot s = snapshot.orElseThrow();
-            long now = time.nanos();
-            long last = newest.get(session);
-            ActivityState expected = anyBlindActive || now - last < WINDOW ? ActivityState.ACTIVE
-                    : ActivityState.CONNECTED_IDLE;
-            assertThat(s.state()).as("state of %s at %s", session, now).isEqualTo(expected);
-            assertThat(s.lastActivity()).isEqualTo(time.origin().plusNanos(last));
-            assertThat(s.allViewersInspectable()).isEqualTo(handles.stream()
-                    .noneMatch(v -> connected(v) && v.sessionId().equals(session) && blind.get(v)));
-        }
+    Viewer handle(int index) {
+      return handles.isEmpty() ? null : handles.get(index % handles.size());
     }
+
+    private boolean connected(Viewer v) {
+      return v != null && open.get(v);
+    }
+
+    private boolean blindActive(Viewer v) {
+      return connected(v) && blind.get(v) && policy == BlindPolicy.ACTIVE_WHILE_CONNECTED;
+    }
+
+    /** The tracker evaluated the session: a blind viewer counted as active makes this moment activity. */
+    void evaluate(String session, long now) {
+      for (Viewer v : handles) {
+        if (blindActive(v) && v.sessionId().equals(session)) {
+          newest.merge(session, now, Math::max);
+        }
+      }
+    }
+
+    void evaluateAll(long now) {
+      for (String session : SESSIONS) {
+        evaluate(session, now);
+      }
+    }
+
+    void opened(Viewer viewer, boolean inspectable, long now) {
+      for (Viewer other : handles) {
+        if (connected(other) && other.sessionId().equals(viewer.sessionId())
+            && other.viewerId().equals(viewer.viewerId())) {
+          open.put(other, false); // replaced by the new connection
+        }
+      }
+      handles.add(viewer);
+      open.put(viewer, true);
+      blind.put(viewer, !inspectable);
+      reasonKnown.put(viewer, false);
+      newest.merge(viewer.sessionId(), now, Math::max); // opening counts as activity
+    }
+
+    void input(Viewer viewer, InputKind kind, long now) {
+      if (connected(viewer) && config.countedKinds().contains(kind)) {
+        newest.merge(viewer.sessionId(), now, Math::max);
+      }
+    }
+
+    void lost(Viewer viewer, long now) {
+      if (connected(viewer) && !reasonKnown.get(viewer)) {
+        blind.put(viewer, true);
+        reasonKnown.put(viewer, true);
+        evaluate(viewer.sessionId(), now);
+      }
+    }
+
+    void closed(Viewer viewer, long now) {
+      if (connected(viewer)) {
+        evaluate(viewer.sessionId(), now); // evaluated with the viewer still present
+        open.put(viewer, false);
+      }
+    }
+
+    void check(String session, Optional<SessionSnapshot> snapshot, FakeTime time) {
+      boolean connected = false;
+      boolean anyBlindActive = false;
+      for (Viewer v : handles) {
+        if (connected(v) && v.sessionId().equals(session)) {
+          connected = true;
+          anyBlindActive |= blindActive(v);
+        }
+      }
+      if (!connected) {
+        snapshot.ifPresent(s -> assertThat(s.state()).isEqualTo(ActivityState.DISCONNECTED));
+        return;
+      }
+      SessionSnapshot s = snapshot.orElseThrow();
+      long now = time.nanos();
+      long last = newest.get(session);
+      ActivityState expected = anyBlindActive || now - last < WINDOW ? ActivityState.ACTIVE
+          : ActivityState.CONNECTED_IDLE;
+      assertThat(s.state()).as("state of %s at %s", session, now).isEqualTo(expected);
+      assertThat(s.lastActivity()).isEqualTo(time.origin().plusNanos(last));
+      assertThat(s.allViewersInspectable()).isEqualTo(handles.stream()
+          .noneMatch(v -> connected(v) && v.sessionId().equals(session) && blind.get(v)));
+    }
+  }
 }

@@ -9,21 +9,21 @@ package org.rfbactivity.activity.store;
  */
 public interface ActivityStore extends AutoCloseable {
 
-    /**
-     * Writes the whole batch in one transaction. Rows the database refuses for their content (SQLSTATE class 22 or
-     * 23) are isolated, reported in the result and dropped; everything else commits.
-     *
-     * @throws StoreException if nothing was committed; the tracker will retry with the newest values
-     */
-    WriteResult write(StoreBatch batch) throws StoreException;
+  /**
+   * Writes the whole batch in one transaction. Rows the database refuses for their content (SQLSTATE class 22 or
+   * 23) are isolated, reported in the result and dropped; everything else commits.
+   *
+   * @throws StoreException if nothing was committed; the tracker will retry with the newest values
+   */
+  WriteResult write(StoreBatch batch) throws StoreException;
 
-    /** Releases what the store owns (e.g. a connection pool it created). */
-    @Override
-    default void close() {
-    }
+  /** Releases what the store owns (e.g. a connection pool it created). */
+  @Override
+  default void close() {
+  }
 
-    /** A store that accepts everything and keeps nothing: the tracker's state lives in memory only. */
-    static ActivityStore none() {
-        return NoStore.INSTANCE;
-    }
+  /** A store that accepts everything and keeps nothing: the tracker's state lives in memory only. */
+  static ActivityStore none() {
+    return NoStore.INSTANCE;
+  }
 }

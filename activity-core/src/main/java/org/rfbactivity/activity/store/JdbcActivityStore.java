@@ -29,308 +29,308 @@ import org.slf4j.LoggerFactory;
  */
 public final class JdbcActivityStore implements ActivityStore {
 
-    private static final Logger LOG = LoggerFactory.getLogger(JdbcActivityStore.class);
+  private static final Logger LOG = LoggerFactory.getLogger(JdbcActivityStore.class);
 
-    /** Default pool name; also the PostgreSQL {@code application_name}. */
-    public static final String DEFAULT_POOL_NAME = "rfb-activity";
-    /** Default pool size: the flusher's connection, plus one for migrations or the embedder's own queries. */
-    public static final int DEFAULT_MAXIMUM_POOL_SIZE = 2;
+  /** Default pool name; also the PostgreSQL {@code application_name}. */
+  public static final String DEFAULT_POOL_NAME = "rfb-activity";
+  /** Default pool size: the flusher's connection, plus one for migrations or the embedder's own queries. */
+  public static final int DEFAULT_MAXIMUM_POOL_SIZE = 2;
+  /**
+   * How long the owned pool waits for a connection. Short, because the flusher that waits also evaluates
+   * transitions: a database outage must cost it seconds, not HikariCP's default 30 s, per attempt.
+   */
+  static final long CONNECTION_TIMEOUT_MS = 2_000;
+  /** pgjdbc {@code connectTimeout} (seconds) for the owned pool, unless the URL sets one. */
+  static final String CONNECT_TIMEOUT_SECONDS = "2";
+  /** pgjdbc {@code socketTimeout} (seconds) for the owned pool, unless the URL sets one: a hung server. */
+  static final String SOCKET_TIMEOUT_SECONDS = "30";
+
+  private final DataSource dataSource;
+  private final HikariDataSource ownedPool;
+  private final BatchStatements statements;
+  private final String name;
+
+  private JdbcActivityStore(DataSource dataSource, HikariDataSource ownedPool, MirrorStatement mirror,
+      String name) {
+    this.dataSource = dataSource;
+    this.ownedPool = ownedPool;
+    this.statements = new BatchStatements(mirror);
+    this.name = name;
+  }
+
+  /** A new builder. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The data source this store writes to: the caller's, or the pool it created. */
+  public DataSource dataSource() {
+    return dataSource;
+  }
+
+  @Override
+  public WriteResult write(StoreBatch batch) throws StoreException {
+    if (batch.isEmpty()) {
+      return WriteResult.accepted(batch);
+    }
+    List<BatchStatements.Op> ops = statements.ops(batch);
+    try (Connection c = dataSource.getConnection()) {
+      boolean autoCommit = c.getAutoCommit();
+      c.setAutoCommit(false);
+      try {
+        return writeInTransaction(c, ops);
+      } finally {
+        restoreAutoCommit(c, autoCommit);
+      }
+    } catch (SQLException e) {
+      SqlStates.Decision decision = SqlStates.classify(e);
+      String state = SqlStates.sqlState(e);
+      throw new StoreException(name + " - write of " + ops.size() + " rows failed: SQLSTATE " + state
+          + " (" + e.getClass().getSimpleName() + ")", decision == SqlStates.Decision.RETRY, state, e);
+    }
+  }
+
+  private WriteResult writeInTransaction(Connection c, List<BatchStatements.Op> ops) throws SQLException {
+    try {
+      begin(c);
+      statements.execute(c, ops);
+      c.commit();
+      return result(ops, List.of());
+    } catch (SQLException e) {
+      rollbackQuietly(c);
+      if (SqlStates.classify(e) != SqlStates.Decision.ISOLATE_ROW) {
+        throw e;
+      }
+    }
+    begin(c);
+    List<BatchStatements.Op> rejectedOps = new ArrayList<>();
+    List<RejectedRow> rejected = new ArrayList<>();
+    isolate(c, ops, rejectedOps, rejected);
+    c.commit();
+    List<BatchStatements.Op> written = new ArrayList<>(ops);
+    written.removeAll(rejectedOps);
+    return result(written, rejected);
+  }
+
+  private void begin(Connection c) throws SQLException {
+    if (statements.hasMirror()) {
+      try (Statement s = c.createStatement()) {
+        // The mirror may target a timestamp WITHOUT time zone column: make the implicit conversion UTC.
+        s.execute("SET LOCAL TIME ZONE 'UTC'");
+      }
+    }
+  }
+
+  /** Bisects under savepoints until every row refused for its content is found; depth is log2(rows). */
+  private void isolate(Connection c, List<BatchStatements.Op> ops, List<BatchStatements.Op> rejectedOps,
+      List<RejectedRow> rejected) throws SQLException {
+    Savepoint savepoint = c.setSavepoint();
+    try {
+      statements.execute(c, ops);
+      c.releaseSavepoint(savepoint);
+    } catch (SQLException e) {
+      c.rollback(savepoint);
+      if (SqlStates.classify(e) != SqlStates.Decision.ISOLATE_ROW) {
+        throw e;
+      }
+      if (ops.size() == 1) {
+        BatchStatements.Op op = ops.get(0);
+        RejectedRow row = new RejectedRow(op.kind().table, op.sessionId(), SqlStates.sqlState(e));
+        // Metadata only: the message of a class 22/23 error can quote the offending values.
+        LOG.warn("{} - dropped a {} row of session {}: SQLSTATE {}", name, row.table(),
+            LogSafe.id(row.sessionId()), row.sqlState());
+        rejectedOps.add(op);
+        rejected.add(row);
+        return;
+      }
+      int half = ops.size() / 2;
+      isolate(c, ops.subList(0, half), rejectedOps, rejected);
+      isolate(c, ops.subList(half, ops.size()), rejectedOps, rejected);
+    }
+  }
+
+  private static WriteResult result(List<BatchStatements.Op> written, List<RejectedRow> rejected) {
+    int sessions = 0;
+    int viewers = 0;
+    for (BatchStatements.Op op : written) {
+      switch (op.kind()) {
+        case SESSION_RAISE -> sessions++;
+        case VIEWER_UPSERT, VIEWER_DELETE -> viewers++;
+        default -> {
+        }
+      }
+    }
+    return new WriteResult(sessions, viewers, rejected);
+  }
+
+  private void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException e) {
+      // The connection is broken; HikariCP evicts it. The original failure is what gets reported.
+      LOG.debug("{} - rollback failed: SQLSTATE {}", name, e.getSQLState());
+    }
+  }
+
+  private void restoreAutoCommit(Connection c, boolean autoCommit) {
+    try {
+      c.setAutoCommit(autoCommit);
+    } catch (SQLException e) {
+      LOG.debug("{} - restoring autoCommit failed: SQLSTATE {}", name, e.getSQLState());
+    }
+  }
+
+  /** Closes the pool if this store created it; a caller's data source is left alone. */
+  @Override
+  public void close() {
+    if (ownedPool != null) {
+      ownedPool.close();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "JdbcActivityStore[" + name + (ownedPool != null ? ", owned pool" : ", caller's data source")
+        + (statements.hasMirror() ? ", mirror" : "") + "]";
+  }
+
+  /**
+   * Builds a {@link JdbcActivityStore}. Give either {@link #dataSource} or {@link #jdbcUrl} (with optional
+   * credentials, pool name and size). Every setting may be set once; {@link #build()} validates them together.
+   */
+  public static final class Builder {
+
+    private DataSource dataSource;
+    private String jdbcUrl;
+    private String username;
+    private String password;
+    private String poolName;
+    private int maximumPoolSize;
+    private String mirrorSql;
+
+    private Builder() {
+    }
+
+    /** Write through this data source; the caller owns (and closes) it. Excludes {@link #jdbcUrl}. */
+    public Builder dataSource(DataSource dataSource) {
+      requireState(this.dataSource == null, "dataSource was already set to " + this.dataSource);
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      return this;
+    }
+
     /**
-     * How long the owned pool waits for a connection. Short, because the flusher that waits also evaluates
-     * transitions: a database outage must cost it seconds, not HikariCP's default 30 s, per attempt.
+     * Create and own a HikariCP pool for this {@code jdbc:postgresql:} URL. Excludes {@link #dataSource}. The
+     * URL may carry pgjdbc properties ({@code connectTimeout}, {@code socketTimeout}, {@code ssl}, ...).
      */
-    static final long CONNECTION_TIMEOUT_MS = 2_000;
-    /** pgjdbc {@code connectTimeout} (seconds) for the owned pool, unless the URL sets one. */
-    static final String CONNECT_TIMEOUT_SECONDS = "2";
-    /** pgjdbc {@code socketTimeout} (seconds) for the owned pool, unless the URL sets one: a hung server. */
-    static final String SOCKET_TIMEOUT_SECONDS = "30";
-
-    private final DataSource dataSource;
-    private final HikariDataSource ownedPool;
-    private final BatchStatements statements;
-    private final String name;
-
-    private JdbcActivityStore(DataSource dataSource, HikariDataSource ownedPool, MirrorStatement mirror,
-            String name) {
-        this.dataSource = dataSource;
-        this.ownedPool = ownedPool;
-        this.statements = new BatchStatements(mirror);
-        this.name = name;
+    public Builder jdbcUrl(String jdbcUrl) {
+      requireState(this.jdbcUrl == null, "jdbcUrl was already set");
+      Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+      requireArgument(jdbcUrl.startsWith("jdbc:postgresql:"),
+          "jdbcUrl must start with jdbc:postgresql: (the store writes PostgreSQL SQL)");
+      this.jdbcUrl = jdbcUrl;
+      return this;
     }
 
-    /** A new builder. */
-    public static Builder builder() {
-        return new Builder();
+    /** User name for the owned pool. */
+    public Builder username(String username) {
+      requireState(this.username == null, "username was already set to " + this.username);
+      this.username = Objects.requireNonNull(username, "username");
+      return this;
     }
 
-    /** The data source this store writes to: the caller's, or the pool it created. */
-    public DataSource dataSource() {
-        return dataSource;
+    /** Password for the owned pool; never logged or shown. */
+    public Builder password(String password) {
+      requireState(this.password == null, "password was already set");
+      this.password = Objects.requireNonNull(password, "password");
+      return this;
     }
 
-    @Override
-    public WriteResult write(StoreBatch batch) throws StoreException {
-        if (batch.isEmpty()) {
-            return WriteResult.accepted(batch);
-        }
-        List<BatchStatements.Op> ops = statements.ops(batch);
-        try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
-            try {
-                return writeInTransaction(c, ops);
-            } finally {
-                restoreAutoCommit(c, autoCommit);
-            }
-        } catch (SQLException e) {
-            SqlStates.Decision decision = SqlStates.classify(e);
-            String state = SqlStates.sqlState(e);
-            throw new StoreException(name + " - write of " + ops.size() + " rows failed: SQLSTATE " + state
-                    + " (" + e.getClass().getSimpleName() + ")", decision == SqlStates.Decision.RETRY, state, e);
-        }
+    /** Name of the owned pool, its threads and log lines; default {@value #DEFAULT_POOL_NAME}. */
+    public Builder poolName(String poolName) {
+      requireState(this.poolName == null, "poolName was already set to " + this.poolName);
+      Objects.requireNonNull(poolName, "poolName");
+      requireArgument(!poolName.isBlank(), "poolName must not be blank");
+      this.poolName = poolName;
+      return this;
     }
 
-    private WriteResult writeInTransaction(Connection c, List<BatchStatements.Op> ops) throws SQLException {
-        try {
-            begin(c);
-            statements.execute(c, ops);
-            c.commit();
-            return result(ops, List.of());
-        } catch (SQLException e) {
-            rollbackQuietly(c);
-            if (SqlStates.classify(e) != SqlStates.Decision.ISOLATE_ROW) {
-                throw e;
-            }
-        }
-        begin(c);
-        List<BatchStatements.Op> rejectedOps = new ArrayList<>();
-        List<RejectedRow> rejected = new ArrayList<>();
-        isolate(c, ops, rejectedOps, rejected);
-        c.commit();
-        List<BatchStatements.Op> written = new ArrayList<>(ops);
-        written.removeAll(rejectedOps);
-        return result(written, rejected);
-    }
-
-    private void begin(Connection c) throws SQLException {
-        if (statements.hasMirror()) {
-            try (Statement s = c.createStatement()) {
-                // The mirror may target a timestamp WITHOUT time zone column: make the implicit conversion UTC.
-                s.execute("SET LOCAL TIME ZONE 'UTC'");
-            }
-        }
-    }
-
-    /** Bisects under savepoints until every row refused for its content is found; depth is log2(rows). */
-    private void isolate(Connection c, List<BatchStatements.Op> ops, List<BatchStatements.Op> rejectedOps,
-            List<RejectedRow> rejected) throws SQLException {
-        Savepoint savepoint = c.setSavepoint();
-        try {
-            statements.execute(c, ops);
-            c.releaseSavepoint(savepoint);
-        } catch (SQLException e) {
-            c.rollback(savepoint);
-            if (SqlStates.classify(e) != SqlStates.Decision.ISOLATE_ROW) {
-                throw e;
-            }
-            if (ops.size() == 1) {
-                BatchStatements.Op op = ops.get(0);
-                RejectedRow row = new RejectedRow(op.kind().table, op.sessionId(), SqlStates.sqlState(e));
-                // Metadata only: the message of a class 22/23 error can quote the offending values.
-                LOG.warn("{} - dropped a {} row of session {}: SQLSTATE {}", name, row.table(),
-                        LogSafe.id(row.sessionId()), row.sqlState());
-                rejectedOps.add(op);
-                rejected.add(row);
-                return;
-            }
-            int half = ops.size() / 2;
-            isolate(c, ops.subList(0, half), rejectedOps, rejected);
-            isolate(c, ops.subList(half, ops.size()), rejectedOps, rejected);
-        }
-    }
-
-    private static WriteResult result(List<BatchStatements.Op> written, List<RejectedRow> rejected) {
-        int sessions = 0;
-        int viewers = 0;
-        for (BatchStatements.Op op : written) {
-            switch (op.kind()) {
-                case SESSION_RAISE -> sessions++;
-                case VIEWER_UPSERT, VIEWER_DELETE -> viewers++;
-                default -> {
-                }
-            }
-        }
-        return new WriteResult(sessions, viewers, rejected);
-    }
-
-    private void rollbackQuietly(Connection c) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            // The connection is broken; HikariCP evicts it. The original failure is what gets reported.
-            LOG.debug("{} - rollback failed: SQLSTATE {}", name, e.getSQLState());
-        }
-    }
-
-    private void restoreAutoCommit(Connection c, boolean autoCommit) {
-        try {
-            c.setAutoCommit(autoCommit);
-        } catch (SQLException e) {
-            LOG.debug("{} - restoring autoCommit failed: SQLSTATE {}", name, e.getSQLState());
-        }
-    }
-
-    /** Closes the pool if this store created it; a caller's data source is left alone. */
-    @Override
-    public void close() {
-        if (ownedPool != null) {
-            ownedPool.close();
-        }
-    }
-
-    @Override
-    public String toString() {
-        return "JdbcActivityStore[" + name + (ownedPool != null ? ", owned pool" : ", caller's data source")
-                + (statements.hasMirror() ? ", mirror" : "") + "]";
+    /** Connections in the owned pool; default {@value #DEFAULT_MAXIMUM_POOL_SIZE}, at least 1. */
+    public Builder maximumPoolSize(int maximumPoolSize) {
+      requireState(this.maximumPoolSize == 0, "maximumPoolSize was already set to " + this.maximumPoolSize);
+      requireArgument(maximumPoolSize >= 1, "maximumPoolSize must be >= 1: " + maximumPoolSize);
+      this.maximumPoolSize = maximumPoolSize;
+      return this;
     }
 
     /**
-     * Builds a {@link JdbcActivityStore}. Give either {@link #dataSource} or {@link #jdbcUrl} (with optional
-     * credentials, pool name and size). Every setting may be set once; {@link #build()} validates them together.
+     * Also run this statement, in the same transaction, for every {@code last_activity} raise. Named parameters
+     * {@code :session_id} (text) and {@code :last_activity} (a UTC {@code timestamptz}; assigned to a
+     * {@code timestamp without time zone} column it arrives as UTC wall time) must both appear. Example for
+     * StreamSpace: {@code UPDATE sessions SET last_activity = GREATEST(last_activity, :last_activity) WHERE
+     * id = :session_id}.
+     *
+     * @throws IllegalArgumentException if the statement cannot be parsed, names another parameter or contains a
+     *                                  JDBC {@code ?}
      */
-    public static final class Builder {
-
-        private DataSource dataSource;
-        private String jdbcUrl;
-        private String username;
-        private String password;
-        private String poolName;
-        private int maximumPoolSize;
-        private String mirrorSql;
-
-        private Builder() {
-        }
-
-        /** Write through this data source; the caller owns (and closes) it. Excludes {@link #jdbcUrl}. */
-        public Builder dataSource(DataSource dataSource) {
-            requireState(this.dataSource == null, "dataSource was already set to " + this.dataSource);
-            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
-            return this;
-        }
-
-        /**
-         * Create and own a HikariCP pool for this {@code jdbc:postgresql:} URL. Excludes {@link #dataSource}. The
-         * URL may carry pgjdbc properties ({@code connectTimeout}, {@code socketTimeout}, {@code ssl}, ...).
-         */
-        public Builder jdbcUrl(String jdbcUrl) {
-            requireState(this.jdbcUrl == null, "jdbcUrl was already set");
-            Objects.requireNonNull(jdbcUrl, "jdbcUrl");
-            requireArgument(jdbcUrl.startsWith("jdbc:postgresql:"),
-                    "jdbcUrl must start with jdbc:postgresql: (the store writes PostgreSQL SQL)");
-            this.jdbcUrl = jdbcUrl;
-            return this;
-        }
-
-        /** User name for the owned pool. */
-        public Builder username(String username) {
-            requireState(this.username == null, "username was already set to " + this.username);
-            this.username = Objects.requireNonNull(username, "username");
-            return this;
-        }
-
-        /** Password for the owned pool; never logged or shown. */
-        public Builder password(String password) {
-            requireState(this.password == null, "password was already set");
-            this.password = Objects.requireNonNull(password, "password");
-            return this;
-        }
-
-        /** Name of the owned pool, its threads and log lines; default {@value #DEFAULT_POOL_NAME}. */
-        public Builder poolName(String poolName) {
-            requireState(this.poolName == null, "poolName was already set to " + this.poolName);
-            Objects.requireNonNull(poolName, "poolName");
-            requireArgument(!poolName.isBlank(), "poolName must not be blank");
-            this.poolName = poolName;
-            return this;
-        }
-
-        /** Connections in the owned pool; default {@value #DEFAULT_MAXIMUM_POOL_SIZE}, at least 1. */
-        public Builder maximumPoolSize(int maximumPoolSize) {
-            requireState(this.maximumPoolSize == 0, "maximumPoolSize was already set to " + this.maximumPoolSize);
-            requireArgument(maximumPoolSize >= 1, "maximumPoolSize must be >= 1: " + maximumPoolSize);
-            this.maximumPoolSize = maximumPoolSize;
-            return this;
-        }
-
-        /**
-         * Also run this statement, in the same transaction, for every {@code last_activity} raise. Named parameters
-         * {@code :session_id} (text) and {@code :last_activity} (a UTC {@code timestamptz}; assigned to a
-         * {@code timestamp without time zone} column it arrives as UTC wall time) must both appear. Example for
-         * StreamSpace: {@code UPDATE sessions SET last_activity = GREATEST(last_activity, :last_activity) WHERE
-         * id = :session_id}.
-         *
-         * @throws IllegalArgumentException if the statement cannot be parsed, names another parameter or contains a
-         *                                  JDBC {@code ?}
-         */
-        public Builder mirrorSql(String mirrorSql) {
-            requireState(this.mirrorSql == null, "mirrorSql was already set");
-            MirrorStatement.parse(mirrorSql);
-            this.mirrorSql = mirrorSql;
-            return this;
-        }
-
-        /**
-         * Validates and builds. With {@link #jdbcUrl}, creates the pool without connecting: a database that is down
-         * at start is an outage the tracker rides out, not a configuration error. Run {@link Migrations#apply} to
-         * fail fast on bad credentials.
-         *
-         * @throws IllegalStateException if neither or both of dataSource and jdbcUrl were given, or pool settings
-         *                               were given with a dataSource
-         */
-        public JdbcActivityStore build() {
-            requireState(dataSource != null || jdbcUrl != null, "either dataSource or jdbcUrl is required");
-            requireState(dataSource == null || jdbcUrl == null, "dataSource and jdbcUrl are mutually exclusive");
-            MirrorStatement mirror = mirrorSql == null ? null : MirrorStatement.parse(mirrorSql);
-            String name = poolName == null ? DEFAULT_POOL_NAME : poolName;
-            if (dataSource != null) {
-                requireState(username == null && password == null && poolName == null && maximumPoolSize == 0,
-                        "username, password, poolName and maximumPoolSize apply only to the pool built from jdbcUrl");
-                return new JdbcActivityStore(dataSource, null, mirror, name);
-            }
-            HikariConfig config = new HikariConfig();
-            config.setPoolName(name);
-            config.setJdbcUrl(jdbcUrl);
-            if (username != null) {
-                config.setUsername(username);
-            }
-            if (password != null) {
-                config.setPassword(password);
-            }
-            config.setMaximumPoolSize(maximumPoolSize == 0 ? DEFAULT_MAXIMUM_POOL_SIZE : maximumPoolSize);
-            config.setMinimumIdle(1);
-            config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
-            config.setInitializationFailTimeout(-1);
-            // Defaults only: properties in the URL take precedence in pgjdbc.
-            config.addDataSourceProperty("connectTimeout", CONNECT_TIMEOUT_SECONDS);
-            config.addDataSourceProperty("socketTimeout", SOCKET_TIMEOUT_SECONDS);
-            config.addDataSourceProperty("ApplicationName", name);
-            // Server error details quote row values (e.g. "Key (session_id)=(...)"); keep them out of exceptions
-            // that HikariCP or an embedder might log.
-            config.addDataSourceProperty("logServerErrorDetail", "false");
-            HikariDataSource pool = new HikariDataSource(config);
-            return new JdbcActivityStore(pool, pool, mirror, name);
-        }
-
-        private static void requireState(boolean ok, String message) {
-            if (!ok) {
-                throw new IllegalStateException(message);
-            }
-        }
-
-        private static void requireArgument(boolean ok, String message) {
-            if (!ok) {
-                throw new IllegalArgumentException(message);
-            }
-        }
+    public Builder mirrorSql(String mirrorSql) {
+      requireState(this.mirrorSql == null, "mirrorSql was already set");
+      MirrorStatement.parse(mirrorSql);
+      this.mirrorSql = mirrorSql;
+      return this;
     }
+
+    /**
+     * Validates and builds. With {@link #jdbcUrl}, creates the pool without connecting: a database that is down
+     * at start is an outage the tracker rides out, not a configuration error. Run {@link Migrations#apply} to
+     * fail fast on bad credentials.
+     *
+     * @throws IllegalStateException if neither or both of dataSource and jdbcUrl were given, or pool settings
+     *                               were given with a dataSource
+     */
+    public JdbcActivityStore build() {
+      requireState(dataSource != null || jdbcUrl != null, "either dataSource or jdbcUrl is required");
+      requireState(dataSource == null || jdbcUrl == null, "dataSource and jdbcUrl are mutually exclusive");
+      MirrorStatement mirror = mirrorSql == null ? null : MirrorStatement.parse(mirrorSql);
+      String name = poolName == null ? DEFAULT_POOL_NAME : poolName;
+      if (dataSource != null) {
+        requireState(username == null && password == null && poolName == null && maximumPoolSize == 0,
+            "username, password, poolName and maximumPoolSize apply only to the pool built from jdbcUrl");
+        return new JdbcActivityStore(dataSource, null, mirror, name);
+      }
+      HikariConfig config = new HikariConfig();
+      config.setPoolName(name);
+      config.setJdbcUrl(jdbcUrl);
+      if (username != null) {
+        config.setUsername(username);
+      }
+      if (password != null) {
+        config.setPassword(password);
+      }
+      config.setMaximumPoolSize(maximumPoolSize == 0 ? DEFAULT_MAXIMUM_POOL_SIZE : maximumPoolSize);
+      config.setMinimumIdle(1);
+      config.setConnectionTimeout(CONNECTION_TIMEOUT_MS);
+      config.setInitializationFailTimeout(-1);
+      // Defaults only: properties in the URL take precedence in pgjdbc.
+      config.addDataSourceProperty("connectTimeout", CONNECT_TIMEOUT_SECONDS);
+      config.addDataSourceProperty("socketTimeout", SOCKET_TIMEOUT_SECONDS);
+      config.addDataSourceProperty("ApplicationName", name);
+      // Server error details quote row values (e.g. "Key (session_id)=(...)"); keep them out of exceptions
+      // that HikariCP or an embedder might log.
+      config.addDataSourceProperty("logServerErrorDetail", "false");
+      HikariDataSource pool = new HikariDataSource(config);
+      return new JdbcActivityStore(pool, pool, mirror, name);
+    }
+
+    private static void requireState(boolean ok, String message) {
+      if (!ok) {
+        throw new IllegalStateException(message);
+      }
+    }
+
+    private static void requireArgument(boolean ok, String message) {
+      if (!ok) {
+        throw new IllegalArgumentException(message);
+      }
+    }
+  }
 }

@@ -9,8 +9,8 @@ package org.rfbactivity.activity.store;
  */
 public record RejectedRow(String table, String sessionId, String sqlState) {
 
-    /** The SQLSTATE class, e.g. {@code "23"}. */
-    public String errorClass() {
-        return SqlStates.errorClass(sqlState);
-    }
+  /** The SQLSTATE class, e.g. {@code "23"}. */
+  public String errorClass() {
+    return SqlStates.errorClass(sqlState);
+  }
 }

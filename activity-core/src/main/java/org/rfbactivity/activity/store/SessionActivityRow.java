@@ -11,8 +11,8 @@ import java.util.Objects;
  */
 public record SessionActivityRow(String sessionId, Instant lastActivity) {
 
-    public SessionActivityRow {
-        Objects.requireNonNull(sessionId, "sessionId");
-        Objects.requireNonNull(lastActivity, "lastActivity");
-    }
+  public SessionActivityRow {
+    Objects.requireNonNull(sessionId, "sessionId");
+    Objects.requireNonNull(lastActivity, "lastActivity");
+  }
 }

@@ -12,19 +12,19 @@ import java.util.List;
  *                            most once per persistInterval
  */
 public record StoreBatch(
-        List<SessionActivityRow> sessions,
-        List<ViewerRow> viewers,
-        List<ViewerKey> closedViewers,
-        boolean purgeExpiredViewers) {
+    List<SessionActivityRow> sessions,
+    List<ViewerRow> viewers,
+    List<ViewerKey> closedViewers,
+    boolean purgeExpiredViewers) {
 
-    public StoreBatch {
-        sessions = List.copyOf(sessions);
-        viewers = List.copyOf(viewers);
-        closedViewers = List.copyOf(closedViewers);
-    }
+  public StoreBatch {
+    sessions = List.copyOf(sessions);
+    viewers = List.copyOf(viewers);
+    closedViewers = List.copyOf(closedViewers);
+  }
 
-    /** Whether there is nothing to write. */
-    public boolean isEmpty() {
-        return sessions.isEmpty() && viewers.isEmpty() && closedViewers.isEmpty() && !purgeExpiredViewers;
-    }
+  /** Whether there is nothing to write. */
+  public boolean isEmpty() {
+    return sessions.isEmpty() && viewers.isEmpty() && closedViewers.isEmpty() && !purgeExpiredViewers;
+  }
 }

@@ -6,36 +6,36 @@ package org.rfbactivity.activity.store;
  */
 public final class StoreException extends Exception {
 
-    private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 1L;
 
-    private final boolean retryable;
-    private final String sqlState;
+  private final boolean retryable;
+  private final String sqlState;
 
-    /**
-     * @param message   metadata only: never row values or credentials
-     * @param retryable whether the failure is expected to pass (connection loss, serialization failure, deadlock,
-     *                  server shutting down); if not, the tracker still retries, at the longest back-off
-     * @param sqlState  the SQLSTATE, {@code null} if unknown
-     * @param cause     the underlying exception
-     */
-    public StoreException(String message, boolean retryable, String sqlState, Throwable cause) {
-        super(message, cause);
-        this.retryable = retryable;
-        this.sqlState = sqlState;
-    }
+  /**
+   * @param message   metadata only: never row values or credentials
+   * @param retryable whether the failure is expected to pass (connection loss, serialization failure, deadlock,
+   *                  server shutting down); if not, the tracker still retries, at the longest back-off
+   * @param sqlState  the SQLSTATE, {@code null} if unknown
+   * @param cause     the underlying exception
+   */
+  public StoreException(String message, boolean retryable, String sqlState, Throwable cause) {
+    super(message, cause);
+    this.retryable = retryable;
+    this.sqlState = sqlState;
+  }
 
-    /** Whether the failure is expected to pass by itself. */
-    public boolean retryable() {
-        return retryable;
-    }
+  /** Whether the failure is expected to pass by itself. */
+  public boolean retryable() {
+    return retryable;
+  }
 
-    /** The SQLSTATE, {@code null} if unknown. */
-    public String sqlState() {
-        return sqlState;
-    }
+  /** The SQLSTATE, {@code null} if unknown. */
+  public String sqlState() {
+    return sqlState;
+  }
 
-    /** The SQLSTATE class ({@code "08"}, {@code "40"}, ...) or {@code "unknown"}: a metrics tag. */
-    public String errorClass() {
-        return SqlStates.errorClass(sqlState);
-    }
+  /** The SQLSTATE class ({@code "08"}, {@code "40"}, ...) or {@code "unknown"}: a metrics tag. */
+  public String errorClass() {
+    return SqlStates.errorClass(sqlState);
+  }
 }

@@ -12,13 +12,13 @@ import java.util.List;
  */
 public record WriteResult(int sessionRows, int viewerRows, List<RejectedRow> rejected) {
 
-    public WriteResult {
-        rejected = List.copyOf(rejected);
-    }
+  public WriteResult {
+    rejected = List.copyOf(rejected);
+  }
 
-    /** Everything in the batch was accepted. */
-    public static WriteResult accepted(StoreBatch batch) {
-        return new WriteResult(batch.sessions().size(), batch.viewers().size() + batch.closedViewers().size(),
-                List.of());
-    }
+  /** Everything in the batch was accepted. */
+  public static WriteResult accepted(StoreBatch batch) {
+    return new WriteResult(batch.sessions().size(), batch.viewers().size() + batch.closedViewers().size(),
+        List.of());
+  }
 }

@@ -36,6 +36,7 @@ import org.rfbactivity.activity.store.JdbcActivityStore;
 import org.rfbactivity.activity.store.Migrations;
 import org.rfbactivity.proxy.admin.AdminServer;
 import org.rfbactivity.proxy.admin.Readiness;
+import org.rfbactivity.proxy.admin.StoredSessions;
 import org.rfbactivity.proxy.admin.TrackerSessionSource;
 import org.rfbactivity.proxy.backend.ConnectionLimiter;
 import org.rfbactivity.proxy.backend.RelayServices;
@@ -97,6 +98,7 @@ public final class ProxyServer implements AutoCloseable {
   private Channel adminChannel;
   private ProxyDatabase database;
   private JdbcActivityStore store;
+  private StoredSessions storedSessions;
   private ActivityTracker tracker;
   private RouteLookup routeLookup;
 
@@ -126,6 +128,7 @@ public final class ProxyServer implements AutoCloseable {
       if (config.store() == StoreMode.POSTGRES) {
         applySchema();
         store = JdbcActivityStore.builder().dataSource(database.dataSource()).build();
+        storedSessions = new StoredSessions(database.dataSource(), new DefaultThreadFactory("rfba-admin-db", true));
       }
       if (resolver == null) {
         resolver = new JdbcRouteResolver((Routing.RouteQuery) config.routing(), database.dataSource());
@@ -152,7 +155,8 @@ public final class ProxyServer implements AutoCloseable {
       }
       if (config.adminListen() != null) {
         adminChannel = bind("--admin-listen", config.adminListen(), adminGroup, true,
-            new AdminServer(new TrackerSessionSource(tracker), registry, this::readiness, config.adminToken()));
+            new AdminServer(new TrackerSessionSource(tracker), storedSessions, registry, this::readiness,
+                config.adminToken()));
       }
       tracker.start();
       for (Channel c : new Channel[] {tcpChannel, wsChannel, adminChannel}) {
@@ -353,6 +357,9 @@ public final class ProxyServer implements AutoCloseable {
     shutdown(ioGroup);
     if (store != null) {
       store.close();
+    }
+    if (storedSessions != null) {
+      storedSessions.close();
     }
     if (database != null) {
       database.close();

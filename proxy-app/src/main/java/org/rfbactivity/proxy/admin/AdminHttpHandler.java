@@ -43,13 +43,18 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
   private final SessionSource sessions;
   private final PrometheusMeterRegistry registry;
   private final Supplier<Readiness> readiness;
+  private final StoredSessions stored;
   private final byte[] bearer;
   private final ObjectMapper json;
 
-  /** @param bearerToken token required on non-probe endpoints, or null for none */
-  AdminHttpHandler(SessionSource sessions, PrometheusMeterRegistry registry, Supplier<Readiness> readiness,
-      String bearerToken, ObjectMapper json) {
+  /**
+   * @param stored where sessions this replica does not hold are looked up, or null without a database
+   * @param bearerToken token required on non-probe endpoints, or null for none
+   */
+  AdminHttpHandler(SessionSource sessions, StoredSessions stored, PrometheusMeterRegistry registry,
+      Supplier<Readiness> readiness, String bearerToken, ObjectMapper json) {
     this.sessions = sessions;
+    this.stored = stored;
     this.registry = registry;
     this.readiness = readiness;
     this.bearer = bearerToken == null ? null : ("Bearer " + bearerToken).getBytes(StandardCharsets.UTF_8);
@@ -58,14 +63,60 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
   @Override
   protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+    boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
     FullHttpResponse response;
     try {
+      String storedId = storedLookup(request);
+      if (storedId != null) {
+        lookUpStored(ctx, storedId, keepAlive);
+        return;
+      }
       response = respond(request);
     } catch (RuntimeException | JsonProcessingException e) {
       log.warn("admin request failed: {}", e.getClass().getSimpleName());
       response = text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n");
     }
-    boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
+    send(ctx, response, keepAlive);
+  }
+
+  /**
+   * The session id when the request is an authorised {@code GET /api/sessions/{id}} for a session this replica
+   * does not hold and a database can answer for it; null otherwise.
+   */
+  private String storedLookup(FullHttpRequest request) {
+    if (stored == null || !request.decoderResult().isSuccess() || !HttpMethod.GET.equals(request.method())
+        || !authorised(request)) {
+      return null;
+    }
+    String path = new QueryStringDecoder(request.uri()).path();
+    if (!path.startsWith(SESSIONS + "/")) {
+      return null;
+    }
+    String id = path.substring(SESSIONS.length() + 1);
+    return sessions.session(id).isPresent() ? null : id;
+  }
+
+  private void lookUpStored(ChannelHandlerContext ctx, String id, boolean keepAlive) {
+    stored.lookup(id).whenComplete((found, failure) -> ctx.executor().execute(() -> {
+      FullHttpResponse response;
+      try {
+        if (failure != null) {
+          log.warn("admin session lookup failed: {}", failure.getClass().getSimpleName());
+          response = body(HttpResponseStatus.SERVICE_UNAVAILABLE, JSON,
+              json.writeValueAsBytes(Map.of("error", "store unavailable")));
+        } else if (found.isEmpty()) {
+          response = body(HttpResponseStatus.NOT_FOUND, JSON, json.writeValueAsBytes(Map.of("error", "unknown session")));
+        } else {
+          response = body(HttpResponseStatus.OK, JSON, json.writeValueAsBytes(found.get()));
+        }
+      } catch (JsonProcessingException e) {
+        response = text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n");
+      }
+      send(ctx, response, keepAlive);
+    }));
+  }
+
+  private static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
     HttpUtil.setKeepAlive(response, keepAlive);
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
     if (keepAlive) {

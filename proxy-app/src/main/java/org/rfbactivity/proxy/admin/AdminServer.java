@@ -20,11 +20,14 @@ public final class AdminServer extends ChannelInitializer<SocketChannel> {
 
   private final AdminHttpHandler handler;
 
-  /** @param bearerToken token required on every endpoint but /healthz and /readyz, or null for none */
-  public AdminServer(SessionSource sessions, PrometheusMeterRegistry registry, Supplier<Readiness> readiness,
-      String bearerToken) {
+  /**
+   * @param stored lookups of sessions this replica does not hold, or null without a database
+   * @param bearerToken token required on every endpoint but /healthz and /readyz, or null for none
+   */
+  public AdminServer(SessionSource sessions, StoredSessions stored, PrometheusMeterRegistry registry,
+      Supplier<Readiness> readiness, String bearerToken) {
     ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-    this.handler = new AdminHttpHandler(sessions, registry, readiness, bearerToken, json);
+    this.handler = new AdminHttpHandler(sessions, stored, registry, readiness, bearerToken, json);
   }
 
   @Override

@@ -8,10 +8,15 @@ import java.util.Map;
  * {@code lastInputKind} are null until the first counted input.
  *
  * @param state ACTIVE, CONNECTED_IDLE or DISCONNECTED
- * @param inputCounts inputs seen per kind (KEY_PRESS, POINTER_MOVE …), counted or not
+ * @param inputCounts inputs seen per kind (KEY_PRESS, POINTER_MOVE …), counted or not; this replica's only
+ * @param source {@code replica} (this proxy's live view) or {@code database} (the cluster-wide
+ *     {@code rfb_session_status}, for a session this replica does not hold)
  */
 public record SessionJson(String sessionId, String state, String lastActivity, String lastInputKind,
-    List<ViewerJson> viewers, Map<String, Long> inputCounts) {
+    List<ViewerJson> viewers, Map<String, Long> inputCounts, String source) {
+
+  public static final String SOURCE_REPLICA = "replica";
+  public static final String SOURCE_DATABASE = "database";
 
   /**
    * One viewer connection of the session.

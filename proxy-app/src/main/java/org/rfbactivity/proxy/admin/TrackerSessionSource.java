@@ -49,7 +49,7 @@ public final class TrackerSessionSource implements SessionSource {
       counts.put(e.getKey().name(), e.getValue());
     }
     return new SessionJson(s.sessionId(), s.state().name(), iso(s.lastActivity()),
-        s.lastInputKind() == null ? null : s.lastInputKind().name(), viewers, counts);
+        s.lastInputKind() == null ? null : s.lastInputKind().name(), viewers, counts, SessionJson.SOURCE_REPLICA);
   }
 
   /** ISO-8601 in UTC ({@code 2026-11-24T10:00:00.123Z}), or null. */

@@ -1,0 +1,119 @@
+// Drives noVNC 1.7 in headless Debian chromium (playwright-core) for NoVncBrowserIT.
+//
+// Serves viewer.html and node_modules/@novnc/novnc on 127.0.0.1 (an ephemeral port), launches chromium with the
+// flags of shared/reference/toolchain.md, then reads one command per line on stdin and answers one line on stdout:
+//   (start)                      -> "ready http://127.0.0.1:PORT"   (the page origin the proxy must allow)
+//   connect WS_URL PASSWORD|-    -> "connected WIDTHxHEIGHT" | "error ..."
+//   move X Y                     -> "ok"    (real mouse motion over the canvas)
+//   type KEY                     -> "ok"    (focus the canvas, press a Playwright key such as KeyA)
+//   disconnect                   -> "disconnected"
+//   quit                         -> exits 0
+// Nothing is sent to any host but 127.0.0.1: the resolver rules map everything else to NOTFOUND.
+import http from 'node:http';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json' };
+const CHROMIUM = process.env.RFBA_CHROMIUM || '/usr/bin/chromium';
+const WAIT_MS = 20000;
+
+function serve(req, res) {
+  const url = new URL(req.url, 'http://127.0.0.1');
+  const file = path.normalize(path.join(here, decodeURIComponent(url.pathname)));
+  const allowed = file === path.join(here, 'viewer.html') || file.startsWith(path.join(here, 'node_modules', '@novnc') + path.sep);
+  if (!allowed || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    res.writeHead(404).end();
+    return;
+  }
+  res.writeHead(200, { 'content-type': types[path.extname(file)] || 'application/octet-stream' });
+  fs.createReadStream(file).pipe(res);
+}
+
+const server = http.createServer(serve);
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const origin = `http://127.0.0.1:${server.address().port}`;
+
+const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rfba-chromium-'));
+const context = await chromium.launchPersistentContext(userDataDir, {
+  executablePath: CHROMIUM,
+  headless: true,
+  viewport: { width: 1100, height: 850 },
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-proxy-server',
+    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
+});
+const page = context.pages()[0] || await context.newPage();
+
+async function connect(wsUrl, password) {
+  const query = new URLSearchParams({ ws: wsUrl });
+  if (password !== '-') {
+    query.set('password', password);
+  }
+  await page.goto(`${origin}/viewer.html?${query}`);
+  await page.waitForFunction(() => window.rfbState !== 'connecting' || window.rfbError, null, { timeout: WAIT_MS });
+  const state = await page.evaluate(() => ({ state: window.rfbState, error: window.rfbError }));
+  if (state.state !== 'connected') {
+    return `error ${state.state} ${state.error}`;
+  }
+  // The first framebuffer update has arrived once the canvas has its size.
+  await page.waitForFunction(() => {
+    const c = document.querySelector('#screen canvas');
+    return c && c.width > 0 && c.height > 0;
+  }, null, { timeout: WAIT_MS });
+  const size = await page.evaluate(() => {
+    const c = document.querySelector('#screen canvas');
+    return `${c.width}x${c.height}`;
+  });
+  return `connected ${size}`;
+}
+
+async function move(x, y) {
+  const box = await page.locator('#screen canvas').boundingBox();
+  await page.mouse.move(box.x + x, box.y + y, { steps: 5 });
+  return 'ok';
+}
+
+async function type(key) {
+  await page.locator('#screen canvas').focus();
+  await page.keyboard.press(key);
+  return 'ok';
+}
+
+async function disconnect() {
+  await page.evaluate(() => window.rfb.disconnect());
+  await page.waitForFunction(() => window.rfbState !== 'connected', null, { timeout: WAIT_MS });
+  return 'disconnected';
+}
+
+async function quit() {
+  await context.close();
+  server.close();
+  fs.rmSync(userDataDir, { recursive: true, force: true });
+  process.exit(0);
+}
+
+console.log(`ready ${origin}`);
+const lines = readline.createInterface({ input: process.stdin });
+for await (const line of lines) {
+  const [command, ...args] = line.trim().split(/\s+/);
+  let answer;
+  try {
+    switch (command) {
+      case 'connect': answer = await connect(args[0], args[1] ?? '-'); break;
+      case 'move': answer = await move(Number(args[0]), Number(args[1])); break;
+      case 'type': answer = await type(args[0]); break;
+      case 'disconnect': answer = await disconnect(); break;
+      case 'quit': await quit(); break;
+      default: answer = `error unknown command ${command}`;
+    }
+  } catch (e) {
+    answer = `error ${String(e.message || e).split('\n')[0]}`;
+  }
+  console.log(answer);
+}
+await quit();

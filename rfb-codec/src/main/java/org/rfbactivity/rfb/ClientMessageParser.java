@@ -4,10 +4,10 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Frames every client→server message after ClientInit (RFB.md §3) using {@link ClientMessageType}, classifies
- * input (DESIGN.md §3, RFB.md §3.4, §4) and reports it. This is the hot path: a header that lies in one buffer is
- * read in place with absolute getters; only a header split across buffers is copied, into the
- * {@link HeaderScratch}; bodies (clipboard text, encodings lists, fences, gii, screens) are skipped by a
- * {@code long} counter. Nothing is allocated per message.
+ * input (DESIGN.md §3, RFB.md §3.4, §4) and reports it. This is the hot path: a header whose first 8 bytes lie in
+ * the buffer is read in place with one absolute {@code getLong} and decoded by shifts; only a header split across
+ * buffers (or in a buffer's last 7 bytes) is copied, into the {@link HeaderScratch}; bodies (clipboard text,
+ * encodings lists, fences, gii, screens) are skipped by a {@code long} counter. Nothing is allocated per message.
  *
  * <p>The parser walks "units": a message header, then, inside SetEncodings, each 4-byte encoding, and inside a
  * gii event injection, each 2-byte event header. Bodies in between are skipped.
@@ -27,10 +27,9 @@ final class ClientMessageParser {
   static final long MAX_TEXT_CHAT = 4096;
   private static final long TEXT_CHAT_CONTROL = 0xFFFFFFFDL;
 
-  private static final int UNKNOWN_TYPE = -1;
-  private static final int UNFRAMEABLE = -2;
-  private static final int BAD_GII_EVENT = -3;
+  /** {@link #unit} results besides a body length. */
   private static final long BLIND = -1;
+  private static final long NEED_MORE = -2;
 
   private final ConnectionState conn;
   private final RfbListener listener;
@@ -42,6 +41,8 @@ final class ClientMessageParser {
   private long chunkOffset;
   private long unitOffset;
   private long skipRemaining;
+  /** Set by {@link #unit}: the header bytes it needs (NEED_MORE) or consumed (otherwise). */
+  private int headerLength;
 
   // SetEncodings in progress: records left, and what the list being read enables
   private int encodingsLeft;
@@ -79,162 +80,187 @@ final class ClientMessageParser {
         skipRemaining -= count;
         continue;
       }
+      long body;
       if (scratch.length() == 0) {
-        // A unit starts here; read it in place when its header is in this buffer.
-        int available = to - i;
         unitOffset = chunkOffset + (i - chunkIndex);
-        int need = required(buf, i, available);
-        if (need < 0) {
-          unframeable(buf.getUnsignedByte(i), need);
-          return;
-        }
-        if (need > available) {
-          i += scratch.fill(buf, i, to, available);
-          continue;
-        }
-        long body = complete(buf, i);
-        if (body == BLIND) {
-          return;
-        }
-        i += need;
-        if (body != 0) {
-          int rest = to - i;
-          if (body <= rest) {
-            i += (int) body;
-          } else {
-            skipRemaining = body - rest;
-            i = to;
+        if (to - i >= 8) {
+          // Fast path: the unit's first 8 bytes are in this buffer; one read, fields decoded by shifts.
+          body = unit(buf.getLong(i), buf, i, to - i);
+          if (body >= 0) {
+            i += headerLength;
+            int rest = to - i;
+            if (body <= rest) {
+              i += (int) body;
+            } else {
+              skipRemaining = body - rest;
+              i = to;
+            }
+            continue;
           }
-        }
-      } else {
-        // A header split across buffers: collect it, re-evaluating how long it is as bytes arrive.
-        for (;;) {
-          int need = required(scratch.view(), 0, scratch.length());
-          if (need < 0) {
-            unframeable(scratch.view().getUnsignedByte(0), need);
+          if (body == BLIND) {
             return;
           }
-          if (scratch.length() >= need) {
+          // NEED_MORE: the header goes on in the next buffer.
+        }
+      }
+      // A header split across buffers, or in the last bytes of one: collect it in the scratch, re-evaluating
+      // its length as bytes arrive (PointerEvent mask, QEMU sub-type).
+      ByteBuf collected = scratch.view();
+      for (;;) {
+        int have = scratch.length();
+        if (have > 0) {
+          body = unit(collected.getLong(0), collected, 0, have);
+          if (body != NEED_MORE) {
             break;
           }
-          if (i == to) {
-            return;
-          }
-          i += scratch.fill(buf, i, to, need);
         }
-        long body = complete(scratch.view(), 0);
-        scratch.clear();
-        if (body == BLIND) {
+        if (i == to) {
           return;
         }
-        skipRemaining = body;
+        i += scratch.fill(buf, i, to, have == 0 ? 1 : headerLength);
       }
+      scratch.clear();
+      if (body == BLIND) {
+        return;
+      }
+      skipRemaining = body;
     }
   }
 
+  /** Byte {@code n} (0..7) of a big-endian header word. */
+  private static int byteAt(long word, int n) {
+    return (int) (word >>> (56 - 8 * n)) & 0xFF;
+  }
+
+  /** Big-endian U16 at bytes {@code n, n+1} of a header word. */
+  private static int u16At(long word, int n) {
+    return (int) (word >>> (48 - 8 * n)) & 0xFFFF;
+  }
+
+  private long needMore(int length) {
+    headerLength = length;
+    return NEED_MORE;
+  }
+
   /**
-   * Header bytes the unit at {@code src[base]} needs, given that {@code have} (at least 1) are present; grows as
-   * more is known (PointerEvent mask, QEMU sub-type). Negative: the unit cannot be framed.
+   * Frames one unit from its first {@code have} bytes: {@code word} holds the first 8 (big-endian; bytes at or
+   * past {@code have} are stale and never looked at), {@code src[base]} the unit itself for the one field past
+   * byte 7 (the ClientFence length). Returns {@link #NEED_MORE} with {@link #headerLength} set when the header is
+   * longer than {@code have}; {@link #BLIND}; or, with {@link #headerLength} set to the header consumed, the body
+   * bytes to skip after reporting and counting the unit.
    */
-  private int required(ByteBuf src, int base, int have) {
+  private long unit(long word, ByteBuf src, int base, int have) {
     if (encodingsLeft > 0) {
-      return 4;
+      if (have < 4) {
+        return needMore(4);
+      }
+      headerLength = 4;
+      return encoding((int) (word >>> 32));
     }
     if (giiLeft > 0) {
-      return giiLeft >= 2 ? 2 : BAD_GII_EVENT;
+      if (giiLeft < 2) {
+        return blind(BlindReason.IMPLAUSIBLE_LENGTH, "gii injection ends inside an event");
+      }
+      if (have < 2) {
+        return needMore(2);
+      }
+      headerLength = 2;
+      return giiEvent(byteAt(word, 0), byteAt(word, 1));
     }
-    ClientMessageType type = ClientMessageType.forCode(src.getUnsignedByte(base));
+    int code = byteAt(word, 0);
+    ClientMessageType type = ClientMessageType.forCode(code);
     if (type == null) {
-      return UNKNOWN_TYPE;
+      return blind(BlindReason.UNKNOWN_MESSAGE_TYPE, "message type " + code);
     }
+    int need = type.header;
     switch (type.framing) {
+      case UNFRAMEABLE:
+        return blind(BlindReason.UNFRAMEABLE_MESSAGE, "message type " + code);
       case POINTER:
         if (have < 2) {
-          return 2;
+          return needMore(2);
         }
-        return extendedMouseButtons && (src.getByte(base + 1) & 0x80) != 0 ? 7 : 6;
+        need = extendedMouseButtons && (byteAt(word, 1) & 0x80) != 0 ? 7 : 6;
+        break;
       case QEMU:
         if (have < 2) {
-          return 2;
+          return needMore(2);
         }
-        int sub = src.getUnsignedByte(base + 1);
-        return sub == 0 ? 12 : sub == 1 ? 4 : UNFRAMEABLE;
-      case UNFRAMEABLE:
-        return UNFRAMEABLE;
+        int sub = byteAt(word, 1);
+        if (sub > 1) {
+          return blind(BlindReason.UNFRAMEABLE_MESSAGE, "QEMU sub-type " + sub);
+        }
+        need = sub == 0 ? 12 : 4;
+        break;
       default:
-        return type.header;
+        break;
     }
-  }
-
-  /**
-   * Handles a complete unit header at {@code src[base]}: reports, counts, and returns the body bytes to skip, or
-   * {@link #BLIND} when the connection went blind.
-   */
-  private long complete(ByteBuf src, int base) {
-    if (encodingsLeft > 0) {
-      return encoding(src.getInt(base));
+    if (have < need) {
+      return needMore(need);
     }
-    if (giiLeft > 0) {
-      return giiEvent(src.getUnsignedByte(base), src.getUnsignedByte(base + 1));
-    }
-    int code = src.getUnsignedByte(base);
-    ClientMessageType type = ClientMessageType.forCode(code);
+    headerLength = need;
     counters.countMessage(code);
     switch (type.framing) {
-      case KEY:
-        keyEvent(src.getByte(base + 1) != 0, src.getInt(base + 4), false);
-        return 0;
       case POINTER:
-        pointerEvent(src, base);
+        pointerEvent(word);
         return 0;
-      case KEEP_ALIVE:
-        conn.input(InputKind.NOISE);
+      case KEY:
+        keyEvent(byteAt(word, 1) != 0, (int) word, false);
         return 0;
       case FIXED:
-        return type.length - type.header;
+        return type.length - need;
+      case KEEP_ALIVE:
+        input(InputKind.NOISE);
+        return 0;
       case SET_ENCODINGS:
         listingExtendedMouse = false;
         listingKasm = false;
-        encodingsLeft = src.getUnsignedShort(base + 2);
+        encodingsLeft = u16At(word, 2);
         return encodingsLeft == 0 ? encodingsDone(unitOffset + 4) : 0;
       case CUT_TEXT:
-        int declared = src.getInt(base + 4);
+        int declared = (int) word;
         long textLength = declared >= 0 ? declared : -(long) declared;
         listener.clipboard(textLength, declared < 0);
-        conn.input(InputKind.CLIPBOARD);
+        input(InputKind.CLIPBOARD);
         return textLength;
       case FENCE:
         return src.getUnsignedByte(base + 8);
       case DESKTOP_SIZE:
-        int screens = src.getUnsignedByte(base + 6);
-        listener.desktopResize(src.getUnsignedShort(base + 2), src.getUnsignedShort(base + 4), screens);
-        conn.input(InputKind.DESKTOP_RESIZE);
+        int screens = byteAt(word, 6);
+        listener.desktopResize(u16At(word, 2), u16At(word, 4), screens);
+        input(InputKind.DESKTOP_RESIZE);
         return 16L * screens;
       case GII:
-        return giiHeader(src, base);
+        return giiHeader(byteAt(word, 1), u16At(word, 2));
       case QEMU:
-        return qemu(src, base);
+        return qemu(word);
       case TEXT_CHAT:
-        long chat = src.getUnsignedInt(base + 4);
+        long chat = word & 0xFFFFFFFFL;
         if (chat >= TEXT_CHAT_CONTROL) {
           return 0;
         }
-        if (chat > MAX_TEXT_CHAT) {
-          conn.goBlind(Direction.CLIENT_TO_SERVER, BlindReason.IMPLAUSIBLE_LENGTH, unitOffset,
-              "TextChat length " + chat, null);
-          return BLIND;
-        }
-        return chat;
+        return chat > MAX_TEXT_CHAT ? blind(BlindReason.IMPLAUSIBLE_LENGTH, "TextChat length " + chat) : chat;
       default:
         throw new IllegalStateException("framing " + type.framing);
     }
+  }
+
+  private void input(InputKind kind) {
+    counters.countInput(kind);
+    listener.input(kind);
+  }
+
+  /** Goes blind at the start of the current unit. */
+  private long blind(BlindReason reason, String detail) {
+    conn.goBlind(Direction.CLIENT_TO_SERVER, reason, unitOffset, detail, null);
+    return BLIND;
   }
 
   private void keyEvent(boolean down, int keysym, boolean qemu) {
     InputKind kind = !qemu && keysym == KEEP_ALIVE_KEYSYM ? InputKind.NOISE
         : down ? InputKind.KEY_PRESS : InputKind.KEY_RELEASE;
     listener.key(down, revealKeysyms ? keysym : RfbListener.REDACTED_KEYSYM);
-    conn.input(kind);
+    input(kind);
   }
 
   /**
@@ -242,13 +268,12 @@ final class ClientMessageParser {
    * a wheel button went down → WHEEL; the position changed → MOVE; otherwise (a wheel button released in place,
    * the second half of a notch) → NOISE, so one notch counts once.
    */
-  private void pointerEvent(ByteBuf src, int base) {
-    int mask = src.getUnsignedByte(base + 1);
-    int x = src.getUnsignedShort(base + 2);
-    int y = src.getUnsignedShort(base + 4);
+  private void pointerEvent(long word) {
+    int mask = byteAt(word, 1);
+    int x = u16At(word, 2);
+    int y = u16At(word, 4);
     // 7-byte form: bit 7 is the marker, the extra byte holds buttons 8 and 9 (TigerVNC's 16-bit mask)
-    int buttons = extendedMouseButtons && (mask & 0x80) != 0 ? (src.getUnsignedByte(base + 6) << 7) | (mask & 0x7F)
-        : mask;
+    int buttons = extendedMouseButtons && (mask & 0x80) != 0 ? (byteAt(word, 6) << 7) | (mask & 0x7F) : mask;
     InputKind kind;
     boolean moved = !pointerSeen || x != lastX || y != lastY;
     int changed = buttons ^ lastButtons;
@@ -268,7 +293,7 @@ final class ClientMessageParser {
     lastX = x;
     lastY = y;
     listener.pointer(kind, buttons, x, y);
-    conn.input(kind);
+    input(kind);
   }
 
   private long encoding(int encoding) {
@@ -291,9 +316,9 @@ final class ClientMessageParser {
   }
 
   /** RFB.md §3.1 gii: bit 7 of byte 1 = big-endian, low 7 bits = sub-type, EU16 length at 2. */
-  private long giiHeader(ByteBuf src, int base) {
-    int flags = src.getUnsignedByte(base + 1);
-    int length = (flags & 0x80) != 0 ? src.getUnsignedShort(base + 2) : src.getUnsignedShortLE(base + 2);
+  private long giiHeader(int flags, int bigEndianLength) {
+    int length = (flags & 0x80) != 0 ? bigEndianLength
+        : ((bigEndianLength & 0xFF) << 8) | (bigEndianLength >>> 8);
     if ((flags & 0x7F) == 0) {
       giiLeft = length;
       return 0;
@@ -307,28 +332,26 @@ final class ClientMessageParser {
    */
   private long giiEvent(int size, int eventType) {
     if (size < 2 || size > giiLeft) {
-      conn.goBlind(Direction.CLIENT_TO_SERVER, BlindReason.IMPLAUSIBLE_LENGTH, unitOffset, "gii event size " + size,
-          null);
-      return BLIND;
+      return blind(BlindReason.IMPLAUSIBLE_LENGTH, "gii event size " + size);
     }
     giiLeft -= size;
     switch (eventType) {
       case 5:
       case 7:
-        conn.input(InputKind.KEY_PRESS);
+        input(InputKind.KEY_PRESS);
         break;
       case 6:
-        conn.input(InputKind.KEY_RELEASE);
+        input(InputKind.KEY_RELEASE);
         break;
       case 8:
       case 9:
       case 12:
       case 13:
-        conn.input(InputKind.POINTER_MOVE);
+        input(InputKind.POINTER_MOVE);
         break;
       case 10:
       case 11:
-        conn.input(InputKind.POINTER_BUTTON);
+        input(InputKind.POINTER_BUTTON);
         break;
       default:
         // Not a user event (gii defines nothing else for injection); skipped unclassified.
@@ -338,33 +361,20 @@ final class ClientMessageParser {
   }
 
   /** RFB.md §3.1 QEMU: 0 ExtendedKeyEvent (U16 down, U32 keysym, U32 keycode); 1 Audio (U16 operation). */
-  private long qemu(ByteBuf src, int base) {
-    if (src.getUnsignedByte(base + 1) == 0) {
-      keyEvent(src.getUnsignedShort(base + 2) != 0, src.getInt(base + 4), true);
+  private long qemu(long word) {
+    if (byteAt(word, 1) == 0) {
+      keyEvent(u16At(word, 2) != 0, (int) word, true);
       return 0;
     }
-    int operation = src.getUnsignedShort(base + 2);
+    int operation = u16At(word, 2);
     if (operation == 0 || operation == 1) {
       return 0;
     }
     if (operation == 2) {
       return 6; // U8 format, U8 channels, U32 frequency
     }
-    conn.goBlind(Direction.CLIENT_TO_SERVER, BlindReason.UNFRAMEABLE_MESSAGE, unitOffset,
-        "QEMU audio operation " + operation, null);
-    return BLIND;
+    return blind(BlindReason.UNFRAMEABLE_MESSAGE, "QEMU audio operation " + operation);
   }
 
-  private void unframeable(int code, int why) {
-    if (why == BAD_GII_EVENT) {
-      conn.goBlind(Direction.CLIENT_TO_SERVER, BlindReason.IMPLAUSIBLE_LENGTH, unitOffset,
-          "gii injection ends inside an event", null);
-    } else if (why == UNKNOWN_TYPE) {
-      conn.goBlind(Direction.CLIENT_TO_SERVER, BlindReason.UNKNOWN_MESSAGE_TYPE, unitOffset,
-          "message type " + code, null);
-    } else {
-      conn.goBlind(Direction.CLIENT_TO_SERVER, BlindReason.UNFRAMEABLE_MESSAGE, unitOffset, "message type " + code,
-          null);
-    }
-  }
+
 }

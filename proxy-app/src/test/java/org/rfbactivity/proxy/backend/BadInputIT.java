@@ -118,6 +118,19 @@ class BadInputIT {
   }
 
   @Test
+  void anRfbHandshakeThatNeverCompletesTimesOut() throws Exception {
+    try (TcpTransport viewer = TcpTransport.connect(proxy.tcp())) {
+      assertThat(viewer.in().readNBytes(12)).as("the server's ProtocolVersion").hasSize(12);
+      // ... and the viewer never answers it.
+      assertThat(viewer.in().read()).as("closed by the proxy after --handshake-timeout").isEqualTo(-1);
+    }
+    assertThat(proxy.server().meterRegistry().get("vnc.proxy.viewers.closed").tag("reason", "handshake_timeout")
+        .counter().count()).isEqualTo(1.0);
+    Received r = server.nextReceived(Duration.ofSeconds(10));
+    assertThat(r.bytes()).as("nothing reached the server").isZero();
+  }
+
+  @Test
   void anOversizedWebSocketFrameClosesWith1009() throws Exception {
     try (WsTransport viewer = WsTransport.connect(proxy.wsUri("/websockify"), null)) {
       ScriptedRfbClient.handshake(viewer, script);

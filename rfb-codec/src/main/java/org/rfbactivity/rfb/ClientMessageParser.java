@@ -150,6 +150,55 @@ final class ClientMessageParser {
    * bytes to skip after reporting and counting the unit.
    */
   private long unit(long word, ByteBuf src, int base, int have) {
+    if ((encodingsLeft | giiLeft) != 0) {
+      return bodyUnit(word, have);
+    }
+    int code = byteAt(word, 0);
+    ClientMessageType type = ClientMessageType.forCode(code);
+    if (type == null) {
+      return unframeable(BlindReason.UNKNOWN_MESSAGE_TYPE, code);
+    }
+    ClientMessageType.Framing framing = type.framing;
+    int need = type.header;
+    if (framing == ClientMessageType.Framing.POINTER) {
+      if (have < 2) {
+        return needMore(2);
+      }
+      need = extendedMouseButtons && (byteAt(word, 1) & 0x80) != 0 ? 7 : 6;
+    } else if (framing == ClientMessageType.Framing.QEMU) {
+      if (have < 2) {
+        return needMore(2);
+      }
+      int sub = byteAt(word, 1);
+      if (sub > 1) {
+        return unframeable(BlindReason.UNFRAMEABLE_MESSAGE, code);
+      }
+      need = sub == 0 ? 12 : 4;
+    } else if (framing == ClientMessageType.Framing.UNFRAMEABLE) {
+      return unframeable(BlindReason.UNFRAMEABLE_MESSAGE, code);
+    }
+    if (have < need) {
+      return needMore(need);
+    }
+    headerLength = need;
+    counters.countMessage(code);
+    // The frequent messages are handled here, small enough for the JIT to inline into the loop.
+    if (framing == ClientMessageType.Framing.POINTER) {
+      pointerEvent(word);
+      return 0;
+    }
+    if (framing == ClientMessageType.Framing.KEY) {
+      keyEvent(byteAt(word, 1) != 0, (int) word, false);
+      return 0;
+    }
+    if (framing == ClientMessageType.Framing.FIXED) {
+      return type.length - need;
+    }
+    return variableMessage(type, word, src, base);
+  }
+
+  /** A 4-byte encoding inside SetEncodings, or a 2-byte event header inside a gii injection. */
+  private long bodyUnit(long word, int have) {
     if (encodingsLeft > 0) {
       if (have < 4) {
         return needMore(4);
@@ -157,58 +206,19 @@ final class ClientMessageParser {
       headerLength = 4;
       return encoding((int) (word >>> 32));
     }
-    if (giiLeft > 0) {
-      if (giiLeft < 2) {
-        return blind(BlindReason.IMPLAUSIBLE_LENGTH, "gii injection ends inside an event");
-      }
-      if (have < 2) {
-        return needMore(2);
-      }
-      headerLength = 2;
-      return giiEvent(byteAt(word, 0), byteAt(word, 1));
+    if (giiLeft < 2) {
+      return blind(BlindReason.IMPLAUSIBLE_LENGTH, "gii injection ends inside an event");
     }
-    int code = byteAt(word, 0);
-    ClientMessageType type = ClientMessageType.forCode(code);
-    if (type == null) {
-      return blind(BlindReason.UNKNOWN_MESSAGE_TYPE, "message type " + code);
+    if (have < 2) {
+      return needMore(2);
     }
-    int need = type.header;
+    headerLength = 2;
+    return giiEvent(byteAt(word, 0), byteAt(word, 1));
+  }
+
+  /** The messages with a length field or a sub-type (RFB.md §3.1, §3.2), once their header is complete. */
+  private long variableMessage(ClientMessageType type, long word, ByteBuf src, int base) {
     switch (type.framing) {
-      case UNFRAMEABLE:
-        return blind(BlindReason.UNFRAMEABLE_MESSAGE, "message type " + code);
-      case POINTER:
-        if (have < 2) {
-          return needMore(2);
-        }
-        need = extendedMouseButtons && (byteAt(word, 1) & 0x80) != 0 ? 7 : 6;
-        break;
-      case QEMU:
-        if (have < 2) {
-          return needMore(2);
-        }
-        int sub = byteAt(word, 1);
-        if (sub > 1) {
-          return blind(BlindReason.UNFRAMEABLE_MESSAGE, "QEMU sub-type " + sub);
-        }
-        need = sub == 0 ? 12 : 4;
-        break;
-      default:
-        break;
-    }
-    if (have < need) {
-      return needMore(need);
-    }
-    headerLength = need;
-    counters.countMessage(code);
-    switch (type.framing) {
-      case POINTER:
-        pointerEvent(word);
-        return 0;
-      case KEY:
-        keyEvent(byteAt(word, 1) != 0, (int) word, false);
-        return 0;
-      case FIXED:
-        return type.length - need;
       case KEEP_ALIVE:
         input(InputKind.NOISE);
         return 0;
@@ -243,6 +253,10 @@ final class ClientMessageParser {
       default:
         throw new IllegalStateException("framing " + type.framing);
     }
+  }
+
+  private long unframeable(BlindReason reason, int code) {
+    return blind(reason, "message type " + code);
   }
 
   private void input(InputKind kind) {

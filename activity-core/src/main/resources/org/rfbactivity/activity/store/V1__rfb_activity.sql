@@ -31,9 +31,8 @@ CREATE TABLE IF NOT EXISTS rfb_viewer (
     last_seen_at    timestamptz NOT NULL,   -- heartbeat
     expires_at      timestamptz NOT NULL,   -- last_seen_at + 3 × persistInterval
     PRIMARY KEY (session_id, replica_id, viewer_id)
-);
+) WITH (fillfactor = 50);
 
-CREATE INDEX IF NOT EXISTS rfb_viewer_expires_at_idx ON rfb_viewer (expires_at);
 
 -- The cluster-wide status, derived from fresh viewer rows, never from one replica's opinion:
 --   DISCONNECTED   no fresh viewer row;

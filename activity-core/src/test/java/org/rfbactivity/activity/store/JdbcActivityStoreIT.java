@@ -158,7 +158,7 @@ class JdbcActivityStoreIT {
             assertThat(e.sqlState()).isEqualTo("42P01");
             assertThat(e.errorClass()).isEqualTo("42");
             assertThat(e.getMessage()).isEqualTo(
-                "rfb-activity - write of 1 rows failed: SQLSTATE 42P01 (BatchUpdateException)");
+                "rfb-activity - write of 1 rows failed: SQLSTATE 42P01 (PSQLException)");
           });
     } finally {
       db.execute("DROP SCHEMA " + schema + " CASCADE");

@@ -11,14 +11,15 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
 /**
  * The SQL of a {@link StoreBatch}: one operation per row, in a fixed order. The project's own rows go as arrays,
- * {@value #MAX_ROWS_PER_STATEMENT} rows per statement through {@code unnest}, which PostgreSQL executes about twice
- * as fast as the same rows as a JDBC batch of single-row statements (measured in the benchmarks README); the
- * mirror, the caller's SQL, goes as a JDBC batch. The order is by statement, then by key, so that replicas writing
+ * {@value #MAX_ROWS_PER_STATEMENT} rows per statement through {@code unnest}, which took two thirds of the time of
+ * the same rows as a JDBC batch of single-row upserts ({@code PersistenceShapesRun}, benchmarks README); the mirror,
+ * the caller's SQL, goes as a JDBC batch. The order is by statement, then by key, so that replicas writing
  * the same sessions take row locks in the same order and do not deadlock each other.
  */
 final class BatchStatements {
@@ -94,7 +95,7 @@ final class BatchStatements {
     sessionRows.sort(Comparator.comparing(SessionActivityRow::sessionId));
     List<ViewerRow> viewerRows = new ArrayList<>(viewers.values());
     viewerRows.sort(Comparator.comparing(ViewerRow::key, KEY_ORDER));
-    List<ViewerKey> closed = new ArrayList<>(new java.util.LinkedHashSet<>(batch.closedViewers()));
+    List<ViewerKey> closed = new ArrayList<>(new LinkedHashSet<>(batch.closedViewers()));
     closed.sort(KEY_ORDER);
 
     List<Op> ops = new ArrayList<>(sessionRows.size() * (mirror == null ? 1 : 2) + viewerRows.size()

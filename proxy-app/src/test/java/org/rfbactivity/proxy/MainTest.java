@@ -57,10 +57,11 @@ class MainTest {
 
   @Test
   void portInUseStopsEverythingBeforeServing() throws IOException {
-    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-        ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      int freePort = free.getLocalPort();
-      free.close();
+    int freePort;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      freePort = free.getLocalPort();
+    }
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       String busy = "127.0.0.1:" + taken.getLocalPort();
 
       Main.Launch l = launch("--target", "127.0.0.1:5901", "--session-id", "s", "--store", "memory",
@@ -80,10 +81,10 @@ class MainTest {
     Main.Launch l = launch("--target", "127.0.0.1:5901", "--session-id", "s", "--store", "memory",
         "--tcp-listen", "127.0.0.1:0", "--ws-listen", "127.0.0.1:0", "--admin-listen", "127.0.0.1:0");
     assertThat(l.exitCode()).isZero();
-    try (ProxyServer server = l.server()) {
-      assertThat(server.tcpAddress().getPort()).isPositive();
-      assertThat(server.readiness().ready()).isTrue();
-    }
-    assertThat(l.server().readiness().ready()).isFalse();
+    ProxyServer server = l.server();
+    assertThat(server.tcpAddress().getPort()).isPositive();
+    assertThat(server.readiness().ready()).isTrue();
+    server.close();
+    assertThat(server.readiness().ready()).as("not ready once closed").isFalse();
   }
 }

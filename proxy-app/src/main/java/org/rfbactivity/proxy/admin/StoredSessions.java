@@ -10,12 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import org.rfbactivity.proxy.OwnedExecutors;
 
 /**
  * The cluster-wide status of a session this replica no longer holds (closed here, or held by another replica),
@@ -35,12 +34,10 @@ public final class StoredSessions implements AutoCloseable {
   private final DataSource dataSource;
   private final ThreadPoolExecutor executor;
 
-  /** The thread starts on first use and ends after a minute without work. */
+  /** The thread starts on first use and ends when idle. */
   public StoredSessions(DataSource dataSource, ThreadFactory threadFactory) {
     this.dataSource = dataSource;
-    this.executor = new ThreadPoolExecutor(1, 1, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(QUEUE_LIMIT),
-        threadFactory);
-    this.executor.allowCoreThreadTimeOut(true);
+    this.executor = OwnedExecutors.bounded(1, QUEUE_LIMIT, threadFactory);
   }
 
   /** Completes with the stored session (empty when the database never saw it), or exceptionally. */
@@ -95,11 +92,6 @@ public final class StoredSessions implements AutoCloseable {
 
   @Override
   public void close() {
-    executor.shutdownNow();
-    try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    OwnedExecutors.shutdown(executor);
   }
 }

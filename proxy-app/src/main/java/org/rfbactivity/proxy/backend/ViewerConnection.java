@@ -173,6 +173,11 @@ public final class ViewerConnection {
     handshakeTimer.cancel(false);
   }
 
+  /** The viewer's connection failed (reset, TLS error …): closes with the cause's class and message in the log. */
+  public void clientFailed(Throwable cause) {
+    close(CloseReason.CLIENT_ERROR, describeCause(cause));
+  }
+
   /**
    * Refuses a viewer whose relay never started: one log line and one metric; the backend (if any) is closed.
    * The caller answers the client (an HTTP status for WebSocket) and closes the frontend.
@@ -424,7 +429,8 @@ public final class ViewerConnection {
     return String.valueOf(address);
   }
 
-  static String describeCause(Throwable cause) {
+  /** An exception as {@code Class: message} for a log line (exception messages here never carry payload). */
+  public static String describeCause(Throwable cause) {
     if (cause == null) {
       return "unknown";
     }

@@ -7,11 +7,10 @@ import io.netty.util.concurrent.Promise;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import org.rfbactivity.proxy.OwnedExecutors;
 
 /**
  * Runs a {@link RouteResolver} and resolves the target's name without blocking an event loop. A non-blocking
@@ -32,9 +31,7 @@ public final class RouteLookup implements AutoCloseable {
   /** Threads are created on first use and end after 30 s without work. */
   public RouteLookup(RouteResolver resolver, ThreadFactory threadFactory) {
     this.resolver = resolver;
-    this.executor = new ThreadPoolExecutor(THREADS, THREADS, 30, TimeUnit.SECONDS,
-        new LinkedBlockingQueue<>(QUEUE_LIMIT), threadFactory);
-    this.executor.allowCoreThreadTimeOut(true);
+    this.executor = OwnedExecutors.bounded(THREADS, QUEUE_LIMIT, threadFactory);
   }
 
   /** Resolves the request; the future completes on {@code loop} with a route or a {@link RouteRefusedException}. */
@@ -97,11 +94,6 @@ public final class RouteLookup implements AutoCloseable {
 
   @Override
   public void close() {
-    executor.shutdownNow();
-    try {
-      executor.awaitTermination(5, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    OwnedExecutors.shutdown(executor);
   }
 }

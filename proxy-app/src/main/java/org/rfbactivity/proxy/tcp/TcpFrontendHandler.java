@@ -2,11 +2,10 @@ package org.rfbactivity.proxy.tcp;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
-import org.rfbactivity.proxy.backend.CloseReason;
+import org.rfbactivity.proxy.backend.FrontendHandler;
 import org.rfbactivity.proxy.backend.FrontendKind;
 import org.rfbactivity.proxy.backend.RelayServices;
 import org.rfbactivity.proxy.backend.ViewerConnection;
@@ -18,13 +17,13 @@ import org.rfbactivity.proxy.route.RouteRequest;
  * A native viewer on the raw TCP listener. It presents nothing to route by, so it gets the static route; the
  * channel does not read until the VNC server is connected, then bytes flow both ways unchanged.
  */
-final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
+final class TcpFrontendHandler extends FrontendHandler {
 
   private final RelayServices services;
   private final boolean tls;
-  private ViewerConnection viewer;
 
   TcpFrontendHandler(RelayServices services, boolean tls) {
+    super(null);
     this.services = services;
     this.tls = tls;
   }
@@ -75,37 +74,6 @@ final class TcpFrontendHandler extends ChannelInboundHandlerAdapter {
       viewer.fromClient(buf);
     } else {
       ReferenceCountUtil.release(msg);
-    }
-  }
-
-  @Override
-  public void channelReadComplete(ChannelHandlerContext ctx) {
-    if (viewer != null) {
-      viewer.clientReadComplete();
-    }
-  }
-
-  @Override
-  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-    if (viewer != null) {
-      viewer.frontendWritabilityChanged();
-    }
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
-    if (viewer != null) {
-      viewer.close(CloseReason.CLIENT_CLOSED);
-    }
-  }
-
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (viewer != null) {
-      viewer.close(CloseReason.CLIENT_ERROR, cause.getClass().getSimpleName()
-          + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
-    } else {
-      ctx.close();
     }
   }
 }

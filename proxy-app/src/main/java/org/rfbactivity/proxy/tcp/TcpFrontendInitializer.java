@@ -4,6 +4,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import org.rfbactivity.proxy.backend.ConnectionLimiter;
+import org.rfbactivity.proxy.backend.FrontendPipeline;
 import org.rfbactivity.proxy.backend.RelayServices;
 
 /** Pipeline of a raw TCP viewer: [TLS] → connection limit → relay. */
@@ -22,10 +23,7 @@ public final class TcpFrontendInitializer extends ChannelInitializer<SocketChann
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    if (ssl != null) {
-      ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
-    }
-    ch.pipeline().addLast("limit", limiter);
+    FrontendPipeline.begin(ch, ssl, limiter);
     ch.pipeline().addLast("relay", new TcpFrontendHandler(services, ssl != null));
   }
 }

@@ -7,6 +7,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import java.util.List;
 import org.rfbactivity.proxy.backend.ConnectionLimiter;
+import org.rfbactivity.proxy.backend.FrontendPipeline;
 import org.rfbactivity.proxy.backend.RelayServices;
 
 /** Pipeline of a noVNC viewer: [TLS] → connection limit → HTTP (one upgrade request) → upgrade → relay. */
@@ -37,10 +38,7 @@ public final class WebSocketFrontendInitializer extends ChannelInitializer<Socke
 
   @Override
   protected void initChannel(SocketChannel ch) {
-    if (ssl != null) {
-      ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
-    }
-    ch.pipeline().addLast("limit", limiter);
+    FrontendPipeline.begin(ch, ssl, limiter);
     ch.pipeline().addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
     ch.pipeline().addLast("http-aggregate", new HttpObjectAggregator(MAX_BODY));
     ch.pipeline().addLast("upgrade", new WebSocketUpgradeHandler(services, origins, ssl != null));

@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -23,6 +22,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import java.util.List;
 import org.rfbactivity.proxy.backend.CloseReason;
+import org.rfbactivity.proxy.backend.FrontendHandler;
 import org.rfbactivity.proxy.backend.FrontendKind;
 import org.rfbactivity.proxy.backend.RelayServices;
 import org.rfbactivity.proxy.backend.ViewerConnection;
@@ -38,7 +38,7 @@ import org.rfbactivity.proxy.route.RouteRequest;
  * headers, WebSocket version, Origin, then the route (off the event loop when it needs I/O), then the VNC
  * server connection. Only then is the 101 sent and this handler replaced by {@link WebSocketRelayHandler}.
  */
-final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter {
+final class WebSocketUpgradeHandler extends FrontendHandler {
 
   /**
    * Largest client frame payload. noVNC sends input in frames of at most its 10 KiB send buffer
@@ -55,10 +55,10 @@ final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter {
   private final RelayServices services;
   private final OriginPolicy origins;
   private final boolean tls;
-  private ViewerConnection viewer;
   private boolean requestSeen;
 
   WebSocketUpgradeHandler(RelayServices services, OriginPolicy origins, boolean tls) {
+    super(null);
     this.services = services;
     this.origins = origins;
     this.tls = tls;
@@ -181,22 +181,5 @@ final class WebSocketUpgradeHandler extends ChannelInboundHandlerAdapter {
         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
     ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
-  }
-
-  @Override
-  public void channelInactive(ChannelHandlerContext ctx) {
-    if (viewer != null) {
-      viewer.close(CloseReason.CLIENT_CLOSED);
-    }
-  }
-
-  @Override
-  public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (viewer != null) {
-      viewer.close(CloseReason.CLIENT_ERROR, cause.getClass().getSimpleName()
-          + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
-    } else {
-      ctx.close();
-    }
   }
 }

@@ -119,7 +119,7 @@ final class NoVncDriver implements ViewerDriver {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     if (node.isAlive()) {
       try {
         commands.write("quit\n");
@@ -127,7 +127,14 @@ final class NoVncDriver implements ViewerDriver {
       } catch (IOException e) {
         // the driver is already gone
       }
-      if (!node.waitFor(20, TimeUnit.SECONDS)) {
+      boolean exited;
+      try {
+        exited = node.waitFor(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        exited = false;
+      }
+      if (!exited) {
         node.descendants().forEach(ProcessHandle::destroyForcibly);
         node.destroyForcibly();
       }

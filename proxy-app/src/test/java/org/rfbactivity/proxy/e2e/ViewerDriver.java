@@ -1,5 +1,7 @@
 package org.rfbactivity.proxy.e2e;
 
+import java.io.IOException;
+
 /** A real VNC viewer, remote-controlled by a test. */
 interface ViewerDriver extends AutoCloseable {
 
@@ -17,5 +19,5 @@ interface ViewerDriver extends AutoCloseable {
 
   /** Releases whatever the driver holds (idempotent; after a failure too). */
   @Override
-  void close() throws Exception;
+  void close() throws IOException;
 }

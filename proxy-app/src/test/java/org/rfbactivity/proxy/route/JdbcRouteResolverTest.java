@@ -95,18 +95,17 @@ class JdbcRouteResolverTest {
 
   @Test
   void aDatabaseThatStopsAnsweringMakesTheRouteUnavailable() throws Exception {
-    try (EmbeddedPostgres other = EmbeddedPostgres.builder().start()) {
-      DataSource otherDs = other.getPostgresDatabase();
-      try (Connection c = otherDs.getConnection(); Statement s = c.createStatement()) {
-        s.execute("CREATE TABLE t (token text, host text, port int)");
-      }
-      JdbcRouteResolver r = new JdbcRouteResolver(
-          new Routing.RouteQuery("SELECT host, port FROM t WHERE token = ?"), otherDs);
-      other.close();
-
-      assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "x")))
-          .isInstanceOfSatisfying(RouteRefusedException.class, e -> assertThat(e.unavailable()).isTrue())
-          .hasMessage("route query failed: SQLSTATE 08001");
+    EmbeddedPostgres other = EmbeddedPostgres.builder().start();
+    DataSource otherDs = other.getPostgresDatabase();
+    try (Connection c = otherDs.getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE t (token text, host text, port int)");
     }
+    JdbcRouteResolver r = new JdbcRouteResolver(
+        new Routing.RouteQuery("SELECT host, port FROM t WHERE token = ?"), otherDs);
+    other.close(); // the database goes away under the resolver
+
+    assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "x")))
+        .isInstanceOfSatisfying(RouteRefusedException.class, e -> assertThat(e.unavailable()).isTrue())
+        .hasMessage("route query failed: SQLSTATE 08001");
   }
 }

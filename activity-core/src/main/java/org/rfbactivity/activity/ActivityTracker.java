@@ -120,6 +120,11 @@ public final class ActivityTracker implements AutoCloseable {
       for (;;) {
         SessionSlot slot = sessions.computeIfAbsent(sessionId, id -> new SessionSlot(id, ticker.read()));
         Viewer viewer = slot.open(viewerId, inspectable, attrs, ticker.read(), rules);
+        if (viewer != null && closed) {
+          // close() ran meanwhile and may have missed this viewer: undo, as for any open after close.
+          slot.close(viewer, ticker.read(), rules);
+          return Viewer.detached(viewerId);
+        }
         if (viewer != null) {
           if (!inspectable) {
             config.metrics().blindViewer("NOT_INSPECTED");

@@ -119,9 +119,12 @@ final class SessionSlot {
     }
   }
 
-  /** Marks a viewer blind; {@code false} if it is not connected or already blind for a known reason. */
+  /**
+   * Marks a viewer blind; {@code false} if it is not connected or already blind (a viewer opened as not inspectable
+   * may still receive its first reason).
+   */
   synchronized boolean inspectionLost(Viewer viewer, String reason, long now, Rules rules) {
-    if (!viewers.contains(viewer) || (viewer.blind() && viewer.blindReason() != null)) {
+    if (!viewers.contains(viewer) || (viewer.blind() && (viewer.blindReason() != null || reason == null))) {
       return false;
     }
     now = advanceTo(now);

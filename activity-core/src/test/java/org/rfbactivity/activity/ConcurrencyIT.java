@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -48,22 +46,7 @@ class ConcurrencyIT {
     return v;
   };
 
-  private final Clock clock = new Clock() {
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      throw new UnsupportedOperationException();
-    }
-
-    @Override
-    public Instant instant() {
-      return origin.plusNanos(lastRead.get()[0]);
-    }
-  };
+  private final Clock clock = FakeTime.utcClock(() -> origin.plusNanos(lastRead.get()[0]));
 
   /** The time of a session's newest activity lies in (before, after]. */
   private record Bracket(long before, long after) {

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * A ticker and a wall clock driven by hand, moving in lockstep: ticker nanos {@code n} is wall time
@@ -35,6 +36,11 @@ final class FakeTime {
   }
 
   Clock clock() {
+    return utcClock(() -> origin.plusNanos(nanos.get()));
+  }
+
+  /** A UTC clock that reads {@code now}. */
+  static Clock utcClock(Supplier<Instant> now) {
     return new Clock() {
       @Override
       public ZoneId getZone() {
@@ -48,7 +54,7 @@ final class FakeTime {
 
       @Override
       public Instant instant() {
-        return origin.plusNanos(nanos.get());
+        return now.get();
       }
     };
   }

@@ -144,7 +144,8 @@ public final class ProxyServer implements AutoCloseable {
 
       ioGroup = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
           new DefaultThreadFactory("rfba-io"), NioIoHandler.newFactory());
-      adminGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rfba-admin"), NioIoHandler.newFactory());
+      adminGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rfba-admin"),
+          NioIoHandler.newFactory());
       if (config.tcpListen() != null) {
         tcpChannel = bind("--tcp-listen", config.tcpListen(), ioGroup, false,
             new TcpFrontendInitializer(services, limiter, ssl));

@@ -69,9 +69,11 @@ class MainTest {
 
       assertThat(l.exitCode()).isEqualTo(Main.EXIT_CONFIG);
       assertThat(l.server()).isNull();
-      assertThat(err()).isEqualTo("rfb-activity-proxy: --ws-listen=" + busy + ": cannot listen: Address already in use\n");
+      assertThat(err())
+          .isEqualTo("rfb-activity-proxy: --ws-listen=" + busy + ": cannot listen: Address already in use\n");
       try (ServerSocket again = new ServerSocket(freePort, 1, InetAddress.getLoopbackAddress())) {
-        assertThat(again.getLocalPort()).as("the TCP listener bound before the failure was released").isEqualTo(freePort);
+        assertThat(again.getLocalPort()).as("the TCP listener bound before the failure was released")
+            .isEqualTo(freePort);
       }
     }
   }

@@ -62,7 +62,8 @@ class ShutdownAndStoreIT {
             .until(() -> "DISCONNECTED".equals(status(proxy.server().database().dataSource(), "desk")));
       }
       try (TestProxy again = TestProxy.start(args)) {
-        assertThat(status(again.server().database().dataSource(), "desk")).as("kept in --data-dir").isEqualTo("DISCONNECTED");
+        assertThat(status(again.server().database().dataSource(), "desk")).as("kept in --data-dir")
+            .isEqualTo("DISCONNECTED");
       }
     }
   }
@@ -119,7 +120,8 @@ class ShutdownAndStoreIT {
       DataSource ds = pg.getPostgresDatabase();
       await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
         assertThat(proxy.admin("/readyz").statusCode()).isEqualTo(200);
-        assertThat(status(ds, "desk")).as("the newest state, written once the database is back").isEqualTo("DISCONNECTED");
+        assertThat(status(ds, "desk")).as("the newest state, written once the database is back")
+            .isEqualTo("DISCONNECTED");
       });
     } finally {
       pg.close();

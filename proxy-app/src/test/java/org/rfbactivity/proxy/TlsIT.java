@@ -69,14 +69,16 @@ class TlsIT {
       try (TcpTransport tcp = TcpTransport.over(socket)) {
         assertThat(ScriptedRfbClient.run(tcp, script, pool)).isEqualTo(RfbScript.sha256(script.serverStream()));
       }
-      assertThat(server.nextReceived(Duration.ofSeconds(10)).sha256()).isEqualTo(RfbScript.sha256(script.clientStream()));
+      assertThat(server.nextReceived(Duration.ofSeconds(10)).sha256())
+          .isEqualTo(RfbScript.sha256(script.clientStream()));
 
       HttpClient client = HttpClient.newBuilder().sslContext(trusting).build();
       URI wss = URI.create("wss://127.0.0.1:" + proxy.ws().getPort() + "/websockify");
       try (WsTransport ws = WsTransport.connect(client, wss, null)) {
         assertThat(ScriptedRfbClient.run(ws, script, pool)).isEqualTo(RfbScript.sha256(script.serverStream()));
       }
-      assertThat(server.nextReceived(Duration.ofSeconds(10)).sha256()).isEqualTo(RfbScript.sha256(script.clientStream()));
+      assertThat(server.nextReceived(Duration.ofSeconds(10)).sha256())
+          .isEqualTo(RfbScript.sha256(script.clientStream()));
     }
   }
 

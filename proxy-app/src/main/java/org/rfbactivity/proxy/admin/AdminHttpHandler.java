@@ -105,7 +105,8 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
           response = body(HttpResponseStatus.SERVICE_UNAVAILABLE, JSON,
               json.writeValueAsBytes(Map.of("error", "store unavailable")));
         } else if (found.isEmpty()) {
-          response = body(HttpResponseStatus.NOT_FOUND, JSON, json.writeValueAsBytes(Map.of("error", "unknown session")));
+          response = body(HttpResponseStatus.NOT_FOUND, JSON,
+              json.writeValueAsBytes(Map.of("error", "unknown session")));
         } else {
           response = body(HttpResponseStatus.OK, JSON, json.writeValueAsBytes(found.get()));
         }

@@ -83,8 +83,9 @@ public final class StoredSessions implements AutoCloseable {
           }
         }
       }
-      return Optional.of(new SessionJson(sessionId, state, lastActivity == null ? null : lastActivity.toInstant().toString(),
-          lastInputKind, viewers, Map.of(), SessionJson.SOURCE_DATABASE));
+      String last = lastActivity == null ? null : lastActivity.toInstant().toString();
+      return Optional.of(new SessionJson(sessionId, state, last, lastInputKind, viewers, Map.of(),
+          SessionJson.SOURCE_DATABASE));
     } catch (SQLException e) {
       throw new IllegalStateException("SQLSTATE " + e.getSQLState(), e);
     }

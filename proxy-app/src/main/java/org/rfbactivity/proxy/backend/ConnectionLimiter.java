@@ -34,7 +34,8 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     if (open.incrementAndGet() > max) {
       open.decrementAndGet();
       metrics.refused("limit");
-      log.warn("viewer refused remote={} reason=\"more than {} connections\"", ctx.channel().remoteAddress(), max);
+      log.warn("viewer refused remote={} reason=\"more than {} connections\"",
+          Addresses.describe(ctx.channel().remoteAddress()), max);
       ctx.channel().config().setAutoRead(false);
       ctx.close();
       return;

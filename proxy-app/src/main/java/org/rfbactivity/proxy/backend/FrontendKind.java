@@ -49,7 +49,8 @@ public enum FrontendKind {
         return; // the frame decoder sent its Close frame and closes the connection itself
       }
       if (frontend.isActive() && frontend.pipeline().get(WebSocketFrameEncoder.class) != null) {
-        frontend.writeAndFlush(new CloseWebSocketFrame(reason.webSocketStatus())).addListener(ChannelFutureListener.CLOSE);
+        frontend.writeAndFlush(new CloseWebSocketFrame(reason.webSocketStatus()))
+            .addListener(ChannelFutureListener.CLOSE);
       } else {
         frontend.close();
       }

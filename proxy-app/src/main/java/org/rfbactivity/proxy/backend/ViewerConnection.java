@@ -12,10 +12,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -57,7 +54,6 @@ public final class ViewerConnection {
   private final RelayServices services;
   private final String remote;
   private final long acceptedNanos = System.nanoTime();
-  private final Instant acceptedAt = Instant.now();
   private final ChannelFutureListener closeOnWriteFailure = this::onWriteDone;
   private final io.netty.util.concurrent.ScheduledFuture<?> handshakeTimer;
 
@@ -81,9 +77,10 @@ public final class ViewerConnection {
     this.frontend = frontend;
     this.kind = kind;
     this.services = services;
-    this.remote = describe(frontend.remoteAddress());
+    this.remote = Addresses.describe(frontend.remoteAddress());
     Duration timeout = services.handshakeTimeout();
-    this.handshakeTimer = frontend.eventLoop().schedule(this::handshakeTimedOut, timeout.toNanos(), TimeUnit.NANOSECONDS);
+    this.handshakeTimer = frontend.eventLoop().schedule(this::handshakeTimedOut, timeout.toNanos(),
+        TimeUnit.NANOSECONDS);
     services.registry().add(this);
   }
 
@@ -298,7 +295,8 @@ public final class ViewerConnection {
       earlyBytes += buf.readableBytes();
       early.add(buf);
       if (earlyBytes > MAX_EARLY_CLIENT_BYTES) {
-        close(CloseReason.CLIENT_ERROR, "more than " + MAX_EARLY_CLIENT_BYTES + " bytes before the server was connected");
+        close(CloseReason.CLIENT_ERROR,
+            "more than " + MAX_EARLY_CLIENT_BYTES + " bytes before the server was connected");
       }
       return;
     }
@@ -377,11 +375,6 @@ public final class ViewerConnection {
     return frontend;
   }
 
-  /** The backend channel, or null before {@link #connect}. */
-  public Channel backend() {
-    return backend;
-  }
-
   public FrontendKind kind() {
     return kind;
   }
@@ -396,37 +389,13 @@ public final class ViewerConnection {
     return remote;
   }
 
-  public Instant acceptedAt() {
-    return acceptedAt;
-  }
-
   public boolean isClosed() {
     return closed;
-  }
-
-  public boolean isRelaying() {
-    return relaying;
   }
 
   /** Whether the handshake timer has been stopped by a finished (or unreadable) handshake. */
   public boolean isHandshakeDone() {
     return handshakeDone;
-  }
-
-  public long bytesFromClient() {
-    return bytesFromClient;
-  }
-
-  public long bytesFromServer() {
-    return bytesFromServer;
-  }
-
-  private static String describe(SocketAddress address) {
-    if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-      String ip = inet.getAddress().getHostAddress();
-      return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + inet.getPort();
-    }
-    return String.valueOf(address);
   }
 
   /** An exception as {@code Class: message} for a log line (exception messages here never carry payload). */

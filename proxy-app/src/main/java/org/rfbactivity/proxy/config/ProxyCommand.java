@@ -291,7 +291,8 @@ public final class ProxyCommand {
       return new Routing.JwtHs256(bytes);
     }
     if (jwtPublicKey != null) {
-      return new Routing.JwtRs256(PemKeys.readRsaPublicKey("--jwt-public-key", readableFile("--jwt-public-key", jwtPublicKey)));
+      Path key = readableFile("--jwt-public-key", jwtPublicKey);
+      return new Routing.JwtRs256(PemKeys.readRsaPublicKey("--jwt-public-key", key));
     }
     if (routeQuery != null) {
       if (routeQuery.isBlank()) {

@@ -15,7 +15,7 @@ import java.util.Objects;
  */
 public final class ProxyConfig {
 
-  /** Default for {@code --handshake-timeout}: long enough for a scripted VNC login, short enough to shed stuck sockets. */
+  /** Default {@code --handshake-timeout}: long enough for a scripted VNC login, short enough to shed stuck sockets. */
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
   /** Default for {@code --max-connections}: DESIGN.md §6 sizes one 2-core box for 10k idle viewers. */
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
@@ -334,7 +334,8 @@ public final class ProxyConfig {
             "needs a database: give --jdbc-url, or keep --store postgres for the embedded one");
       }
       if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:postgresql:")) {
-        throw new ConfigException("--jdbc-url", JdbcUrls.mask(jdbcUrl), "expected jdbc:postgresql://HOST[:PORT]/DATABASE");
+        throw new ConfigException("--jdbc-url", JdbcUrls.mask(jdbcUrl),
+            "expected jdbc:postgresql://HOST[:PORT]/DATABASE");
       }
       requireDistinct();
       List<String> normalised = new ArrayList<>();

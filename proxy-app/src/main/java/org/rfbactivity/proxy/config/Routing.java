@@ -11,7 +11,7 @@ import java.util.Objects;
  */
 public sealed interface Routing {
 
-  /** Short name used in logs and the admin API: {@code static}, {@code token-file}, {@code route-query}, {@code jwt}. */
+  /** Name in logs and the admin API: {@code static}, {@code token-file}, {@code route-query} or {@code jwt}. */
   String kind();
 
   /** One fixed target for every viewer ({@code --target} with {@code --session-id}). */

@@ -11,6 +11,7 @@ public record RouteRequest(String pathId, String token) {
 
   @Override
   public String toString() {
-    return "RouteRequest[pathId=" + pathId + ", token=" + (token == null ? "none" : "<" + token.length() + " chars>") + "]";
+    String shown = token == null ? "none" : "<" + token.length() + " chars>";
+    return "RouteRequest[pathId=" + pathId + ", token=" + shown + "]";
   }
 }

@@ -33,7 +33,8 @@ class AdminHttpIT {
       HttpResponse<String> ready = proxy.admin("/readyz");
       assertThat(ready.statusCode()).isEqualTo(200);
       assertThat(ready.headers().firstValue("content-type")).hasValue("application/json");
-      assertThat(ready.body()).isEqualTo("{\"ready\":true,\"checks\":{\"listeners\":\"accepting\",\"store\":\"memory\"}}");
+      assertThat(ready.body())
+          .isEqualTo("{\"ready\":true,\"checks\":{\"listeners\":\"accepting\",\"store\":\"memory\"}}");
 
       HttpResponse<String> metrics = proxy.admin("/metrics");
       assertThat(metrics.statusCode()).isEqualTo(200);

@@ -97,7 +97,8 @@ class ByteIdentityIT {
 
   private void assertIdentical(ViewerTransport viewer, RfbScript script, ScriptedRfbServer server) throws Exception {
     String clientReceived = ScriptedRfbClient.run(viewer, script, pool);
-    assertThat(clientReceived).as("server→client stream, seed %d", seed).isEqualTo(RfbScript.sha256(script.serverStream()));
+    assertThat(clientReceived).as("server→client stream, seed %d", seed)
+        .isEqualTo(RfbScript.sha256(script.serverStream()));
     viewer.close();
     Received serverReceived = server.nextReceived(Duration.ofSeconds(30));
     assertThat(serverReceived).as("the server saw the viewer leave").isNotNull();

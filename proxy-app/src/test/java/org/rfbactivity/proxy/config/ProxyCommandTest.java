@@ -213,7 +213,8 @@ class ProxyCommandTest {
   @Test
   void unreadableFilesAreNamed() {
     String missing = dir.resolve("missing").toString();
-    assertThatThrownBy(() -> parse("--token-file", missing)).hasMessage("--token-file=" + missing + ": not a readable file");
+    assertThatThrownBy(() -> parse("--token-file", missing))
+        .hasMessage("--token-file=" + missing + ": not a readable file");
     assertThatThrownBy(() -> parse("--jwt-secret-file", missing))
         .hasMessage("--jwt-secret-file=" + missing + ": not a readable file");
     assertThatThrownBy(() -> parse("--target", "127.0.0.1:5901", "--session-id", "s", "--jdbc-password-file", missing))

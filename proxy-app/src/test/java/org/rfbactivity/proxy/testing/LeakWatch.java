@@ -29,7 +29,8 @@ public final class LeakWatch implements BeforeEachCallback, AfterEachCallback {
 
   @Override
   public void beforeEach(ExtensionContext context) {
-    assertThat(ResourceLeakDetector.getLevel()).as("leak detection level").isEqualTo(ResourceLeakDetector.Level.PARANOID);
+    assertThat(ResourceLeakDetector.getLevel()).as("leak detection level")
+        .isEqualTo(ResourceLeakDetector.Level.PARANOID);
     appender = new ListAppender<>();
     appender.start();
     detectorLogger().addAppender(appender);

@@ -98,7 +98,8 @@ class RoutingIT {
       assertThat(status(proxy.wsUri("/websockify?token=" + expired), null)).isEqualTo(403);
       assertThat(status(proxy.wsUri("/websockify?token=" + badSignature), null)).isEqualTo(403);
       assertThat(status(proxy.wsUri("/websockify?token=" + wrongAlgorithm), null)).isEqualTo(403);
-      assertThat(status(proxy.wsUri("/vnc/desk-1?token=" + good), null)).as("path id of another session").isEqualTo(403);
+      assertThat(status(proxy.wsUri("/vnc/desk-1?token=" + good), null)).as("path id of another session")
+          .isEqualTo(403);
       assertThat(desk2.accepted()).isEqualTo(1);
       assertThat(desk1.accepted()).isZero();
     }

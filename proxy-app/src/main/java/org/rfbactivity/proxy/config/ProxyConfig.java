@@ -333,6 +333,14 @@ public final class ProxyConfig {
         throw new ConfigException("--route-query", null,
             "needs a database: give --jdbc-url, or keep --store postgres for the embedded one");
       }
+      if ((jdbcUser != null || jdbcPassword != null) && jdbcUrl == null) {
+        throw new ConfigException(jdbcUser != null ? "--jdbc-user" : "--jdbc-password-file", null,
+            "needs --jdbc-url (the embedded database takes no credentials)");
+      }
+      if (jdbcUrl != null && store == StoreMode.MEMORY && !(routing instanceof Routing.RouteQuery)) {
+        throw new ConfigException("--jdbc-url", JdbcUrls.mask(jdbcUrl),
+            "has no use with --store memory and no --route-query");
+      }
       if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:postgresql:")) {
         throw new ConfigException("--jdbc-url", JdbcUrls.mask(jdbcUrl),
             "expected jdbc:postgresql://HOST[:PORT]/DATABASE");

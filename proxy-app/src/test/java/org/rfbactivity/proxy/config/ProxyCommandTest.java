@@ -249,6 +249,10 @@ class ProxyCommandTest {
         .hasMessage("--persist-interval=30s: must be shorter than --active-window (30s)");
     assertThatThrownBy(() -> parse(concat(base, "--persist-interval", "2s", "--flush-tick", "3s")))
         .hasMessage("--flush-tick=3s: must not be longer than --persist-interval (2s)");
+    assertThatThrownBy(() -> parse(concat(base, "--jdbc-user", "rfb")))
+        .hasMessage("--jdbc-user: needs --jdbc-url (the embedded database takes no credentials)");
+    assertThatThrownBy(() -> parse(concat(base, "--store", "memory", "--jdbc-url", "jdbc:postgresql://db/rfb")))
+        .hasMessage("--jdbc-url=jdbc:postgresql://db/rfb: has no use with --store memory and no --route-query");
     assertThatThrownBy(() -> parse("--route-query", "select host, port from t where token = ?", "--store", "memory"))
         .hasMessage("--route-query: needs a database: give --jdbc-url, or keep --store postgres for the embedded one");
   }

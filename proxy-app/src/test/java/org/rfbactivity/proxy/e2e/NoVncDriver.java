@@ -25,7 +25,8 @@ import org.rfbactivity.rfb.testing.XvncServer;
 final class NoVncDriver implements ViewerDriver {
 
   static final Path JS_DIR = Paths.get("src/test/js");
-  static final Path NODE = Paths.get("/usr/bin/node");
+  /** node from the PATH (the machine image may ship its own Node.js), else Debian's. */
+  static final Path NODE = onPath("node", Paths.get("/usr/bin/node"));
   static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
   private static final long ANSWER_SECONDS = 60;
 
@@ -73,6 +74,19 @@ final class NoVncDriver implements ViewerDriver {
         .redirectError(ProcessBuilder.Redirect.appendTo(Paths.get("target/novnc-driver.log").toFile()))
         .start();
     return new NoVncDriver(p);
+  }
+
+  private static Path onPath(String program, Path fallback) {
+    String path = System.getenv("PATH");
+    if (path != null) {
+      for (String dir : path.split(java.io.File.pathSeparator)) {
+        Path candidate = Paths.get(dir, program);
+        if (!dir.isEmpty() && Files.isExecutable(candidate)) {
+          return candidate;
+        }
+      }
+    }
+    return fallback;
   }
 
   /** Where the page is served from: the Origin of its WebSocket. */

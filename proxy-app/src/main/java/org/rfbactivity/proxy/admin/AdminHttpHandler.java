@@ -88,8 +88,8 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
         || !authorised(request)) {
       return null;
     }
-    String path = new QueryStringDecoder(request.uri()).path();
-    if (!path.startsWith(SESSIONS + "/")) {
+    String path = pathOf(request);
+    if (path == null || !path.startsWith(SESSIONS + "/")) {
       return null;
     }
     String id = path.substring(SESSIONS.length() + 1);
@@ -131,7 +131,10 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     if (!request.decoderResult().isSuccess()) {
       return text(HttpResponseStatus.BAD_REQUEST, "malformed request\n");
     }
-    String path = new QueryStringDecoder(request.uri()).path();
+    String path = pathOf(request);
+    if (path == null) {
+      return text(HttpResponseStatus.BAD_REQUEST, "malformed URI encoding\n");
+    }
     if (!HttpMethod.GET.equals(request.method())) {
       FullHttpResponse r = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET\n");
       r.headers().set(HttpHeaderNames.ALLOW, "GET");
@@ -164,6 +167,15 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
       return body(HttpResponseStatus.OK, JSON, json.writeValueAsBytes(one.get()));
     }
     return text(HttpResponseStatus.NOT_FOUND, "not found\n");
+  }
+
+  /** The decoded path, or null when its percent-encoding is broken. */
+  private static String pathOf(FullHttpRequest request) {
+    try {
+      return new QueryStringDecoder(request.uri()).path();
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
   }
 
   private boolean authorised(FullHttpRequest request) {

@@ -9,10 +9,11 @@ public enum CloseReason {
   /** The viewer's connection failed (reset, TLS error, write to a dead socket). */
   CLIENT_ERROR("client_error", WebSocketCloseStatus.PROTOCOL_ERROR, true, false),
   /**
-   * A WebSocket protocol violation (oversized or unmasked frame): Netty's frame decoder has already sent the
-   * Close frame (1009, 1002) and closes the connection itself.
+   * A WebSocket protocol violation (an oversized or unmasked frame): the viewer gets a Close frame with the
+   * decoder's status (1009, 1002) and its connection is drained, so that it reads the Close frame instead of a
+   * reset.
    */
-  FRAME_ERROR("frame_error", null, true, false),
+  FRAME_ERROR("frame_error", WebSocketCloseStatus.PROTOCOL_ERROR, false, false),
   SERVER_ERROR("server_error", WebSocketCloseStatus.INTERNAL_SERVER_ERROR, false, true),
   /** A text WebSocket frame: RFB is binary, and a text frame means a wrong or hostile client. */
   TEXT_FRAME("text_frame", WebSocketCloseStatus.INVALID_MESSAGE_TYPE, true, false),
@@ -45,7 +46,7 @@ public enum CloseReason {
     return label;
   }
 
-  /** The status of the Close frame sent to a WebSocket viewer, or null when none is to be sent. */
+  /** The status of the Close frame sent to a WebSocket viewer (unless the caller has a more precise one). */
   WebSocketCloseStatus webSocketStatus() {
     return webSocketStatus;
   }

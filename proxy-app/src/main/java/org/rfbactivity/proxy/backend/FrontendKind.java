@@ -40,14 +40,11 @@ public enum FrontendKind {
     @Override
     Object lastMessage(boolean relaying, WebSocketCloseStatus status) {
       // Before the upgrade there is no WebSocket to close; an empty buffer passes the HTTP encoder untouched.
-      return relaying && status != null ? new CloseWebSocketFrame(status) : Unpooled.EMPTY_BUFFER;
+      return relaying ? new CloseWebSocketFrame(status) : Unpooled.EMPTY_BUFFER;
     }
 
     @Override
     void abort(Channel frontend, CloseReason reason) {
-      if (reason.webSocketStatus() == null) {
-        return; // the frame decoder sent its Close frame and closes the connection itself
-      }
       if (frontend.isActive() && frontend.pipeline().get(WebSocketFrameEncoder.class) != null) {
         frontend.writeAndFlush(new CloseWebSocketFrame(reason.webSocketStatus()))
             .addListener(ChannelFutureListener.CLOSE);

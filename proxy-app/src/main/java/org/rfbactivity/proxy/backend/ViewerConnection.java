@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
@@ -202,6 +203,11 @@ public final class ViewerConnection {
    * and message, never payload) is added to the log line.
    */
   public void close(CloseReason reason, String detail) {
+    close(reason, detail, reason.webSocketStatus());
+  }
+
+  /** As {@link #close(CloseReason, String)}, with the status a WebSocket viewer's Close frame carries. */
+  public void close(CloseReason reason, String detail, WebSocketCloseStatus status) {
     if (closed) {
       return;
     }
@@ -218,7 +224,7 @@ public final class ViewerConnection {
     if (reason.clientAtFault() || !frontend.isActive()) {
       kind.abort(frontend, reason);
     } else {
-      closeGracefully(frontend, kind.lastMessage(relaying, reason.webSocketStatus()));
+      closeGracefully(frontend, kind.lastMessage(relaying, status));
     }
   }
 

@@ -47,8 +47,9 @@ final class WebSocketRelayHandler extends FrontendHandler {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    if (cause instanceof CorruptedWebSocketFrameException) {
-      viewer.close(CloseReason.FRAME_ERROR, ViewerConnection.describeCause(cause));
+    if (cause instanceof CorruptedWebSocketFrameException corrupt) {
+      // The decoder discards the rest of the connection's input from now on (RFC 6455 §7.1.7: fail the connection).
+      viewer.close(CloseReason.FRAME_ERROR, ViewerConnection.describeCause(cause), corrupt.closeStatus());
     } else {
       viewer.clientFailed(cause);
     }

@@ -94,8 +94,16 @@ final class WebSocketUpgradeHandler extends FrontendHandler {
       reject(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "bad_request", "method is not GET");
       return;
     }
-    QueryStringDecoder uri = new QueryStringDecoder(request.uri());
-    String path = uri.path();
+    String path;
+    List<String> tokens;
+    try {
+      QueryStringDecoder uri = new QueryStringDecoder(request.uri());
+      path = uri.path();
+      tokens = uri.parameters().get("token");
+    } catch (IllegalArgumentException e) {
+      reject(ctx, HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed URI encoding");
+      return;
+    }
     String pathId = null;
     if (path.startsWith(VNC_PATH_PREFIX)) {
       pathId = path.substring(VNC_PATH_PREFIX.length());
@@ -123,7 +131,6 @@ final class WebSocketUpgradeHandler extends FrontendHandler {
           .addListener(ChannelFutureListener.CLOSE);
       return;
     }
-    List<String> tokens = uri.parameters().get("token");
     RouteRequest routeRequest = new RouteRequest(pathId, tokens == null || tokens.isEmpty() ? null : tokens.get(0));
     // The handshake needs the request's headers after the lookup; keep a copy without the (refcounted) body.
     FullHttpRequest upgrade = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
@@ -153,7 +160,7 @@ final class WebSocketUpgradeHandler extends FrontendHandler {
         .expectMaskedFrames(true)
         .allowMaskMismatch(false)
         .allowExtensions(false)
-        .closeOnProtocolViolation(true)
+        .closeOnProtocolViolation(false) // the relay sends the Close frame and drains, see CloseReason.FRAME_ERROR
         .build();
     return new WebSocketServerHandshakerFactory(url, SUBPROTOCOL, decoder).newHandshaker(request);
   }

@@ -100,6 +100,21 @@ class BadInputIT {
   }
 
   @Test
+  void brokenPercentEncodingIsABadRequest() throws Exception {
+    String upgrade = "Host: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
+        + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n";
+    assertThat(sendRaw(proxy.ws().getPort(), ("GET /vnc/%zz HTTP/1.1\r\n" + upgrade).getBytes(StandardCharsets.US_ASCII)))
+        .startsWith("HTTP/1.1 400 Bad Request");
+    assertThat(sendRaw(proxy.ws().getPort(),
+        ("GET /websockify?token=%G0 HTTP/1.1\r\n" + upgrade).getBytes(StandardCharsets.US_ASCII)))
+        .startsWith("HTTP/1.1 400 Bad Request");
+    assertThat(sendRaw(proxy.server().adminAddress().getPort(),
+        "GET /api/sessions/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII)))
+        .startsWith("HTTP/1.1 400 Bad Request");
+    assertThat(server.accepted()).isZero();
+  }
+
+  @Test
   void garbageOnTheAdminListenerIsABadRequest() throws Exception {
     String answer = sendRaw(proxy.server().adminAddress().getPort(),
         "\u0000\u0001\u0002 nonsense\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));

@@ -389,6 +389,4 @@ final class ClientMessageParser {
     }
     return blind(BlindReason.UNFRAMEABLE_MESSAGE, "QEMU audio operation " + operation);
   }
-
-
 }

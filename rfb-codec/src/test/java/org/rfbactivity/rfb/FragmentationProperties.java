@@ -31,7 +31,7 @@ class FragmentationProperties {
     return Arbitraries.integers().between(1, 300).list().ofMinSize(1).ofMaxSize(16);
   }
 
-  @Property(tries = 400)
+  @Property(tries = 300)
   void everyFragmentationYieldsTheSameEventsAsTheWholeStream(@ForAll("connections") Transcript connection,
       @ForAll("chunkSizes") List<Integer> chunkSizes) {
     List<String> whole = play(connection, null, BufferKind.HEAP);
@@ -46,7 +46,7 @@ class FragmentationProperties {
     assertThat(play(connection, ONE_BYTE, BufferKind.HEAP)).as("all 1-byte chunks").isEqualTo(whole);
   }
 
-  @Property(tries = 200)
+  @Property(tries = 150)
   void forwardedBuffersAreTheDeliveredObjectsUnchanged(@ForAll("connections") Transcript connection,
       @ForAll("chunkSizes") List<Integer> chunkSizes, @ForAll BufferKind kind) {
     List<String> whole = play(connection, null, kind);

@@ -37,12 +37,14 @@ public final class Viewer {
   // Written by the intake thread only.
   @SuppressWarnings("unused") // through LAST_ACTIVITY
   private long lastActivityNanos;
-  // Plain reference fields: reads of references never tear, and they are published by the release store of
-  // lastActivityNanos. Longs go through VarHandles (opaque at least) because plain longs may tear (JLS 17.7).
-  private InputKind lastInputKind;
+  // Input kinds as ordinals (-1: none), not references: a reference store into an old object costs a GC write
+  // barrier (G1 dirties and queues its card), which measurably slowed input() with many viewers
+  // (TrackerInputBenchmark). Ints never tear; they are published by the release store of lastActivityNanos. Longs
+  // other than that one go through VarHandles (opaque at least) because plain longs may tear (JLS 17.7).
+  private int lastInputKind = -1;
   @SuppressWarnings("unused") // through BURST_START
   private long burstStartNanos;
-  private InputKind burstStartKind;
+  private int burstStartKind = -1;
   private final long[] counts = new long[InputKind.COUNT];
 
   /** Set by {@code viewerClosed} (or for a handle that was never attached); input is then ignored. */
@@ -107,9 +109,9 @@ public final class Viewer {
     long now = ticker.read();
     if (now - lastActivityNanos >= activeWindowNanos) {
       BURST_START.setOpaque(this, now);
-      burstStartKind = kind;
+      burstStartKind = i;
     }
-    lastInputKind = kind;
+    lastInputKind = i;
     // Release: the flusher that sees this time also sees the kind and burst written before it.
     LAST_ACTIVITY.setRelease(this, now);
   }
@@ -135,7 +137,8 @@ public final class Viewer {
 
   /** Kind of the newest counted input, {@code null} if none yet. Read after {@link #lastActivityNanos()}. */
   InputKind lastInputKind() {
-    return lastInputKind;
+    int kind = lastInputKind;
+    return kind < 0 ? null : InputKind.ofOrdinal(kind);
   }
 
   long burstStartNanos() {
@@ -144,7 +147,8 @@ public final class Viewer {
 
   /** {@code null} when the burst started with the open. */
   InputKind burstStartKind() {
-    return burstStartKind;
+    int kind = burstStartKind;
+    return kind < 0 ? null : InputKind.ofOrdinal(kind);
   }
 
   long count(int ordinal) {

@@ -42,12 +42,7 @@ class ClientMessageTranscriptTest {
   private InspectorHarness h = new InspectorHarness();
 
   private void messagePhase() {
-    h.server(ascii("RFB 003.008\n"));   // ProtocolVersion
-    h.client(ascii("RFB 003.008\n"));   // ProtocolVersion
-    h.server(u8(1), u8(1));             // None
-    h.client(u8(1));                    // chosen
-    h.server(u32(0));                   // SecurityResult
-    h.client(u8(1));                    // ClientInit
+    h.noneHandshake();
     h.server(serverInit("x11"));        // ServerInit
     h.mark();
   }

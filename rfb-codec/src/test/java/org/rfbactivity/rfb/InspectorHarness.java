@@ -59,6 +59,20 @@ final class InspectorHarness {
     this.backend = config.placement() == RfbInspectorConfig.Placement.BACKEND;
   }
 
+  /**
+   * RFB 3.8 with security type None up to and including ClientInit: the client stream is then at offset 14,
+   * the server's at 18, and the next client byte starts a message.
+   */
+  InspectorHarness noneHandshake() {
+    server(Wire.ascii("RFB 003.008\n"));  // ProtocolVersion
+    client(Wire.ascii("RFB 003.008\n"));  // ProtocolVersion
+    server(Wire.u8(1), Wire.u8(1));       // 1 security type: None
+    client(Wire.u8(1));                   // chosen: None
+    server(Wire.u32(0));                  // SecurityResult OK (3.8)
+    client(Wire.u8(1));                   // ClientInit, shared
+    return this;
+  }
+
   /** Delivers the concatenated fields from the server, as one buffer. */
   InspectorHarness server(byte[]... fields) {
     deliver(Direction.SERVER_TO_CLIENT, Wire.bytes(fields), Integer.MAX_VALUE);

@@ -62,7 +62,38 @@ final class LoopbackRelay implements AutoCloseable {
     }
   }
 
-  private static final class Frontend extends ChannelInboundHandlerAdapter {
+  /** Forwards what it reads to its peer, and reads again only once that write completed (back-pressure). */
+  private abstract static class Relay extends ChannelInboundHandlerAdapter {
+    abstract Channel peer();
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+      Channel peer = peer();
+      if (peer == null || !peer.isActive()) {
+        ReferenceCountUtil.release(msg);
+        return;
+      }
+      peer.writeAndFlush(msg).addListener((ChannelFutureListener) future -> {
+        if (future.isSuccess()) {
+          ctx.channel().read();
+        } else {
+          future.channel().close();
+        }
+      });
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+      closeOnFlush(peer());
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+      closeOnFlush(ctx.channel());
+    }
+  }
+
+  private static final class Frontend extends Relay {
     private final InetSocketAddress target;
     private final Supplier<RfbInspector> inspectors;
     private Channel backend;
@@ -70,6 +101,11 @@ final class LoopbackRelay implements AutoCloseable {
     Frontend(InetSocketAddress target, Supplier<RfbInspector> inspectors) {
       this.target = target;
       this.inspectors = inspectors;
+    }
+
+    @Override
+    Channel peer() {
+      return backend;
     }
 
     @Override
@@ -95,34 +131,9 @@ final class LoopbackRelay implements AutoCloseable {
           })
           .channel();
     }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      if (!backend.isActive()) {
-        ReferenceCountUtil.release(msg);
-        return;
-      }
-      backend.writeAndFlush(msg).addListener((ChannelFutureListener) future -> {
-        if (future.isSuccess()) {
-          ctx.channel().read();
-        } else {
-          future.channel().close();
-        }
-      });
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-      closeOnFlush(backend);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      closeOnFlush(ctx.channel());
-    }
   }
 
-  private static final class Backend extends ChannelInboundHandlerAdapter {
+  private static final class Backend extends Relay {
     private final Channel frontend;
 
     Backend(Channel frontend) {
@@ -130,29 +141,13 @@ final class LoopbackRelay implements AutoCloseable {
     }
 
     @Override
+    Channel peer() {
+      return frontend;
+    }
+
+    @Override
     public void channelActive(ChannelHandlerContext ctx) {
       ctx.read();
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) {
-      frontend.writeAndFlush(msg).addListener((ChannelFutureListener) future -> {
-        if (future.isSuccess()) {
-          ctx.channel().read();
-        } else {
-          future.channel().close();
-        }
-      });
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-      closeOnFlush(frontend);
-    }
-
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-      closeOnFlush(ctx.channel());
     }
   }
 }

@@ -20,23 +20,13 @@ import org.junit.jupiter.api.Test;
 /** The handler's contract beyond parsing: placement, strict mode, odd message objects, listener failures. */
 class RfbInspectorTest {
 
-  /** 3.8 None up to the message phase: client 14 bytes, server 12 + 2 + 4. */
-  private static void handshake(InspectorHarness h) {
-    h.server(ascii("RFB 003.008\n"));   // ProtocolVersion
-    h.client(ascii("RFB 003.008\n"));   // ProtocolVersion
-    h.server(u8(1), u8(1));             // None
-    h.client(u8(1));                    // chosen
-    h.server(u32(0));                   // SecurityResult
-    h.client(u8(1));                    // ClientInit
-  }
-
   private static final byte[] KEY_DOWN = bytes(u8(4), u8(1), zeros(2), u32(0x61));
 
   @Test
   void clientFacingPlacementReadsClientBytes() {
     InspectorHarness h = new InspectorHarness(
         RfbInspectorConfig.builder().placement(RfbInspectorConfig.Placement.CLIENT_FACING).build());
-    handshake(h);
+    h.noneHandshake();
     h.client(KEY_DOWN);
     assertThat(h.events()).containsExactly("handshake 3.8 None", "key down -1", "input KEY_PRESS");
     h.finish();
@@ -45,7 +35,7 @@ class RfbInspectorTest {
   @Test
   void countersAreReadableFromAnotherThread() throws Exception {
     InspectorHarness h = new InspectorHarness();
-    handshake(h);
+    h.noneHandshake();
     h.client(KEY_DOWN);
     ExecutorService reader = Executors.newSingleThreadExecutor();
     try {
@@ -133,7 +123,7 @@ class RfbInspectorTest {
       }
     };
     InspectorHarness h = new InspectorHarness(RfbInspectorConfig.defaults(), failing);
-    handshake(h);
+    h.noneHandshake();
     h.client(KEY_DOWN);                 // the listener throws inside the parser
     h.client(KEY_DOWN);                 // still forwarded, no longer interpreted
     assertThat(h.events()).containsExactly("handshake 3.8 None", "key down -1",
@@ -150,7 +140,7 @@ class RfbInspectorTest {
       }
     };
     InspectorHarness h = new InspectorHarness(RfbInspectorConfig.builder().strict(true).build(), failing);
-    handshake(h);
+    h.noneHandshake();
     ByteBuf buf = Unpooled.copiedBuffer(KEY_DOWN);
     assertThatThrownBy(() -> h.channel.writeOutbound(buf)).isInstanceOf(RfbProtocolException.class)
         .hasMessage("CLIENT_TO_SERVER INTERNAL_ERROR at offset 14 (java.lang.IllegalStateException)")
@@ -162,7 +152,7 @@ class RfbInspectorTest {
   @Test
   void blindnessIsReportedOnceAndBytesAreStillCounted() {
     InspectorHarness h = new InspectorHarness();
-    handshake(h);
+    h.noneHandshake();
     h.client(u8(200), zeros(10));       // unknown type 200 at offset 14
     h.client(u8(201), zeros(10));       // more garbage: no second event
     h.server(zeros(30));                // server garbage: no event either
@@ -177,7 +167,7 @@ class RfbInspectorTest {
     InspectorHarness h = new InspectorHarness();
     h.server(new byte[0]);
     h.client(new byte[0]);
-    handshake(h);
+    h.noneHandshake();
     assertThat(h.events()).containsExactly("handshake 3.8 None");
     h.finish();
   }

@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * The client→server direction: the handshake until ClientInit, then the message loop, within one buffer when
- * the boundary falls inside it. Keeps the stream offset that blind events report.
+ * the boundary falls inside it. Keeps the client stream offset that blind events report.
  */
 final class ClientStreamParser {
 
@@ -32,10 +32,5 @@ final class ClientStreamParser {
       }
     }
     messages.parse(buf, at, to, start + (at - from));
-  }
-
-  /** Bytes of the client stream seen so far. */
-  long offset() {
-    return offset;
   }
 }

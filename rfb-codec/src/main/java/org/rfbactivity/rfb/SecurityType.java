@@ -14,8 +14,6 @@ public record SecurityType(long code, long subtype) {
   /** {@link #subtype()} when the type has no subtype. */
   public static final long NO_SUBTYPE = -1;
 
-  static final long NONE = 1;
-  static final long VNC_AUTH = 2;
   static final long TIGHT = 16;
   static final long VENCRYPT = 19;
   static final long LEGACY_MS_LOGON = 0xFFFFFFFAL;

@@ -17,7 +17,7 @@ CREATE TABLE IF NOT EXISTS rfb_session_activity (
 -- every change of the viewer and at least once per persistInterval (the heartbeat), and deletes it when the viewer
 -- closes. A row whose heartbeat stopped (expires_at passed: the replica crashed or lost the database) no longer
 -- counts; it is purged later. Only the primary key is indexed and fillfactor leaves room in each page, so the
--- heartbeat rewrites can be HOT updates (1.28x faster for a 10,000-session flush than with an index on expires_at:
+-- heartbeat rewrites can be HOT updates (1.27x faster for a 10,000-session flush than with an index on expires_at:
 -- benchmarks/README.md); the purge scans a table as small as the number of connected viewers.
 CREATE TABLE IF NOT EXISTS rfb_viewer (
     session_id      text        NOT NULL,

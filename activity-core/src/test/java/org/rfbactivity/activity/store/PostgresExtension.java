@@ -33,8 +33,8 @@ public final class PostgresExtension implements BeforeAllCallback, AfterAllCallb
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(
       PostgresExtension.class);
 
-  /** The server, started once per run and stopped when the run ends. */
-  private static final class Server implements ExtensionContext.Store.CloseableResource, AutoCloseable {
+  /** The server, started once per run; JUnit closes AutoCloseable store values when the run ends. */
+  private static final class Server implements AutoCloseable {
     final String jdbcUrl;
     private final EmbeddedPostgres embedded;
 

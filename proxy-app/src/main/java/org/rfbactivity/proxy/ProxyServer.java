@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -122,14 +123,7 @@ public final class ProxyServer implements AutoCloseable {
     try {
       SslContext ssl = config.tlsCert() == null ? null : TlsContexts.server(config.tlsCert(), config.tlsKey());
       RouteResolver resolver = fileOrKeyResolver();
-      if (config.needsDatabase()) {
-        database = ProxyDatabase.open(config);
-      }
-      if (config.store() == StoreMode.POSTGRES) {
-        applySchema();
-        store = JdbcActivityStore.builder().dataSource(database.dataSource()).build();
-        storedSessions = new StoredSessions(database.dataSource(), new DefaultThreadFactory("rfba-admin-db", true));
-      }
+      openDatabase();
       if (resolver == null) {
         resolver = new JdbcRouteResolver((Routing.RouteQuery) config.routing(), database.dataSource());
       }
@@ -139,26 +133,7 @@ public final class ProxyServer implements AutoCloseable {
       Function<ViewerConnection, ViewerObserver> observers = config.inspect()
           ? viewer -> new RfbActivityBridge(tracker, viewer, metrics)
           : viewer -> new UninspectedObserver(tracker, viewer);
-      RelayServices services = new RelayServices(routeLookup, metrics, viewers, observers, config.handshakeTimeout());
-      ConnectionLimiter limiter = new ConnectionLimiter(config.maxConnections(), metrics);
-
-      ioGroup = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
-          new DefaultThreadFactory("rfba-io"), NioIoHandler.newFactory());
-      adminGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rfba-admin"),
-          NioIoHandler.newFactory());
-      if (config.tcpListen() != null) {
-        tcpChannel = bind("--tcp-listen", config.tcpListen(), ioGroup, false,
-            new TcpFrontendInitializer(services, limiter, ssl));
-      }
-      if (config.wsListen() != null) {
-        wsChannel = bind("--ws-listen", config.wsListen(), ioGroup, true,
-            new WebSocketFrontendInitializer(services, limiter, config.allowedOrigins(), ssl));
-      }
-      if (config.adminListen() != null) {
-        adminChannel = bind("--admin-listen", config.adminListen(), adminGroup, true,
-            new AdminServer(new TrackerSessionSource(tracker), storedSessions, registry, this::readiness,
-                config.adminToken()));
-      }
+      bindListeners(new RelayServices(routeLookup, metrics, viewers, observers, config.handshakeTimeout()), ssl);
       tracker.start();
       for (Channel c : new Channel[] {tcpChannel, wsChannel, adminChannel}) {
         if (c != null) {
@@ -168,11 +143,45 @@ public final class ProxyServer implements AutoCloseable {
       accepting = true;
       log.info("rfb-activity-proxy ready: tcp={} ws={} admin={} route={} store={}{}",
           describe(tcpChannel), describe(wsChannel), describe(adminChannel), config.routing().kind(),
-          config.store().name().toLowerCase(java.util.Locale.ROOT),
+          config.store().name().toLowerCase(Locale.ROOT),
           database == null ? "" : " (" + database.description() + ")");
     } catch (RuntimeException e) {
       close();
       throw e;
+    }
+  }
+
+  /** The database (embedded or external) when something needs one, with the schema and the store on it. */
+  private void openDatabase() {
+    if (config.needsDatabase()) {
+      database = ProxyDatabase.open(config);
+    }
+    if (config.store() == StoreMode.POSTGRES) {
+      applySchema();
+      store = JdbcActivityStore.builder().dataSource(database.dataSource()).build();
+      storedSessions = new StoredSessions(database.dataSource(), new DefaultThreadFactory("rfba-admin-db", true));
+    }
+  }
+
+  /** Binds every listener without accepting yet; the frontends share one event loop group and one limit. */
+  private void bindListeners(RelayServices services, SslContext ssl) {
+    ConnectionLimiter limiter = new ConnectionLimiter(config.maxConnections(), metrics);
+    ioGroup = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
+        new DefaultThreadFactory("rfba-io"), NioIoHandler.newFactory());
+    adminGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rfba-admin"),
+        NioIoHandler.newFactory());
+    if (config.tcpListen() != null) {
+      tcpChannel = bind("--tcp-listen", config.tcpListen(), ioGroup, false,
+          new TcpFrontendInitializer(services, limiter, ssl));
+    }
+    if (config.wsListen() != null) {
+      wsChannel = bind("--ws-listen", config.wsListen(), ioGroup, true,
+          new WebSocketFrontendInitializer(services, limiter, config.allowedOrigins(), ssl));
+    }
+    if (config.adminListen() != null) {
+      adminChannel = bind("--admin-listen", config.adminListen(), adminGroup, true,
+          new AdminServer(new TrackerSessionSource(tracker), storedSessions, registry, this::readiness,
+              config.adminToken()));
     }
   }
 

@@ -1,0 +1,35 @@
+package org.rfbactivity.proxy.load;
+
+import org.rfbactivity.proxy.ProxyServer;
+import org.rfbactivity.proxy.config.HostPort;
+import org.rfbactivity.proxy.config.ProxyConfig;
+import org.rfbactivity.proxy.config.Routing;
+import org.rfbactivity.proxy.config.StoreMode;
+
+/**
+ * The proxy as the load run starts it, in its own JVM like a deployed proxy: static route, in-memory store,
+ * no admin port, and the inspector on or off ({@link ProxyConfig.Builder#inspect}, which has no command-line
+ * flag because only this comparison needs it).
+ *
+ * <p>Arguments: {@code TCP_PORT WS_PORT BACKEND_PORT on|off}. Runs until killed.
+ */
+public final class BenchmarkProxy {
+
+  private BenchmarkProxy() {}
+
+  public static void main(String[] args) {
+    if (args.length != 4 || !(args[3].equals("on") || args[3].equals("off"))) {
+      throw new IllegalArgumentException("usage: BenchmarkProxy TCP_PORT WS_PORT BACKEND_PORT on|off");
+    }
+    ProxyConfig config = ProxyConfig.builder()
+        .tcpListen(new HostPort("127.0.0.1", Integer.parseInt(args[0])))
+        .wsListen(new HostPort("127.0.0.1", Integer.parseInt(args[1])))
+        .routing(new Routing.Static("load", new HostPort("127.0.0.1", Integer.parseInt(args[2]))))
+        .store(StoreMode.MEMORY)
+        .inspect(args[3].equals("on"))
+        .build();
+    ProxyServer server = new ProxyServer(config);
+    server.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "benchmark-proxy-shutdown"));
+  }
+}

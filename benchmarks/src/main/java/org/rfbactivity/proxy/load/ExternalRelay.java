@@ -1,0 +1,106 @@
+package org.rfbactivity.proxy.load;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** A relay under test running as its own process (haproxy, websockify, the rfb-activity proxy jar). */
+final class ExternalRelay implements AutoCloseable {
+
+  private final String name;
+  private final Process process;
+  private final Path log;
+
+  private ExternalRelay(String name, Process process, Path log) {
+    this.name = name;
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Starts {@code command} and waits until every port in {@code ports} accepts connections. */
+  static ExternalRelay start(String name, List<String> command, Path workDir, int... ports)
+      throws IOException, InterruptedException {
+    Path log = workDir.resolve(name + ".log");
+    Process process = new ProcessBuilder(command)
+        .directory(workDir.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile())
+        .start();
+    ExternalRelay relay = new ExternalRelay(name, process, log);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    for (int port : ports) {
+      while (!accepts(port)) {
+        if (!process.isAlive() || System.nanoTime() > deadline) {
+          relay.close();
+          throw new IOException(name + " did not start listening on " + port + "; see " + log + ":\n"
+              + tail(log));
+        }
+        Thread.sleep(50); // a benchmark driver polling a child process, not a test
+      }
+    }
+    return relay;
+  }
+
+  private static boolean accepts(int port) {
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "(no log)";
+    }
+  }
+
+  String name() {
+    return name;
+  }
+
+  /**
+   * CPU time (user + system) consumed so far by the relay and its live child processes (websockify forks
+   * one per connection), in clock ticks of {@code /proc/PID/stat} (1/100 s on Linux). Read before and
+   * after a window, it gives the relay's own cost independently of how the 2 shared cores were scheduled.
+   */
+  long cpuTicks() {
+    long ticks = ticksOf(process.pid());
+    for (ProcessHandle child : (Iterable<ProcessHandle>) process.descendants()::iterator) {
+      ticks += ticksOf(child.pid());
+    }
+    return ticks;
+  }
+
+  private static long ticksOf(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // Fields after the parenthesised command name; utime and stime are fields 14 and 15 (proc(5)).
+      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    } catch (IOException | RuntimeException e) {
+      return 0; // the process ended between listing and reading: its time is no longer attributable
+    }
+  }
+
+  @Override
+  public void close() {
+    process.destroy();
+    try {
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+    }
+  }
+}

@@ -1,0 +1,235 @@
+package org.rfbactivity.proxy.load;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.rfbactivity.proxy.load.LoadClient.Transport;
+
+/**
+ * The relay load run of issue 4: a scripted RFB server streams framebuffer data to a client that drains it
+ * (bulk server-to-client throughput), and a client sends PointerEvents at a fixed rate (one-way input
+ * latency, p50 and p99), measured in one run, rounds interleaved, for
+ *
+ * <ul>
+ *   <li>TCP: direct; through the proxy with the inspector; through the proxy with the inspector off;
+ *       through Debian's haproxy in tcp mode;
+ *   <li>WebSocket: through the proxy's WebSocket frontend; through Debian's websockify.
+ * </ul>
+ *
+ * Prints one table of medians with ratios. Usage (after {@code ./mvnw -B -q -DskipTests package}):
+ * {@code java -cp benchmarks/target/benchmarks.jar org.rfbactivity.proxy.load.RelayLoadBenchmark
+ * [--seconds 5] [--rounds 3] [--events 5000] [--rate 1000]}. Both proxies run in JVMs of their own
+ * ({@link BenchmarkProxy}, from the same jar), as a deployed proxy would.
+ */
+public final class RelayLoadBenchmark {
+
+  private static final String DIRECT = "direct";
+  private static final String PROXY = "proxy TCP, inspector on";
+  private static final String PROXY_NO_INSPECT = "proxy TCP, inspector off";
+  private static final String HAPROXY = "haproxy tcp";
+  private static final String PROXY_WS = "proxy WebSocket, inspector on";
+  private static final String WEBSOCKIFY = "websockify";
+  /** USER_HZ: the unit of utime/stime in /proc/PID/stat on Linux. */
+  private static final double CLOCK_TICKS_PER_SECOND = 100.0;
+
+  private final int seconds;
+  private final int rounds;
+  private final int events;
+  private final int rate;
+  private final PrintStream out;
+
+  private RelayLoadBenchmark(Map<String, String> options, PrintStream out) {
+    this.seconds = Integer.parseInt(options.getOrDefault("--seconds", "5"));
+    this.rounds = Integer.parseInt(options.getOrDefault("--rounds", "3"));
+    this.events = Integer.parseInt(options.getOrDefault("--events", "5000"));
+    this.rate = Integer.parseInt(options.getOrDefault("--rate", "1000"));
+    this.out = out;
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> options = new LinkedHashMap<>();
+    for (int i = 0; i + 1 < args.length; i += 2) {
+      options.put(args[i], args[i + 1]);
+    }
+    new RelayLoadBenchmark(options, System.out).run();
+  }
+
+  /** A relay (null for the direct path) and how the load client reaches it. */
+  private record Target(String name, Transport transport, int port, String path, ExternalRelay relay) { }
+
+  private void run() throws Exception {
+    Path work = Files.createTempDirectory("rfba-load");
+    EventLoopGroup clients = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    List<ExternalRelay> relays = new ArrayList<>();
+    try (ScriptedRfbServer server = new ScriptedRfbServer().start()) {
+      int backend = server.port();
+      List<Target> targets = new ArrayList<>();
+      targets.add(new Target(DIRECT, Transport.TCP, backend, "", null));
+
+      int inspectTcp = freePort();
+      int inspectWs = freePort();
+      ExternalRelay proxy = ExternalRelay.start("proxy", proxyCommand(backend, inspectTcp, inspectWs, true),
+          work, inspectTcp, inspectWs);
+      relays.add(proxy);
+      targets.add(new Target(PROXY, Transport.TCP, inspectTcp, "", proxy));
+
+      int plainTcp = freePort();
+      int plainWs = freePort();
+      ExternalRelay plain = ExternalRelay.start("proxy-no-inspect",
+          proxyCommand(backend, plainTcp, plainWs, false), work, plainTcp, plainWs);
+      relays.add(plain);
+      targets.add(new Target(PROXY_NO_INSPECT, Transport.TCP, plainTcp, "", plain));
+
+      int haproxyPort = freePort();
+      Path cfg = work.resolve("haproxy.cfg");
+      Files.writeString(cfg, String.join("\n",
+          "global", "  maxconn 1000",
+          "defaults", "  mode tcp", "  timeout connect 5s", "  timeout client 1h", "  timeout server 1h",
+          "frontend fe", "  bind 127.0.0.1:" + haproxyPort, "  default_backend be",
+          "backend be", "  server s1 127.0.0.1:" + backend, ""));
+      ExternalRelay haproxy = ExternalRelay.start("haproxy", List.of("haproxy", "-f", cfg.toString(), "-db"),
+          work, haproxyPort);
+      relays.add(haproxy);
+      targets.add(new Target(HAPROXY, Transport.TCP, haproxyPort, "", haproxy));
+
+      targets.add(new Target(PROXY_WS, Transport.WEBSOCKET, inspectWs, "/websockify", proxy));
+      int websockifyPort = freePort();
+      ExternalRelay websockify = ExternalRelay.start("websockify",
+          List.of("websockify", "127.0.0.1:" + websockifyPort, "127.0.0.1:" + backend), work, websockifyPort);
+      relays.add(websockify);
+      targets.add(new Target(WEBSOCKIFY, Transport.WEBSOCKET, websockifyPort, "/websockify", websockify));
+
+      Map<String, List<Measurement>> results = new LinkedHashMap<>();
+      for (int round = 1; round <= rounds; round++) {
+        for (Target target : targets) {
+          Measurement m = measure(clients, server, target);
+          results.computeIfAbsent(target.name(), k -> new ArrayList<>()).add(m);
+          out.printf(Locale.ROOT, "round %d  %-32s %9.1f MB/s  %6.2f CPU s/GB  p50 %7.1f us  p99 %7.1f us  lost %d%n",
+              round, target.name(), m.megabytesPerSecond(), m.cpuSecondsPerGigabyte(), m.p50Micros(),
+              m.p99Micros(), m.lostEvents());
+        }
+      }
+      report(results);
+    } finally {
+      for (ExternalRelay relay : relays) {
+        relay.close();
+      }
+      clients.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+  }
+
+  private static List<String> proxyCommand(int backend, int tcpPort, int wsPort, boolean inspect) {
+    return List.of(
+        Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
+        "-cp", absoluteClassPath(),
+        BenchmarkProxy.class.getName(),
+        Integer.toString(tcpPort), Integer.toString(wsPort), Integer.toString(backend), inspect ? "on" : "off");
+  }
+
+  private Measurement measure(EventLoopGroup clients, ScriptedRfbServer server, Target target) throws Exception {
+    double mbps;
+    double cpuPerGb;
+    try (LoadClient bulk = LoadClient.connect(clients, target.transport(), target.port(), target.path())) {
+      bulk.requestUpdates();
+      Thread.sleep(1000); // warm-up: connection, JIT, socket buffers
+      long startBytes = bulk.receivedBytes();
+      long startTicks = target.relay() == null ? 0 : target.relay().cpuTicks();
+      long start = System.nanoTime();
+      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+      long bytes = bulk.receivedBytes() - startBytes;
+      long ticks = target.relay() == null ? 0 : target.relay().cpuTicks() - startTicks;
+      mbps = bytes / ((System.nanoTime() - start) / 1e9) / 1e6;
+      cpuPerGb = target.relay() == null ? Double.NaN : (ticks / CLOCK_TICKS_PER_SECOND) / (bytes / 1e9);
+    }
+    LatencyProbe probe = new LatencyProbe(events);
+    server.probe(probe);
+    try (LoadClient input = LoadClient.connect(clients, target.transport(), target.port(), target.path())) {
+      input.sendPointerEvents(probe, rate).await(events * 2L / rate + 30, TimeUnit.SECONDS);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+      while (probe.arrivals() < events && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+    } finally {
+      server.probe(null);
+    }
+    // The first 10% are warm-up (JIT in the relay and both ends).
+    long[] sorted = probe.sortedLatencies(events / 10);
+    return new Measurement(target.name(), mbps, cpuPerGb,
+        LatencyProbe.percentile(sorted, 50) / 1e3, LatencyProbe.percentile(sorted, 99) / 1e3,
+        events - probe.arrivals());
+  }
+
+  private void report(Map<String, List<Measurement>> results) {
+    out.println();
+    out.printf(Locale.ROOT, "Medians of %d rounds: %d s bulk per round; %d PointerEvents at %d/s per round, "
+        + "first 10%% dropped as warm-up%n%n", rounds, seconds, events, rate);
+    double directP50 = median(results, DIRECT, Measurement::p50Micros);
+    double directP99 = median(results, DIRECT, Measurement::p99Micros);
+    out.println("| path | MB/s | × direct | × proxy, inspector off | × haproxy | × websockify "
+        + "| relay CPU s/GB | p50 µs | p99 µs | p50 / p99 over direct µs | lost events |");
+    out.println("|---|---|---|---|---|---|---|---|---|---|---|");
+    for (String name : results.keySet()) {
+      double mbps = median(results, name, Measurement::megabytesPerSecond);
+      double p50 = median(results, name, Measurement::p50Micros);
+      double p99 = median(results, name, Measurement::p99Micros);
+      out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.1f | %.1f | %+.1f / %+.1f | %d |%n",
+          name, mbps,
+          mbps / median(results, DIRECT, Measurement::megabytesPerSecond),
+          mbps / median(results, PROXY_NO_INSPECT, Measurement::megabytesPerSecond),
+          mbps / median(results, HAPROXY, Measurement::megabytesPerSecond),
+          mbps / median(results, WEBSOCKIFY, Measurement::megabytesPerSecond),
+          median(results, name, Measurement::cpuSecondsPerGigabyte),
+          p50, p99, p50 - directP50, p99 - directP99,
+          results.get(name).stream().mapToInt(Measurement::lostEvents).sum());
+    }
+    out.printf(Locale.ROOT, "%nrelay CPU per GB, proxy inspector on / off: %.2f; proxy WebSocket / websockify: %.2f%n",
+        median(results, PROXY, Measurement::cpuSecondsPerGigabyte)
+            / median(results, PROXY_NO_INSPECT, Measurement::cpuSecondsPerGigabyte),
+        median(results, PROXY_WS, Measurement::cpuSecondsPerGigabyte)
+            / median(results, WEBSOCKIFY, Measurement::cpuSecondsPerGigabyte));
+    out.printf(Locale.ROOT, "per-round MB/s: %s%n", perRound(results));
+  }
+
+  private static double median(Map<String, List<Measurement>> results, String name,
+      java.util.function.ToDoubleFunction<Measurement> metric) {
+    return Measurement.median(results.get(name), metric);
+  }
+
+  private static String perRound(Map<String, List<Measurement>> results) {
+    StringBuilder sb = new StringBuilder();
+    results.forEach((name, r) -> sb.append(System.lineSeparator()).append("  ").append(name).append(": ")
+        .append(Measurement.values(r, Measurement::megabytesPerSecond)));
+    return sb.toString();
+  }
+
+  /** The relays run in a scratch directory, so relative class-path entries must be made absolute. */
+  private static String absoluteClassPath() {
+    StringBuilder cp = new StringBuilder();
+    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+      if (cp.length() > 0) {
+        cp.append(java.io.File.pathSeparator);
+      }
+      cp.append(Paths.get(entry).toAbsolutePath());
+    }
+    return cp.toString();
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+}

@@ -369,7 +369,9 @@ final class SessionSlot {
     }
     List<ViewerKey> deletes = new ArrayList<>(closedViewers.size());
     for (Viewer viewer : closedViewers) {
-      if (viewer.rowWritten()) {
+      // A live viewer under the same id (a reconnect, or a second open replacing a lost close) owns the row now:
+      // its upsert replaces the old connection's row, which deleting would remove (deletes run after upserts).
+      if (viewer.rowWritten() && find(viewer.viewerId()) == null) {
         deletes.add(new ViewerKey(sessionId, rules.replicaId, viewer.viewerId()));
       }
     }

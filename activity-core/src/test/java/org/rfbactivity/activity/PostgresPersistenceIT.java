@@ -81,6 +81,24 @@ class PostgresPersistenceIT {
   }
 
   @Test
+  void aViewerIdReusedWithinOneTickKeepsItsRowAndTheSessionConnected(TestDatabase db) throws Exception {
+    FakeTime time = FakeTime.startingNow();
+    ActivityTracker tracker = tracker(time, "r1", JdbcActivityStore.builder().dataSource(db.dataSource())
+        .build());
+    Viewer first = tracker.viewerOpened("s1", "v1", Map.of(), true);
+    tracker.tick();
+    time.set(s("0.25"));
+    tracker.viewerClosed(first); // the connection drops and the viewer reconnects under the same id
+    time.set(s("0.5"));
+    tracker.viewerOpened("s1", "v1", Map.of(), true);
+    time.set(s("1"));
+    tracker.tick();
+    assertThat(db.rows("SELECT viewer_id, connected_at, last_seen_at FROM rfb_viewer"))
+        .containsExactly(row("v1", time.at(s("0.5")), time.at(s("1"))));
+    assertThat(db.rows(STATUS)).containsExactly(row("s1", "ACTIVE", time.at(s("0.5")), 1L));
+  }
+
+  @Test
   void anIdleSessionIsConnectedIdleInTheView(TestDatabase db) throws Exception {
     FakeTime time = FakeTime.startingAt(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
         .minusSeconds(70));

@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * configured {@link java.util.concurrent.ThreadFactory}), which every {@code flushTick} evaluates every session,
  * delivers transitions to listeners, and writes what is due. {@link #close()} closes every remaining viewer, runs a
  * final flush (bounded by {@code closeTimeout}) and stops the thread; it does not close the store. Intake after close
- * is ignored. A tracker that is never started keeps working in memory; its transitions wait for {@code close()}.
+ * is ignored. A tracker that is never started keeps working in memory; its transitions wait for {@code close()},
+ * whose final flush then runs on one thread from the factory (so {@code closeTimeout} holds either way).
  *
  * <p>This class is thread-safe.
  */
@@ -267,11 +269,9 @@ public final class ActivityTracker implements AutoCloseable {
     for (SessionSlot slot : sessions.values()) {
       slot.closeAll(now, rules);
     }
-    if (exec == null) {
-      flusher.tick(true);
-    } else {
-      finalFlushOn(exec);
-    }
+    // Never started: the final flush still gets a thread of its own, so that a store that hangs cannot hold the
+    // caller past closeTimeout.
+    finalFlushOn(exec != null ? exec : Executors.newSingleThreadExecutor(config.threadFactory()));
     StoreHealth health = flusher.health();
     if (health.pendingSessions() > 0) {
       LOG.warn("{} - closed with {} sessions' newest values not stored (store: {})", config.replicaId(),
@@ -279,8 +279,17 @@ public final class ActivityTracker implements AutoCloseable {
     }
   }
 
-  private void finalFlushOn(ScheduledExecutorService exec) {
-    Future<?> flush = exec.submit(() -> flusher.tick(true));
+  private void finalFlushOn(ExecutorService exec) {
+    Future<?> flush;
+    try {
+      flush = exec.submit(() -> flusher.tick(true));
+    } catch (RuntimeException e) {
+      // The thread factory refused (or failed to make) a thread: flush here rather than not at all.
+      LOG.warn("{} - no thread for the final flush; flushing on the caller's thread", config.replicaId());
+      exec.shutdown();
+      flusher.tick(true);
+      return;
+    }
     try {
       flush.get(config.closeTimeout().toNanos(), TimeUnit.NANOSECONDS);
       exec.shutdown();

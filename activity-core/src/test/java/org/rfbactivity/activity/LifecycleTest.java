@@ -123,6 +123,26 @@ class LifecycleTest {
   }
 
   @Test
+  void closeOfANeverStartedTrackerAlsoGivesUpOnAStuckStoreAfterTheTimeout() {
+    CountDownLatch never = new CountDownLatch(1);
+    ActivityStore stuck = batch -> {
+      try {
+        never.await();
+        return WriteResult.accepted(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new StoreException("test - interrupted", true, null, e);
+      }
+    };
+    ActivityTracker tracker = new ActivityTracker(ActivityConfig.builder().replicaId("r1").threadFactory(factory)
+        .store(stuck).closeTimeout(Duration.ofMillis(200)).build());
+    tracker.viewerOpened("s", "a", Map.of(), true);
+    assertTimeoutPreemptively(Duration.ofSeconds(10), tracker::close);
+    assertThat(created).as("the final flush ran on a thread of the factory").hasSize(1);
+    await().atMost(Duration.ofSeconds(10)).until(() -> !created.get(0).isAlive());
+  }
+
+  @Test
   void aThrowingListenerDoesNotStopTheOthers() {
     FakeTime time = FakeTime.startingAt(Instant.parse("2026-01-01T00:00:00Z"));
     RecordingListener second = new RecordingListener();

@@ -50,6 +50,7 @@ public final class ActivityTracker implements AutoCloseable {
   private final Rules rules;
   private final ConcurrentHashMap<String, SessionSlot> sessions = new ConcurrentHashMap<>();
   private final Flusher flusher;
+  private final ActivityMetrics metrics;
   private final AtomicBoolean inputFailureLogged = new AtomicBoolean();
 
   private final Object lifecycle = new Object();
@@ -63,7 +64,8 @@ public final class ActivityTracker implements AutoCloseable {
     this.ticker = config.ticker();
     this.activeWindowNanos = config.activeWindow().toNanos();
     this.rules = new Rules(config, new TransitionQueue());
-    this.flusher = new Flusher(config, sessions, rules);
+    this.metrics = GuardedMetrics.of(config.metrics(), config.replicaId());
+    this.flusher = new Flusher(config, metrics, sessions, rules);
   }
 
   /** The configuration this tracker was built with. */
@@ -129,7 +131,7 @@ public final class ActivityTracker implements AutoCloseable {
         }
         if (viewer != null) {
           if (!inspectable) {
-            config.metrics().blindViewer("NOT_INSPECTED");
+            metrics.blindViewer("NOT_INSPECTED");
           }
           return viewer;
         }
@@ -176,7 +178,7 @@ public final class ActivityTracker implements AutoCloseable {
       String bounded = reason == null || reason.length() <= Attributes.MAX_VALUE_LENGTH ? reason
           : reason.substring(0, Attributes.MAX_VALUE_LENGTH);
       if (viewer.session().inspectionLost(viewer, bounded, ticker.read(), rules)) {
-        config.metrics().blindViewer(bounded == null ? "UNKNOWN" : bounded);
+        metrics.blindViewer(bounded == null ? "UNKNOWN" : bounded);
       }
     } catch (RuntimeException e) {
       LOG.error("{} - inspection loss could not be recorded", config.replicaId(), e);

@@ -51,11 +51,11 @@ final class Flusher {
   private Instant lastFailureAt;
   private long rejectedRows;
 
-  Flusher(ActivityConfig config, ConcurrentMap<String, SessionSlot> sessions, Rules rules) {
+  Flusher(ActivityConfig config, ActivityMetrics metrics, ConcurrentMap<String, SessionSlot> sessions, Rules rules) {
     this.sessions = sessions;
     this.rules = rules;
     this.store = config.store();
-    this.metrics = config.metrics();
+    this.metrics = metrics;
     this.listeners = config.listeners();
     this.ticker = config.ticker();
     this.clock = config.clock();

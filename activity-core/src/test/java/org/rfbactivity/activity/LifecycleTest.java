@@ -143,6 +143,44 @@ class LifecycleTest {
   }
 
   @Test
+  void aThrowingMetricsSinkNeitherLeaksAViewerNorStopsWrites() {
+    FakeTime time = FakeTime.startingAt(Instant.parse("2026-01-01T00:00:00Z"));
+    RecordingStore store = new RecordingStore(time);
+    RecordingListener listener = new RecordingListener();
+    ActivityMetrics broken = new ActivityMetrics() {
+      @Override
+      public void transition(ActivityState from, ActivityState to) {
+        throw new IllegalStateException("metrics bug");
+      }
+
+      @Override
+      public void blindViewer(String reason) {
+        throw new IllegalStateException("metrics bug");
+      }
+
+      @Override
+      public void flushCompleted(long durationNanos, boolean storeWriteSucceeded) {
+        throw new IllegalStateException("metrics bug");
+      }
+    };
+    ActivityTracker tracker = new ActivityTracker(ActivityConfig.builder().replicaId("r1").ticker(time.ticker())
+        .clock(time.clock()).store(store).listener(listener).metrics(broken).build());
+    Viewer viewer = tracker.viewerOpened("s", "a", Map.of(), false);
+    assertThat(viewer.sessionId()).as("the handle of the viewer that was opened").isEqualTo("s");
+    tracker.tick();
+    assertThat(listener.transitions()).extracting(ActivityTransition::to).containsExactly(ActivityState.ACTIVE);
+    assertThat(store.viewers()).hasSize(1);
+
+    time.advance(Duration.ofSeconds(1));
+    tracker.viewerClosed(viewer);
+    tracker.tick();
+    assertThat(listener.transitions()).extracting(ActivityTransition::to)
+        .containsExactly(ActivityState.ACTIVE, ActivityState.DISCONNECTED);
+    assertThat(store.viewers()).isEmpty();
+    assertThat(tracker.snapshots()).isEmpty();
+  }
+
+  @Test
   void aThrowingListenerDoesNotStopTheOthers() {
     FakeTime time = FakeTime.startingAt(Instant.parse("2026-01-01T00:00:00Z"));
     RecordingListener second = new RecordingListener();

@@ -166,17 +166,18 @@ public final class ActivityTracker implements AutoCloseable {
   /**
    * The viewer's stream can no longer be inspected (it went "blind"). From now on it counts according to the
    * {@link BlindPolicy}, and snapshots report it as not inspectable with this reason. Only the first reason is
-   * kept.
+   * kept, and the viewer is counted once in {@link ActivityMetrics#blindViewer} (with the reason it became blind
+   * with: {@code NOT_INSPECTED} if it was opened so, {@code UNKNOWN} without one).
    *
-   * @param reason a short constant such as the codec's {@code BlindReason} name; shown in snapshots and stored
+   * @param reason a short constant such as the codec's {@code BlindReason} name; shown in snapshots and stored (cut
+   *               at 256 characters, control characters replaced by {@code ?})
    */
   public void inspectionLost(Viewer viewer, String reason) {
     if (viewer == null || viewer.session() == null) {
       return;
     }
     try {
-      String bounded = reason == null || reason.length() <= Attributes.MAX_VALUE_LENGTH ? reason
-          : reason.substring(0, Attributes.MAX_VALUE_LENGTH);
+      String bounded = reasonOf(reason);
       if (viewer.session().inspectionLost(viewer, bounded, ticker.read(), rules)) {
         metrics.blindViewer(bounded == null ? "UNKNOWN" : bounded);
       }
@@ -324,6 +325,27 @@ public final class ActivityTracker implements AutoCloseable {
 
   TimeBase timeBase() {
     return flusher.timeBase();
+  }
+
+  /**
+   * The reason as shown and stored: cut at {@value Attributes#MAX_VALUE_LENGTH} characters, control characters
+   * replaced (PostgreSQL text refuses NUL, which would get the viewer's row rejected at every write).
+   */
+  private static String reasonOf(String reason) {
+    if (reason == null) {
+      return null;
+    }
+    String bounded = reason.length() <= Attributes.MAX_VALUE_LENGTH ? reason
+        : reason.substring(0, Attributes.MAX_VALUE_LENGTH);
+    if (bounded.chars().noneMatch(Character::isISOControl)) {
+      return bounded;
+    }
+    StringBuilder clean = new StringBuilder(bounded.length());
+    for (int i = 0; i < bounded.length(); i++) {
+      char c = bounded.charAt(i);
+      clean.append(Character.isISOControl(c) ? '?' : c);
+    }
+    return clean.toString();
   }
 
   private static String idProblem(String name, String id) {

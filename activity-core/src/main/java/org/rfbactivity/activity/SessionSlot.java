@@ -120,19 +120,22 @@ final class SessionSlot {
   }
 
   /**
-   * Marks a viewer blind; {@code false} if it is not connected or already blind (a viewer opened as not inspectable
-   * may still receive its first reason).
+   * Marks a viewer blind, keeping the first reason given (a viewer opened as not inspectable, or made blind without a
+   * reason, may still receive one).
+   *
+   * @return whether the viewer became blind now; {@code false} if it is not connected or was already blind
    */
   synchronized boolean inspectionLost(Viewer viewer, String reason, long now, Rules rules) {
     if (!viewers.contains(viewer) || (viewer.blind() && (viewer.blindReason() != null || reason == null))) {
       return false;
     }
+    boolean becameBlind = !viewer.blind();
     now = advanceTo(now);
     evaluate(now, rules);
     viewer.markBlind(reason);
     changeSeq++;
     evaluate(now, rules);
-    return true;
+    return becameBlind;
   }
 
   synchronized void attribute(Viewer viewer, String key, String value) {

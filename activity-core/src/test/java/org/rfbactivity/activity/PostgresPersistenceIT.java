@@ -99,6 +99,19 @@ class PostgresPersistenceIT {
   }
 
   @Test
+  void aBlindReasonWithANulCharacterIsStillStored(TestDatabase db) throws Exception {
+    FakeTime time = FakeTime.startingNow();
+    ActivityTracker tracker = tracker(time, "r1", JdbcActivityStore.builder().dataSource(db.dataSource())
+        .build());
+    Viewer viewer = tracker.viewerOpened("s1", "v1", Map.of(), true);
+    tracker.inspectionLost(viewer, "TLS\u0000");
+    tracker.tick();
+    assertThat(tracker.storeHealth().rejectedRows()).isZero();
+    assertThat(db.rows("SELECT viewer_id, inspectable, blind_reason FROM rfb_viewer"))
+        .containsExactly(row("v1", false, "TLS?"));
+  }
+
+  @Test
   void anIdleSessionIsConnectedIdleInTheView(TestDatabase db) throws Exception {
     FakeTime time = FakeTime.startingAt(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
         .minusSeconds(70));

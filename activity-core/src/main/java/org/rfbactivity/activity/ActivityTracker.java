@@ -327,6 +327,12 @@ public final class ActivityTracker implements AutoCloseable {
     return flusher.timeBase();
   }
 
+  /** Closed viewers a session still holds (for tests: memory kept through an outage); 0 if the session is gone. */
+  int closedViewersHeld(String sessionId) {
+    SessionSlot slot = sessions.get(sessionId);
+    return slot == null ? 0 : slot.closedViewersHeld();
+  }
+
   /**
    * The reason as shown and stored: cut at {@value Attributes#MAX_VALUE_LENGTH} characters, control characters
    * replaced (PostgreSQL text refuses NUL, which would get the viewer's row rejected at every write).

@@ -34,7 +34,10 @@ final class SessionSlot {
 
   // ---- guarded by this ----
   private final List<Viewer> viewers = new ArrayList<>(2);
-  /** Closed viewers whose row deletion (if their row was written) is not yet committed. */
+  /**
+   * Closed viewers until the next tick has reported their inputs and, if their row was written, its deletion is
+   * committed. Bounded through an outage by the viewers whose rows were written before it.
+   */
   private final List<Viewer> closedViewers = new ArrayList<>(1);
   private ActivityState state = ActivityState.DISCONNECTED;
   private long stateSinceNanos;
@@ -340,6 +343,9 @@ final class SessionSlot {
     now = advanceTo(now);
     evaluate(now, rules);
     long countedInputs = takeInputDeltas(viewers, stats, rules) + takeInputDeltas(closedViewers, stats, rules);
+    // A closed viewer whose row was never written needs no delete, and its inputs are reported now: let it go, so
+    // that connections coming and going during an outage are not all held until it ends.
+    closedViewers.removeIf(viewer -> !viewer.rowWritten());
     Activity newest = newestActivity();
     boolean changed = changeSeq != writtenSeq;
     boolean raised = newest.nanos != NONE
@@ -427,6 +433,10 @@ final class SessionSlot {
       }
       return false;
     }
+  }
+
+  synchronized int closedViewersHeld() {
+    return closedViewers.size();
   }
 
   @Override

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.rfbactivity.activity.store.StoreException;
+import org.rfbactivity.activity.store.ViewerKey;
 
 /**
  * The tracker's side of a database outage (issue 3, "Database down"), with a store that fails on command: intake and
@@ -108,6 +109,32 @@ class StoreFailureTest {
     assertThat(tracker.storeHealth().healthy()).isTrue();
     assertThat(tracker.storeHealth().pendingSessions()).isZero();
     assertThat(tracker.storeHealth().lastSuccess()).isEqualTo(time.at(Duration.ofSeconds(230)));
+  }
+
+  @Test
+  void viewersThatComeAndGoDuringAnOutageAreNotHeldUntilItEnds() {
+    Viewer stays = tracker.viewerOpened("s", "stays", Map.of(), true);
+    Viewer written = tracker.viewerOpened("s", "written", Map.of(), true);
+    tracker.tick();
+    store.failWith(CONNECTION_LOST);
+    tracker.viewerClosed(written); // its row exists: the delete must wait for the database
+    for (int i = 0; i < 10_000; i++) {
+      time.advanceMillis(10);
+      tracker.viewerClosed(tracker.viewerOpened("s", "churn-" + i, Map.of("remote", "10.0.0." + i % 250), true));
+      if (i % 100 == 99) {
+        tracker.tick();
+      }
+    }
+    assertThat(tracker.closedViewersHeld("s")).as("only the closed viewer whose row must be deleted")
+        .isEqualTo(1);
+
+    store.failWith(null);
+    time.advance(Duration.ofSeconds(60));
+    tracker.tick();
+    assertThat(store.viewers()).containsOnlyKeys(new ViewerKey("s", "r1", "stays"));
+    assertThat(tracker.closedViewersHeld("s")).isZero();
+    assertThat(metrics.inputs).isEmpty();
+    tracker.viewerClosed(stays);
   }
 
   @Test

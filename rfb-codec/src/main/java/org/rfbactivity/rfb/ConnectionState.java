@@ -179,7 +179,8 @@ final class ConnectionState {
     try {
       reportHandshake(false);
       listener.inspectionLost(direction, reason, offset);
-    } catch (RuntimeException listenerFailure) {
+    } catch (Exception listenerFailure) {
+      // Exception: a listener may throw a checked exception undeclared (see RfbInspector#inspect).
       if (strict) {
         throw new RfbProtocolException(direction, reason, offset, detail, listenerFailure);
       }

@@ -85,13 +85,16 @@ public final class RfbInspector extends ChannelDuplexHandler {
     ctx.write(msg, promise);
   }
 
-  /** Strict mode only: the message is released before the exception leaves, so nothing leaks. */
+  /**
+   * Whatever leaves here (strict mode's exception, or an {@link Error} from a listener, which is not swallowed)
+   * leaves after the message was released, so nothing leaks.
+   */
   private void inspectOrRelease(Direction direction, Object msg) {
     try {
       inspect(direction, msg);
-    } catch (RfbProtocolException strictFailure) {
+    } catch (RfbProtocolException | Error failure) {
       ReferenceCountUtil.release(msg);
-      throw strictFailure;
+      throw failure;
     }
   }
 
@@ -124,8 +127,9 @@ public final class RfbInspector extends ChannelDuplexHandler {
       }
     } catch (RfbProtocolException strictFailure) {
       throw strictFailure;
-    } catch (RuntimeException failure) {
-      // A bug here or in the listener must not break the relay: stop interpreting, keep forwarding.
+    } catch (Exception failure) {
+      // A bug here or in the listener must not break the relay: stop interpreting, keep forwarding. Exception,
+      // not RuntimeException: a listener may throw a checked exception undeclared (Kotlin, @SneakyThrows).
       conn.goBlind(direction, BlindReason.INTERNAL_ERROR, offset, failure.getClass().getName(), failure);
     }
   }

@@ -5,8 +5,9 @@ package org.rfbactivity.rfb;
  * embedder implements only what it needs.
  *
  * <p>All methods are called on the channel's event loop, synchronously, before the bytes that caused them are
- * forwarded; they must be quick and must not block. An exception thrown here makes the connection blind
- * ({@link BlindReason#INTERNAL_ERROR}), it never escapes the handler (in strict mode it is rethrown).
+ * forwarded; they must be quick and must not block. An exception thrown here (checked ones included) makes the
+ * connection blind ({@link BlindReason#INTERNAL_ERROR}), it never escapes the handler (in strict mode it is rethrown
+ * as the cause of an {@link RfbProtocolException}); an {@link Error} propagates, after the buffer was released.
  *
  * <p>For one client message the detail callback ({@link #key}, {@link #pointer}, {@link #clipboard},
  * {@link #desktopResize}) comes first, then {@link #input} with its classification. Input callbacks use

@@ -131,6 +131,46 @@ class RfbInspectorTest {
     h.finish();
   }
 
+  /** A checked exception thrown without declaration (Kotlin, Lombok's @SneakyThrows) is still a listener failure. */
+  @Test
+  void aListenerThrowingACheckedExceptionMakesTheConnectionBlindButNeverBreaksTheRelay() {
+    RecordingListener failing = new RecordingListener() {
+      @Override
+      public void input(InputKind kind) {
+        RfbInspectorTest.<RuntimeException>throwUnchecked(new java.io.IOException("listener I/O"));
+      }
+    };
+    InspectorHarness h = new InspectorHarness(RfbInspectorConfig.defaults(), failing);
+    h.noneHandshake();
+    h.client(KEY_DOWN);                 // the listener throws IOException inside the parser: forwarded all the same
+    h.client(KEY_DOWN);                 // still forwarded, no longer interpreted
+    assertThat(h.events()).containsExactly("handshake 3.8 None", "key down -1",
+        "lost CLIENT_TO_SERVER INTERNAL_ERROR @14");
+    h.finish();
+  }
+
+  /** An Error is not swallowed, but the buffer it interrupted is released rather than leaked. */
+  @Test
+  void anErrorFromTheListenerPropagatesWithoutLeakingTheBuffer() {
+    RecordingListener failing = new RecordingListener() {
+      @Override
+      public void input(InputKind kind) {
+        throw new AssertionError("listener assertion");
+      }
+    };
+    InspectorHarness h = new InspectorHarness(RfbInspectorConfig.defaults(), failing);
+    h.noneHandshake();
+    ByteBuf buf = Unpooled.copiedBuffer(KEY_DOWN);
+    assertThatThrownBy(() -> h.channel.writeOutbound(buf)).isInstanceOf(AssertionError.class);
+    assertThat(buf.refCnt()).as("released, not leaked").isZero();
+    h.finish();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> void throwUnchecked(Throwable failure) throws T {
+    throw (T) failure;
+  }
+
   @Test
   void aFailingListenerInStrictModeThrowsTheProtocolException() {
     RecordingListener failing = new RecordingListener() {

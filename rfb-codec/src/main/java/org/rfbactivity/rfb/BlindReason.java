@@ -28,7 +28,11 @@ public enum BlindReason {
   ATEN_DIALECT,
   /** A length or count that no implementation accepts (for example a TextChat over 4096 bytes, RFB.md §3.2). */
   IMPLAUSIBLE_LENGTH,
-  /** Bytes arrived where the protocol allows none, e.g. a client ahead of the server's handshake. */
+  /**
+   * Bytes arrived where the protocol allows none, e.g. a client ahead of the server's handshake; or a listener
+   * wrote (or fired a read) into the direction the inspector was parsing, so those bytes travel ahead of the rest
+   * of the buffer being parsed.
+   */
   UNEXPECTED_DATA,
   /** The pipeline passed an object that is neither a {@code ByteBuf} nor a {@code ByteBufHolder}. */
   UNSUPPORTED_MESSAGE_OBJECT,

@@ -73,7 +73,8 @@ final class ClientMessageParser {
     chunkIndex = from;
     chunkOffset = streamOffset;
     int i = from;
-    while (i < to) {
+    // Blindness is re-checked per unit: a listener callback may have made the connection blind (RfbInspector).
+    while (i < to && !conn.isBlind()) {
       if (skipRemaining != 0) {
         int count = (int) Math.min(skipRemaining, to - i);
         i += count;

@@ -9,11 +9,13 @@ import io.netty.buffer.ByteBuf;
 final class ClientStreamParser {
 
   private final HeaderScratch scratch = new HeaderScratch();
+  private final ConnectionState conn;
   private final ClientHandshakeParser handshake;
   private final ClientMessageParser messages;
   private long offset;
 
   ClientStreamParser(ConnectionState conn) {
+    this.conn = conn;
     this.handshake = new ClientHandshakeParser(conn, scratch);
     this.messages = new ClientMessageParser(conn, scratch);
   }
@@ -27,7 +29,8 @@ final class ClientStreamParser {
     int at = from;
     if (!handshake.inMessagePhase()) {
       at = handshake.parse(buf, from, to, start);
-      if (!handshake.inMessagePhase() || at == to) {
+      // handshakeCompleted may have made the connection blind (a listener that failed or re-entered)
+      if (!handshake.inMessagePhase() || at == to || conn.isBlind()) {
         return;
       }
     }

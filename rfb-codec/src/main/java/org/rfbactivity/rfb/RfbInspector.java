@@ -38,6 +38,9 @@ public final class RfbInspector extends ChannelDuplexHandler {
   private final ClientStreamParser client;
   private final Direction readDirection;
   private final Direction writeDirection;
+  /** A parse of that direction is under way (a listener callback may re-enter the handler). */
+  private boolean parsingClient;
+  private boolean parsingServer;
 
   /** An inspector with {@link RfbInspectorConfig#defaults()}. */
   public RfbInspector(RfbListener listener) {
@@ -119,8 +122,20 @@ public final class RfbInspector extends ChannelDuplexHandler {
     if (conn.isBlind()) {
       return;
     }
+    boolean fromClient = direction == Direction.CLIENT_TO_SERVER;
+    if (fromClient ? parsingClient : parsingServer) {
+      // A listener wrote (or fired a read) into the direction being parsed. These bytes travel before the rest of
+      // the buffer being parsed, which is passed on only after its parse: an order the parser cannot follow.
+      conn.goBlind(direction, BlindReason.UNEXPECTED_DATA, offset, "re-entered from a listener", null);
+      return;
+    }
+    if (fromClient) {
+      parsingClient = true;
+    } else {
+      parsingServer = true;
+    }
     try {
-      if (direction == Direction.CLIENT_TO_SERVER) {
+      if (fromClient) {
         client.parse(buf);
       } else if (!server.isDone()) {
         server.parse(buf, buf.readerIndex(), buf.writerIndex(), offset);
@@ -131,6 +146,12 @@ public final class RfbInspector extends ChannelDuplexHandler {
       // A bug here or in the listener must not break the relay: stop interpreting, keep forwarding. Exception,
       // not RuntimeException: a listener may throw a checked exception undeclared (Kotlin, @SneakyThrows).
       conn.goBlind(direction, BlindReason.INTERNAL_ERROR, offset, failure.getClass().getName(), failure);
+    } finally {
+      if (fromClient) {
+        parsingClient = false;
+      } else {
+        parsingServer = false;
+      }
     }
   }
 }

@@ -9,6 +9,11 @@ package org.rfbactivity.rfb;
  * connection blind ({@link BlindReason#INTERNAL_ERROR}), it never escapes the handler (in strict mode it is rethrown
  * as the cause of an {@link RfbProtocolException}); an {@link Error} propagates, after the buffer was released.
  *
+ * <p>A callback may close the channel, or write into the other direction (e.g. client bytes from
+ * {@link #serverInit} on the backend channel). Bytes written into the direction being parsed would travel ahead
+ * of the rest of the buffer being parsed; the inspector cannot follow that order, so it goes blind
+ * ({@link BlindReason#UNEXPECTED_DATA}).
+ *
  * <p>For one client message the detail callback ({@link #key}, {@link #pointer}, {@link #clipboard},
  * {@link #desktopResize}) comes first, then {@link #input} with its classification. Input callbacks use
  * primitive arguments so the steady state allocates nothing.

@@ -3,6 +3,7 @@ package org.rfbactivity.rfb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.ByteArrayOutputStream;
 import java.util.List;
@@ -71,6 +72,21 @@ final class InspectorHarness {
     server(Wire.u32(0));                  // SecurityResult OK (3.8)
     client(Wire.u8(1));                   // ClientInit, shared
     return this;
+  }
+
+  /**
+   * The same 3.8 None handshake on a bare channel with the inspector in BACKEND placement, for tests whose
+   * listeners write into the pipeline themselves (the harness checks exactly one buffer out per buffer in).
+   */
+  static void noneHandshake(EmbeddedChannel channel) {
+    byte[][] server = {Wire.ascii("RFB 003.008\n"), Wire.u8(1, 1), Wire.u32(0)};
+    byte[][] client = {Wire.ascii("RFB 003.008\n"), Wire.u8(1), Wire.u8(1)};
+    for (int i = 0; i < server.length; i++) {
+      channel.writeInbound(Unpooled.wrappedBuffer(server[i]));
+      channel.writeOutbound(Unpooled.wrappedBuffer(client[i]));
+    }
+    channel.releaseInbound();
+    channel.releaseOutbound();
   }
 
   /** Delivers the concatenated fields from the server, as one buffer. */

@@ -189,6 +189,88 @@ class RfbInspectorTest {
     h.finish();
   }
 
+  /**
+   * A listener that writes into the direction being parsed puts its bytes on the wire before the rest of the
+   * buffer being parsed (that buffer is forwarded only after its parse): an order the inspector cannot follow,
+   * so the connection goes blind, once, and the outer parse stops; every buffer is still forwarded untouched.
+   */
+  @Test
+  void aListenerWritingIntoTheDirectionBeingParsedMakesTheConnectionBlind() {
+    EmbeddedChannel[] channel = new EmbeddedChannel[1];
+    ByteBuf injected = Unpooled.copiedBuffer(bytes(u8(5), u8(0), Wire.u16(1), Wire.u16(2))); // a PointerEvent
+    RecordingListener injecting = new RecordingListener() {
+      @Override
+      public void input(InputKind kind) {
+        super.input(kind);
+        if (kind == InputKind.KEY_PRESS && injected.refCnt() == 1) {
+          channel[0].write(injected.retain());
+        }
+      }
+    };
+    channel[0] = new EmbeddedChannel(new RfbInspector(injecting));
+    InspectorHarness.noneHandshake(channel[0]);
+    ByteBuf head = Unpooled.copiedBuffer(bytes(u8(4), u8(1), zeros(2)));             // KeyEvent, first half
+    ByteBuf tail = Unpooled.copiedBuffer(bytes(u32(0x61), u8(5), u8(1), Wire.u16(9), Wire.u16(9))); // rest + a click
+    channel[0].writeOutbound(head);
+    channel[0].writeOutbound(tail);
+    assertThat(injecting.events()).containsExactly("handshake 3.8 None", "key down -1", "input KEY_PRESS",
+        "lost CLIENT_TO_SERVER UNEXPECTED_DATA @28");
+    assertThat((Object) channel[0].readOutbound()).isSameAs(head);
+    assertThat((Object) channel[0].readOutbound()).as("the listener's bytes go out first").isSameAs(injected);
+    assertThat((Object) channel[0].readOutbound()).isSameAs(tail);
+    assertThat(injected.refCnt()).isEqualTo(2);
+    head.release();
+    injected.release(2);
+    tail.release();
+    assertThat(channel[0].finish()).isFalse();
+  }
+
+  /** Writing into the other direction from a callback is fine: each direction is parsed on its own. */
+  @Test
+  void aListenerMayWriteIntoTheOtherDirection() {
+    EmbeddedChannel[] channel = new EmbeddedChannel[1];
+    RecordingListener answering = new RecordingListener() {
+      @Override
+      public void serverInit(ServerInit event) {
+        super.serverInit(event);
+        channel[0].write(Unpooled.copiedBuffer(bytes(u8(4), u8(1), zeros(2), u32(0x61)))); // a KeyEvent
+      }
+    };
+    channel[0] = new EmbeddedChannel(new RfbInspector(answering));
+    InspectorHarness.noneHandshake(channel[0]);
+    channel[0].writeInbound(Unpooled.copiedBuffer(Wire.serverInit("x")));
+    assertThat(answering.events()).containsExactly("handshake 3.8 None", "serverInit 1024x768 'x'", "key down -1",
+        "input KEY_PRESS");
+    assertThat(channel[0].finishAndReleaseAll()).isTrue();
+  }
+
+  /** Closing the channel from a callback: no exception, the rest of the buffer is still read, nothing leaks. */
+  @Test
+  void aListenerMayCloseTheChannel() {
+    EmbeddedChannel[] channel = new EmbeddedChannel[1];
+    RecordingListener closing = new RecordingListener() {
+      @Override
+      public void input(InputKind kind) {
+        super.input(kind);
+        channel[0].close();
+      }
+    };
+    channel[0] = new EmbeddedChannel(new RfbInspector(
+        RfbInspectorConfig.builder().placement(RfbInspectorConfig.Placement.CLIENT_FACING).build(), closing));
+    channel[0].writeOutbound(Unpooled.copiedBuffer(ascii("RFB 003.008\n")));
+    channel[0].writeInbound(Unpooled.copiedBuffer(ascii("RFB 003.008\n")));
+    channel[0].writeOutbound(Unpooled.copiedBuffer(u8(1, 1)));
+    channel[0].writeInbound(Unpooled.copiedBuffer(u8(1)));
+    channel[0].writeOutbound(Unpooled.copiedBuffer(u32(0)));
+    ByteBuf lastRead = Unpooled.copiedBuffer(bytes(u8(1), KEY_DOWN, KEY_DOWN));
+    channel[0].writeInbound(lastRead);
+    assertThat(closing.events()).containsExactly("handshake 3.8 None", "key down -1", "input KEY_PRESS",
+        "key down -1", "input KEY_PRESS");
+    assertThat(channel[0].isOpen()).isFalse();
+    channel[0].finishAndReleaseAll();
+    assertThat(lastRead.refCnt()).isZero();
+  }
+
   @Test
   void blindnessIsReportedOnceAndBytesAreStillCounted() {
     InspectorHarness h = new InspectorHarness();

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
+import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
@@ -118,6 +119,7 @@ public final class RfbInspector extends ChannelDuplexHandler {
     if (readable == 0) {
       return;
     }
+    buf = bigEndian(buf);
     conn.counters.addBytes(direction, readable);
     if (conn.isBlind()) {
       return;
@@ -153,5 +155,16 @@ public final class RfbInspector extends ChannelDuplexHandler {
         parsingServer = false;
       }
     }
+  }
+
+  /**
+   * RFB is big-endian on the wire (RFB.md "All multi-byte integers are big-endian"). A little-endian view made with
+   * the deprecated {@code ByteBuf#order} swaps every multi-byte getter; {@code order(BIG_ENDIAN)} returns the
+   * buffer itself when it is big-endian and the underlying buffer of a swapped view, so nothing is allocated.
+   * Only the parser reads the result; the message passed on is the one received.
+   */
+  @SuppressWarnings("deprecation")
+  private static ByteBuf bigEndian(ByteBuf buf) {
+    return buf.order(ByteOrder.BIG_ENDIAN);
   }
 }

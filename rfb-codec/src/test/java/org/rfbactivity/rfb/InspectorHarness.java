@@ -29,7 +29,14 @@ final class InspectorHarness {
     /** A composite of two components, split in the middle. */
     COMPOSITE,
     /** A retained slice of a larger buffer. */
-    SLICE
+    SLICE,
+    /** A read-only view of a heap buffer. */
+    READ_ONLY,
+    /**
+     * A little-endian view ({@code order(LITTLE_ENDIAN)}, deprecated but still a ByteBuf a pipeline may carry):
+     * its multi-byte getters swap, the wire bytes do not change.
+     */
+    LITTLE_ENDIAN
   }
 
   private BufferKind bufferKind = BufferKind.HEAP;
@@ -138,9 +145,20 @@ final class InspectorHarness {
         ByteBuf slice = parent.retainedSlice(PREFIX, length);
         parent.release();
         return slice;
+      case READ_ONLY:
+        return channel.alloc().heapBuffer(PREFIX + length + SLACK).writeBytes(Wire.filler(PREFIX))
+            .readerIndex(PREFIX).writeBytes(bytes, from, length).asReadOnly();
+      case LITTLE_ENDIAN:
+        return littleEndian(channel.alloc().buffer(PREFIX + length + SLACK).writeBytes(Wire.filler(PREFIX))
+            .readerIndex(PREFIX).writeBytes(bytes, from, length));
       default:
         throw new IllegalStateException(bufferKind.name());
     }
+  }
+
+  @SuppressWarnings("deprecation")
+  private static ByteBuf littleEndian(ByteBuf buf) {
+    return buf.order(java.nio.ByteOrder.LITTLE_ENDIAN);
   }
 
   /**

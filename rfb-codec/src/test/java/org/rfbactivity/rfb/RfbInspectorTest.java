@@ -271,6 +271,21 @@ class RfbInspectorTest {
     assertThat(lastRead.refCnt()).isZero();
   }
 
+  /** The wire is big-endian whatever order a buffer view claims; every buffer kind is read alike. */
+  @Test
+  void everyBufferKindIsReadAsTheWireBytes() {
+    for (InspectorHarness.BufferKind kind : InspectorHarness.BufferKind.values()) {
+      InspectorHarness h = new InspectorHarness().bufferKind(kind);
+      h.noneHandshake();
+      h.client(u8(5), u8(1), Wire.u16(300), Wire.u16(200),  // PointerEvent: left button at 300,200
+          u8(6), zeros(3), u32(3), ascii("abc"),            // ClientCutText of 3 bytes
+          KEY_DOWN);
+      assertThat(h.events()).as("%s", kind).containsExactly("handshake 3.8 None", "pointer 1 300,200",
+          "input POINTER_BUTTON", "clipboard 3", "input CLIPBOARD", "key down -1", "input KEY_PRESS");
+      h.finish();
+    }
+  }
+
   @Test
   void blindnessIsReportedOnceAndBytesAreStillCounted() {
     InspectorHarness h = new InspectorHarness();

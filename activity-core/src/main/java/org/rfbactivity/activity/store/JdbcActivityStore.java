@@ -270,7 +270,7 @@ public final class JdbcActivityStore implements ActivityStore {
      * id = :session_id}.
      *
      * @throws IllegalArgumentException if the statement cannot be parsed, names another parameter or contains a
-     *                                  JDBC {@code ?}
+     *                                  JDBC {@code ?} or a positional {@code $1}
      */
     public Builder mirrorSql(String mirrorSql) {
       requireState(this.mirrorSql == null, "mirrorSql was already set");

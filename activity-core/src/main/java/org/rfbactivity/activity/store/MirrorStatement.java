@@ -62,8 +62,9 @@ final class MirrorStatement {
   /**
    * Parses {@code sql}.
    *
-   * @throws IllegalArgumentException naming the problem: unknown parameter, a JDBC {@code ?}, an unterminated
-   *                                  literal or comment, or a missing {@code :session_id} / {@code :last_activity}
+   * @throws IllegalArgumentException naming the problem: unknown parameter, a JDBC {@code ?} or positional
+   *                                  {@code $1}, an unterminated literal or comment, or a missing
+   *                                  {@code :session_id} / {@code :last_activity}
    */
   static MirrorStatement parse(String sql) {
     Objects.requireNonNull(sql, "mirrorSql");
@@ -93,6 +94,17 @@ final class MirrorStatement {
       } else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
         end = endOfBlockComment(sql, i);
       } else if (c == '$' && (i == 0 || !isIdentifierPart(sql.charAt(i - 1)))) {
+        if (i + 1 < n && Character.isDigit(sql.charAt(i + 1))) {
+          // pgjdbc turns our placeholders into $1, $2, ...: a positional parameter here would silently take the
+          // value of one of them.
+          int digits = i + 1;
+          while (digits < n && Character.isDigit(sql.charAt(digits))) {
+            digits++;
+          }
+          throw new IllegalArgumentException("mirrorSql must not contain positional parameters ("
+              + sql.substring(i, Math.min(digits, i + 12)) + " at position " + i
+              + "); use :session_id and :last_activity");
+        }
         end = endOfDollarQuoted(sql, i);
       } else if (c == ':' && i + 1 < n && sql.charAt(i + 1) == ':') {
         end = i + 2;

@@ -30,9 +30,14 @@ class MirrorStatementTest {
   }
 
   @Test
-  void positionalDollarParametersAreNotDollarQuotes() {
-    assertThat(MirrorStatement.parse("SELECT f($1, :session_id, :last_activity)").jdbcSql())
-        .isEqualTo("SELECT f($1, ?, ?)");
+  void positionalDollarParametersAreRefused() {
+    // pgjdbc numbers the placeholders $1, $2, ...: a $1 of the caller's would silently be bound to :session_id.
+    assertThatThrownBy(() -> MirrorStatement.parse("SELECT f($1, :session_id, :last_activity)"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("mirrorSql must not contain positional parameters ($1 at position 9); use :session_id and "
+            + ":last_activity");
+    assertThat(MirrorStatement.parse("SELECT f(a$1, '$1', $x$ $1 $x$, :session_id, :last_activity)").jdbcSql())
+        .isEqualTo("SELECT f(a$1, '$1', $x$ $1 $x$, ?, ?)");
   }
 
   @Test

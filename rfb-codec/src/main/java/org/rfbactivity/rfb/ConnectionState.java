@@ -138,9 +138,10 @@ final class ConnectionState {
     result = RESULT_CONTINUE;
   }
 
-  void securityFailed(long code, byte[] reason) {
+  /** The server refused; {@code reason} is the captured prefix of its reason string (or null: none on the wire). */
+  void securityFailed(long code, byte[] reason, boolean reasonTruncated) {
     failed = true;
-    SecurityFailure failure = new SecurityFailure(code, reason == null ? "" : decode(reason));
+    SecurityFailure failure = new SecurityFailure(code, reason == null ? "" : decode(reason, reasonTruncated));
     listener.securityFailed(failure);
   }
 
@@ -194,16 +195,36 @@ final class ConnectionState {
         detail.isEmpty() ? "" : " (" + detail + ")");
   }
 
-  /** UTF-8 when valid, otherwise Latin-1, as TigerVNC's client decodes reason strings (RFB.md §1.2). */
-  static String decode(byte[] bytes) {
+  /**
+   * UTF-8 when valid, otherwise Latin-1, as TigerVNC's client decodes reason strings (RFB.md §1.2). A string
+   * captured only up to its cap ({@code truncated}) may end inside a UTF-8 character; that incomplete tail is
+   * left out, so a long UTF-8 name keeps its whole characters instead of turning into Latin-1 mojibake.
+   */
+  static String decode(byte[] bytes, boolean truncated) {
+    int length = truncated ? withoutIncompleteUtf8Tail(bytes) : bytes.length;
     try {
       return StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)
           .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes))
+          .decode(ByteBuffer.wrap(bytes, 0, length))
           .toString();
     } catch (CharacterCodingException notUtf8) {
       return new String(bytes, StandardCharsets.ISO_8859_1);
     }
+  }
+
+  /** The length of {@code bytes} without a last UTF-8 sequence that its lead byte says is incomplete. */
+  static int withoutIncompleteUtf8Tail(byte[] bytes) {
+    int end = bytes.length;
+    int lead = end - 1;
+    while (lead > end - 4 && lead > 0 && (bytes[lead] & 0xC0) == 0x80) {
+      lead--; // continuation bytes 10xxxxxx: at most 3 precede the end of a sequence
+    }
+    if (lead < 0) {
+      return end;
+    }
+    int first = bytes[lead] & 0xFF;
+    int sequence = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 1;
+    return lead + sequence > end ? lead : end;
   }
 }

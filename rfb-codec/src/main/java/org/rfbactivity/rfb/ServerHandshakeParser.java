@@ -216,7 +216,8 @@ final class ServerHandshakeParser extends HandshakeParser {
           if (!textRead()) {
             return;
           }
-          conn.securityFailed(failureCode, takeText());
+          byte[] reason = takeText();
+          conn.securityFailed(failureCode, reason, declaredTextLength() > reason.length);
           state = State.CLOSED;
           break;
         case SERVER_INIT:
@@ -238,8 +239,8 @@ final class ServerHandshakeParser extends HandshakeParser {
           }
           byte[] name = takeText();
           state = State.DONE;
-          conn.serverInit(new ServerInit(width, height, pixelFormat, ConnectionState.decode(name),
-              declaredTextLength()));
+          String decoded = ConnectionState.decode(name, declaredTextLength() > name.length);
+          conn.serverInit(new ServerInit(width, height, pixelFormat, decoded, declaredTextLength()));
           return;
         case DONE:
           return;
@@ -394,7 +395,7 @@ final class ServerHandshakeParser extends HandshakeParser {
     conn.venCryptAck = ack;
     if (ack != 0) {
       // TigerVNC answers 0xFF to versions it does not support, then closes (RFB.md §2 row 19)
-      conn.securityFailed(0, null);
+      conn.securityFailed(0, null, false);
       state = State.CLOSED;
       return;
     }
@@ -428,7 +429,7 @@ final class ServerHandshakeParser extends HandshakeParser {
       failureCode = result;
       state = State.FAILURE_REASON;
     } else {
-      conn.securityFailed(result, null);
+      conn.securityFailed(result, null, false);
       state = State.CLOSED;
     }
   }

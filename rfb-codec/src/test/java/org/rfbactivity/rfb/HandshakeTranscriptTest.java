@@ -690,4 +690,33 @@ class HandshakeTranscriptTest {
     assertThat(init.width()).isEqualTo(1024);
     assertThat(init.height()).isEqualTo(768);
   }
+
+  @Test
+  void aDesktopNameCutInsideAUtf8CharacterKeepsTheWholeCharactersBeforeTheCut() {
+    String name = "日".repeat(100);   // 300 bytes of 3-byte UTF-8: the 256-byte cap falls inside the 86th
+    h.noneHandshake();
+    h.server(serverInit(name));         // ServerInit
+    ServerInit init = h.listener.serverInits().get(0);
+    assertThat(init.name()).isEqualTo("日".repeat(85));
+    assertThat(init.nameLength()).isEqualTo(300);
+  }
+
+  @Test
+  void aFailureReasonCutInsideAUtf8CharacterKeepsTheWholeCharactersBeforeTheCut() {
+    byte[] reason = "€".repeat(100).getBytes(java.nio.charset.StandardCharsets.UTF_8); // 300 bytes
+    h.server(V38);                      // ProtocolVersion
+    h.client(V38);                      // ProtocolVersion
+    h.server(u8(0),                     // number-of-security-types 0: failure
+        u32(reason.length),             // reason-length 300
+        reason);                        // reason-string, cut at 256 bytes: 85 whole characters and a third
+    assertThat(h.events()).containsExactly("securityFailed 0 '" + "€".repeat(85) + "'");
+  }
+
+  @Test
+  void aNameThatIsNotUtf8IsLatin1() {
+    h.noneHandshake();
+    h.server(u16(640), u16(480), Wire.pixelFormat32(), // ServerInit header
+        u32(4), u8(0x63, 0x61, 0x66, 0xE9));             // "café" in Latin-1: 0xE9 is not valid UTF-8
+    assertThat(h.listener.serverInits().get(0).name()).isEqualTo("café");
+  }
 }

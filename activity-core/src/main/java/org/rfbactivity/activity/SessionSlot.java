@@ -364,10 +364,10 @@ final class SessionSlot {
     if (!due || !writeAllowed) {
       return null;
     }
-    SessionActivityRow sessionRow = raised ? new SessionActivityRow(sessionId, timeBase.toInstant(newest.nanos))
-        : null;
-    List<ViewerRow> rows = new ArrayList<>(viewers.size());
     long activeUntil = newest.nanos == NONE ? now : newest.nanos + rules.activeWindowNanos;
+    SessionActivityRow sessionRow = raised ? new SessionActivityRow(sessionId, timeBase.toInstant(newest.nanos),
+        timeBase.toInstant(activeUntil)) : null;
+    List<ViewerRow> rows = new ArrayList<>(viewers.size());
     for (Viewer viewer : viewers) {
       long last = viewer.lastActivityNanos();
       InputKind kind = viewer.lastInputKind();

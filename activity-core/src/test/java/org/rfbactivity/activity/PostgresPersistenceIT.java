@@ -176,6 +176,47 @@ class PostgresPersistenceIT {
   }
 
   @Test
+  void theViewCombinesTheViewersOfEveryReplica(TestDatabase db) throws Exception {
+    // Replica a's viewer opened 70 s ago and has been idle since 60 s; replica b's viewer is typing.
+    FakeTime timeA = FakeTime.startingAt(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+        .minusSeconds(70));
+    FakeTime timeB = FakeTime.startingAt(timeA.origin());
+    ActivityTracker a = tracker(timeA, "replica-a", JdbcActivityStore.builder().dataSource(db.dataSource())
+        .build());
+    ActivityTracker b = tracker(timeB, "replica-b", JdbcActivityStore.builder().dataSource(db.dataSource())
+        .build());
+    Viewer va = a.viewerOpened("s", "1", Map.of(), true);
+    a.tick();
+    timeA.set(s("61"));
+    a.tick();
+    assertThat(db.rows(STATUS)).containsExactly(row("s", "CONNECTED_IDLE", timeA.origin(), 1L));
+
+    timeB.set(s("65"));
+    Viewer vb = b.viewerOpened("s", "1", Map.of(), true);
+    timeB.set(s("66"));
+    b.input(vb, InputKind.KEY_PRESS);
+    timeB.set(s("66.5"));
+    b.tick();
+    assertThat(db.rows(STATUS)).as("one replica's active viewer makes the session active")
+        .containsExactly(row("s", "ACTIVE", timeB.at(s("66")), 2L));
+    assertThat(db.rows("SELECT last_activity, active_until FROM rfb_session_activity"))
+        .containsExactly(row(timeB.at(s("66")), timeB.at(s("126"))));
+
+    timeB.set(s("67"));
+    b.viewerClosed(vb);
+    b.tick();
+    assertThat(db.rows("SELECT replica_id, state, active_until FROM rfb_viewer"))
+        .containsExactly(row("replica-a", "CONNECTED_IDLE", timeA.at(s("60"))));
+    assertThat(db.rows(STATUS)).as("the closed viewer's input keeps the session active for its window, although "
+        + "the replica left holds only an idle viewer").containsExactly(row("s", "ACTIVE", timeB.at(s("66")), 1L));
+
+    timeA.set(s("68"));
+    a.viewerClosed(va);
+    a.tick();
+    assertThat(db.rows(STATUS)).containsExactly(row("s", "DISCONNECTED", timeB.at(s("66")), 0L));
+  }
+
+  @Test
   void aReplicaThatStopsHeartbeatingHasItsViewersExpire(TestDatabase db) throws Exception {
     ActivityTracker crashed = new ActivityTracker(fast("crashed", db));
     ActivityTracker alive = new ActivityTracker(fast("alive", db));

@@ -27,12 +27,15 @@ final class BatchStatements {
   /** Statements in execution order. */
   enum Kind {
     SESSION_RAISE("rfb_session_activity",
-        "INSERT INTO rfb_session_activity AS s (session_id, last_activity) "
-            + "SELECT * FROM unnest(?::text[], ?::timestamptz[]) "
+        "INSERT INTO rfb_session_activity AS s (session_id, last_activity, active_until) "
+            + "SELECT * FROM unnest(?::text[], ?::timestamptz[], ?::timestamptz[]) "
             + "ON CONFLICT (session_id) DO UPDATE "
-            + "SET last_activity = GREATEST(s.last_activity, EXCLUDED.last_activity), updated_at = now() "
+            + "SET last_activity = GREATEST(s.last_activity, EXCLUDED.last_activity), "
+            // GREATEST ignores NULLs: a row without active_until takes the other's.
+            + "active_until = GREATEST(s.active_until, EXCLUDED.active_until), updated_at = now() "
             // Skip the row version when nothing rises: out-of-order writes are no-ops.
-            + "WHERE EXCLUDED.last_activity > s.last_activity"),
+            + "WHERE EXCLUDED.last_activity > s.last_activity "
+            + "OR EXCLUDED.active_until > COALESCE(s.active_until, '-infinity')"),
     MIRROR("mirror", null),
     VIEWER_UPSERT("rfb_viewer",
         "INSERT INTO rfb_viewer AS v (session_id, replica_id, viewer_id, state, inspectable, blind_reason, "
@@ -80,12 +83,12 @@ final class BatchStatements {
 
   /**
    * The batch as operations. At most one row per key reaches a statement (an upsert may not touch a row twice):
-   * duplicate session rows keep the newest activity, duplicate viewer rows the last given.
+   * duplicate session rows keep the newest times, duplicate viewer rows the last given.
    */
   List<Op> ops(StoreBatch batch) {
     Map<String, SessionActivityRow> sessions = new LinkedHashMap<>();
     for (SessionActivityRow row : batch.sessions()) {
-      sessions.merge(row.sessionId(), row, (a, b) -> b.lastActivity().isAfter(a.lastActivity()) ? b : a);
+      sessions.merge(row.sessionId(), row, BatchStatements::newest);
     }
     Map<ViewerKey, ViewerRow> viewers = new LinkedHashMap<>();
     for (ViewerRow row : batch.viewers()) {
@@ -118,6 +121,14 @@ final class BatchStatements {
       ops.add(new Op(Kind.PURGE_EXPIRED, "", null));
     }
     return ops;
+  }
+
+  /** Two raises of one session as one: the later of each time. */
+  private static SessionActivityRow newest(SessionActivityRow a, SessionActivityRow b) {
+    Instant activeUntil = a.activeUntil() == null || (b.activeUntil() != null
+        && b.activeUntil().isAfter(a.activeUntil())) ? b.activeUntil() : a.activeUntil();
+    return new SessionActivityRow(a.sessionId(),
+        b.lastActivity().isAfter(a.lastActivity()) ? b.lastActivity() : a.lastActivity(), activeUntil);
   }
 
   private static final Comparator<ViewerKey> KEY_ORDER = Comparator.comparing(ViewerKey::sessionId)
@@ -179,13 +190,16 @@ final class BatchStatements {
       case SESSION_RAISE -> {
         String[] ids = new String[n];
         OffsetDateTime[] activity = new OffsetDateTime[n];
+        OffsetDateTime[] activeUntil = new OffsetDateTime[n];
         for (int i = 0; i < n; i++) {
           SessionActivityRow row = (SessionActivityRow) group.get(i).row();
           ids[i] = row.sessionId();
           activity[i] = utc(row.lastActivity());
+          activeUntil[i] = utc(row.activeUntil());
         }
         ps.setArray(1, c.createArrayOf("text", ids));
         ps.setArray(2, c.createArrayOf("timestamptz", activity));
+        ps.setArray(3, c.createArrayOf("timestamptz", activeUntil));
       }
       case VIEWER_UPSERT -> {
         Object[][] columns = new Object[12][n];

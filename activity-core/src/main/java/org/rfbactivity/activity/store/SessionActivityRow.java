@@ -4,15 +4,24 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Raise {@code rfb_session_activity.last_activity} for one session to {@code lastActivity} (never lower it).
+ * Raise {@code rfb_session_activity.last_activity} for one session to {@code lastActivity}, and its
+ * {@code active_until} to {@code activeUntil} (never lower either).
  *
  * @param sessionId    the session
  * @param lastActivity the newest activity this replica knows of (UTC, microsecond precision)
+ * @param activeUntil  {@code lastActivity} plus the writing tracker's active window, or {@code null} to leave it. It
+ *                     keeps the session active in {@code rfb_session_status} after the viewer that was active
+ *                     closed, while viewers on other replicas, which did not see that activity, remain connected
  */
-public record SessionActivityRow(String sessionId, Instant lastActivity) {
+public record SessionActivityRow(String sessionId, Instant lastActivity, Instant activeUntil) {
 
   public SessionActivityRow {
     Objects.requireNonNull(sessionId, "sessionId");
     Objects.requireNonNull(lastActivity, "lastActivity");
+  }
+
+  /** A raise of {@code last_activity} alone. */
+  public SessionActivityRow(String sessionId, Instant lastActivity) {
+    this(sessionId, lastActivity, null);
   }
 }

@@ -7,11 +7,16 @@
 
 -- One row per session ever seen: the newest activity any replica reported. Writers only ever raise it:
 -- last_activity = GREATEST(stored, new), so replicas and retries writing out of order never move it backwards.
+-- active_until (last_activity + the writer's activeWindow, raised the same way) keeps the session ACTIVE in the
+-- view for the window of input whose viewer has closed, when the viewers left are on replicas that did not see it.
 CREATE TABLE IF NOT EXISTS rfb_session_activity (
     session_id    text        PRIMARY KEY,
     last_activity timestamptz NOT NULL,
-    updated_at    timestamptz NOT NULL DEFAULT now()  -- database time of the last raise
+    updated_at    timestamptz NOT NULL DEFAULT now(),  -- database time of the last raise
+    active_until  timestamptz
 );
+-- For tables created before the column existed.
+ALTER TABLE rfb_session_activity ADD COLUMN IF NOT EXISTS active_until timestamptz;
 
 -- One row per connected viewer, owned by the replica that holds the connection. The replica rewrites the row at
 -- every change of the viewer and at least once per persistInterval (the heartbeat), and deletes it when the viewer
@@ -38,14 +43,15 @@ CREATE TABLE IF NOT EXISTS rfb_viewer (
 
 -- The cluster-wide status, derived from fresh viewer rows, never from one replica's opinion:
 --   DISCONNECTED   no fresh viewer row;
---   ACTIVE         some fresh viewer row's active_until is still ahead (a replica saw activity within activeWindow);
+--   ACTIVE         some fresh viewer row's active_until is still ahead (a replica saw activity within activeWindow),
+--                  or the session's own (activity of a viewer that has closed since);
 --   CONNECTED_IDLE fresh viewer rows, none of them active.
 -- active_until travels with the rows, so a session turns idle on time even if its replica cannot write any more.
 CREATE OR REPLACE VIEW rfb_session_status AS
 SELECT s.session_id,
        CASE
            WHEN count(v.viewer_id) = 0 THEN 'DISCONNECTED'
-           WHEN bool_or(v.active_until > now()) THEN 'ACTIVE'
+           WHEN bool_or(v.active_until > now()) OR s.active_until > now() THEN 'ACTIVE'
            ELSE 'CONNECTED_IDLE'
        END                  AS state,
        s.last_activity,
@@ -54,4 +60,4 @@ FROM rfb_session_activity s
 LEFT JOIN rfb_viewer v
        ON v.session_id = s.session_id
       AND v.expires_at > now()
-GROUP BY s.session_id, s.last_activity;
+GROUP BY s.session_id, s.last_activity, s.active_until;

@@ -57,6 +57,24 @@ class JdbcActivityStoreIT {
   }
 
   @Test
+  void activeUntilOnlyEverRisesAndAMissingOneLeavesIt(TestDatabase db) throws Exception {
+    JdbcActivityStore store = store(db);
+    String query = "SELECT last_activity, active_until FROM rfb_session_activity";
+    store.write(sessions(new SessionActivityRow("s1", T)));
+    assertThat(db.rows(query)).containsExactly(row(T, null));
+
+    store.write(sessions(new SessionActivityRow("s1", T, T.plusSeconds(60))));
+    assertThat(db.rows(query)).as("a later window alone is a raise").containsExactly(row(T, T.plusSeconds(60)));
+
+    store.write(sessions(new SessionActivityRow("s1", T.plusSeconds(1), T.plusSeconds(31))));
+    assertThat(db.rows(query)).as("a replica with a shorter window does not shorten it")
+        .containsExactly(row(T.plusSeconds(1), T.plusSeconds(60)));
+
+    store.write(sessions(new SessionActivityRow("s1", T.plusSeconds(2))));
+    assertThat(db.rows(query)).containsExactly(row(T.plusSeconds(2), T.plusSeconds(60)));
+  }
+
+  @Test
   void viewerRowsAreUpsertedDeletedAndPurgedWhenExpired(TestDatabase db) throws Exception {
     JdbcActivityStore store = store(db);
     Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);

@@ -22,7 +22,8 @@ class MigrationsIT {
     assertThat(columns(db, "rfb_session_activity")).containsExactly(
         row("session_id", "text", "NO"),
         row("last_activity", "timestamp with time zone", "NO"),
-        row("updated_at", "timestamp with time zone", "NO"));
+        row("updated_at", "timestamp with time zone", "NO"),
+        row("active_until", "timestamp with time zone", "YES"));
     assertThat(columns(db, "rfb_viewer")).containsExactly(
         row("session_id", "text", "NO"),
         row("replica_id", "text", "NO"),
@@ -65,6 +66,26 @@ class MigrationsIT {
       }
       assertThat(db.value("SELECT count(*) FROM information_schema.tables WHERE table_schema = ?", schema))
           .isEqualTo(3L);
+    } finally {
+      db.execute("DROP SCHEMA " + schema + " CASCADE");
+    }
+  }
+
+  @Test
+  void aSessionTableFromBeforeActiveUntilGainsTheColumnAndKeepsItsRows(TestDatabase db) throws Exception {
+    String schema = db.schema() + "_old";
+    db.execute("CREATE SCHEMA " + schema, "CREATE TABLE " + schema + ".rfb_session_activity ("
+        + "session_id text PRIMARY KEY, last_activity timestamptz NOT NULL, "
+        + "updated_at timestamptz NOT NULL DEFAULT now())", "INSERT INTO " + schema
+        + ".rfb_session_activity (session_id, last_activity) VALUES ('s1', '2026-03-01T12:00:00Z')");
+    try (HikariDataSource ds = PostgresExtension.pool(db.jdbcUrl(), schema)) {
+      Migrations.apply(ds);
+      Migrations.apply(ds);
+      assertThat(db.rows("SELECT session_id, last_activity, active_until FROM " + schema
+          + ".rfb_session_activity")).containsExactly(row("s1", java.time.Instant.parse("2026-03-01T12:00:00Z"),
+          null));
+      assertThat(db.rows("SELECT session_id, state, viewers FROM " + schema + ".rfb_session_status"))
+          .containsExactly(row("s1", "DISCONNECTED", 0L));
     } finally {
       db.execute("DROP SCHEMA " + schema + " CASCADE");
     }

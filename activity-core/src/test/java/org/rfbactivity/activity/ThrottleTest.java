@@ -144,6 +144,45 @@ class ThrottleTest {
   }
 
   @Test
+  void aCloseWritesTheThrottledNewestActivityAndTheStateAtTheNextTickWithoutMovingIt() {
+    FakeTime time = FakeTime.startingAt(Instant.parse("2026-01-01T00:00:00Z"));
+    RecordingStore store = new RecordingStore(time);
+    ActivityTracker tracker = new ActivityTracker(ActivityConfig.builder().ticker(time.ticker())
+        .clock(time.clock()).store(store).replicaId("r1").build());
+    Viewer a = tracker.viewerOpened("s", "a", Map.of(), true);
+    Viewer b = tracker.viewerOpened("s", "b", Map.of(), true);
+    tracker.tick();
+    time.set(Duration.ofSeconds(2));
+    tracker.input(a, InputKind.KEY_PRESS);
+    time.set(Duration.ofSeconds(3));
+    tracker.tick();
+    int before = store.writes().size();
+
+    time.set(Duration.ofSeconds(4));
+    tracker.viewerClosed(a);
+    time.set(Duration.ofSeconds(9));
+    tracker.tick();
+    List<RecordingStore.Write> after = store.writes().subList(before, store.writes().size());
+    assertThat(after).hasSize(1);
+    assertThat(after.get(0).batch().sessions()).containsExactly(new SessionActivityRow("s",
+        time.at(Duration.ofSeconds(2)), time.at(Duration.ofSeconds(62))));
+    assertThat(after.get(0).batch().closedViewers()).extracting(k -> k.viewerId()).containsExactly("a");
+    assertThat(after.get(0).batch().viewers()).extracting(ViewerRow::viewerId, ViewerRow::state,
+        ViewerRow::activeUntil).containsExactly(org.assertj.core.groups.Tuple.tuple("b", ActivityState.ACTIVE,
+        time.at(Duration.ofSeconds(62))));
+
+    time.set(Duration.ofSeconds(10));
+    tracker.viewerClosed(b);
+    time.set(Duration.ofSeconds(11));
+    tracker.tick();
+    RecordingStore.Write last = store.writes().get(store.writes().size() - 1);
+    assertThat(last.tickNanos()).isEqualTo(Duration.ofSeconds(11).toNanos());
+    assertThat(last.batch().sessions()).as("closing is not activity").isEmpty();
+    assertThat(last.batch().closedViewers()).extracting(k -> k.viewerId()).containsExactly("b");
+    assertThat(store.lastActivity("s")).isEqualTo(time.at(Duration.ofSeconds(2)));
+  }
+
+  @Test
   void sameWithOneThousandSessionsOneBatchPerTick() {
     int sessions = 1_000;
     Run run = new Run(sessions);

@@ -65,11 +65,11 @@ final class Connections {
   // ---- handshakes -------------------------------------------------------------------------------------------
 
   private static Arbitrary<Step> form33() {
-    Arbitrary<String> versions = Arbitraries.of("003.003", "003.005", "003.006", "003.016");
+    Arbitrary<String> versions = Arbitraries.of("003.003", "003.004", "003.005", "003.006", "003.014", "003.016");
     Arbitrary<Integer> types = Arbitraries.of(1, 2, -6);
     return Combinators.combine(versions, types, names()).as((version, type, name) -> new Step(
         "v" + version + " type " + type, t -> {
-          boolean singleClick = version.equals("003.016");
+          boolean singleClick = version.equals("003.014") || version.equals("003.016");
           t.server(ascii("RFB " + version + "\n"));
           t.client(ascii("RFB " + version + "\n"));
           if (singleClick) {
@@ -97,47 +97,77 @@ final class Connections {
         }));
   }
 
+  /** The protocol versions of the 3.7/3.8 list form ("repeater" = 3.8 behind UltraVNC's repeater prelude). */
+  static final List<String> LIST_FORM_VERSIONS =
+      List.of("003.007", "003.008", "004.001", "005.000", "003.889", "003.018", "repeater");
+  /**
+   * How server and client order the end of the security phase: as the spec says; an UltraVNC server's
+   * SecurityResult even for None on 3.7 (RFB.md §1.3); a client pipelining ClientInit before the result (ATEN).
+   */
+  static final List<String> ENDINGS = List.of("spec", "ultravnc", "pipelined");
+
   private static Arbitrary<Step> listForm() {
-    Arbitrary<String> versions = Arbitraries.of("003.007", "003.008", "004.001", "003.889", "repeater");
-    Arbitrary<Integer> rounds = Arbitraries.integers().between(0, 2);
-    return Combinators.combine(versions, securities(), rounds, Arbitraries.of(false, true), names())
-        .as((version, security, ultraRounds, extraInfo, name) -> new Step(
-            "v" + version + " " + security + (ultraRounds > 0 ? " after " + ultraRounds + " Ultra rounds" : "")
-                + (extraInfo ? " +ClientInit extra" : ""), t -> {
-              String wire = version.equals("repeater") ? "003.008" : version;
-              if (version.equals("repeater")) {
-                t.server(ascii("RFB 000.000\n"));
-                t.client(ascii("ID:42"), zeros(245));
-              }
-              t.server(ascii("RFB " + wire + "\n"));
-              t.client(ascii("RFB " + wire + "\n"));
-              RfbVersion clientVersion = new RfbVersion(Integer.parseInt(wire.substring(0, 3)),
-                  Integer.parseInt(wire.substring(4)));
-              for (int round = 0; round < ultraRounds; round++) {
-                t.server(u8(2), u8(17), u8(2));   // Ultra, VNC auth
-                t.client(u8(17));                  // Ultra: no bytes, another round
-                t.server(u32(0xFFFFFFFFL));
-              }
-              if (extraInfo) {
-                t.server(u8(2), u8(security.type()), u8(0x75));
-              } else {
-                t.server(u8(1), u8(security.type()));
-              }
-              t.client(u8(security.type()));
-              security.exchange().accept(t);
-              t.expectedHandshake = "handshake " + clientVersion + " " + security.name();
-              if (clientVersion.minor() == 889 && security.type() == 1) {
-                // Apple 3.889 + None: no SecurityResult, no ClientInit (RFB.md §1.3)
-                t.server(Wire.serverInit(name));
-                t.expectedServerInit = "serverInit 1024x768 '" + name + "'";
-                return;
-              }
-              boolean minor7 = clientVersion.effectiveMinor() == 7;
-              if (!(security.noneLike() && minor7)) {
-                t.server(u32(0));
-              }
-              clientInitAndServerInit(t, extraInfo, name);
-            }));
+    Arbitrary<List<Integer>> rounds = Arbitraries.of(17, 0x68, 0x69, 0x74).list().ofMaxSize(3);
+    return Combinators.combine(Arbitraries.of(LIST_FORM_VERSIONS), securities(), rounds, Arbitraries.of(false, true),
+            names(), Arbitraries.of(ENDINGS))
+        .as((version, security, ultraRounds, extraInfo, name, ending) -> new Step(
+            "v" + version + " " + security + (ultraRounds.isEmpty() ? "" : " after rounds " + ultraRounds)
+                + (extraInfo ? " +ClientInit extra" : "") + " " + ending,
+            t -> listForm(t, version, security, ultraRounds, extraInfo, name, ending)));
+  }
+
+  /** A 3.7/3.8-form handshake up to and including ServerInit, with the expected events stated. */
+  static void listForm(Transcript t, String version, Security security, List<Integer> ultraRounds,
+      boolean extraInfo, String name, String ending) {
+    String wire = version.equals("repeater") ? "003.008" : version;
+    if (version.equals("repeater")) {
+      t.server(ascii("RFB 000.000\n"));
+      t.client(ascii("ID:42"), zeros(245));
+    }
+    t.server(ascii("RFB " + wire + "\n"));
+    t.client(ascii("RFB " + wire + "\n"));
+    if (wire.equals("003.018")) {
+      t.server(u32le(6), ascii("Allow?"));   // SingleClick prompt, then both use 3.8
+      t.client(u32le(1));
+    }
+    RfbVersion clientVersion = new RfbVersion(Integer.parseInt(wire.substring(0, 3)),
+        Integer.parseInt(wire.substring(4)));
+    for (int round : ultraRounds) {
+      t.server(u8(2), u8(round), u8(2));  // an UltraVNC round-continuing type, VNC auth
+      t.client(u8(round));
+      if (round == 0x68) {
+        t.server(u32le(5), ascii("Allow"));  // SCPrompt: U32 LE length + text
+        t.client(u32le(1));                  // U32 LE: accepted
+      } else if (round == 0x74) {
+        t.client(u8(4), ascii("info"));      // old ClientInitExtra: U8 length + text
+      }
+      t.server(u32(0xFFFFFFFFL));            // rfbVncAuthContinue: another round
+    }
+    if (extraInfo) {
+      t.server(u8(2), u8(security.type()), u8(0x75));
+    } else {
+      t.server(u8(1), u8(security.type()));
+    }
+    t.client(u8(security.type()));
+    security.exchange().accept(t);
+    t.expectedHandshake = "handshake " + clientVersion + " " + security.name();
+    t.expectedServerInit = "serverInit 1024x768 '" + name + "'";
+    if (clientVersion.minor() == 889 && security.type() == 1) {
+      // Apple 3.889 + None: no SecurityResult, no ClientInit (RFB.md §1.3)
+      t.server(Wire.serverInit(name));
+      return;
+    }
+    boolean resultOnWire = !(security.noneLike() && clientVersion.effectiveMinor() == 7);
+    if (ending.equals("pipelined") && resultOnWire) {
+      clientInit(t, extraInfo);
+      t.server(u32(0));
+    } else {
+      if (resultOnWire || ending.equals("ultravnc")) {
+        t.server(u32(0));
+      }
+      clientInit(t, extraInfo);
+    }
+    t.server(Wire.serverInit(name));
   }
 
   private static Arbitrary<Step> apple889None() {
@@ -153,13 +183,17 @@ final class Connections {
   }
 
   private static void clientInitAndServerInit(Transcript t, boolean extraInfo, String name) {
+    clientInit(t, extraInfo);
+    t.server(Wire.serverInit(name));
+    t.expectedServerInit = "serverInit 1024x768 '" + name + "'";
+  }
+
+  private static void clientInit(Transcript t, boolean extraInfo) {
     if (extraInfo) {
-      t.client(u8(3), u8(4), ascii("info"));
+      t.client(u8(3), u8(4), ascii("info"));   // UltraVNC flags: shared | extra info, U8 length + text
     } else {
       t.client(u8(1));
     }
-    t.server(Wire.serverInit(name));
-    t.expectedServerInit = "serverInit 1024x768 '" + name + "'";
   }
 
   private static Arbitrary<String> names() {
@@ -219,7 +253,7 @@ final class Connections {
   }
 
   private static Arbitrary<Security> venCrypt() {
-    return Arbitraries.of(256, 265, 1, 2, 6).map(subtype -> {
+    Arbitrary<Security> v02 = Arbitraries.of(256, 265, 1, 2, 6, 22, 30, 113, 118, 130).map(subtype -> {
       String sub = SecurityType.venCryptSubtypeName(subtype);
       return new Security(19, "VeNCrypt/" + sub, false, t -> {
         t.server(u8(0), u8(2));
@@ -227,15 +261,47 @@ final class Connections {
         t.server(u8(0));
         t.server(u8(3), u32(258), u32(subtype), u32(262));
         t.client(u32(subtype));
-        switch (subtype) {
-          case 256 -> t.client(u32(4), u32(4), filler(8));
-          case 265 -> t.client(u32(6), filler(6));
-          case 2 -> vncAuth(t);
-          case 6 -> ra2ne(t, 1024, 20);
-          default -> { }
-        }
+        nestedExchange(t, subtype);
       });
     });
+    // The obsolete 0.1: U8 subtypes, 19 = Plain (VC01)
+    Arbitrary<Security> v01 = Arbitraries.just(new Security(19, "VeNCrypt/Plain", false, t -> {
+      t.server(u8(0), u8(2));
+      t.client(u8(0), u8(1));
+      t.server(u8(0));
+      t.server(u8(2), u8(19), u8(21));
+      t.client(u8(19));
+      t.client(u32(2), u32(3), filler(5));
+    }));
+    return Arbitraries.oneOf(v02, v01);
+  }
+
+  /** The exchange of a subtype chosen inside VeNCrypt (RFB.md §2 row 19). */
+  private static void nestedExchange(Transcript t, int subtype) {
+    switch (subtype) {
+      case 256 -> t.client(u32(4), u32(4), filler(8));
+      case 265 -> t.client(u32(6), filler(6));
+      case 2 -> vncAuth(t);
+      case 6 -> ra2ne(t, 1024, 20);
+      case 130 -> ra2ne(t, 2048, 32);
+      case 22 -> {
+        t.client(u8(2), u8(3), ascii("me"), ascii("vm7"));
+        vncAuth(t);
+      }
+      case 30 -> {
+        t.server(u16(5), u16(64), filler(64), filler(64));
+        t.client(filler(128), filler(64));
+      }
+      case 113 -> {
+        t.server(filler(24));
+        t.client(filler(328));
+      }
+      case 118 -> {
+        t.server(filler(32));
+        t.client(filler(352));
+      }
+      default -> { }
+    }
   }
 
   private static void vncAuth(Transcript t) {
@@ -289,7 +355,8 @@ final class Connections {
 
   private static Arbitrary<Step> setEncodings() {
     Arbitrary<Integer> encoding = Arbitraries.oneOf(Arbitraries.of(0, 1, 5, 16, -223, -239, -308, -312, -316,
-        -258, -305), Arbitraries.integers().between(-769, 0x7FFF));
+        -258, -305, -769, -2049, 0xC0A1E5CE, 0xFFFF8001, Integer.MIN_VALUE),
+        Arbitraries.integers().between(-769, 0x7FFF));
     return encoding.list().ofMaxSize(12).map(list -> new Step("SetEncodings " + list, t -> {
       byte[][] fields = new byte[list.size() + 1][];
       fields[0] = bytes(u8(2), u8(0), u16(list.size()));
@@ -309,7 +376,7 @@ final class Connections {
   }
 
   private static Arbitrary<Step> fences() {
-    return Arbitraries.integers().between(0, 64).map(length -> new Step("ClientFence " + length,
+    return Arbitraries.integers().between(0, 255).map(length -> new Step("ClientFence " + length,
         t -> t.client(u8(248), zeros(3), u32(0x80000001L), u8(length), filler(length))));
   }
 
@@ -322,11 +389,14 @@ final class Connections {
 
   private static Arbitrary<Step> gii() {
     Arbitrary<Integer> eventTypes = Arbitraries.integers().between(1, 14);
-    return Combinators.combine(Arbitraries.of(false, true), eventTypes.list().ofMaxSize(4), Arbitraries.of(0, 1, 2))
-        .as((bigEndian, events, subtype) -> new Step("gii " + subtype + (bigEndian ? " BE " : " LE ") + events, t -> {
+    return Combinators.combine(Arbitraries.of(false, true), eventTypes.list().ofMaxSize(4),
+            Arbitraries.of(0, 1, 2, 3), Arbitraries.integers().between(0, 2))
+        .as((bigEndian, events, subtype, valuators) -> new Step("gii " + subtype + (bigEndian ? " BE " : " LE ")
+            + events, t -> {
           int flags = (bigEndian ? 0x80 : 0) | subtype;
           if (subtype != 0) {
-            int length = subtype == 1 ? 2 : 56;
+            // 1 version (EU16), 2 device creation (56 + 116 per valuator), 3 device destruction (EU32 origin)
+            int length = subtype == 1 ? 2 : subtype == 2 ? 56 + 116 * valuators : 4;
             t.client(u8(253), u8(flags), bigEndian ? u16(length) : u16le(length), filler(length));
             return;
           }
@@ -334,7 +404,7 @@ final class Connections {
           int length = 0;
           for (int i = 0; i < events.size(); i++) {
             int type = events.get(i);
-            int size = type == 10 || type == 11 ? 12 : 24;
+            int size = type == 10 || type == 11 ? 12 : type == 12 || type == 13 ? 16 + 4 * 2 : 24;
             fields[i + 1] = bytes(u8(size), u8(type), filler(size - 2));
             length += size;
             if (type >= 5 && type <= 13) {
@@ -361,7 +431,7 @@ final class Connections {
   }
 
   private static Arbitrary<Step> textChats() {
-    return Arbitraries.oneOf(Arbitraries.longs().between(0, 200), Arbitraries.of(0xFFFFFFFFL, 0xFFFFFFFEL,
+    return Arbitraries.oneOf(Arbitraries.longs().between(0, 200), Arbitraries.of(4096L, 0xFFFFFFFFL, 0xFFFFFFFEL,
         0xFFFFFFFDL)).map(length -> new Step("TextChat " + length, t -> t.client(u8(11), zeros(3), u32(length),
             filler(length > 4096 ? 0 : (int) (long) length))));
   }

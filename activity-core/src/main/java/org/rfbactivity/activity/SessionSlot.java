@@ -89,6 +89,9 @@ final class SessionSlot {
     Viewer viewer = new Viewer(this, viewerId, now, inspectable, attributes);
     viewers.add(viewer);
     changeSeq++;
+    // Opening counts as activity: the user just acted. Before a replaced connection is closed, whose evaluation
+    // would otherwise report this open's activity as input.
+    transition(ActivityState.ACTIVE, now, now, viewerId, null, TransitionReason.VIEWER_OPENED, rules);
     if (previous != null) {
       // Ids come from the caller; a second open under a live id means the first connection's close was lost.
       // The new connection replaces it (added first, so the session is never seen without viewers).
@@ -96,8 +99,6 @@ final class SessionSlot {
           viewerId, sessionId);
       closeLocked(previous, now, rules);
     }
-    // Opening counts as activity: the user just acted.
-    transition(ActivityState.ACTIVE, now, now, viewerId, null, TransitionReason.VIEWER_OPENED, rules);
     return viewer;
   }
 

@@ -129,6 +129,14 @@ class TransitionTableTest {
             .at("10").open("s", "a").viewers("s", 1).state("s", ACTIVE)
             .expect("s DISCONNECTED->ACTIVE @0 a/- VIEWER_OPENED"),
 
+        Scenario.named("a second open under the id of an idle viewer activates the session as an open")
+            .at("0").open("s", "a")
+            .at("60").tick()
+            .at("70").open("s", "a").viewers("s", 1).state("s", ACTIVE).lastActivity("s", "70")
+            .expect("s DISCONNECTED->ACTIVE @0 a/- VIEWER_OPENED",
+                "s ACTIVE->CONNECTED_IDLE @60 a/- WINDOW_ELAPSED",
+                "s CONNECTED_IDLE->ACTIVE @70 a/- VIEWER_OPENED"),
+
         Scenario.named("blind policy default: a blind viewer counts as active while connected")
             .at("0").open("s", "a")
             .at("5").lost("a", "TLS")

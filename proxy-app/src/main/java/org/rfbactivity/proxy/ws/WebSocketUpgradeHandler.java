@@ -2,6 +2,7 @@ package org.rfbactivity.proxy.ws;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
@@ -51,6 +52,8 @@ final class WebSocketUpgradeHandler extends FrontendHandler {
   static final String VNC_PATH_PREFIX = "/vnc/";
   /** The only subprotocol: raw RFB bytes in binary frames (the old base64 one is not supported). */
   static final String SUBPROTOCOL = "binary";
+  /** RFC 6455's {@code Sec-WebSocket-Version}. */
+  static final String WEBSOCKET_VERSION = "13";
 
   private final RelayServices services;
   private final OriginPolicy origins;
@@ -115,7 +118,10 @@ final class WebSocketUpgradeHandler extends FrontendHandler {
       reject(ctx, HttpResponseStatus.NOT_FOUND, "bad_request", "unknown path");
       return;
     }
-    if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)) {
+    if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
+        || !request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+        || request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY, "").isBlank()) {
+      // RFC 6455 §4.2.1: checked here, before the route and the VNC server, not by the handshaker after them.
       reject(ctx, HttpResponseStatus.BAD_REQUEST, "bad_request", "not a WebSocket upgrade");
       return;
     }
@@ -124,7 +130,9 @@ final class WebSocketUpgradeHandler extends FrontendHandler {
       reject(ctx, HttpResponseStatus.FORBIDDEN, "origin", "origin not allowed: " + LogSafe.text(origin));
       return;
     }
-    WebSocketServerHandshaker handshaker = newHandshaker(request);
+    // Only RFC 6455 (version 13): the factory would otherwise pick a draft or the hixie-76 handshaker.
+    WebSocketServerHandshaker handshaker = WEBSOCKET_VERSION.equals(request.headers()
+        .get(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "").trim()) ? newHandshaker(request) : null;
     if (handshaker == null) {
       viewer.refuse("bad_request", "unsupported WebSocket version");
       WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
@@ -166,7 +174,15 @@ final class WebSocketUpgradeHandler extends FrontendHandler {
   }
 
   private void upgrade(ChannelHandlerContext ctx, WebSocketServerHandshaker handshaker, FullHttpRequest request) {
-    handshaker.handshake(ctx.channel(), request).addListener((ChannelFutureListener) f -> {
+    ChannelFuture handshake;
+    try {
+      handshake = handshaker.handshake(ctx.channel(), request);
+    } catch (RuntimeException e) {
+      // The request was checked before the route lookup; this is the backstop that keeps the exception in here.
+      viewer.close(CloseReason.CLIENT_ERROR, "WebSocket handshake failed: " + e.getClass().getSimpleName());
+      return;
+    }
+    handshake.addListener((ChannelFutureListener) f -> {
       if (!f.isSuccess()) {
         viewer.close(CloseReason.CLIENT_ERROR, "WebSocket handshake failed: " + f.cause().getClass().getSimpleName());
         return;

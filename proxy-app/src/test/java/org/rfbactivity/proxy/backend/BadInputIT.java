@@ -115,6 +115,31 @@ class BadInputIT {
   }
 
   @Test
+  void anIncompleteUpgradeIsRefusedBeforeTheServerIsContacted() throws Exception {
+    String head = "GET /websockify HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n";
+    String key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    String connection = "Connection: Upgrade\r\n";
+    String version = "Sec-WebSocket-Version: 13\r\n";
+    // RFC 6455 §4.2.1: the key, "Connection: Upgrade" and version 13 are required; each missing one is answered at
+    // once, without a route lookup or a VNC connection, instead of failing after the VNC server was connected.
+    assertThat(sendRaw(proxy.ws().getPort(), bytes(head + connection + version + "\r\n")))
+        .as("no Sec-WebSocket-Key").startsWith("HTTP/1.1 400 Bad Request");
+    assertThat(sendRaw(proxy.ws().getPort(), bytes(head + key + version + "\r\n")))
+        .as("no Connection: Upgrade").startsWith("HTTP/1.1 400 Bad Request");
+    assertThat(sendRaw(proxy.ws().getPort(), bytes(head + key + connection + "\r\n")))
+        .as("no version: the obsolete hixie-76 handshake").startsWith("HTTP/1.1 426 Upgrade Required")
+        .contains("sec-websocket-version: 13");
+    assertThat(sendRaw(proxy.ws().getPort(), bytes(head + key + connection + "Sec-WebSocket-Version: 8\r\n\r\n")))
+        .as("a draft version").startsWith("HTTP/1.1 426 Upgrade Required");
+    assertThat(server.accepted()).as("the VNC server was never contacted").isZero();
+    assertThat(refused("bad_request")).isEqualTo(4.0);
+  }
+
+  private static byte[] bytes(String text) {
+    return text.getBytes(StandardCharsets.US_ASCII);
+  }
+
+  @Test
   void garbageOnTheAdminListenerIsABadRequest() throws Exception {
     String answer = sendRaw(proxy.server().adminAddress().getPort(),
         "\u0000\u0001\u0002 nonsense\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));

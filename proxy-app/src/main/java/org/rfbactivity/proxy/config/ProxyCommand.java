@@ -36,7 +36,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
         "",
         "Every flag can also be set by an environment variable (RFBA_ + the flag in upper snake case, e.g. "
             + "RFBA_TCP_LISTEN) or a --config file key (the flag without dashes, e.g. tcp-listen). "
-            + "Precedence: flag, environment, file, default. Durations: 500ms, 10s, 2m, 1h or PT10S.",
+            + "Precedence: flag, environment, file, default. Durations: 500ms, 10s, 2m, 1h or PT10S, "
+            + "at most 24h.",
         ""})
 public final class ProxyCommand {
 

@@ -17,6 +17,11 @@ public final class ProxyConfig {
 
   /** Default {@code --handshake-timeout}: long enough for a scripted VNC login, short enough to shed stuck sockets. */
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+  /**
+   * Longest accepted duration setting. Timers count nanoseconds in a long (292 years at most) and add durations to
+   * the current time; a day is far beyond any sensible window or timeout and far from any overflow.
+   */
+  public static final Duration MAX_DURATION = Duration.ofHours(24);
   /** Default for {@code --max-connections}: DESIGN.md §6 sizes one 2-core box for 10k idle viewers. */
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
 
@@ -358,6 +363,9 @@ public final class ProxyConfig {
     private static void requirePositive(String flag, Duration d) {
       if (d == null || d.isZero() || d.isNegative()) {
         throw new ConfigException(flag, String.valueOf(d), "must be greater than zero");
+      }
+      if (d.compareTo(MAX_DURATION) > 0) {
+        throw new ConfigException(flag, Durations.format(d), "must be at most " + Durations.format(MAX_DURATION));
       }
     }
 

@@ -211,6 +211,19 @@ class ProxyCommandTest {
   }
 
   @Test
+  void durationsHaveAnUpperBound() {
+    String[] base = {"--target", "127.0.0.1:5901", "--session-id", "s"};
+    // 3,000,000 h do not fit in a long of nanoseconds: accepted, they broke every connection at run time.
+    assertThatThrownBy(() -> parse(concat(base, "--handshake-timeout", "3000000h")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("--handshake-timeout=3000000h: must be at most 24h");
+    assertThatThrownBy(() -> parse(concat(base, "--active-window", "25h")))
+        .hasMessage("--active-window=25h: must be at most 24h");
+    assertThat(parse(concat(base, "--active-window", "24h", "--handshake-timeout", "PT24H")).activeWindow())
+        .isEqualTo(Duration.ofHours(24));
+  }
+
+  @Test
   void unreadableFilesAreNamed() {
     String missing = dir.resolve("missing").toString();
     assertThatThrownBy(() -> parse("--token-file", missing))

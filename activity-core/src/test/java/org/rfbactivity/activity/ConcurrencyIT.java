@@ -2,9 +2,9 @@ package org.rfbactivity.activity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.rfbactivity.activity.store.JdbcActivityStore;
@@ -24,9 +23,7 @@ import org.rfbactivity.activity.store.TestDatabase;
  * real flusher thread evaluates and writes to PostgreSQL; afterwards every session's stored {@code last_activity} is
  * its newest activity: no newest value is lost between intake and flusher.
  *
- * <p>Time: every ticker read advances a shared counter by 1 µs, so each input gets a distinct time that the feeding
- * thread can bracket (read the counter before and after the call). The clock returns the calling thread's last
- * ticker read, so ticker and clock never drift apart.
+ * <p>Time: {@link SteppingTime}, so each input gets a distinct time that the feeding thread can bracket.
  */
 @ExtendWith(PostgresExtension.class)
 class ConcurrencyIT {
@@ -34,19 +31,8 @@ class ConcurrencyIT {
   private static final int THREADS = 4;
   private static final int SESSIONS_PER_THREAD = 100;
   private static final int ROUNDS = 5_000;
-  private static final long STEP = 1_000;
 
-  private final Instant origin = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-  private final AtomicLong counter = new AtomicLong();
-  private final ThreadLocal<long[]> lastRead = ThreadLocal.withInitial(() -> new long[1]);
-
-  private final Ticker ticker = () -> {
-    long v = counter.addAndGet(STEP);
-    lastRead.get()[0] = v;
-    return v;
-  };
-
-  private final Clock clock = FakeTime.utcClock(() -> origin.plusNanos(lastRead.get()[0]));
+  private final SteppingTime time = new SteppingTime(Instant.now().truncatedTo(ChronoUnit.SECONDS));
 
   /** The time of a session's newest activity lies in (before, after]. */
   private record Bracket(long before, long after) {
@@ -56,7 +42,7 @@ class ConcurrencyIT {
   void noNewestValueIsLostWhileTheFlusherRuns(TestDatabase db) throws Exception {
     RecordingListener listener = new RecordingListener();
     RecordingMetrics metrics = new RecordingMetrics();
-    ActivityTracker tracker = new ActivityTracker(ActivityConfig.builder().ticker(ticker).clock(clock)
+    ActivityTracker tracker = new ActivityTracker(ActivityConfig.builder().ticker(time.ticker()).clock(time.clock())
         .replicaId("r1").activeWindow(Duration.ofMillis(200)).persistInterval(Duration.ofMillis(50))
         .flushTick(Duration.ofMillis(1)).listener(listener).metrics(metrics)
         .store(JdbcActivityStore.builder().dataSource(db.dataSource()).build()).build());
@@ -80,8 +66,8 @@ class ConcurrencyIT {
       Instant stored = (Instant) db.value(
           "SELECT last_activity FROM rfb_session_activity WHERE session_id = ?", e.getKey());
       assertThat(stored).as(e.getKey())
-          .isAfter(origin.plusNanos(e.getValue().before()))
-          .isBeforeOrEqualTo(origin.plusNanos(e.getValue().after()));
+          .isAfter(time.origin().plusNanos(e.getValue().before()))
+          .isBeforeOrEqualTo(time.origin().plusNanos(e.getValue().after()));
     }
     assertThat(db.value("SELECT count(*) FROM rfb_viewer")).isEqualTo(0L);
     assertThat(tracker.storeHealth().healthy()).isTrue();
@@ -94,17 +80,17 @@ class ConcurrencyIT {
     Map<String, Bracket> newest = new HashMap<>();
     for (int i = 0; i < SESSIONS_PER_THREAD; i++) {
       String session = "t" + thread + "-s" + i;
-      long before = counter.get();
+      long before = time.now();
       viewers.add(tracker.viewerOpened(session, "v0", Map.of(), true));
-      newest.put(session, new Bracket(before, counter.get()));
+      newest.put(session, new Bracket(before, time.now()));
     }
     InputKind[] kinds = InputKind.values();
     for (int round = 0; round < ROUNDS; round++) {
       for (int i = 0; i < SESSIONS_PER_THREAD; i++) {
         InputKind kind = kinds[(round + i) % kinds.length];
-        long before = counter.get();
+        long before = time.now();
         tracker.input(viewers.get(i), kind);
-        long after = counter.get();
+        long after = time.now();
         if (tracker.config().countedKinds().contains(kind)) {
           newest.put(viewers.get(i).sessionId(), new Bracket(before, after));
         }
@@ -114,9 +100,9 @@ class ConcurrencyIT {
         int i = (round / 100) % SESSIONS_PER_THREAD;
         String session = viewers.get(i).sessionId();
         tracker.viewerClosed(viewers.get(i));
-        long before = counter.get();
+        long before = time.now();
         viewers.set(i, tracker.viewerOpened(session, "v" + round, Map.of(), true));
-        newest.put(session, new Bracket(before, counter.get()));
+        newest.put(session, new Bracket(before, time.now()));
       }
     }
     return newest;

@@ -2,7 +2,6 @@ package org.rfbactivity.activity;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -16,7 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,8 +27,7 @@ import org.junit.jupiter.api.Test;
  * session's stored {@code last_activity} is its newest activity; no viewer row is left; each session's transitions
  * chain and end DISCONNECTED; every snapshot is consistent in itself.
  *
- * <p>Time: every ticker read advances a shared counter by 1 µs (distinct, bracketable times); the clock returns the
- * calling thread's last ticker read, so ticker and clock never drift apart.
+ * <p>Time: {@link SteppingTime} (distinct, bracketable times for every thread).
  */
 class IntakeRaceTest {
 
@@ -40,17 +37,8 @@ class IntakeRaceTest {
   private static final String[] SESSIONS = {"s0", "s1", "s2", "s3", "s4"};
   private static final InputKind[] KINDS = {InputKind.KEY_PRESS, InputKind.POINTER_MOVE, InputKind.NOISE,
       InputKind.KEY_RELEASE};
-  private static final long STEP = 1_000;
 
-  private final Instant origin = Instant.parse("2026-01-01T00:00:00Z");
-  private final AtomicLong counter = new AtomicLong();
-  private final ThreadLocal<long[]> lastRead = ThreadLocal.withInitial(() -> new long[1]);
-  private final Ticker ticker = () -> {
-    long v = counter.addAndGet(STEP);
-    lastRead.get()[0] = v;
-    return v;
-  };
-  private final Clock clock = FakeTime.utcClock(() -> origin.plusNanos(lastRead.get()[0]));
+  private final SteppingTime time = new SteppingTime(Instant.parse("2026-01-01T00:00:00Z"));
 
   /** A session's newest activity lies in (before, after]; kept as the largest bounds seen. */
   private static final class Bracket {
@@ -75,7 +63,7 @@ class IntakeRaceTest {
     RecordingStore store = new RecordingStore(null);
     RecordingListener listener = new RecordingListener();
     RecordingMetrics metrics = new RecordingMetrics();
-    ActivityTracker tracker = new ActivityTracker(ActivityConfig.builder().ticker(ticker).clock(clock)
+    ActivityTracker tracker = new ActivityTracker(ActivityConfig.builder().ticker(time.ticker()).clock(time.clock())
         .replicaId("r1").activeWindow(Duration.ofMillis(20)).persistInterval(Duration.ofMillis(10))
         .flushTick(Duration.ofMillis(1)).blindPolicy(BlindPolicy.IDLE_WHILE_CONNECTED).store(store)
         .listener(listener).metrics(metrics).build());
@@ -125,7 +113,7 @@ class IntakeRaceTest {
   }
 
   private Instant micros(long nanos) {
-    return origin.plusNanos(nanos).truncatedTo(ChronoUnit.MICROS);
+    return time.origin().plusNanos(nanos).truncatedTo(ChronoUnit.MICROS);
   }
 
   private Fed feed(ActivityTracker tracker, int thread) {
@@ -134,18 +122,18 @@ class IntakeRaceTest {
     for (int cycle = 0; cycle < CYCLES; cycle++) {
       String session = SESSIONS[random.nextInt(SESSIONS.length)];
       String viewerId = "t" + thread + "-v" + (cycle % 3); // ids come back: ABA on the handle must not matter
-      long before = counter.get();
+      long before = time.now();
       Viewer viewer = tracker.viewerOpened(session, viewerId, Map.of("thread", "t" + thread), true);
-      fed.newest.computeIfAbsent(session, k -> new Bracket()).add(before, counter.get());
+      fed.newest.computeIfAbsent(session, k -> new Bracket()).add(before, time.now());
       if (viewer.sessionId() == null) {
         fed.problems.add("open of " + session + "/" + viewerId + " was refused");
         continue;
       }
       for (int i = 0; i < INPUTS_PER_CYCLE; i++) {
         InputKind kind = KINDS[random.nextInt(KINDS.length)];
-        long b = counter.get();
+        long b = time.now();
         tracker.input(viewer, kind);
-        long a = counter.get();
+        long a = time.now();
         fed.counted.merge(kind, 1L, Long::sum);
         if (tracker.config().countedKinds().contains(kind)) {
           fed.newest.get(session).add(b, a);

@@ -102,8 +102,8 @@ class LifecycleTest {
     assertThat(tracker.storeHealth().pendingSessions()).isZero();
   }
 
-  @Test
-  void closeGivesUpOnAStuckStoreAfterTheTimeout() {
+  /** A tracker on the counting thread factory whose store never returns until interrupted; close gives 200 ms. */
+  private ActivityTracker trackerWithAStuckStore() {
     CountDownLatch never = new CountDownLatch(1);
     ActivityStore stuck = batch -> {
       try {
@@ -114,8 +114,13 @@ class LifecycleTest {
         throw new StoreException("test - interrupted", true, null, e);
       }
     };
-    ActivityTracker tracker = new ActivityTracker(ActivityConfig.builder().replicaId("r1").threadFactory(factory)
-        .store(stuck).closeTimeout(Duration.ofMillis(200)).build());
+    return new ActivityTracker(ActivityConfig.builder().replicaId("r1").threadFactory(factory).store(stuck)
+        .closeTimeout(Duration.ofMillis(200)).build());
+  }
+
+  @Test
+  void closeGivesUpOnAStuckStoreAfterTheTimeout() {
+    ActivityTracker tracker = trackerWithAStuckStore();
     tracker.viewerOpened("s", "a", Map.of(), true);
     tracker.start();
     assertTimeoutPreemptively(Duration.ofSeconds(10), tracker::close);
@@ -124,18 +129,7 @@ class LifecycleTest {
 
   @Test
   void closeOfANeverStartedTrackerAlsoGivesUpOnAStuckStoreAfterTheTimeout() {
-    CountDownLatch never = new CountDownLatch(1);
-    ActivityStore stuck = batch -> {
-      try {
-        never.await();
-        return WriteResult.accepted(batch);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new StoreException("test - interrupted", true, null, e);
-      }
-    };
-    ActivityTracker tracker = new ActivityTracker(ActivityConfig.builder().replicaId("r1").threadFactory(factory)
-        .store(stuck).closeTimeout(Duration.ofMillis(200)).build());
+    ActivityTracker tracker = trackerWithAStuckStore();
     tracker.viewerOpened("s", "a", Map.of(), true);
     assertTimeoutPreemptively(Duration.ofSeconds(10), tracker::close);
     assertThat(created).as("the final flush ran on a thread of the factory").hasSize(1);

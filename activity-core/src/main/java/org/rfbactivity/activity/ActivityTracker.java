@@ -312,8 +312,8 @@ public final class ActivityTracker implements AutoCloseable {
   private void scheduledTick() {
     try {
       flusher.tick(false);
-    } catch (RuntimeException e) {
-      // An exception would cancel the schedule; a listener or metrics bug must not stop persistence.
+    } catch (Throwable e) {
+      // Anything thrown out of here cancels the schedule, silently: persistence would stop for good.
       LOG.error("{} - flush tick failed", config.replicaId(), e);
     }
   }

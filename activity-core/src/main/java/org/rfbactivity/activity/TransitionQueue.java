@@ -52,7 +52,10 @@ final class TransitionQueue {
       for (ActivityListener listener : listeners) {
         try {
           listener.onTransition(transition);
-        } catch (RuntimeException e) {
+        } catch (VirtualMachineError e) {
+          throw e;
+        } catch (Throwable e) {
+          // An AssertionError or LinkageError of a listener is its bug too: the others still run.
           LOG.error("{} - listener {} failed on a transition of session {}", owner,
               listener.getClass().getName(), transition.sessionId(), e);
         }

@@ -175,6 +175,28 @@ class LifecycleTest {
   }
 
   @Test
+  void anErrorThrownByAListenerDoesNotStopTheFlusher() {
+    RecordingStore store = new RecordingStore(null);
+    RecordingListener second = new RecordingListener();
+    ActivityTracker tracker = new ActivityTracker(fast().store(store).listener(t -> {
+      if (t.sessionId().equals("first")) {
+        throw new AssertionError("listener bug");
+      }
+    }).listener(second).build());
+    tracker.start();
+    try {
+      tracker.viewerOpened("first", "a", Map.of(), true);
+      await().atMost(Duration.ofSeconds(10)).until(() -> store.lastActivity("first") != null);
+      assertThat(second.transitions()).extracting(ActivityTransition::sessionId).containsExactly("first");
+      tracker.viewerOpened("second", "a", Map.of(), true);
+      await().atMost(Duration.ofSeconds(10)).until(() -> store.lastActivity("second") != null);
+      await().atMost(Duration.ofSeconds(10)).until(() -> second.transitions().size() == 2);
+    } finally {
+      tracker.close();
+    }
+  }
+
+  @Test
   void aThrowingListenerDoesNotStopTheOthers() {
     FakeTime time = FakeTime.startingAt(Instant.parse("2026-01-01T00:00:00Z"));
     RecordingListener second = new RecordingListener();

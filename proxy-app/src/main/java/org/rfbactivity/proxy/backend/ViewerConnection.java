@@ -345,10 +345,24 @@ public final class ViewerConnection {
     }
   }
 
-  /** The frontend drained (or filled): resume (or keep paused) reading from the server. */
+  /**
+   * The proxy answered the viewer itself (a WebSocket pong). Such answers are not throttled by the server side, so
+   * while the viewer leaves them unread the viewer is not read either: otherwise a viewer that keeps pinging and
+   * never reads makes the proxy queue pongs without bound. Reading resumes when the frontend drains.
+   */
+  public void replyQueued() {
+    if (!closed && relaying && !frontend.isWritable()) {
+      frontend.config().setAutoRead(false);
+    }
+  }
+
+  /** The frontend drained (or filled): resume (or keep paused) reading from the server, and from the viewer. */
   public void frontendWritabilityChanged() {
     if (!closed && relaying && frontend.isWritable()) {
       backend.config().setAutoRead(true);
+      if (backend.isWritable()) {
+        frontend.config().setAutoRead(true); // it may have been paused by replyQueued
+      }
     }
   }
 

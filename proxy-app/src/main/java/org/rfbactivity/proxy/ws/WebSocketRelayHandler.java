@@ -16,7 +16,8 @@ import org.rfbactivity.proxy.backend.ViewerConnection;
 /**
  * After the upgrade: binary frames (and their continuations) carry RFB bytes to the server, their payload
  * buffer passed on as is; a text frame closes the viewer (RFB is binary: a text frame is a wrong or hostile
- * client); pings are answered; a Close frame ends the viewer.
+ * client); pings are answered (and the viewer is not read while its pongs pile up unread); a Close frame ends
+ * the viewer.
  */
 final class WebSocketRelayHandler extends FrontendHandler {
 
@@ -33,6 +34,7 @@ final class WebSocketRelayHandler extends FrontendHandler {
         ping.release();
       } else {
         ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
+        viewer.replyQueued();
       }
     } else if (msg instanceof CloseWebSocketFrame) {
       ReferenceCountUtil.release(msg);

@@ -3,8 +3,11 @@ package org.rfbactivity.proxy.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.io.InputStream;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -24,6 +27,7 @@ import org.rfbactivity.proxy.testing.ScriptedRfbServer.Behaviour;
 import org.rfbactivity.proxy.testing.ScriptedRfbServer.Received;
 import org.rfbactivity.proxy.testing.TcpTransport;
 import org.rfbactivity.proxy.testing.TestProxy;
+import org.rfbactivity.proxy.testing.WriteFlood;
 import org.rfbactivity.proxy.testing.WsTransport;
 
 /**
@@ -133,6 +137,41 @@ class BadInputIT {
         .as("a draft version").startsWith("HTTP/1.1 426 Upgrade Required");
     assertThat(server.accepted()).as("the VNC server was never contacted").isZero();
     assertThat(refused("bad_request")).isEqualTo(4.0);
+  }
+
+  @Test
+  void aViewerThatSendsPingsAndNeverReadsTheirPongsIsNotBufferedWithoutBound() throws Exception {
+    long limit = 64L * 1024 * 1024;
+    // This viewer never does the RFB handshake: a timeout longer than the flood.
+    try (TestProxy patient = TestProxy.start("--target", server.target(), "--session-id", "desk",
+        "--handshake-timeout", "60s");
+        SocketChannel ch = SocketChannel.open(patient.ws())) {
+      ch.write(ByteBuffer.wrap(bytes("GET /websockify HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+          + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")));
+      assertThat(readHead(ch)).startsWith("HTTP/1.1 101 Switching Protocols");
+      byte[] ping = new byte[2 + 4 + 125];
+      ping[0] = (byte) 0x89;                // FIN, opcode 9: Ping (RFC 6455 §5.5.2)
+      ping[1] = (byte) (0x80 | 125);        // masked, 125 bytes of payload (the control frame maximum); mask key 0
+
+      long taken = WriteFlood.untilStalled(ch, ping, limit, Duration.ofSeconds(3));
+
+      // Each ping needs a pong the viewer never reads; the proxy must stop reading rather than queue pongs forever.
+      assertThat(taken).as("bytes of pings the proxy read while its pongs went unread").isLessThan(limit / 2);
+    }
+  }
+
+  /** Reads an HTTP response head (up to the blank line) from a blocking channel, byte by byte. */
+  private static String readHead(SocketChannel ch) throws IOException {
+    StringBuilder head = new StringBuilder();
+    ByteBuffer one = ByteBuffer.allocate(1);
+    while (head.indexOf("\r\n\r\n") < 0) {
+      one.clear();
+      if (ch.read(one) < 0) {
+        break;
+      }
+      head.append((char) one.get(0));
+    }
+    return head.toString();
   }
 
   private static byte[] bytes(String text) {

@@ -166,6 +166,54 @@ class ClientMessageTranscriptTest {
   }
 
   @Test
+  void anEmptySetEncodingsTurnsExtendedMouseButtonsOffAgain() {
+    messagePhase();
+    h.client(u8(2), u8(0), u16(1),      // SetEncodings, 1 encoding
+        u32(-316));                     // ExtendedMouseButtons
+    h.client(u8(2), u8(0), u16(0));     // SetEncodings with no encodings at all: the set is now empty
+    h.client(u8(5), u8(0x80), u16(3), u16(4)); // 6 bytes: bit 7 is button 8 again
+    assertInSync("pointer 128 3,4", "input POINTER_BUTTON");
+    assertThat(h.inspector.counters().messages(2)).isEqualTo(2);
+  }
+
+  @Test
+  void kasmVncRangeIsInclusiveAtBothEnds() {
+    for (int encoding : new int[] {-2048, -770}) {
+      h = new InspectorHarness();
+      messagePhase();
+      h.client(u8(2), u8(0), u16(1), u32(encoding)); // SetEncodings [encoding] at offset 14, 8 bytes
+      assertThat(h.eventsSinceMark()).as("%d", encoding).containsExactly("lost CLIENT_TO_SERVER KASMVNC_DIALECT @22");
+      h.finish();
+    }
+    h = new InspectorHarness();
+    messagePhase();
+    h.client(u8(2), u8(0), u16(2),      // SetEncodings, 2 encodings
+        u32(-2049), u32(-769));         // just outside KasmVNC's range on both sides
+    assertInSync();
+  }
+
+  @Test
+  void giiDeviceDestructionInBothByteOrdersAndEmptyInjection() {
+    messagePhase();
+    h.client(u8(253), u8(0x80 | 3), u16(4), u32(7));   // gii BE, sub-type 3 destruction, length 4, origin
+    h.client(u8(253), u8(3), u16le(4), Wire.u32le(7)); // gii LE, the same
+    h.client(u8(253), u8(0x80), u16(0));              // gii BE event injection with no events
+    assertInSync();
+    assertThat(h.inspector.counters().messages(253)).isEqualTo(3);
+  }
+
+  @Test
+  void textChatControlCodesAndEmptyTextAndDesktopSizeWithoutScreens() {
+    messagePhase();
+    h.client(u8(11), zeros(3), u32(0));                // TextChat, length 0
+    h.client(u8(11), zeros(3), u32(0xFFFFFFFEL));      // rfbTextChatClose: no text
+    h.client(u8(11), zeros(3), u32(0xFFFFFFFDL));      // rfbTextChatFinished: no text
+    h.client(u8(251), u8(0), u16(640), u16(480),       // SetDesktopSize 640x480
+        u8(0), u8(0));                                 // number-of-screens 0, padding
+    assertInSync("desktopResize 640x480 screens=0", "input DESKTOP_RESIZE");
+  }
+
+  @Test
   void clientCutTextPlainAndExtended() {
     messagePhase();
     h.client(u8(6),                     // ClientCutText

@@ -719,4 +719,66 @@ class HandshakeTranscriptTest {
         u32(4), u8(0x63, 0x61, 0x66, 0xE9));             // "café" in Latin-1: 0xE9 is not valid UTF-8
     assertThat(h.listener.serverInits().get(0).name()).isEqualTo("café");
   }
+
+  /**
+   * A client whose bytes arrive before the server bytes that decide their framing (possible only for a client
+   * that pipelines, since on one event loop the inspector sees each server byte before the client can answer
+   * it, RFB.md §5.3): the inspector never guesses a length; it goes blind at the first such byte.
+   */
+  @Test
+  void clientTypeChoiceBeforeTheServersList() {
+    h.server(V38);                      // ProtocolVersion
+    h.client(V38);                      // ProtocolVersion
+    h.client(u8(1), u8(1));             // a type and ClientInit before the server listed any type (offset 12)
+    h.server(u8(1), u8(1));             // the list arrives too late
+    assertThat(h.events()).containsExactly("lost CLIENT_TO_SERVER UNEXPECTED_DATA @12");
+  }
+
+  @Test
+  void client33BytesBeforeTheServersSecurityType() {
+    h.server(V33);                      // ProtocolVersion
+    h.client(V33, u8(1));               // ProtocolVersion and a ClientInit assuming None (offset 12)
+    h.server(u32(2), filler(16));       // the server decided VNC authentication: the byte was not ClientInit
+    assertThat(h.events()).containsExactly("lost CLIENT_TO_SERVER UNEXPECTED_DATA @12");
+  }
+
+  @Test
+  void clientTightAuthChoiceBeforeTheServersLists() {
+    h.server(V38);                      // ProtocolVersion
+    h.client(V38);                      // ProtocolVersion
+    h.server(u8(1), u8(16));            // Tight
+    h.client(u8(16), u32(2));           // chosen, and an auth choice before any tunnel or auth list (offset 13)
+    assertThat(h.events()).containsExactly("handshake 3.8 Tight blind", "lost CLIENT_TO_SERVER UNEXPECTED_DATA @13");
+  }
+
+  @Test
+  void clientAppleDhResponseBeforeTheServersKey() {
+    h.server(V38);                      // ProtocolVersion
+    h.client(V38);                      // ProtocolVersion
+    h.server(u8(1), u8(30));            // Apple DH
+    h.client(u8(30), filler(256));      // chosen, and a response sized by a key length not yet known (offset 13)
+    assertThat(h.events()).containsExactly("handshake 3.8 AppleDH blind",
+        "lost CLIENT_TO_SERVER UNEXPECTED_DATA @13");
+  }
+
+  @Test
+  void clientVenCryptSubtypeBeforeTheServersAck() {
+    h.server(V38);                      // ProtocolVersion
+    h.client(V38);                      // ProtocolVersion
+    h.server(u8(1), u8(19));            // VeNCrypt
+    h.client(u8(19));                   // chosen
+    h.server(u8(0), u8(2));             // VeNCrypt 0.2
+    h.client(u8(0), u8(2), u32(256));   // version, and a subtype before the ack and the list (offset 15)
+    assertThat(h.events()).containsExactly("handshake 3.8 VeNCrypt blind",
+        "lost CLIENT_TO_SERVER UNEXPECTED_DATA @15");
+  }
+
+  @Test
+  void clientNextRoundBeforeUltraVncsContinue() {
+    h.server(V38);                      // ProtocolVersion
+    h.client(V38);                      // ProtocolVersion
+    h.server(u8(2), u8(17), u8(2));     // Ultra, VNC auth
+    h.client(u8(17), u8(2));            // Ultra, and a next choice before the server's 0xFFFFFFFF (offset 13)
+    assertThat(h.events()).containsExactly("handshake 3.8 Ultra blind", "lost CLIENT_TO_SERVER UNEXPECTED_DATA @13");
+  }
 }

@@ -119,12 +119,30 @@ public final class XvncServer implements AutoCloseable {
         server.awaitBanner();
         return server;
       } catch (RuntimeException e) {
-        server.close();
+        server.stopProcesses();
         last = new IOException("Xvnc did not start on display :" + display + " port " + port
-            + "; log in " + workDir, e);
+            + "; its log:\n" + tail(workDir.resolve("Xvnc-" + display + ".log")), e);
       }
     }
+    deleteRecursively(workDir);
     throw last;
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log, StandardCharsets.ISO_8859_1);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+    } catch (IOException e) {
+      return "(unreadable: " + e.getMessage() + ")";
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (java.util.stream.Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException e) {
+      // A leftover scratch directory in /tmp is harmless; the test result does not depend on it.
+    }
   }
 
   private static void writePasswordFile(String password, Path target) throws IOException {
@@ -242,8 +260,14 @@ public final class XvncServer implements AutoCloseable {
     }
   }
 
+  /** Stops the server and its X clients, and deletes the scratch directory (password file, logs). */
   @Override
   public void close() {
+    stopProcesses();
+    deleteRecursively(workDir);
+  }
+
+  private void stopProcesses() {
     for (Process client : clients) {
       client.destroyForcibly();
     }

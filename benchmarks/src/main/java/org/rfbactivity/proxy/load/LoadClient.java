@@ -98,6 +98,22 @@ final class LoadClient implements AutoCloseable {
     return viewer.received;
   }
 
+  /**
+   * Starts the request-response loop: an incremental FramebufferUpdateRequest, and the next one as soon as the
+   * whole small update has arrived, until the connection closes.
+   */
+  void startRequestResponse() {
+    channel.eventLoop().execute(() -> {
+      viewer.requestResponse = true;
+      viewer.requestNext(channel);
+    });
+  }
+
+  /** Small updates received in full by the request-response loop. */
+  long completedUpdates() {
+    return viewer.completed;
+  }
+
   /** Sends {@code probe.capacity()} PointerEvents at {@code perSecond}, on this client's event loop. */
   Future<?> sendPointerEvents(LatencyProbe probe, int perSecond) {
     Promise<Void> done = channel.eventLoop().newPromise();
@@ -131,6 +147,11 @@ final class LoadClient implements AutoCloseable {
     private int step;
     private volatile long received;
     private long receivedLocal;
+    /** Request-response mode (event-loop confined): bytes of the current small update still expected. */
+    private boolean requestResponse;
+    private int outstanding;
+    private volatile long completed;
+    private long completedLocal;
 
     RfbViewer(Promise<Void> handshakeDone) {
       this.handshakeDone = handshakeDone;
@@ -143,6 +164,13 @@ final class LoadClient implements AutoCloseable {
         if (handshakeDone.isDone()) {
           receivedLocal += in.readableBytes();
           received = receivedLocal;
+          if (requestResponse) {
+            outstanding -= in.readableBytes();
+            if (outstanding <= 0) {     // the scripted server answers each request with exactly one update
+              completed = ++completedLocal;
+              requestNext(ctx.channel());
+            }
+          }
           return;
         }
         pending.writeBytes(in);
@@ -195,6 +223,13 @@ final class LoadClient implements AutoCloseable {
         }
         pending.discardReadBytes();
       }
+    }
+
+    void requestNext(Channel channel) {
+      outstanding = ScriptedRfbServer.SMALL_UPDATE_BYTES;
+      ByteBuf request = channel.alloc().buffer(10);
+      request.writeByte(3).writeByte(1).writeShort(0).writeShort(0).writeShort(64).writeShort(16); // incremental
+      channel.writeAndFlush(request);
     }
 
     @Override

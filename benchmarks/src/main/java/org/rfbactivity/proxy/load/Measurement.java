@@ -5,11 +5,12 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
- * One relay's results in one round: bulk throughput, the relay process's CPU seconds per GB relayed (NaN for
- * the direct path, which has no relay), and one-way input latency percentiles.
+ * One relay's results in one round: bulk throughput and the relay process's CPU seconds per GB relayed;
+ * request-response small updates per second and the relay's CPU microseconds per update (CPU figures are NaN
+ * for the direct path, which has no relay); one-way input latency percentiles.
  */
-record Measurement(String relay, double megabytesPerSecond, double cpuSecondsPerGigabyte, double p50Micros,
-    double p99Micros, int lostEvents) {
+record Measurement(String relay, double megabytesPerSecond, double cpuSecondsPerGigabyte, double updatesPerSecond,
+    double cpuMicrosPerUpdate, double p50Micros, double p99Micros, int lostEvents) {
 
   /** The median of one metric over several rounds of the same relay (rounds interleave relays). */
   static double median(List<Measurement> rounds, ToDoubleFunction<Measurement> metric) {

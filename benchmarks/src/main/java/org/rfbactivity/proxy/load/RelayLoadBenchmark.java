@@ -31,7 +31,8 @@ import org.rfbactivity.proxy.load.LoadClient.Transport;
  *
  * Prints one table of medians with ratios. Usage (after {@code ./mvnw -B -q -DskipTests package}):
  * {@code java -cp benchmarks/target/benchmarks.jar org.rfbactivity.proxy.load.RelayLoadBenchmark
- * [--seconds 5] [--rounds 3] [--events 5000] [--rate 1000]}. Both proxies run in JVMs of their own
+ * [--seconds 5] [--rounds 3] [--events 5000] [--rate 1000] [--only websockify]
+ * [--proxy-jvm-args "-XX:StartFlightRecording=filename=/tmp/p-{mode}.jfr"]}. Both proxies run in JVMs of their own
  * ({@link BenchmarkProxy}, from the same jar), as a deployed proxy would.
  */
 public final class RelayLoadBenchmark {
@@ -49,6 +50,10 @@ public final class RelayLoadBenchmark {
   private final int rounds;
   private final int events;
   private final int rate;
+  /** Extra JVM options for the two proxy processes, e.g. a JFR recording when profiling. */
+  private final String proxyJvmArgs;
+  /** Measure only the paths whose name contains this text (the others still start, for the ratios' sake). */
+  private final String only;
   private final PrintStream out;
 
   private RelayLoadBenchmark(Map<String, String> options, PrintStream out) {
@@ -56,6 +61,8 @@ public final class RelayLoadBenchmark {
     this.rounds = Integer.parseInt(options.getOrDefault("--rounds", "3"));
     this.events = Integer.parseInt(options.getOrDefault("--events", "5000"));
     this.rate = Integer.parseInt(options.getOrDefault("--rate", "1000"));
+    this.proxyJvmArgs = options.getOrDefault("--proxy-jvm-args", "");
+    this.only = options.getOrDefault("--only", "");
     this.out = out;
   }
 
@@ -113,13 +120,20 @@ public final class RelayLoadBenchmark {
       targets.add(new Target(WEBSOCKIFY, Transport.WEBSOCKET, websockifyPort, "/websockify", websockify));
 
       Map<String, List<Measurement>> results = new LinkedHashMap<>();
-      for (int round = 1; round <= rounds; round++) {
+      // Round 0 warms every JVM and relay up (JIT, allocator, socket buffers) and is not recorded.
+      for (int round = 0; round <= rounds; round++) {
         for (Target target : targets) {
+          if (!target.name().contains(only)) {
+            continue;
+          }
           Measurement m = measure(clients, server, target);
-          results.computeIfAbsent(target.name(), k -> new ArrayList<>()).add(m);
-          out.printf(Locale.ROOT, "round %d  %-32s %9.1f MB/s  %6.2f CPU s/GB  p50 %7.1f us  p99 %7.1f us  lost %d%n",
-              round, target.name(), m.megabytesPerSecond(), m.cpuSecondsPerGigabyte(), m.p50Micros(),
-              m.p99Micros(), m.lostEvents());
+          if (round > 0) {
+            results.computeIfAbsent(target.name(), k -> new ArrayList<>()).add(m);
+          }
+          out.printf(Locale.ROOT, "round %d  %-30s %7.1f MB/s %5.2f CPU s/GB  %6.0f updates/s %6.1f CPU us/update"
+              + "  p50 %6.1f us  p99 %7.1f us  lost %d%n",
+              round, target.name(), m.megabytesPerSecond(), m.cpuSecondsPerGigabyte(), m.updatesPerSecond(),
+              m.cpuMicrosPerUpdate(), m.p50Micros(), m.p99Micros(), m.lostEvents());
         }
       }
       report(results);
@@ -131,28 +145,48 @@ public final class RelayLoadBenchmark {
     }
   }
 
-  private static List<String> proxyCommand(int backend, int tcpPort, int wsPort, boolean inspect) {
-    return List.of(
-        Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-        "-cp", absoluteClassPath(),
-        BenchmarkProxy.class.getName(),
-        Integer.toString(tcpPort), Integer.toString(wsPort), Integer.toString(backend), inspect ? "on" : "off");
+  private List<String> proxyCommand(int backend, int tcpPort, int wsPort, boolean inspect) {
+    List<String> command = new ArrayList<>();
+    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    for (String arg : proxyJvmArgs.split(" ")) {
+      if (!arg.isBlank()) {
+        command.add(arg.replace("{mode}", inspect ? "on" : "off"));
+      }
+    }
+    command.addAll(List.of("-cp", absoluteClassPath(), BenchmarkProxy.class.getName(),
+        Integer.toString(tcpPort), Integer.toString(wsPort), Integer.toString(backend), inspect ? "on" : "off"));
+    return command;
   }
 
   private Measurement measure(EventLoopGroup clients, ScriptedRfbServer server, Target target) throws Exception {
+    ExternalRelay relay = target.relay();
     double mbps;
     double cpuPerGb;
     try (LoadClient bulk = LoadClient.connect(clients, target.transport(), target.port(), target.path())) {
       bulk.requestUpdates();
       Thread.sleep(1000); // warm-up: connection, JIT, socket buffers
       long startBytes = bulk.receivedBytes();
-      long startTicks = target.relay() == null ? 0 : target.relay().cpuTicks();
+      long startTicks = cpuTicks(relay);
       long start = System.nanoTime();
       Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
       long bytes = bulk.receivedBytes() - startBytes;
-      long ticks = target.relay() == null ? 0 : target.relay().cpuTicks() - startTicks;
+      double cpuSeconds = (cpuTicks(relay) - startTicks) / CLOCK_TICKS_PER_SECOND;
       mbps = bytes / ((System.nanoTime() - start) / 1e9) / 1e6;
-      cpuPerGb = target.relay() == null ? Double.NaN : (ticks / CLOCK_TICKS_PER_SECOND) / (bytes / 1e9);
+      cpuPerGb = relay == null ? Double.NaN : cpuSeconds / (bytes / 1e9);
+    }
+    double updatesPerSecond;
+    double cpuPerUpdate;
+    try (LoadClient pingPong = LoadClient.connect(clients, target.transport(), target.port(), target.path())) {
+      pingPong.startRequestResponse();
+      Thread.sleep(1000);
+      long startUpdates = pingPong.completedUpdates();
+      long startTicks = cpuTicks(relay);
+      long start = System.nanoTime();
+      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+      long updates = pingPong.completedUpdates() - startUpdates;
+      double cpuSeconds = (cpuTicks(relay) - startTicks) / CLOCK_TICKS_PER_SECOND;
+      updatesPerSecond = updates / ((System.nanoTime() - start) / 1e9);
+      cpuPerUpdate = relay == null ? Double.NaN : cpuSeconds * 1e6 / updates;
     }
     LatencyProbe probe = new LatencyProbe(events);
     server.probe(probe);
@@ -167,51 +201,64 @@ public final class RelayLoadBenchmark {
     }
     // The first 10% are warm-up (JIT in the relay and both ends).
     long[] sorted = probe.sortedLatencies(events / 10);
-    return new Measurement(target.name(), mbps, cpuPerGb,
+    return new Measurement(target.name(), mbps, cpuPerGb, updatesPerSecond, cpuPerUpdate,
         LatencyProbe.percentile(sorted, 50) / 1e3, LatencyProbe.percentile(sorted, 99) / 1e3,
         events - probe.arrivals());
   }
 
+  private static long cpuTicks(ExternalRelay relay) {
+    return relay == null ? 0 : relay.cpuTicks();
+  }
+
   private void report(Map<String, List<Measurement>> results) {
     out.println();
-    out.printf(Locale.ROOT, "Medians of %d rounds: %d s bulk per round; %d PointerEvents at %d/s per round, "
-        + "first 10%% dropped as warm-up%n%n", rounds, seconds, events, rate);
-    double directP50 = median(results, DIRECT, Measurement::p50Micros);
-    double directP99 = median(results, DIRECT, Measurement::p99Micros);
-    out.println("| path | MB/s | × direct | × proxy, inspector off | × haproxy | × websockify "
-        + "| relay CPU s/GB | p50 µs | p99 µs | p50 / p99 over direct µs | lost events |");
+    out.printf(Locale.ROOT, "Medians of %d rounds after one warm-up round; per round %d s of bulk stream, %d s of "
+        + "request-response %d-byte updates, %d PointerEvents at %d/s (first 10%% dropped)%n%n",
+        rounds, seconds, seconds, ScriptedRfbServer.SMALL_UPDATE_BYTES, events, rate);
+    out.println("| path | bulk MB/s | × direct | × proxy, inspector off | × haproxy | × websockify "
+        + "| relay CPU s/GB | updates/s | × haproxy | × websockify | relay CPU µs/update |");
     out.println("|---|---|---|---|---|---|---|---|---|---|---|");
     for (String name : results.keySet()) {
       double mbps = median(results, name, Measurement::megabytesPerSecond);
-      double p50 = median(results, name, Measurement::p50Micros);
-      double p99 = median(results, name, Measurement::p99Micros);
-      out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.1f | %.1f | %+.1f / %+.1f | %d |%n",
+      double ups = median(results, name, Measurement::updatesPerSecond);
+      out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f | %.1f |%n",
           name, mbps,
           mbps / median(results, DIRECT, Measurement::megabytesPerSecond),
           mbps / median(results, PROXY_NO_INSPECT, Measurement::megabytesPerSecond),
           mbps / median(results, HAPROXY, Measurement::megabytesPerSecond),
           mbps / median(results, WEBSOCKIFY, Measurement::megabytesPerSecond),
           median(results, name, Measurement::cpuSecondsPerGigabyte),
-          p50, p99, p50 - directP50, p99 - directP99,
-          results.get(name).stream().mapToInt(Measurement::lostEvents).sum());
+          ups,
+          ups / median(results, HAPROXY, Measurement::updatesPerSecond),
+          ups / median(results, WEBSOCKIFY, Measurement::updatesPerSecond),
+          median(results, name, Measurement::cpuMicrosPerUpdate));
     }
-    out.printf(Locale.ROOT, "%nrelay CPU per GB, proxy inspector on / off: %.2f; proxy WebSocket / websockify: %.2f%n",
-        median(results, PROXY, Measurement::cpuSecondsPerGigabyte)
-            / median(results, PROXY_NO_INSPECT, Measurement::cpuSecondsPerGigabyte),
-        median(results, PROXY_WS, Measurement::cpuSecondsPerGigabyte)
-            / median(results, WEBSOCKIFY, Measurement::cpuSecondsPerGigabyte));
-    out.printf(Locale.ROOT, "per-round MB/s: %s%n", perRound(results));
+    double directP50 = median(results, DIRECT, Measurement::p50Micros);
+    double directP99 = median(results, DIRECT, Measurement::p99Micros);
+    out.println();
+    out.println("| path | input p50 µs | input p99 µs | p50 over direct µs | p99 over direct µs | lost events |");
+    out.println("|---|---|---|---|---|---|");
+    for (String name : results.keySet()) {
+      double p50 = median(results, name, Measurement::p50Micros);
+      double p99 = median(results, name, Measurement::p99Micros);
+      out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %+.1f | %+.1f | %d |%n", name, p50, p99,
+          p50 - directP50, p99 - directP99, results.get(name).stream().mapToInt(Measurement::lostEvents).sum());
+    }
+    out.printf(Locale.ROOT, "%nper-round bulk MB/s: %s%n", perRound(results, Measurement::megabytesPerSecond));
+    out.printf(Locale.ROOT, "per-round updates/s: %s%n", perRound(results, Measurement::updatesPerSecond));
+    out.printf(Locale.ROOT, "per-round input p99 µs: %s%n", perRound(results, Measurement::p99Micros));
   }
 
   private static double median(Map<String, List<Measurement>> results, String name,
       java.util.function.ToDoubleFunction<Measurement> metric) {
-    return Measurement.median(results.get(name), metric);
+    return Measurement.median(results.getOrDefault(name, List.of()), metric);
   }
 
-  private static String perRound(Map<String, List<Measurement>> results) {
+  private static String perRound(Map<String, List<Measurement>> results,
+      java.util.function.ToDoubleFunction<Measurement> metric) {
     StringBuilder sb = new StringBuilder();
     results.forEach((name, r) -> sb.append(System.lineSeparator()).append("  ").append(name).append(": ")
-        .append(Measurement.values(r, Measurement::megabytesPerSecond)));
+        .append(Measurement.values(r, metric)));
     return sb.toString();
   }
 

@@ -20,9 +20,12 @@ import java.nio.charset.StandardCharsets;
  * A scripted RFB 3.8 server for load runs: security type None, a 1024x768 ServerInit, then
  *
  * <ul>
- *   <li>after a FramebufferUpdateRequest, an endless stream of raw FramebufferUpdates (one prebuilt
- *       {@value #RECT_WIDTH}x{@value #RECT_HEIGHT} rectangle, re-sent as long as the channel is writable):
- *       the bulk server-to-client load;
+ *   <li>after a non-incremental FramebufferUpdateRequest, an endless stream of raw FramebufferUpdates (one
+ *       prebuilt {@value #RECT_WIDTH}x{@value #RECT_HEIGHT} rectangle, re-sent as long as the channel is
+ *       writable): the bulk server-to-client load;
+ *   <li>for each incremental FramebufferUpdateRequest, one small update of {@value #SMALL_UPDATE_BYTES} bytes,
+ *       as a VNC server answers a viewer that requests the next update after each one it receives (noVNC
+ *       does, RFB.md §4.1): the request-response load, where each relay's per-message cost shows;
  *   <li>for every PointerEvent, the one-way latency since the client stamped it, from the sequence number
  *       the client packs into x (low 16 bits) and y (high 16 bits) and the shared {@link LatencyProbe}.
  * </ul>
@@ -33,11 +36,15 @@ final class ScriptedRfbServer implements AutoCloseable {
 
   static final int RECT_WIDTH = 256;
   static final int RECT_HEIGHT = 64;
+  /** A 64x16 raw rectangle at 32 bpp plus the 4-byte message and 12-byte rectangle headers. */
+  static final int SMALL_UPDATE_BYTES = 4 + 12 + 64 * 16 * 4;
 
   private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-  private final ByteBuf pixels = buildUpdate();
-  /** Shared by every write: Netty's release after each write must not free it. */
+  private final ByteBuf pixels = buildUpdate(RECT_WIDTH, RECT_HEIGHT);
+  private final ByteBuf smallPixels = buildUpdate(64, 16);
+  /** Shared by every write: Netty's release after each write must not free them. */
   private final ByteBuf update = Unpooled.unreleasableBuffer(pixels);
+  private final ByteBuf smallUpdate = Unpooled.unreleasableBuffer(smallPixels);
   private volatile LatencyProbe probe;
   private Channel serverChannel;
 
@@ -73,13 +80,14 @@ final class ScriptedRfbServer implements AutoCloseable {
     }
     group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
     pixels.release();
+    smallPixels.release();
   }
 
-  private static ByteBuf buildUpdate() {
-    int pixels = RECT_WIDTH * RECT_HEIGHT * 4;
+  private static ByteBuf buildUpdate(int width, int height) {
+    int pixels = width * height * 4;
     ByteBuf buf = Unpooled.directBuffer(4 + 12 + pixels);
     buf.writeByte(0).writeByte(0).writeShort(1);                 // FramebufferUpdate, pad, 1 rectangle
-    buf.writeShort(0).writeShort(0).writeShort(RECT_WIDTH).writeShort(RECT_HEIGHT).writeInt(0); // raw
+    buf.writeShort(0).writeShort(0).writeShort(width).writeShort(height).writeInt(0); // raw
     for (int i = 0; i < pixels; i++) {
       buf.writeByte(i * 31);                                      // not all zero, so nothing compresses
     }
@@ -178,6 +186,8 @@ final class ScriptedRfbServer implements AutoCloseable {
           int seq = pending.getUnsignedShort(start + 2) | (pending.getUnsignedShort(start + 4) << 16);
           p.arrived(seq, System.nanoTime());
         }
+      } else if (type == 3 && pending.getByte(start + 1) != 0) {
+        ctx.writeAndFlush(smallUpdate.duplicate());                    // incremental: one small update
       } else if (type == 3 && !streaming) {
         streaming = true;
         pump(ctx);

@@ -122,9 +122,22 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     response.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.content().readableBytes());
     if (keepAlive) {
       ctx.writeAndFlush(response);
+      if (!ctx.channel().isWritable()) {
+        // A client that pipelines requests and leaves the answers unread is not read until it catches up;
+        // otherwise answers would queue without bound. The idle timeout ends it if it never does.
+        ctx.channel().config().setAutoRead(false);
+      }
     } else {
       ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
     }
+  }
+
+  @Override
+  public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+    if (ctx.channel().isWritable()) {
+      ctx.channel().config().setAutoRead(true);
+    }
+    ctx.fireChannelWritabilityChanged();
   }
 
   private FullHttpResponse respond(FullHttpRequest request) throws JsonProcessingException {

@@ -6,14 +6,17 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.rfbactivity.proxy.testing.LeakWatch;
 import org.rfbactivity.proxy.testing.TestProxy;
+import org.rfbactivity.proxy.testing.WriteFlood;
 
 @ExtendWith(LeakWatch.class)
 class AdminHttpIT {
@@ -62,6 +65,21 @@ class AdminHttpIT {
           .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
       assertThat(post.statusCode()).isEqualTo(405);
       assertThat(post.headers().firstValue("allow")).hasValue("GET");
+    }
+  }
+
+  @Test
+  void aClientThatPipelinesRequestsAndNeverReadsIsNotAnsweredWithoutBound() throws Exception {
+    long limit = 64L * 1024 * 1024;
+    // Padded so that a request is about as long as its answer (~150 bytes): what the proxy reads, it must queue.
+    byte[] request = ("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Pad: " + "p".repeat(100) + "\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII);
+    try (TestProxy proxy = TestProxy.start("--target", "127.0.0.1:5999", "--session-id", "desk");
+        SocketChannel ch = SocketChannel.open(proxy.server().adminAddress())) {
+      long taken = WriteFlood.untilStalled(ch, request, limit, Duration.ofSeconds(3));
+
+      assertThat(taken).as("bytes of requests the admin port read while its answers went unread")
+          .isLessThan(limit / 2);
     }
   }
 

@@ -7,6 +7,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * per line, {@code #} comments and blank lines ignored, the last line wins for a repeated token.
  *
  * <p>The file is checked (modification time, size, file key) on every lookup and re-read when it changed, so
- * an edit takes effect for the next viewer without a restart or a watcher thread. Lines that do not parse are
+ * an edit takes effect for the next viewer without a restart or a watcher thread; a file modified within
+ * {@link #RACY_WINDOW} of being read is read again at each lookup until it is older. Lines that do not parse are
  * skipped with a warning that gives the line number only (a line holds a token). A file that disappears or
  * cannot be read empties the table: refusing everyone is the safe failure for a routing table.
  *
@@ -34,15 +37,29 @@ public final class TokenFileRouteResolver implements RouteResolver {
 
   /** Refuses absurd files rather than reading them into memory on an event of every viewer. */
   static final long MAX_FILE_BYTES = 16L * 1024 * 1024;
+  /**
+   * The coarsest modification-time tick of a common file system (FAT: 2 s; ext4 and XFS tick with the kernel's
+   * coarse clock, a few ms). A file modified less than this before it was read may be rewritten within the same tick
+   * with the same size, leaving the stamp unchanged ("racy git"): such a table is read again on the next lookup
+   * until its file is older than this.
+   */
+  static final Duration RACY_WINDOW = Duration.ofSeconds(2);
 
   private final Path file;
   private final String kind;
+  private final Clock clock;
   private volatile Table table;
 
   /** @throws ConfigException when the file cannot be read at start */
   public TokenFileRouteResolver(Routing.TokenFile routing) {
+    this(routing, Clock.systemUTC());
+  }
+
+  /** @param clock the wall clock that file modification times are compared with */
+  TokenFileRouteResolver(Routing.TokenFile routing, Clock clock) {
     this.file = routing.file();
     this.kind = routing.kind();
+    this.clock = clock;
     try {
       this.table = load(file, attributes(file));
     } catch (IOException e) {
@@ -83,7 +100,7 @@ public final class TokenFileRouteResolver implements RouteResolver {
     } catch (IOException e) {
       return replaceWithEmpty(seen, e);
     }
-    if (stamp.equals(seen.stamp)) {
+    if (stamp.equals(seen.stamp) && !seen.racy) {
       return seen;
     }
     synchronized (this) {
@@ -92,7 +109,9 @@ public final class TokenFileRouteResolver implements RouteResolver {
       }
       try {
         Table fresh = load(file, stamp);
-        log.info("token file {} changed: {} routes", file, fresh.routes.size());
+        if (!fresh.routes.equals(seen.routes)) {
+          log.info("token file {} changed: {} routes", file, fresh.routes.size());
+        }
         table = fresh;
         return fresh;
       } catch (IOException e) {
@@ -105,7 +124,7 @@ public final class TokenFileRouteResolver implements RouteResolver {
     if (table == seen && seen.stamp != null) {
       log.warn("token file {} cannot be read ({}); refusing every token until it can",
           file, cause instanceof NoSuchFileException ? "missing" : cause.getClass().getSimpleName());
-      table = new Table(null, Map.of());
+      table = new Table(null, Map.of(), false);
     }
     return table;
   }
@@ -115,7 +134,7 @@ public final class TokenFileRouteResolver implements RouteResolver {
     return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey());
   }
 
-  private static Table load(Path file, Stamp stamp) throws IOException {
+  private Table load(Path file, Stamp stamp) throws IOException {
     if (stamp.size > MAX_FILE_BYTES) {
       throw new IOException("token file larger than " + MAX_FILE_BYTES + " bytes");
     }
@@ -131,7 +150,8 @@ public final class TokenFileRouteResolver implements RouteResolver {
         log.warn("token file {} line {} ignored: {}", file, i + 1, problem);
       }
     }
-    return new Table(stamp, Map.copyOf(routes));
+    boolean racy = stamp.modified.toInstant().isAfter(clock.instant().minus(RACY_WINDOW));
+    return new Table(stamp, Map.copyOf(routes), racy);
   }
 
   /** Adds the line's route; returns why it was not added, or null. The message never contains the token. */
@@ -161,5 +181,6 @@ public final class TokenFileRouteResolver implements RouteResolver {
   /** What identifies one version of the file without reading it. */
   private record Stamp(FileTime modified, long size, Object fileKey) {}
 
-  private record Table(Stamp stamp, Map<String, HostPort> routes) {}
+  /** @param racy read so soon after its modification that the stamp cannot vouch for it (see RACY_WINDOW) */
+  private record Table(Stamp stamp, Map<String, HostPort> routes, boolean racy) {}
 }

@@ -83,6 +83,36 @@ class TokenFileRouteResolverTest {
   }
 
   @Test
+  void aRewriteWithTheSameSizeWithinOneTickOfTheFileClockIsSeen() throws Exception {
+    Path f = file("alpha: 10.0.0.5:5901\n");
+    FileTime now = FileTime.from(Instant.now());
+    Files.setLastModifiedTime(f, now);
+    TokenFileRouteResolver r = new TokenFileRouteResolver(new Routing.TokenFile(f));
+    assertThat(r.resolve(new RouteRequest(null, "alpha")).target().port()).isEqualTo(5901);
+
+    // Rewritten in place so fast that the file system's clock did not tick (ext4 ticks every few ms, FAT every 2 s):
+    // same file, same size, same modification time. A revoked token must not keep working.
+    Files.writeString(f, "gamma: 10.0.0.5:5902\n", StandardCharsets.UTF_8);
+    Files.setLastModifiedTime(f, now);
+    assertThat(r.resolve(new RouteRequest(null, "gamma")).target().port()).isEqualTo(5902);
+    assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "alpha"))).hasMessage("unknown token");
+  }
+
+  @Test
+  void aFileOlderThanTheFileClocksTickIsNotReadAgain() throws Exception {
+    Path f = file("alpha: 10.0.0.5:5901\n");
+    FileTime old = FileTime.from(Instant.now().minusSeconds(60));
+    Files.setLastModifiedTime(f, old);
+    TokenFileRouteResolver r = new TokenFileRouteResolver(new Routing.TokenFile(f));
+
+    // The same trick a minute later is not a change the proxy can see, and it does not read the file to find out:
+    // a stat per lookup, not a read.
+    Files.writeString(f, "gamma: 10.0.0.5:5902\n", StandardCharsets.UTF_8);
+    Files.setLastModifiedTime(f, old);
+    assertThat(r.resolve(new RouteRequest(null, "alpha")).target().port()).isEqualTo(5901);
+  }
+
+  @Test
   void aDeletedFileRefusesEveryoneUntilItReturns() throws Exception {
     Path f = file("alpha: 10.0.0.5:5901\n");
     TokenFileRouteResolver r = new TokenFileRouteResolver(new Routing.TokenFile(f));

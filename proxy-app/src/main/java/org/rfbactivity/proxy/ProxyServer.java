@@ -52,6 +52,7 @@ import org.rfbactivity.proxy.config.JdbcUrls;
 import org.rfbactivity.proxy.config.ProxyConfig;
 import org.rfbactivity.proxy.config.Routing;
 import org.rfbactivity.proxy.config.StoreMode;
+import org.rfbactivity.proxy.db.MirrorCheck;
 import org.rfbactivity.proxy.db.ProxyDatabase;
 import org.rfbactivity.proxy.metrics.MicrometerActivityMetrics;
 import org.rfbactivity.proxy.metrics.ProxyMetrics;
@@ -141,10 +142,10 @@ public final class ProxyServer implements AutoCloseable {
         }
       }
       accepting = true;
-      log.info("rfb-activity-proxy ready: tcp={} ws={} admin={} route={} store={}{}",
+      log.info("rfb-activity-proxy ready: tcp={} ws={} admin={} route={} store={}{} replica={}",
           describe(tcpChannel), describe(wsChannel), describe(adminChannel), config.routing().kind(),
           config.store().name().toLowerCase(Locale.ROOT),
-          database == null ? "" : " (" + database.description() + ")");
+          database == null ? "" : " (" + database.description() + ")", config.replicaId());
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -158,7 +159,12 @@ public final class ProxyServer implements AutoCloseable {
     }
     if (config.store() == StoreMode.POSTGRES) {
       applySchema();
-      store = JdbcActivityStore.builder().dataSource(database.dataSource()).build();
+      JdbcActivityStore.Builder b = JdbcActivityStore.builder().dataSource(database.dataSource());
+      if (config.mirrorSql() != null) {
+        MirrorCheck.check(database.dataSource(), config.mirrorSql(), config.clock().instant());
+        b.mirrorSql(config.mirrorSql());
+      }
+      store = b.build();
       storedSessions = new StoredSessions(database.dataSource(), new DefaultThreadFactory("rfba-admin-db", true));
     }
   }
@@ -251,6 +257,8 @@ public final class ProxyServer implements AutoCloseable {
         .activeWindow(config.activeWindow())
         .persistInterval(config.persistInterval())
         .flushTick(config.flushTick())
+        .replicaId(config.replicaId())
+        .blindPolicy(config.blindPolicy())
         .clock(config.clock())
         .threadFactory(new DefaultThreadFactory("rfba-activity", true))
         .metrics(new MicrometerActivityMetrics(registry))
@@ -263,7 +271,8 @@ public final class ProxyServer implements AutoCloseable {
       return b.build();
     } catch (IllegalArgumentException e) {
       // ProxyConfig checks the same rules with flag names; this is the backstop for any rule added later.
-      throw new ConfigException("--active-window/--persist-interval/--flush-tick", null, e.getMessage(), e);
+      throw new ConfigException("--active-window/--persist-interval/--flush-tick/--replica-id", null, e.getMessage(),
+          e);
     }
   }
 

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.rfbactivity.activity.ActivityConfig;
+import org.rfbactivity.activity.BlindPolicy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;
@@ -107,6 +109,19 @@ public final class ProxyCommand {
       description = "Directory of the embedded PostgreSQL, used when there is no --jdbc-url (RFBA_DATA_DIR).")
   String dataDir;
 
+  @Option(names = "--mirror-sql", paramLabel = "SQL",
+      description = "Also run this statement in the transaction of every last_activity write, with the named "
+          + "parameters :session_id and :last_activity (UTC), to keep a host platform's own column current, e.g. "
+          + "UPDATE sessions SET last_activity = GREATEST(last_activity, :last_activity) WHERE id = :session_id; "
+          + "needs --store postgres; checked against the database at start (RFBA_MIRROR_SQL).")
+  String mirrorSql;
+
+  @Option(names = "--replica-id", paramLabel = "ID",
+      description = "This proxy's name in the viewer rows of a database that several proxies share; unique per "
+          + "proxy, 1.." + ActivityConfig.MAX_REPLICA_ID_LENGTH + " characters (RFBA_REPLICA_ID).%n"
+          + "Default: the host name.")
+  String replicaId;
+
   @Option(names = "--active-window", paramLabel = "DURATION", defaultValue = "60s",
       description = "A session is ACTIVE while its newest counted input is younger than this (RFBA_ACTIVE_WINDOW).")
   String activeWindow;
@@ -118,6 +133,12 @@ public final class ProxyCommand {
   @Option(names = "--flush-tick", paramLabel = "DURATION", defaultValue = "1s",
       description = "How often due state changes are written to the store (RFBA_FLUSH_TICK).")
   String flushTick;
+
+  @Option(names = "--blind-policy", paramLabel = "active|idle", defaultValue = "active",
+      description = "How a viewer whose stream cannot be read (encrypted, unknown protocol) counts: active while "
+          + "connected, or idle once the active window since its last readable activity has passed "
+          + "(RFBA_BLIND_POLICY).")
+  String blindPolicy;
 
   @Option(names = "--handshake-timeout", paramLabel = "DURATION", defaultValue = "10s",
       description = "Time from accept until the RFB handshake is done (WebSocket upgrade, route, connect, "
@@ -226,6 +247,13 @@ public final class ProxyCommand {
       b.jdbcPassword(readSecret("--jdbc-password-file", jdbcPasswordFile, 1));
     }
     b.dataDir(Path.of(dataDir));
+    if (mirrorSql != null) {
+      b.mirrorSql(mirrorSql);
+    }
+    if (replicaId != null) {
+      b.replicaId(replicaId);
+    }
+    b.blindPolicy(blindPolicy());
     b.activeWindow(duration("--active-window", activeWindow));
     b.persistInterval(duration("--persist-interval", persistInterval));
     b.flushTick(duration("--flush-tick", flushTick));
@@ -309,6 +337,17 @@ public final class ProxyCommand {
       return StoreMode.valueOf(store.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new ConfigException("--store", store, "expected postgres or memory");
+    }
+  }
+
+  private BlindPolicy blindPolicy() {
+    switch (blindPolicy.trim().toLowerCase(Locale.ROOT)) {
+      case "active":
+        return BlindPolicy.ACTIVE_WHILE_CONNECTED;
+      case "idle":
+        return BlindPolicy.IDLE_WHILE_CONNECTED;
+      default:
+        throw new ConfigException("--blind-policy", blindPolicy, "expected active or idle");
     }
   }
 

@@ -1,5 +1,7 @@
 package org.rfbactivity.proxy.config;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -7,6 +9,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import org.rfbactivity.activity.ActivityConfig;
+import org.rfbactivity.activity.BlindPolicy;
+import org.rfbactivity.activity.store.JdbcActivityStore;
 
 /**
  * The proxy's whole configuration, validated once by {@link Builder#build()} and immutable afterwards (the
@@ -34,6 +39,9 @@ public final class ProxyConfig {
   private final String jdbcUser;
   private final String jdbcPassword;
   private final Path dataDir;
+  private final String mirrorSql;
+  private final String replicaId;
+  private final BlindPolicy blindPolicy;
   private final Duration activeWindow;
   private final Duration persistInterval;
   private final Duration flushTick;
@@ -56,6 +64,9 @@ public final class ProxyConfig {
     this.jdbcUser = b.jdbcUser;
     this.jdbcPassword = b.jdbcPassword;
     this.dataDir = b.dataDir;
+    this.mirrorSql = b.mirrorSql;
+    this.replicaId = b.replicaId;
+    this.blindPolicy = b.blindPolicy;
     this.activeWindow = b.activeWindow;
     this.persistInterval = b.persistInterval;
     this.flushTick = b.flushTick;
@@ -111,6 +122,24 @@ public final class ProxyConfig {
 
   public Path dataDir() {
     return dataDir;
+  }
+
+  /**
+   * The statement run with every {@code last_activity} write to keep a host platform's column current
+   * ({@code :session_id}, {@code :last_activity}), or null for none.
+   */
+  public String mirrorSql() {
+    return mirrorSql;
+  }
+
+  /** This proxy in the viewer rows of a shared database (default: the host name). */
+  public String replicaId() {
+    return replicaId;
+  }
+
+  /** How a viewer whose stream cannot be inspected counts toward its session's state. */
+  public BlindPolicy blindPolicy() {
+    return blindPolicy;
   }
 
   public Duration activeWindow() {
@@ -174,6 +203,7 @@ public final class ProxyConfig {
         + ", routing=" + routing.kind() + ", store=" + store
         + ", jdbcUrl=" + (jdbcUrl == null ? "embedded in " + dataDir : JdbcUrls.mask(jdbcUrl))
         + ", jdbcUser=" + jdbcUser + ", jdbcPassword=" + (jdbcPassword == null ? "none" : "<masked>")
+        + ", mirrorSql=" + (mirrorSql != null) + ", replicaId=" + replicaId + ", blindPolicy=" + blindPolicy
         + ", activeWindow=" + activeWindow + ", persistInterval=" + persistInterval + ", flushTick=" + flushTick
         + ", handshakeTimeout=" + handshakeTimeout + ", maxConnections=" + maxConnections
         + ", tls=" + (tlsCert != null) + ", allowedOrigins=" + allowedOrigins
@@ -191,6 +221,9 @@ public final class ProxyConfig {
     private String jdbcUser;
     private String jdbcPassword;
     private Path dataDir = Path.of("rfba-data");
+    private String mirrorSql;
+    private String replicaId;
+    private BlindPolicy blindPolicy = BlindPolicy.ACTIVE_WHILE_CONNECTED;
     private Duration activeWindow = Duration.ofSeconds(60);
     private Duration persistInterval = Duration.ofSeconds(30);
     private Duration flushTick = Duration.ofSeconds(1);
@@ -247,6 +280,22 @@ public final class ProxyConfig {
 
     public Builder dataDir(Path value) {
       this.dataDir = Objects.requireNonNull(value, "dataDir");
+      return this;
+    }
+
+    public Builder mirrorSql(String value) {
+      this.mirrorSql = value;
+      return this;
+    }
+
+    /** Default: the host name ({@link #defaultReplicaId()}). */
+    public Builder replicaId(String value) {
+      this.replicaId = value;
+      return this;
+    }
+
+    public Builder blindPolicy(BlindPolicy value) {
+      this.blindPolicy = Objects.requireNonNull(value, "blindPolicy");
       return this;
     }
 
@@ -350,6 +399,15 @@ public final class ProxyConfig {
         throw new ConfigException("--jdbc-url", JdbcUrls.mask(jdbcUrl),
             "expected jdbc:postgresql://HOST[:PORT]/DATABASE");
       }
+      checkMirror();
+      if (replicaId == null) {
+        replicaId = defaultReplicaId();
+      }
+      if (replicaId.isEmpty() || replicaId.length() > ActivityConfig.MAX_REPLICA_ID_LENGTH
+          || replicaId.chars().anyMatch(Character::isISOControl)) {
+        throw new ConfigException("--replica-id", replicaId, "expected 1.." + ActivityConfig.MAX_REPLICA_ID_LENGTH
+            + " characters without control characters");
+      }
       requireDistinct();
       List<String> normalised = new ArrayList<>();
       for (String origin : allowedOrigins) {
@@ -358,6 +416,38 @@ public final class ProxyConfig {
       allowedOrigins.clear();
       allowedOrigins.addAll(normalised);
       return new ProxyConfig(this);
+    }
+
+    /** The mirror's form (activity-core parses it); whether the database accepts it is checked at start. */
+    private void checkMirror() {
+      if (mirrorSql == null) {
+        return;
+      }
+      if (store != StoreMode.POSTGRES) {
+        throw new ConfigException("--mirror-sql", null,
+            "needs --store postgres (the mirror runs in the transaction that writes last_activity)");
+      }
+      try {
+        JdbcActivityStore.builder().mirrorSql(mirrorSql);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("--mirror-sql", mirrorSql, e.getMessage().replaceFirst("^mirrorSql ", ""));
+      }
+    }
+
+    /**
+     * The host name: stable across restarts of one proxy (a container's or pod's name), distinct between the
+     * machines (or pods) of a replicated deployment. Two proxies on one host need {@code --replica-id}.
+     */
+    static String defaultReplicaId() {
+      String host;
+      try {
+        host = InetAddress.getLocalHost().getHostName();
+      } catch (UnknownHostException e) {
+        String env = System.getenv("HOSTNAME");
+        host = env == null || env.isBlank() ? "localhost" : env.trim();
+      }
+      return host.length() <= ActivityConfig.MAX_REPLICA_ID_LENGTH ? host
+          : host.substring(0, ActivityConfig.MAX_REPLICA_ID_LENGTH);
     }
 
     private static void requirePositive(String flag, Duration d) {

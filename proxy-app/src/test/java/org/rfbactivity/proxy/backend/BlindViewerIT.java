@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.rfbactivity.proxy.testing.LeakWatch;
 import org.rfbactivity.proxy.testing.RfbScript;
 import org.rfbactivity.proxy.testing.ScriptedRfbServer;
@@ -54,6 +56,32 @@ class BlindViewerIT {
       await().atMost(Duration.ofSeconds(10)).until(() -> blindGauge(proxy) == 0.0);
       ScriptedRfbServer.Received r = server.nextReceived(Duration.ofSeconds(10));
       assertThat(r.bytes()).isEqualTo(15);
+    }
+  }
+
+  /**
+   * Inside the open's active window a blind viewer's session is ACTIVE under either policy (an open counts); once it
+   * has passed, {@code --blind-policy} decides: {@code active} keeps it ACTIVE while connected, {@code idle} lets it
+   * turn CONNECTED_IDLE like a viewer that only watches.
+   */
+  @ParameterizedTest
+  @CsvSource({"active, ACTIVE", "idle, CONNECTED_IDLE"})
+  void theBlindPolicyDecidesOnceTheOpensWindowHasPassed(String policy, String expected) throws Exception {
+    RfbScript script = RfbScript.random(3, 1024, 64);
+    try (ScriptedRfbServer server = ScriptedRfbServer.start(script, Behaviour.BANNER_ONLY);
+        TestProxy proxy = TestProxy.start("--target", server.target(), "--session-id", "desk",
+            "--flush-tick", "100ms", "--active-window", "2s", "--persist-interval", "1s", "--blind-policy", policy);
+        TcpTransport viewer = TcpTransport.connect(proxy.tcp())) {
+      viewer.in().readNBytes(12);
+      byte[] notRfb = "XYZ 003.008\n".getBytes(StandardCharsets.US_ASCII);
+      viewer.write(notRfb, 0, notRfb.length);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(JSON.readTree(
+          proxy.admin("/api/sessions/desk").body()).get("viewers").get(0).get("inspectable").asBoolean()).isFalse());
+
+      // Watched for longer than the window (2 s from the open), so the open's activity has expired in the end.
+      await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(15))
+          .until(() -> expected.equals(JSON.readTree(proxy.admin("/api/sessions/desk").body()).get("state").asText()));
+      assertThat(proxy.server().connectedViewers()).isEqualTo(1);
     }
   }
 

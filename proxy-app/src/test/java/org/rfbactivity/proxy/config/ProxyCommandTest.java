@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,8 +16,13 @@ import java.util.Base64;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.rfbactivity.activity.BlindPolicy;
 
 class ProxyCommandTest {
+
+  /** StreamSpace's column (peers.md §1.3), kept current by the mirror statement. */
+  static final String MIRROR =
+      "UPDATE sessions SET last_activity = GREATEST(last_activity, :last_activity) WHERE id = :session_id";
 
   @TempDir
   Path dir;
@@ -29,7 +36,7 @@ class ProxyCommandTest {
   }
 
   @Test
-  void defaultsWithAStaticRoute() {
+  void defaultsWithAStaticRoute() throws UnknownHostException {
     ProxyConfig c = parse("--target", "127.0.0.1:5901", "--session-id", "desk-1");
 
     assertThat(c.routing()).isEqualTo(new Routing.Static("desk-1", new HostPort("127.0.0.1", 5901)));
@@ -48,6 +55,9 @@ class ProxyCommandTest {
     assertThat(c.adminToken()).isNull();
     assertThat(c.tlsCert()).isNull();
     assertThat(c.inspect()).isTrue();
+    assertThat(c.mirrorSql()).isNull();
+    assertThat(c.replicaId()).as("the host name").isEqualTo(InetAddress.getLocalHost().getHostName()).isNotBlank();
+    assertThat(c.blindPolicy()).isEqualTo(BlindPolicy.ACTIVE_WHILE_CONNECTED);
   }
 
   @Test
@@ -65,6 +75,9 @@ class ProxyCommandTest {
         "--jdbc-password-file", password.toString(),
         "--store", "POSTGRES",
         "--data-dir", dir.toString(),
+        "--mirror-sql", MIRROR,
+        "--replica-id", "proxy-7.eu-west",
+        "--blind-policy", "IDLE",
         "--active-window", "2m",
         "--persist-interval", "PT15S",
         "--flush-tick", "250ms",
@@ -82,6 +95,9 @@ class ProxyCommandTest {
     assertThat(c.jdbcUser()).isEqualTo("rfb");
     assertThat(c.jdbcPassword()).isEqualTo("s3cret");
     assertThat(c.dataDir()).isEqualTo(dir);
+    assertThat(c.mirrorSql()).isEqualTo(MIRROR);
+    assertThat(c.replicaId()).isEqualTo("proxy-7.eu-west");
+    assertThat(c.blindPolicy()).isEqualTo(BlindPolicy.IDLE_WHILE_CONNECTED);
     assertThat(c.activeWindow()).isEqualTo(Duration.ofMinutes(2));
     assertThat(c.persistInterval()).isEqualTo(Duration.ofSeconds(15));
     assertThat(c.flushTick()).isEqualTo(Duration.ofMillis(250));
@@ -98,13 +114,19 @@ class ProxyCommandTest {
         "RFBA_TARGET", "127.0.0.1:5902",
         "RFBA_SESSION_ID", "from-env",
         "RFBA_ACTIVE_WINDOW", "90s",
-        "RFBA_STORE", "memory");
+        "RFBA_STORE", "memory",
+        "RFBA_REPLICA_ID", "replica-from-env",
+        "RFBA_BLIND_POLICY", "idle");
 
-    ProxyConfig c = parse(env, "--active-window", "75s");
+    ProxyConfig c = parse(env, "--active-window", "75s", "--blind-policy", "active");
 
     assertThat(c.routing()).isEqualTo(new Routing.Static("from-env", new HostPort("127.0.0.1", 5902)));
     assertThat(c.store()).isEqualTo(StoreMode.MEMORY);
     assertThat(c.activeWindow()).isEqualTo(Duration.ofSeconds(75));
+    assertThat(c.replicaId()).isEqualTo("replica-from-env");
+    assertThat(c.blindPolicy()).isEqualTo(BlindPolicy.ACTIVE_WHILE_CONNECTED);
+    assertThat(parse(Map.of("RFBA_TARGET", "127.0.0.1:5902", "RFBA_SESSION_ID", "s", "RFBA_MIRROR_SQL", MIRROR))
+        .mirrorSql()).isEqualTo(MIRROR);
   }
 
   @Test
@@ -115,6 +137,9 @@ class ProxyCommandTest {
         "session-id = from-file",
         "persist-interval = 45s",
         "flush-tick = 2s",
+        "replica-id = replica-from-file",
+        "blind-policy = idle",
+        "mirror-sql = " + MIRROR,
         "allowed-origin = https://a.example, https://b.example"));
 
     ProxyConfig c = parse(Map.of("RFBA_FLUSH_TICK", "3s"), "--config", file.toString(), "--session-id", "from-flag");
@@ -122,6 +147,9 @@ class ProxyCommandTest {
     assertThat(c.routing()).isEqualTo(new Routing.Static("from-flag", new HostPort("127.0.0.1", 5903)));
     assertThat(c.persistInterval()).isEqualTo(Duration.ofSeconds(45));
     assertThat(c.flushTick()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(c.replicaId()).isEqualTo("replica-from-file");
+    assertThat(c.blindPolicy()).isEqualTo(BlindPolicy.IDLE_WHILE_CONNECTED);
+    assertThat(c.mirrorSql()).isEqualTo(MIRROR);
     assertThat(c.allowedOrigins()).containsExactly("https://a.example", "https://b.example");
   }
 
@@ -208,6 +236,28 @@ class ProxyCommandTest {
         .hasMessage("--allowed-origin=example.com: expected an origin like https://app.example.com[:PORT]");
     assertThatThrownBy(() -> parse(concat(base, "--jdbc-url", "jdbc:mysql://db/x?password=hunter2")))
         .hasMessage("--jdbc-url=jdbc:mysql://db/x?password=<masked>: expected jdbc:postgresql://HOST[:PORT]/DATABASE");
+  }
+
+  @Test
+  void theThreeTrackerSettingsAreValidated() {
+    String[] base = {"--target", "127.0.0.1:5901", "--session-id", "s"};
+    assertThatThrownBy(() -> parse(concat(base, "--blind-policy", "sometimes")))
+        .isInstanceOf(ConfigException.class).hasMessage("--blind-policy=sometimes: expected active or idle");
+    assertThatThrownBy(() -> parse(concat(base, "--replica-id", "")))
+        .hasMessage("--replica-id=: expected 1..128 characters without control characters");
+    assertThatThrownBy(() -> parse(concat(base, "--replica-id", "r".repeat(129))))
+        .hasMessage("--replica-id=" + "r".repeat(129) + ": expected 1..128 characters without control characters");
+    assertThatThrownBy(() -> parse(concat(base, "--replica-id", "a\tb")))
+        .hasMessage("--replica-id=a\tb: expected 1..128 characters without control characters");
+    assertThatThrownBy(() -> parse(concat(base, "--mirror-sql", "UPDATE sessions SET last_activity = now()")))
+        .hasMessage("--mirror-sql=UPDATE sessions SET last_activity = now(): must use :session_id");
+    assertThatThrownBy(() -> parse(concat(base, "--mirror-sql", "UPDATE s SET t = :last_activity WHERE id = ?")))
+        .hasMessageStartingWith("--mirror-sql=UPDATE s SET t = :last_activity WHERE id = ?: must not contain '?'");
+    assertThatThrownBy(() -> parse(concat(base, "--mirror-sql", "UPDATE s SET t = :when WHERE id = :session_id")))
+        .hasMessageStartingWith("--mirror-sql=UPDATE s SET t = :when WHERE id = :session_id: has unknown parameter :when");
+    assertThatThrownBy(() -> parse(concat(base, "--store", "memory", "--mirror-sql", MIRROR)))
+        .hasMessage("--mirror-sql: needs --store postgres (the mirror runs in the transaction that writes "
+            + "last_activity)");
   }
 
   @Test
@@ -318,7 +368,7 @@ class ProxyCommandTest {
         "--token-file", "--jwt-secret-file", "--jwt-public-key", "--route-query", "--jdbc-url", "--jdbc-user",
         "--jdbc-password-file", "--store", "--data-dir", "--active-window", "--persist-interval", "--flush-tick",
         "--handshake-timeout", "--max-connections", "--tls-cert", "--tls-key", "--allowed-origin",
-        "--admin-token-file", "--help", "--version"};
+        "--admin-token-file", "--mirror-sql", "--replica-id", "--blind-policy", "--help", "--version"};
     for (String flag : flags) {
       assertThat(help).contains(flag);
       if (!flag.equals("--help") && !flag.equals("--version")) {
@@ -328,7 +378,7 @@ class ProxyCommandTest {
     assertThat(help.replaceAll("\\s+", " ")).contains(
         "Default: 127.0.0.1:6080", "Default: 127.0.0.1:9090", "Default: postgres", "Default: rfba-data",
         "Default: 60s", "Default: 30s", "Default: 1s", "Default: 10s", "Default: 10000",
-        "Default: 127.0.0.1:5900 with --target, else none");
+        "Default: 127.0.0.1:5900 with --target, else none", "Default: the host name", "Default: active");
   }
 
   @Test

@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.rfbactivity.proxy.testing.FragmentingWsTransport;
 import org.rfbactivity.proxy.testing.LeakWatch;
 import org.rfbactivity.proxy.testing.RfbScript;
 import org.rfbactivity.proxy.testing.ScriptedRfbClient;
@@ -69,6 +70,21 @@ class ByteIdentityIT {
   }
 
   @Test
+  void webSocketFragmentsContinuationsAndInterleavedPings() throws Exception {
+    RfbScript script = RfbScript.random(seed, SERVER_BYTES / 4, CLIENT_BYTES);
+    try (ScriptedRfbServer server = ScriptedRfbServer.start(script, Behaviour.SCRIPT);
+        TestProxy proxy = TestProxy.start("--target", server.target(), "--session-id", "desk")) {
+      try (FragmentingWsTransport viewer = FragmentingWsTransport.connect(proxy.ws(), "/websockify", seed)) {
+        assertIdentical(viewer, script, server);
+        assertThat(viewer.pingsSent()).as("seed %d", seed).isNotEmpty();
+        assertThat(viewer.pongsReceived()).as("each ping answered once, with its payload, in order")
+            .isEqualTo(viewer.pingsSent());
+      }
+      assertRelayedBytes(proxy, script, 1);
+    }
+  }
+
+  @Test
   void eightViewersAtOnceOverBothFrontends() throws Exception {
     RfbScript script = RfbScript.random(seed, SERVER_BYTES / 4, CLIENT_BYTES / 4);
     try (ScriptedRfbServer server = ScriptedRfbServer.start(script, Behaviour.SCRIPT);
@@ -99,6 +115,9 @@ class ByteIdentityIT {
     String clientReceived = ScriptedRfbClient.run(viewer, script, pool);
     assertThat(clientReceived).as("server→client stream, seed %d", seed)
         .isEqualTo(RfbScript.sha256(script.serverStream()));
+    if (viewer instanceof FragmentingWsTransport fragmenting) {
+      fragmenting.awaitPongs(); // before the close, which ends the reading
+    }
     viewer.close();
     Received serverReceived = server.nextReceived(Duration.ofSeconds(30));
     assertThat(serverReceived).as("the server saw the viewer leave").isNotNull();

@@ -1,0 +1,224 @@
+package org.rfbactivity.proxy.testing;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * A WebSocket viewer written against RFC 6455 §5 directly, so that it can do what browser APIs hide: every write
+ * becomes one message split into 1–8 fragments (a binary frame and continuation frames), each with a fresh random
+ * mask, with Ping frames interleaved between the fragments (§5.4 allows control frames in the middle of a fragmented
+ * message). Received Pong payloads are recorded in order; binary and continuation payloads form {@link #in()}.
+ */
+public final class FragmentingWsTransport implements ViewerTransport {
+
+  private static final int OP_CONTINUATION = 0x0;
+  private static final int OP_BINARY = 0x2;
+  private static final int OP_CLOSE = 0x8;
+  private static final int OP_PING = 0x9;
+  private static final int OP_PONG = 0xA;
+
+  private final Socket socket;
+  private final OutputStream out;
+  private final DataInputStream frames;
+  private final Random random;
+  private final List<String> pingsSent = Collections.synchronizedList(new ArrayList<>());
+  private final List<String> pongsReceived = Collections.synchronizedList(new ArrayList<>());
+  private final InputStream in = new FrameInputStream();
+
+  private FragmentingWsTransport(Socket socket, DataInputStream frames, long seed) throws IOException {
+    this.socket = socket;
+    this.out = socket.getOutputStream();
+    this.frames = frames;
+    this.random = new Random(seed);
+  }
+
+  /** Connects and upgrades {@code path}; fails unless the answer is 101. */
+  public static FragmentingWsTransport connect(InetSocketAddress address, String path, long seed) throws IOException {
+    Socket s = new Socket();
+    s.connect(address, 5000);
+    s.setTcpNoDelay(true);
+    s.setSoTimeout(30_000);
+    s.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\n"
+        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+        .getBytes(StandardCharsets.US_ASCII));
+    DataInputStream frames = new DataInputStream(s.getInputStream());
+    StringBuilder head = new StringBuilder();
+    while (head.indexOf("\r\n\r\n") < 0) {
+      head.append((char) frames.readUnsignedByte());
+    }
+    if (!head.toString().startsWith("HTTP/1.1 101 ")) {
+      s.close();
+      throw new IOException("upgrade refused: " + head.toString().lines().findFirst().orElse(""));
+    }
+    return new FragmentingWsTransport(s, frames, seed);
+  }
+
+  @Override
+  public InputStream in() {
+    return in;
+  }
+
+  /** One binary message in random fragments, with a ping between some of them. */
+  @Override
+  public synchronized void write(byte[] bytes, int offset, int length) throws IOException {
+    int fragments = 1 + random.nextInt(Math.min(8, Math.max(1, length)));
+    int start = offset;
+    for (int i = 0; i < fragments; i++) {
+      int end = i == fragments - 1 ? offset + length : start + random.nextInt(offset + length - start + 1);
+      writeFrame(i == fragments - 1, i == 0 ? OP_BINARY : OP_CONTINUATION, bytes, start, end - start);
+      start = end;
+      if (i < fragments - 1 && random.nextInt(3) == 0) {
+        String ping = "ping-" + pingsSent.size();
+        pingsSent.add(ping);
+        byte[] p = ping.getBytes(StandardCharsets.US_ASCII);
+        writeFrame(true, OP_PING, p, 0, p.length);
+      }
+    }
+    out.flush();
+  }
+
+  private void writeFrame(boolean fin, int opcode, byte[] payload, int offset, int length) throws IOException {
+    ByteArrayOutputStream f = new ByteArrayOutputStream(length + 14);
+    f.write((fin ? 0x80 : 0) | opcode);
+    if (length < 126) {
+      f.write(0x80 | length);
+    } else if (length < 65_536) {
+      f.write(0x80 | 126);
+      f.write(length >>> 8);
+      f.write(length);
+    } else {
+      f.write(0x80 | 127);
+      for (int shift = 56; shift >= 0; shift -= 8) {
+        f.write((int) ((long) length >>> shift));
+      }
+    }
+    byte[] mask = new byte[4];
+    random.nextBytes(mask);
+    f.writeBytes(mask);
+    for (int i = 0; i < length; i++) {
+      f.write(payload[offset + i] ^ mask[i & 3]);
+    }
+    out.write(f.toByteArray());
+  }
+
+  /** Payloads of the pings sent so far, in order. */
+  public List<String> pingsSent() {
+    return List.copyOf(pingsSent);
+  }
+
+  /** Payloads of the pongs received so far, in order. */
+  public List<String> pongsReceived() {
+    return List.copyOf(pongsReceived);
+  }
+
+  /** Reads frames until as many pongs as pings have arrived (after the server's data has been read). */
+  public void awaitPongs() throws IOException {
+    while (pongsReceived.size() < pingsSent.size()) {
+      if (readFrame() == null) {
+        throw new EOFException("closed before every pong arrived");
+      }
+    }
+  }
+
+  /** The next frame's data payload (empty for a pong, which is recorded), or null at a Close frame or the end. */
+  private byte[] readFrame() throws IOException {
+    while (true) {
+      int b0;
+      try {
+        b0 = frames.readUnsignedByte();
+      } catch (EOFException e) {
+        return null;
+      }
+      int opcode = b0 & 0x0F;
+      int b1 = frames.readUnsignedByte();
+      long length = b1 & 0x7F;
+      if (length == 126) {
+        length = frames.readUnsignedShort();
+      } else if (length == 127) {
+        length = frames.readLong();
+      }
+      if ((b1 & 0x80) != 0) {
+        throw new IOException("a server frame must not be masked (RFC 6455 §5.1)");
+      }
+      byte[] payload = new byte[Math.toIntExact(length)];
+      frames.readFully(payload);
+      switch (opcode) {
+        case OP_BINARY, OP_CONTINUATION -> {
+          return payload;
+        }
+        case OP_PONG -> {
+          pongsReceived.add(new String(payload, StandardCharsets.US_ASCII));
+          return new byte[0];
+        }
+        case OP_CLOSE -> {
+          return null;
+        }
+        default -> throw new IOException("unexpected opcode " + opcode);
+      }
+    }
+  }
+
+  /** Sends a Close frame (1000) and closes the socket; idempotent. */
+  @Override
+  public void close() throws IOException {
+    if (socket.isClosed()) {
+      return;
+    }
+    try {
+      byte[] normal = {0x03, (byte) 0xE8};                      // status 1000
+      synchronized (this) {
+        writeFrame(true, OP_CLOSE, normal, 0, normal.length);
+        out.flush();
+      }
+    } finally {
+      socket.close();
+    }
+  }
+
+  /** Server data in order, across frames. */
+  private final class FrameInputStream extends InputStream {
+    private byte[] current = new byte[0];
+    private int pos;
+    private boolean ended;
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      if (len == 0) {
+        return 0;
+      }
+      while (pos == current.length) {
+        if (ended) {
+          return -1;
+        }
+        byte[] next = readFrame();
+        if (next == null) {
+          ended = true;
+          return -1;
+        }
+        current = next;
+        pos = 0;
+      }
+      int n = Math.min(len, current.length - pos);
+      System.arraycopy(current, pos, b, off, n);
+      pos += n;
+      return n;
+    }
+  }
+}

@@ -3,6 +3,7 @@ package org.rfbactivity.proxy.backend;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /** Last handler on the backend channel: server bytes go to the viewer; the server's end ends the viewer. */
@@ -36,6 +37,15 @@ final class BackendRelayHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     viewer.close(CloseReason.SERVER_CLOSED);
+  }
+
+  /** The server's FIN, on a backend that allows half-closure (its viewer is a plain TCP one). */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == ChannelInputShutdownEvent.INSTANCE) {
+      viewer.serverInputShutdown();
+    }
+    ctx.fireUserEventTriggered(evt);
   }
 
   @Override

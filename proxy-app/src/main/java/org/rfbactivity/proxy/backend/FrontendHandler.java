@@ -2,10 +2,12 @@ package org.rfbactivity.proxy.backend;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
 
 /**
  * What every viewer-facing handler does the same way: flush to the server when a read burst ends, follow the
- * viewer's writability for back-pressure, and end the viewer when its connection ends or fails. {@link #viewer}
+ * viewer's writability for back-pressure, pass its FIN on (half-close), and end the viewer when its connection ends or
+ * fails. {@link #viewer}
  * is null until the subclass creates it (in {@code channelActive}) or is given it.
  */
 public abstract class FrontendHandler extends ChannelInboundHandlerAdapter {
@@ -35,6 +37,19 @@ public abstract class FrontendHandler extends ChannelInboundHandlerAdapter {
     if (viewer != null) {
       viewer.close(CloseReason.CLIENT_CLOSED);
     }
+  }
+
+  /** The viewer's FIN, on a frontend that allows half-closure (plain TCP). */
+  @Override
+  public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+    if (evt == ChannelInputShutdownEvent.INSTANCE) {
+      if (viewer != null) {
+        viewer.clientInputShutdown();
+      } else {
+        ctx.close();
+      }
+    }
+    ctx.fireUserEventTriggered(evt);
   }
 
   @Override

@@ -8,7 +8,9 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.resolver.NoopAddressResolverGroup;
@@ -46,7 +48,11 @@ public final class ViewerConnection {
    */
   static final int MAX_EARLY_CLIENT_BYTES = 64 * 1024;
 
-  /** How long a closing side may take to close its end after ours is half-closed, before we close it anyway. */
+  /**
+   * How long a side may take to finish after the other side has: to close its end after ours is half-closed, or to
+   * send what it still has after the other side's FIN (half-close). Then both are closed anyway, so that a peer that
+   * never closes (a viewer that ignores the end of its server) cannot keep a connection open.
+   */
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
 
   private final String id;
@@ -57,6 +63,11 @@ public final class ViewerConnection {
   private final long acceptedNanos = System.nanoTime();
   private final ChannelFutureListener closeOnWriteFailure = this::onWriteDone;
   private final io.netty.util.concurrent.ScheduledFuture<?> handshakeTimer;
+  /**
+   * Whether a FIN is passed on rather than closing the viewer (TCP half-close): when the frontend channel allows
+   * half-closure, which a plain TCP frontend does. TLS and WebSocket end a connection with their own close messages.
+   */
+  private final boolean halfClose;
 
   private final ArrayDeque<ByteBuf> early = new ArrayDeque<>(2);
   private int earlyBytes;
@@ -68,6 +79,10 @@ public final class ViewerConnection {
   private boolean handshakeDone;
   private boolean relaying;
   private boolean closed;
+  /** The viewer's FIN arrived and was passed on to the server (half-close). */
+  private boolean clientFinished;
+  /** The server's FIN arrived and was passed on to the viewer (half-close). */
+  private boolean serverFinished;
   private String protocolVersion;
   private String securityType;
   private Boolean inspectable;
@@ -79,6 +94,7 @@ public final class ViewerConnection {
     this.kind = kind;
     this.services = services;
     this.remote = Addresses.describe(frontend.remoteAddress());
+    this.halfClose = frontend.config() instanceof SocketChannelConfig c && c.isAllowHalfClosure();
     Duration timeout = services.handshakeTimeout();
     this.handshakeTimer = frontend.eventLoop().schedule(this::handshakeTimedOut, timeout.toNanos(),
         TimeUnit.NANOSECONDS);
@@ -107,6 +123,7 @@ public final class ViewerConnection {
         .channel(NioSocketChannel.class)
         .resolver(NoopAddressResolverGroup.INSTANCE)
         .option(ChannelOption.AUTO_READ, false)
+        .option(ChannelOption.ALLOW_HALF_CLOSURE, halfClose)
         .option(ChannelOption.TCP_NODELAY, true)
         .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
             services.handshakeTimeout().toMillis()))
@@ -241,8 +258,9 @@ public final class ViewerConnection {
       return;
     }
     ch.writeAndFlush(last).addListener((ChannelFutureListener) flushed -> {
-      if (!flushed.isSuccess() || !(ch instanceof SocketChannel socket) || !socket.isActive()) {
-        ch.close();
+      if (!flushed.isSuccess() || !(ch instanceof SocketChannel socket) || !socket.isActive()
+          || socket.isInputShutdown()) {
+        ch.close(); // nothing flushed can be lost, or the peer has already finished sending: no drain needed
         return;
       }
       socket.shutdownOutput().addListener(half -> {
@@ -281,6 +299,50 @@ public final class ViewerConnection {
     for (ByteBuf buf = early.poll(); buf != null; buf = early.poll()) {
       buf.release(); // the viewer is closing before its relay started: these bytes have nowhere to go
     }
+  }
+
+  /**
+   * The viewer sent FIN (only reported when the frontend allows half-closure): what it sent goes to the server,
+   * followed by a FIN, and the server's bytes keep flowing to the viewer until the server finishes too, for at most
+   * {@link #DRAIN_TIMEOUT}. Before the relay, or once the server has finished, this ends the viewer; after our own
+   * close it ends the drain.
+   */
+  public void clientInputShutdown() {
+    if (closed) {
+      frontend.close();
+    } else if (!relaying || serverFinished) {
+      close(CloseReason.CLIENT_CLOSED);
+    } else {
+      clientFinished = true;
+      shutdownOutputAfterWrites(backend);
+      closeAfterDrainTimeout(CloseReason.CLIENT_CLOSED);
+    }
+  }
+
+  /** The server sent FIN: as {@link #clientInputShutdown()} the other way round, or the viewer's end without half-close. */
+  void serverInputShutdown() {
+    if (closed) {
+      backend.close();
+    } else if (!halfClose || !relaying || clientFinished) {
+      close(CloseReason.SERVER_CLOSED);
+    } else {
+      serverFinished = true;
+      shutdownOutputAfterWrites(frontend);
+      closeAfterDrainTimeout(CloseReason.SERVER_CLOSED);
+    }
+  }
+
+  private void closeAfterDrainTimeout(CloseReason reason) {
+    frontend.eventLoop().schedule(() -> close(reason), DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Shuts down {@code ch}'s output once what is queued for it is written (shutting down discards queued writes). */
+  private void shutdownOutputAfterWrites(Channel ch) {
+    ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) written -> {
+      if (written.isSuccess() && ch instanceof DuplexChannel duplex) {
+        duplex.shutdownOutput();
+      }
+    });
   }
 
   private void handshakeTimedOut() {

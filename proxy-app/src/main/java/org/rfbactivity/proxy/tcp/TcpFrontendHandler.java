@@ -50,7 +50,7 @@ final class TcpFrontendHandler extends FrontendHandler {
         ctx.close();
       }
     }
-    ctx.fireUserEventTriggered(evt);
+    super.userEventTriggered(ctx, evt);
   }
 
   private void route(ChannelHandlerContext ctx) {

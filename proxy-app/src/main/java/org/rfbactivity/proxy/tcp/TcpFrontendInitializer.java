@@ -7,7 +7,7 @@ import org.rfbactivity.proxy.backend.ConnectionLimiter;
 import org.rfbactivity.proxy.backend.FrontendPipeline;
 import org.rfbactivity.proxy.backend.RelayServices;
 
-/** Pipeline of a raw TCP viewer: [TLS] → connection limit → relay. */
+/** Pipeline of a raw TCP viewer: [TLS] → connection limit → relay; plain TCP allows half-closure. */
 public final class TcpFrontendInitializer extends ChannelInitializer<SocketChannel> {
 
   private final RelayServices services;
@@ -23,6 +23,9 @@ public final class TcpFrontendInitializer extends ChannelInitializer<SocketChann
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    // Plain TCP carries half-close: a viewer's FIN is passed on and the server's answer still reaches it. (TLS ends
+    // with close_notify, which is a close, not a half-close.)
+    ch.config().setAllowHalfClosure(ssl == null);
     FrontendPipeline.begin(ch, ssl, limiter);
     ch.pipeline().addLast("relay", new TcpFrontendHandler(services, ssl != null));
   }

@@ -1,11 +1,14 @@
 package org.rfbactivity.proxy.backend;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.micrometer.core.instrument.FunctionCounter;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -14,6 +17,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.rfbactivity.proxy.testing.FragmentingWsTransport;
 import org.rfbactivity.proxy.testing.LeakWatch;
 import org.rfbactivity.proxy.testing.RfbScript;
@@ -81,6 +86,43 @@ class ByteIdentityIT {
             .isEqualTo(viewer.pingsSent());
       }
       assertRelayedBytes(proxy, script, 1);
+    }
+  }
+
+  /**
+   * A viewer that stops reading while the server streams 64 MiB: the proxy stops reading the server once the viewer's
+   * socket and its own high-water mark are full (it holds only a bounded amount), and every byte still arrives, in
+   * order, when the viewer reads again.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"tcp", "ws"})
+  void aViewerThatStopsReadingHoldsTheServerBackAndLosesNothing(String frontend) throws Exception {
+    int serverBytes = 64 * 1024 * 1024;
+    RfbScript script = RfbScript.random(seed, serverBytes, 1024);
+    try (ScriptedRfbServer server = ScriptedRfbServer.start(script, Behaviour.SCRIPT);
+        TestProxy proxy = TestProxy.start("--target", server.target(), "--session-id", "desk");
+        ViewerTransport viewer = frontend.equals("tcp") ? TcpTransport.connect(proxy.tcp())
+            : FragmentingWsTransport.connect(proxy.ws(), "/websockify", seed)) {
+      MessageDigest digest = ScriptedRfbClient.handshake(viewer, script);
+      double[] last = {-1};
+      await("the server held back").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+        double now = relayed(proxy, "server_to_client");
+        boolean stable = now == last[0];
+        last[0] = now;
+        return stable;
+      });
+      assertThat(last[0]).as("bytes taken from the server while the viewer read nothing")
+          .isLessThan(serverBytes / 2.0);
+
+      byte[] buf = new byte[64 * 1024];
+      for (long total = 0; total < serverBytes; ) {
+        int n = viewer.in().read(buf, 0, (int) Math.min(buf.length, serverBytes - total));
+        assertThat(n).as("the stream ended early").isPositive();
+        digest.update(buf, 0, n);
+        total += n;
+      }
+      assertThat(HexFormat.of().formatHex(digest.digest())).as("seed %d", seed)
+          .isEqualTo(RfbScript.sha256(script.serverStream()));
     }
   }
 

@@ -159,7 +159,8 @@ public final class ProxyCommand {
 
   @Option(names = "--allowed-origin", paramLabel = "ORIGIN", split = ",", showDefaultValue = Visibility.NEVER,
       description = "Origin (scheme://host[:port]) allowed to open a WebSocket; repeat or comma-separate. "
-          + "Without any, only same-origin pages (and clients sending no Origin) may (RFBA_ALLOWED_ORIGIN).")
+          + "Without any, only pages from the proxy's own IP address or localhost (and clients sending no Origin) "
+          + "may; a reverse proxy's name must be listed (RFBA_ALLOWED_ORIGIN).")
   List<String> allowedOrigins = new ArrayList<>();
 
   @Option(names = "--admin-token-file", paramLabel = "PATH",

@@ -8,6 +8,7 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
@@ -117,6 +118,43 @@ class RoutingIT {
       assertRelayed(proxy.wsUri("/websockify"), self, desk1, 2);
       assertThat(desk1.accepted()).as("refused before the VNC server is contacted").isEqualTo(2);
       assertThat(refused(proxy, "origin")).isEqualTo(3.0);
+    }
+  }
+
+  /**
+   * DNS rebinding: a page on {@code http://rebind.example:PORT} whose name the attacker then points at 127.0.0.1
+   * sends a WebSocket upgrade with {@code Origin} and {@code Host} that agree, both naming the attacker's host. Same
+   * origin therefore proves nothing for a host name; it is trusted only for addresses and {@code localhost}, which a
+   * foreign page cannot have as its origin.
+   */
+  @Test
+  void sameOriginByAHostNameIsNotEnoughAgainstDnsRebinding() throws Exception {
+    try (TestProxy proxy = TestProxy.start("--target", desk1.target(), "--session-id", "desk-1",
+        "--allowed-origin", "https://vnc.example.com")) {
+      int port = proxy.ws().getPort();
+      assertThat(rawUpgrade(port, "rebind.example:" + port, "http://rebind.example:" + port))
+          .startsWith("HTTP/1.1 403 ");
+      assertThat(rawUpgrade(port, "vnc.example.com", "https://vnc.example.com"))
+          .as("a reverse proxy's name, allowed explicitly").startsWith("HTTP/1.1 101 ");
+      assertThat(rawUpgrade(port, "127.0.0.1:" + port, "http://127.0.0.1:" + port)).startsWith("HTTP/1.1 101 ");
+      assertThat(rawUpgrade(port, "localhost:" + port, "http://localhost:" + port)).startsWith("HTTP/1.1 101 ");
+      assertThat(rawUpgrade(port, "[::1]:" + port, "http://[::1]:" + port)).startsWith("HTTP/1.1 101 ");
+      assertThat(desk1.accepted()).as("the rebinding page never reached the VNC server").isEqualTo(4);
+    }
+  }
+
+  /** An upgrade with the given Host and Origin; returns the response's first line and headers. */
+  private static String rawUpgrade(int port, String host, String origin) throws Exception {
+    try (Socket s = new Socket("127.0.0.1", port)) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write(("GET /websockify HTTP/1.1\r\nHost: " + host + "\r\nOrigin: " + origin
+          + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+          + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      StringBuilder head = new StringBuilder();
+      for (int b = s.getInputStream().read(); b >= 0 && head.indexOf("\r\n\r\n") < 0; b = s.getInputStream().read()) {
+        head.append((char) b);
+      }
+      return head.toString();
     }
   }
 

@@ -187,38 +187,10 @@ public final class FragmentingWsTransport implements ViewerTransport {
   }
 
   /** Server data in order, across frames. */
-  private final class FrameInputStream extends InputStream {
-    private byte[] current = new byte[0];
-    private int pos;
-    private boolean ended;
-
+  private final class FrameInputStream extends ChunkInputStream {
     @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
-      while (pos == current.length) {
-        if (ended) {
-          return -1;
-        }
-        byte[] next = readFrame();
-        if (next == null) {
-          ended = true;
-          return -1;
-        }
-        current = next;
-        pos = 0;
-      }
-      int n = Math.min(len, current.length - pos);
-      System.arraycopy(current, pos, b, off, n);
-      pos += n;
-      return n;
+    protected byte[] nextChunk() throws IOException {
+      return readFrame();
     }
   }
 }

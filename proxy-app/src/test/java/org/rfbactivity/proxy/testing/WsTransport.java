@@ -126,47 +126,21 @@ public final class WsTransport implements ViewerTransport {
   }
 
   /** A blocking stream over received frames; a read waits at most 30 s, so a broken test fails instead of hanging. */
-  static final class QueueInputStream extends InputStream {
+  static final class QueueInputStream extends ChunkInputStream {
     final BlockingQueue<byte[]> queue = new LinkedBlockingQueue<>();
-    private byte[] current = new byte[0];
-    private int pos;
-    private boolean ended;
 
     @Override
-    public int read() throws IOException {
-      byte[] one = new byte[1];
-      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-      if (len == 0) {
-        return 0;
-      }
-      while (pos == current.length) {
-        if (ended) {
-          return -1;
+    protected byte[] nextChunk() throws IOException {
+      try {
+        byte[] next = queue.poll(30, TimeUnit.SECONDS);
+        if (next == null) {
+          throw new IOException("no data for 30 s");
         }
-        try {
-          byte[] next = queue.poll(30, TimeUnit.SECONDS);
-          if (next == null) {
-            throw new IOException("no data for 30 s");
-          }
-          if (next == END) {
-            ended = true;
-            return -1;
-          }
-          current = next;
-          pos = 0;
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new InterruptedIOException();
-        }
+        return next == END ? null : next;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new InterruptedIOException();
       }
-      int n = Math.min(len, current.length - pos);
-      System.arraycopy(current, pos, b, off, n);
-      pos += n;
-      return n;
     }
   }
 }

@@ -39,7 +39,9 @@ import org.rfbactivity.proxy.admin.AdminServer;
 import org.rfbactivity.proxy.admin.Readiness;
 import org.rfbactivity.proxy.admin.StoredSessions;
 import org.rfbactivity.proxy.admin.TrackerSessionSource;
+import org.rfbactivity.proxy.backend.CloseReason;
 import org.rfbactivity.proxy.backend.ConnectionLimiter;
+import org.rfbactivity.proxy.backend.FrontendKind;
 import org.rfbactivity.proxy.backend.RelayServices;
 import org.rfbactivity.proxy.backend.RfbActivityBridge;
 import org.rfbactivity.proxy.backend.UninspectedObserver;
@@ -64,6 +66,7 @@ import org.rfbactivity.proxy.route.StaticRouteResolver;
 import org.rfbactivity.proxy.route.TokenFileRouteResolver;
 import org.rfbactivity.proxy.tcp.TcpFrontendInitializer;
 import org.rfbactivity.proxy.ws.WebSocketFrontendInitializer;
+import org.rfbactivity.rfb.BlindReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -252,6 +255,31 @@ public final class ProxyServer implements AutoCloseable {
     }
   }
 
+  /** Tag values every meter may carry, registered at zero up front (see {@link ProxyMetrics#declare}). */
+  private MicrometerActivityMetrics declareMetrics() {
+    List<String> frontends = new ArrayList<>();
+    for (FrontendKind kind : FrontendKind.values()) {
+      frontends.add(kind.label());
+    }
+    List<String> closeReasons = new ArrayList<>();
+    for (CloseReason reason : CloseReason.values()) {
+      closeReasons.add(reason.label());
+    }
+    // A connection is refused for one of these, or for the close reason of a connection that ended before relaying.
+    List<String> refusals = new ArrayList<>(List.of("limit", "origin", "route", "route_unavailable", "backend",
+        "bad_request", "tls"));
+    refusals.addAll(closeReasons);
+    List<String> blindReasons = new ArrayList<>();
+    for (BlindReason reason : BlindReason.values()) {
+      blindReasons.add(reason.name());
+    }
+    metrics.declare(frontends, closeReasons, refusals, blindReasons);
+    MicrometerActivityMetrics activityMetrics = new MicrometerActivityMetrics(registry);
+    blindReasons.add(UninspectedObserver.NOT_INSPECTED);
+    activityMetrics.declareBlindReasons(blindReasons);
+    return activityMetrics;
+  }
+
   private ActivityConfig activityConfig() {
     ActivityConfig.Builder b = ActivityConfig.builder()
         .activeWindow(config.activeWindow())
@@ -261,7 +289,7 @@ public final class ProxyServer implements AutoCloseable {
         .blindPolicy(config.blindPolicy())
         .clock(config.clock())
         .threadFactory(new DefaultThreadFactory("rfba-activity", true))
-        .metrics(new MicrometerActivityMetrics(registry))
+        .metrics(declareMetrics())
         .listener(t -> log.debug("session {} {} -> {} at {} ({}, viewer {}, input {})", t.sessionId(), t.from(), t.to(),
             t.at(), t.reason(), t.causeViewerId(), t.causeInputKind()));
     if (store != null) {

@@ -3,6 +3,7 @@ package org.rfbactivity.proxy.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -112,9 +113,20 @@ public final class MicrometerActivityMetrics implements ActivityMetrics {
 
   @Override
   public void blindViewer(String reason) {
-    tagged.computeIfAbsent("blind:" + reason, k -> Counter.builder("vnc.activity.blind.viewers")
+    blindCounter(reason).increment();
+  }
+
+  /** Registers the blind reasons known in advance at zero (see {@link ProxyMetrics#declare}). */
+  public void declareBlindReasons(Collection<String> reasons) {
+    for (String reason : reasons) {
+      blindCounter(reason);
+    }
+  }
+
+  private Counter blindCounter(String reason) {
+    return tagged.computeIfAbsent("blind:" + reason, k -> Counter.builder("vnc.activity.blind.viewers")
         .description("Viewers that became blind (or were opened not inspectable), by reason")
         .tag("reason", reason.toLowerCase(Locale.ROOT))
-        .register(registry)).increment();
+        .register(registry));
   }
 }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -46,6 +47,27 @@ public final class ProxyMetrics {
     return registry;
   }
 
+  /**
+   * Registers every tag value known in advance at zero, so that each series exists before its first event:
+   * Prometheus's {@code increase()} and {@code rate()} cannot see the first increment of a series that appears with
+   * it, and a dashboard can tell "none" from "not reported".
+   */
+  public void declare(Collection<String> frontends, Collection<String> closeReasons, Collection<String> refusalReasons,
+      Collection<String> blindReasons) {
+    for (String frontend : frontends) {
+      counter("vnc.proxy.viewers.opened", "Viewers whose relay started", "frontend", frontend);
+    }
+    for (String reason : closeReasons) {
+      counter("vnc.proxy.viewers.closed", "Viewers closed, by reason", "reason", reason);
+    }
+    for (String reason : refusalReasons) {
+      refusedCounter(reason);
+    }
+    for (String reason : blindReasons) {
+      blindGauge(reason);
+    }
+  }
+
   /** A viewer's relay started (route found, VNC server connected). {@code frontend} is tcp or ws. */
   public void viewerOpened(String frontend) {
     openViewers.incrementAndGet();
@@ -60,8 +82,11 @@ public final class ProxyMetrics {
 
   /** A connection refused before its relay started (limit, origin, route, backend, bad_request, timeout …). */
   public void refused(String reason) {
-    counter("vnc.proxy.connections.refused", "Connections refused before relaying, by reason", "reason", reason)
-        .increment();
+    refusedCounter(reason).increment();
+  }
+
+  private Counter refusedCounter(String reason) {
+    return counter("vnc.proxy.connections.refused", "Connections refused before relaying, by reason", "reason", reason);
   }
 
   /** An open viewer's stream became uninspectable; {@code reason} is a codec BlindReason name (a fixed set). */

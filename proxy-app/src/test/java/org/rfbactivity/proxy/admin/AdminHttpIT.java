@@ -50,6 +50,22 @@ class AdminHttpIT {
           "jvm_gc_memory_allocated_bytes_total",
           "jvm_threads_live_threads",
           "process_uptime_seconds");
+      // Every tag value known in advance is there at zero before its first event: Prometheus's increase() and rate()
+      // cannot see the first increment of a series that appears with it, and a dashboard can tell 0 from "unknown".
+      assertThat(metrics.body()).contains(
+          "vnc_proxy_viewers_opened_total{frontend=\"tcp\"} 0.0",
+          "vnc_proxy_viewers_opened_total{frontend=\"ws\"} 0.0",
+          "vnc_proxy_viewers_closed_total{reason=\"client_closed\"} 0.0",
+          "vnc_proxy_viewers_closed_total{reason=\"handshake_timeout\"} 0.0",
+          "vnc_proxy_connections_refused_total{reason=\"limit\"} 0.0",
+          "vnc_proxy_connections_refused_total{reason=\"origin\"} 0.0",
+          "vnc_proxy_connections_refused_total{reason=\"route\"} 0.0",
+          "vnc_proxy_viewers_blind{reason=\"encrypted_security_type\"} 0.0",
+          "vnc_activity_blind_viewers_total{reason=\"encrypted_security_type\"} 0.0",
+          "vnc_activity_blind_viewers_total{reason=\"not_inspected\"} 0.0",
+          "vnc_activity_inputs_total{kind=\"KEY_PRESS\"} 0.0",
+          "vnc_activity_transitions_total{from=\"CONNECTED_IDLE\",to=\"ACTIVE\"} 0.0",
+          "vnc_activity_updates_total{table=\"rfb_session_activity\"} 0.0");
     }
   }
 

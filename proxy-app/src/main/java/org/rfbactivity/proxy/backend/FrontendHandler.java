@@ -7,8 +7,7 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 /**
  * What every viewer-facing handler does the same way: flush to the server when a read burst ends, follow the
  * viewer's writability for back-pressure, pass its FIN on (half-close), and end the viewer when its connection ends or
- * fails. {@link #viewer}
- * is null until the subclass creates it (in {@code channelActive}) or is given it.
+ * fails. {@link #viewer} is null until the subclass creates it (in {@code channelActive}) or is given it.
  */
 public abstract class FrontendHandler extends ChannelInboundHandlerAdapter {
 

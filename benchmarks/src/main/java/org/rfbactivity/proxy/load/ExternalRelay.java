@@ -67,6 +67,10 @@ final class ExternalRelay implements AutoCloseable {
     return name;
   }
 
+  long pid() {
+    return process.pid();
+  }
+
   /**
    * CPU time (user + system) consumed so far by the relay and its live child processes (websockify forks
    * one per connection), in clock ticks of {@code /proc/PID/stat} (1/100 s on Linux). Read before and

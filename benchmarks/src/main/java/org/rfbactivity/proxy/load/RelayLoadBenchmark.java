@@ -74,7 +74,7 @@ public final class RelayLoadBenchmark {
     new RelayLoadBenchmark(options, System.out).run();
   }
 
-  /** A relay (null for the direct path) and how the load client reaches it. */
+  /** A relay (null for the direct path) and how the load client reaches it. Rows print in this order. */
   private record Target(String name, Transport transport, int port, String path, ExternalRelay relay) { }
 
   private void run() throws Exception {
@@ -120,15 +120,25 @@ public final class RelayLoadBenchmark {
       targets.add(new Target(WEBSOCKIFY, Transport.WEBSOCKET, websockifyPort, "/websockify", websockify));
 
       Map<String, List<Measurement>> results = new LinkedHashMap<>();
+      for (Target target : targets) {
+        if (target.name().contains(only)) {
+          results.put(target.name(), new ArrayList<>());
+        }
+      }
       // Round 0 warms every JVM and relay up (JIT, allocator, socket buffers) and is not recorded.
       for (int round = 0; round <= rounds; round++) {
-        for (Target target : targets) {
+        // Odd rounds run the paths in reverse, so no path always follows the same neighbour.
+        List<Target> order = new ArrayList<>(targets);
+        if (round % 2 == 1) {
+          java.util.Collections.reverse(order);
+        }
+        for (Target target : order) {
           if (!target.name().contains(only)) {
             continue;
           }
           Measurement m = measure(clients, server, target);
           if (round > 0) {
-            results.computeIfAbsent(target.name(), k -> new ArrayList<>()).add(m);
+            results.get(target.name()).add(m);
           }
           out.printf(Locale.ROOT, "round %d  %-30s %7.1f MB/s %5.2f CPU s/GB  %6.0f updates/s %6.1f CPU us/update"
               + "  p50 %6.1f us  p99 %7.1f us  lost %d%n",
@@ -263,7 +273,7 @@ public final class RelayLoadBenchmark {
   }
 
   /** The relays run in a scratch directory, so relative class-path entries must be made absolute. */
-  private static String absoluteClassPath() {
+  static String absoluteClassPath() {
     StringBuilder cp = new StringBuilder();
     for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
       if (cp.length() > 0) {
@@ -274,7 +284,7 @@ public final class RelayLoadBenchmark {
     return cp.toString();
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }

@@ -37,7 +37,13 @@ public final class IdleConnectionsRun {
   private IdleConnectionsRun() {}
 
   public static void main(String[] args) throws Exception {
-    int connections = args.length == 2 && args[0].equals("--connections") ? Integer.parseInt(args[1]) : 10_000;
+    int connections = 10_000;
+    if (args.length == 2 && args[0].equals("--connections") && args[1].matches("[1-9][0-9]{0,5}")) {
+      connections = Integer.parseInt(args[1]);
+    } else if (args.length != 0) {
+      System.err.println("usage: IdleConnectionsRun [--connections N]   (default 10000)");
+      System.exit(2);
+    }
     run(connections, System.out);
   }
 

@@ -47,21 +47,13 @@ final class ClientHandshakeParser extends HandshakeParser {
             skipThen(REPEATER_ID_LENGTH, State.VERSION);
             break;
           }
-          if (conn.serverVersion == null) {
-            unexpected("client data before the server's ProtocolVersion");
-            return;
-          }
-          if (!field(12)) {
+          if (!awaited(conn.serverVersion != null, "client data before the server's ProtocolVersion") || !field(12)) {
             return;
           }
           onVersion();
           break;
         case SC_ANSWER:
-          if (!hasInput()) {
-            return;
-          }
-          if (!conn.scPromptShown) {
-            unexpected("SingleClick answer before the prompt");
+          if (!awaited(conn.scPromptShown, "SingleClick answer before the prompt")) {
             return;
           }
           // U32 little-endian: 1 accept, 0 refuse (RFB.md §1.1)
@@ -109,18 +101,12 @@ final class ClientHandshakeParser extends HandshakeParser {
           state = State.AFTER_AUTH;
           break;
         case TIGHT_TUNNEL:
-          if (!hasInput()) {
-            return;
-          }
-          if (!onTightTunnel()) {
+          if (!awaited(conn.tightTunnels >= 0, "Tight tunnel before the server's tunnel list") || !onTightTunnel()) {
             return;
           }
           break;
         case TIGHT_AUTH:
-          if (!hasInput()) {
-            return;
-          }
-          if (!onTightAuth()) {
+          if (!awaited(conn.tightAuthTypes >= 0, "Tight auth choice before the server's auth list") || !onTightAuth()) {
             return;
           }
           break;
@@ -134,10 +120,7 @@ final class ClientHandshakeParser extends HandshakeParser {
           state = State.VENCRYPT_SUBTYPE;
           break;
         case VENCRYPT_SUBTYPE:
-          if (!hasInput()) {
-            return;
-          }
-          if (!onVenCryptSubtype()) {
+          if (!awaited(conn.venCryptAck >= 0, "VeNCrypt subtype before the server's ack") || !onVenCryptSubtype()) {
             return;
           }
           break;
@@ -163,11 +146,7 @@ final class ClientHandshakeParser extends HandshakeParser {
           consumeField();
           break;
         case APPLE_DH:
-          if (!hasInput()) {
-            return;
-          }
-          if (conn.appleKeyLength < 0) {
-            unexpected("Apple DH response before the server's key");
+          if (!awaited(conn.appleKeyLength >= 0, "Apple DH response before the server's key")) {
             return;
           }
           // 128 bytes of encrypted credentials + the client's public key (RFB.md §2 row 30)
@@ -209,10 +188,8 @@ final class ClientHandshakeParser extends HandshakeParser {
       consumeField();
       return;
     }
-    RfbVersion version = parseVersion(fieldBytes());
-    consumeField();
+    RfbVersion version = versionField("client ProtocolVersion");
     if (version == null) {
-      conn.goBlind(direction, BlindReason.BAD_VERSION, offset() - 12, "client ProtocolVersion", null);
       return;
     }
     conn.clientVersion = version;
@@ -298,10 +275,6 @@ final class ClientHandshakeParser extends HandshakeParser {
 
   /** rfbproto "Tight": a U32 tunnel code only if the server listed tunnels; 0 is NOTUNNEL. */
   private boolean onTightTunnel() {
-    if (conn.tightTunnels < 0) {
-      unexpected("Tight tunnel before the server's tunnel list");
-      return false;
-    }
     if (conn.tightTunnels > 0 && !conn.tightTunnelChosen) {
       if (!field(4)) {
         return false;
@@ -319,10 +292,6 @@ final class ClientHandshakeParser extends HandshakeParser {
 
   /** A U32 auth code only if the server listed auth types; none listed means None. */
   private boolean onTightAuth() {
-    if (conn.tightAuthTypes < 0) {
-      unexpected("Tight auth choice before the server's auth list");
-      return false;
-    }
     if (conn.tightAuthTypes > 0) {
       if (!field(4)) {
         return false;
@@ -340,10 +309,6 @@ final class ClientHandshakeParser extends HandshakeParser {
 
   /** The chosen subtype: U32 in VeNCrypt 0.2, U8 in 0.1 (RFB.md §2 row 19). */
   private boolean onVenCryptSubtype() {
-    if (conn.venCryptAck < 0) {
-      unexpected("VeNCrypt subtype before the server's ack");
-      return false;
-    }
     if (conn.venCryptAck != 0) {
       state = State.CLOSED;
       return true;

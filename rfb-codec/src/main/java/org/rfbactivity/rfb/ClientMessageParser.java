@@ -37,8 +37,8 @@ final class ClientMessageParser {
   private final boolean revealKeysyms;
   private final HeaderScratch scratch;
 
-  private int chunkIndex;
-  private long chunkOffset;
+  /** Stream offset minus buffer index for the current buffer: a unit at index {@code i} starts at {@code base + i}. */
+  private long base;
   private long unitOffset;
   private long skipRemaining;
   /** Set by {@link #unit}: the header bytes it needs (NEED_MORE) or consumed (otherwise). */
@@ -70,8 +70,7 @@ final class ClientMessageParser {
 
   /** Parses {@code buf[from, to)}, whose first byte is at {@code streamOffset} of the client stream. */
   void parse(ByteBuf buf, int from, int to, long streamOffset) {
-    chunkIndex = from;
-    chunkOffset = streamOffset;
+    base = streamOffset - from;
     int i = from;
     // Blindness is re-checked per unit: a listener callback may have made the connection blind (RfbInspector).
     while (i < to && !conn.isBlind()) {
@@ -83,7 +82,7 @@ final class ClientMessageParser {
       }
       long body;
       if (scratch.length() == 0) {
-        unitOffset = chunkOffset + (i - chunkIndex);
+        unitOffset = base + i;
         if (to - i >= 8) {
           // Fast path: the unit's first 8 bytes are in this buffer; one read, fields decoded by shifts.
           body = unit(buf.getLong(i), buf, i, to - i);
@@ -227,7 +226,7 @@ final class ClientMessageParser {
         listingExtendedMouse = false;
         listingKasm = false;
         encodingsLeft = u16At(word, 2);
-        return encodingsLeft == 0 ? encodingsDone(unitOffset + 4) : 0;
+        return encodingsLeft == 0 ? encodingsDone() : 0;
       case CUT_TEXT:
         int declared = (int) word;
         long textLength = declared >= 0 ? declared : -(long) declared;
@@ -317,14 +316,15 @@ final class ClientMessageParser {
     } else if (encoding >= KASM_FIRST && encoding <= KASM_LAST) {
       listingKasm = true;
     }
-    return --encodingsLeft == 0 ? encodingsDone(unitOffset + 4) : 0;
+    return --encodingsLeft == 0 ? encodingsDone() : 0;
   }
 
   /** The list is complete: it replaces the previous set (T:CP setEncodings clears first, RFB.md §3.3). */
-  private long encodingsDone(long endOffset) {
+  private long encodingsDone() {
     extendedMouseButtons = listingExtendedMouse;
     if (listingKasm) {
-      conn.goBlind(Direction.CLIENT_TO_SERVER, BlindReason.KASMVNC_DIALECT, endOffset, "", null);
+      // reported at the end of the 4-byte unit that completed the list (the header, or the last encoding)
+      conn.goBlind(Direction.CLIENT_TO_SERVER, BlindReason.KASMVNC_DIALECT, unitOffset + 4, "", null);
       return BLIND;
     }
     return 0;

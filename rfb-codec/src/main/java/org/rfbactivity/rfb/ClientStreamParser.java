@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * The client→server direction: the handshake until ClientInit, then the message loop, within one buffer when
- * the boundary falls inside it. Keeps the client stream offset that blind events report.
+ * the boundary falls inside it.
  */
 final class ClientStreamParser {
 
@@ -12,7 +12,6 @@ final class ClientStreamParser {
   private final ConnectionState conn;
   private final ClientHandshakeParser handshake;
   private final ClientMessageParser messages;
-  private long offset;
 
   ClientStreamParser(ConnectionState conn) {
     this.conn = conn;
@@ -20,17 +19,19 @@ final class ClientStreamParser {
     this.messages = new ClientMessageParser(conn, scratch);
   }
 
-  /** Parses the readable bytes of {@code buf} without moving its indices. */
-  void parse(ByteBuf buf) {
+  /**
+   * Parses the readable bytes of {@code buf} without moving its indices; {@code start} is the client stream offset
+   * of its first readable byte.
+   */
+  void parse(ByteBuf buf, long start) {
     int from = buf.readerIndex();
     int to = buf.writerIndex();
-    long start = offset;
-    offset += to - from;
     int at = from;
     if (!handshake.inMessagePhase()) {
       at = handshake.parse(buf, from, to, start);
-      // handshakeCompleted may have made the connection blind (a listener that failed or re-entered)
-      if (!handshake.inMessagePhase() || at == to || conn.isBlind()) {
+      // handshakeCompleted may have made the connection blind (a listener that failed or re-entered): the message
+      // loop checks that before each unit.
+      if (!handshake.inMessagePhase()) {
         return;
       }
     }

@@ -119,7 +119,7 @@ final class ConnectionState {
     if (outerScheme == AuthScheme.VENCRYPT || scheme != AuthScheme.NONE) {
       return true;
     }
-    if (outerScheme == AuthScheme.NONE && apple889) {
+    if (skipsClientInit()) {
       return false;
     }
     return effectiveMinor >= 8;
@@ -134,7 +134,6 @@ final class ConnectionState {
   void startNewRound() {
     listComplete = false;
     typeChosen = false;
-    onlyTightListed = false;
     result = RESULT_CONTINUE;
   }
 
@@ -161,11 +160,6 @@ final class ConnectionState {
 
   void serverInit(ServerInit event) {
     listener.serverInit(event);
-  }
-
-  void input(InputKind kind) {
-    counters.countInput(kind);
-    listener.input(kind);
   }
 
   /**

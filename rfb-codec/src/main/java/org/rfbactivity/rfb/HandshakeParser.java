@@ -20,8 +20,8 @@ abstract class HandshakeParser {
   ByteBuf buf;
   int index;
   int end;
-  private int chunkIndex;
-  private long chunkOffset;
+  /** Stream offset minus buffer index for the current buffer: {@link #offset()} is {@code base + index}. */
+  private long base;
 
   private long skipRemaining;
   private byte[] text;
@@ -47,8 +47,7 @@ abstract class HandshakeParser {
     buf = buffer;
     index = from;
     end = to;
-    chunkIndex = from;
-    chunkOffset = streamOffset;
+    base = streamOffset - from;
     try {
       run();
       return index;
@@ -66,7 +65,7 @@ abstract class HandshakeParser {
 
   /** This direction's stream offset of {@link #index}. */
   final long offset() {
-    return chunkOffset + (index - chunkIndex);
+    return base + index;
   }
 
   /** Collects a fixed-size field in the scratch; true when all {@code length} bytes are there (then read, then {@link #consumeField()}). */
@@ -237,6 +236,35 @@ abstract class HandshakeParser {
           throw new IllegalStateException("RA2 step " + ra2Step);
       }
     }
+  }
+
+  /**
+   * The causal check before a step that answers the other side: true when bytes are here and the other side has
+   * already sent what they answer ({@code peerReady}); false when more bytes are needed, or (blind, see
+   * {@link #unexpected}) when these bytes came too early.
+   */
+  final boolean awaited(boolean peerReady, String what) {
+    if (!hasInput()) {
+      return false;
+    }
+    if (!peerReady) {
+      unexpected(what);
+      return false;
+    }
+    return true;
+  }
+
+  /**
+   * Reads the 12-byte ProtocolVersion field collected by {@code field(12)}; a malformed one makes this direction
+   * blind ({@code BAD_VERSION} at the field's first byte) and gives {@code null}.
+   */
+  final RfbVersion versionField(String what) {
+    RfbVersion version = parseVersion(fieldBytes());
+    consumeField();
+    if (version == null) {
+      conn.goBlind(direction, BlindReason.BAD_VERSION, offset() - 12, what, null);
+    }
+    return version;
   }
 
   /** Bytes arrived that this side cannot have sent yet, or after the handshake allows none. */

@@ -138,7 +138,7 @@ public final class RfbInspector extends ChannelDuplexHandler {
     }
     try {
       if (fromClient) {
-        client.parse(buf);
+        client.parse(buf, offset);
       } else if (!server.isDone()) {
         server.parse(buf, buf.readerIndex(), buf.writerIndex(), offset);
       }

@@ -27,7 +27,6 @@ final class ServerHandshakeParser extends HandshakeParser {
   private State state = State.VERSION;
   private State afterSkip;
   private int typesLeft;
-  private int listLength;
   private long failureCode;
   private int width;
   private int height;
@@ -56,11 +55,7 @@ final class ServerHandshakeParser extends HandshakeParser {
           onVersion();
           break;
         case SECURITY:
-          if (!hasInput()) {
-            return;
-          }
-          if (conn.clientVersion == null) {
-            unexpected("server security data before the client's version");
+          if (!awaited(conn.clientVersion != null, "server security data before the client's version")) {
             return;
           }
           if (conn.scPrompt && !conn.scPromptShown) {
@@ -97,11 +92,7 @@ final class ServerHandshakeParser extends HandshakeParser {
           onListedType(u8Field());
           break;
         case AUTH:
-          if (!hasInput()) {
-            return;
-          }
-          if (!conn.typeChosen) {
-            unexpected("server auth data before the client's security type");
+          if (!awaited(conn.typeChosen, "server auth data before the client's security type")) {
             return;
           }
           startAuth(conn.scheme);
@@ -125,24 +116,15 @@ final class ServerHandshakeParser extends HandshakeParser {
           onTightTunnels(u32Field());
           break;
         case TIGHT_AUTH_TYPES:
-          if (!hasInput()) {
-            return;
-          }
-          if (conn.tightTunnels > 0 && !conn.tightTunnelChosen) {
-            unexpected("Tight auth list before the client's tunnel");
-            return;
-          }
-          if (!field(4)) {
+          if (!awaited(conn.tightTunnels <= 0 || conn.tightTunnelChosen,
+              "Tight auth list before the client's tunnel") || !field(4)) {
             return;
           }
           onTightAuthTypes(u32Field());
           break;
         case TIGHT_SUB_AUTH:
-          if (!hasInput()) {
-            return;
-          }
-          if (conn.tightAuthTypes > 0 && !conn.tightAuthChosen) {
-            unexpected("Tight auth data before the client's choice");
+          if (!awaited(conn.tightAuthTypes <= 0 || conn.tightAuthChosen,
+              "Tight auth data before the client's choice")) {
             return;
           }
           startAuth(conn.scheme);
@@ -156,14 +138,7 @@ final class ServerHandshakeParser extends HandshakeParser {
           state = State.VENCRYPT_ACK;
           break;
         case VENCRYPT_ACK:
-          if (!hasInput()) {
-            return;
-          }
-          if (conn.venCryptClientMinor < 0) {
-            unexpected("VeNCrypt ack before the client's version");
-            return;
-          }
-          if (!field(1)) {
+          if (!awaited(conn.venCryptClientMinor >= 0, "VeNCrypt ack before the client's version") || !field(1)) {
             return;
           }
           onVenCryptAck(u8Field());
@@ -177,11 +152,7 @@ final class ServerHandshakeParser extends HandshakeParser {
           break;
         case VENCRYPT_SUB_AUTH:
           conn.venCryptListComplete = true;
-          if (!hasInput()) {
-            return;
-          }
-          if (!conn.venCryptSubtypeChosen) {
-            unexpected("VeNCrypt data before the client's subtype");
+          if (!awaited(conn.venCryptSubtypeChosen, "VeNCrypt data before the client's subtype")) {
             return;
           }
           startAuth(conn.scheme);
@@ -255,10 +226,8 @@ final class ServerHandshakeParser extends HandshakeParser {
   }
 
   private void onVersion() {
-    RfbVersion version = parseVersion(fieldBytes());
-    consumeField();
+    RfbVersion version = versionField("server ProtocolVersion");
     if (version == null) {
-      conn.goBlind(direction, BlindReason.BAD_VERSION, offset() - 12, "server ProtocolVersion", null);
       return;
     }
     if (version.major() == 0 && version.minor() == 0) {
@@ -289,8 +258,7 @@ final class ServerHandshakeParser extends HandshakeParser {
       return;
     }
     typesLeft = count;
-    listLength = count;
-    conn.onlyTightListed = false;
+    conn.onlyTightListed = count == 1;
     state = State.TYPE_LIST;
   }
 
@@ -299,7 +267,7 @@ final class ServerHandshakeParser extends HandshakeParser {
       // ClientInitExtraMsgSupportNew: ClientInit may carry UltraVNC extra info (RFB.md §1.4)
       conn.clientInitFlagsOffered = true;
     }
-    conn.onlyTightListed = listLength == 1 && type == SecurityType.TIGHT;
+    conn.onlyTightListed &= type == SecurityType.TIGHT;
     if (--typesLeft == 0) {
       conn.listComplete = true;
       state = State.AUTH;
@@ -351,7 +319,7 @@ final class ServerHandshakeParser extends HandshakeParser {
   }
 
   private void skipThenAuthDone(long length) {
-    skipThen(length, conn.resultExpected() ? State.RESULT : State.SERVER_INIT);
+    skipThen(length, authDoneState());
   }
 
   private void skipThen(long length, State next) {
@@ -361,7 +329,11 @@ final class ServerHandshakeParser extends HandshakeParser {
   }
 
   private void afterAuth() {
-    state = conn.resultExpected() ? State.RESULT : State.SERVER_INIT;
+    state = authDoneState();
+  }
+
+  private State authDoneState() {
+    return conn.resultExpected() ? State.RESULT : State.SERVER_INIT;
   }
 
   private void onTightTunnels(long count) {

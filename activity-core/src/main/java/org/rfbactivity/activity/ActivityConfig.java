@@ -318,17 +318,15 @@ public final class ActivityConfig {
      *                                  than persistInterval, or maxRetryBackoff is shorter than flushTick
      */
     public ActivityConfig build() {
-      Duration window = activeWindow == null ? DEFAULT_ACTIVE_WINDOW : activeWindow;
-      Duration persist = persistInterval == null ? DEFAULT_PERSIST_INTERVAL : persistInterval;
-      Duration tick = flushTick == null ? DEFAULT_FLUSH_TICK : flushTick;
-      Duration backoff = maxRetryBackoff == null ? DEFAULT_MAX_RETRY_BACKOFF : maxRetryBackoff;
-      requireArgument(persist.compareTo(window) < 0,
-          "persistInterval must be < activeWindow: " + persist + " >= " + window);
-      requireArgument(tick.compareTo(persist) <= 0,
-          "flushTick must be <= persistInterval: " + tick + " > " + persist);
-      requireArgument(backoff.compareTo(tick) >= 0,
-          "maxRetryBackoff must be >= flushTick: " + backoff + " < " + tick);
-      return new ActivityConfig(this);
+      // Checked on the built config, whose fields have the defaults filled in.
+      ActivityConfig c = new ActivityConfig(this);
+      requireArgument(c.persistInterval.compareTo(c.activeWindow) < 0,
+          "persistInterval must be < activeWindow: " + c.persistInterval + " >= " + c.activeWindow);
+      requireArgument(c.flushTick.compareTo(c.persistInterval) <= 0,
+          "flushTick must be <= persistInterval: " + c.flushTick + " > " + c.persistInterval);
+      requireArgument(c.maxRetryBackoff.compareTo(c.flushTick) >= 0,
+          "maxRetryBackoff must be >= flushTick: " + c.maxRetryBackoff + " < " + c.flushTick);
+      return c;
     }
 
     private static Duration requirePositive(Duration d, String name) {

@@ -46,7 +46,6 @@ public final class ActivityTracker implements AutoCloseable {
 
   private final ActivityConfig config;
   private final Ticker ticker;
-  private final long activeWindowNanos;
   private final Rules rules;
   private final ConcurrentHashMap<String, SessionSlot> sessions = new ConcurrentHashMap<>();
   private final Flusher flusher;
@@ -62,7 +61,6 @@ public final class ActivityTracker implements AutoCloseable {
   public ActivityTracker(ActivityConfig config) {
     this.config = Objects.requireNonNull(config, "config");
     this.ticker = config.ticker();
-    this.activeWindowNanos = config.activeWindow().toNanos();
     this.rules = new Rules(config, new TransitionQueue());
     this.metrics = GuardedMetrics.of(config.metrics(), config.replicaId());
     this.flusher = new Flusher(config, metrics, sessions, rules);
@@ -154,7 +152,7 @@ public final class ActivityTracker implements AutoCloseable {
       return;
     }
     try {
-      viewer.recordInput(kind, rules.counted(kind), ticker, activeWindowNanos);
+      viewer.recordInput(kind, rules.counted(kind), ticker, rules.activeWindowNanos);
     } catch (RuntimeException e) {
       // Only a broken Ticker can get here; say so once rather than per input.
       if (inputFailureLogged.compareAndSet(false, true)) {
@@ -321,10 +319,6 @@ public final class ActivityTracker implements AutoCloseable {
   /** One flush tick on the calling thread; tests drive the tracker with this and a fake ticker. */
   void tick() {
     flusher.tick(false);
-  }
-
-  TimeBase timeBase() {
-    return flusher.timeBase();
   }
 
   /** Closed viewers a session still holds (for tests: memory kept through an outage); 0 if the session is gone. */

@@ -27,7 +27,7 @@ final class SessionSlot {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionSlot.class);
 
-  /** "No time": no activity yet. */
+  /** "No time": no activity yet. Below every real time, so {@code t > NONE} for any time and {@code NONE > t} never. */
   static final long NONE = Long.MIN_VALUE;
 
   private final String sessionId;
@@ -102,16 +102,15 @@ final class SessionSlot {
     return viewer;
   }
 
-  /** Removes a viewer; {@code false} if it was not connected (closed twice). */
-  synchronized boolean close(Viewer viewer, long now, Rules rules) {
+  /** Removes a viewer; nothing if it was not connected (closed twice). */
+  synchronized void close(Viewer viewer, long now, Rules rules) {
     if (!viewers.contains(viewer)) {
-      return false;
+      return;
     }
     now = advanceTo(now);
     // Evaluate with the viewer still present, so input it sent just before closing is attributed to it.
     evaluate(now, rules);
     closeLocked(viewer, now, rules);
-    return true;
   }
 
   /** Closes every viewer (the tracker is closing). */
@@ -349,8 +348,7 @@ final class SessionSlot {
     closedViewers.removeIf(viewer -> !viewer.rowWritten());
     Activity newest = newestActivity();
     boolean changed = changeSeq != writtenSeq;
-    boolean raised = newest.nanos != NONE
-        && (writtenActivityNanos == NONE || newest.nanos > writtenActivityNanos);
+    boolean raised = newest.nanos > writtenActivityNanos;
     if (settled(changed, raised)) {
       retired = true;
       stats.retired.add(this);
@@ -415,19 +413,16 @@ final class SessionSlot {
    */
   boolean written(SessionWrite write, long now) {
     writtenSeq = write.changeSeq();
-    if (write.activityNanos() != NONE
-        && (writtenActivityNanos == NONE || write.activityNanos() > writtenActivityNanos)) {
-      writtenActivityNanos = write.activityNanos();
-    }
+    writtenActivityNanos = Math.max(writtenActivityNanos, write.activityNanos());
     inputsSinceRaise -= write.coveredInputs();
     lastWriteNanos = now;
     for (Viewer viewer : write.upserted()) {
-      viewer.rowWritten(true);
+      viewer.markRowWritten();
     }
     synchronized (this) {
       closedViewers.removeAll(write.closedIncluded());
       long newest = newestActivity().nanos;
-      boolean raised = newest != NONE && (writtenActivityNanos == NONE || newest > writtenActivityNanos);
+      boolean raised = newest > writtenActivityNanos;
       if (settled(changeSeq != writtenSeq, raised)) {
         retired = true;
         return true;

@@ -126,10 +126,6 @@ public final class Viewer {
     return openedNanos;
   }
 
-  boolean isClosed() {
-    return closed;
-  }
-
   /** Newest counted input, or the open if none yet. */
   long lastActivityNanos() {
     return (long) LAST_ACTIVITY.getAcquire(this);
@@ -196,7 +192,7 @@ public final class Viewer {
     return rowWritten;
   }
 
-  void rowWritten(boolean written) {
-    rowWritten = written;
+  void markRowWritten() {
+    rowWritten = true;
   }
 }

@@ -1,6 +1,5 @@
 package org.rfbactivity.activity.store;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -182,6 +181,10 @@ final class BatchStatements {
     }
   }
 
+  /** SQL element types of the viewer upsert's columns, in bind order. */
+  private static final String[] VIEWER_UPSERT_TYPES = {"text", "text", "text", "text", "boolean", "text",
+      "timestamptz", "timestamptz", "text", "timestamptz", "timestamptz", "timestamptz"};
+
   /** One array per column, element i from row i. */
   private static void bindArrays(Connection c, PreparedStatement ps, Kind kind, List<Op> group)
       throws SQLException {
@@ -202,7 +205,10 @@ final class BatchStatements {
         ps.setArray(3, c.createArrayOf("timestamptz", activeUntil));
       }
       case VIEWER_UPSERT -> {
-        Object[][] columns = new Object[12][n];
+        // Typed element arrays (Object[][] only holds them), so pgjdbc encodes each element by its Java type.
+        Object[][] columns = {new String[n], new String[n], new String[n], new String[n], new Boolean[n],
+            new String[n], new OffsetDateTime[n], new OffsetDateTime[n], new String[n], new OffsetDateTime[n],
+            new OffsetDateTime[n], new OffsetDateTime[n]};
         for (int i = 0; i < n; i++) {
           ViewerRow row = (ViewerRow) group.get(i).row();
           columns[0][i] = row.sessionId();
@@ -218,10 +224,8 @@ final class BatchStatements {
           columns[10][i] = utc(row.lastSeenAt());
           columns[11][i] = utc(row.expiresAt());
         }
-        String[] types = {"text", "text", "text", "text", "boolean", "text", "timestamptz", "timestamptz", "text",
-            "timestamptz", "timestamptz", "timestamptz"};
-        for (int col = 0; col < types.length; col++) {
-          ps.setArray(col + 1, array(c, types[col], columns[col]));
+        for (int col = 0; col < VIEWER_UPSERT_TYPES.length; col++) {
+          ps.setArray(col + 1, c.createArrayOf(VIEWER_UPSERT_TYPES[col], columns[col]));
         }
       }
       case VIEWER_DELETE -> {
@@ -238,18 +242,6 @@ final class BatchStatements {
       }
       default -> throw new IllegalStateException("no arrays for " + kind);
     }
-  }
-
-  /** Typed element arrays, so pgjdbc encodes each element by its Java type. */
-  private static Array array(Connection c, String type, Object[] values) throws SQLException {
-    Object[] typed;
-    switch (type) {
-      case "boolean" -> typed = new Boolean[values.length];
-      case "timestamptz" -> typed = new OffsetDateTime[values.length];
-      default -> typed = new String[values.length];
-    }
-    System.arraycopy(values, 0, typed, 0, values.length);
-    return c.createArrayOf(type, typed);
   }
 
   private static OffsetDateTime utc(Instant instant) {

@@ -105,7 +105,12 @@ public final class JdbcActivityStore implements ActivityStore {
     begin(c);
     List<BatchStatements.Op> rejectedOps = new ArrayList<>();
     List<RejectedRow> rejected = new ArrayList<>();
-    isolate(c, ops, rejectedOps, rejected);
+    // The whole batch just failed on a row's content: start from its halves rather than run it all again.
+    if (ops.size() == 1) {
+      isolate(c, ops, rejectedOps, rejected);
+    } else {
+      bisect(c, ops, rejectedOps, rejected);
+    }
     c.commit();
     List<BatchStatements.Op> written = new ArrayList<>(ops);
     written.removeAll(rejectedOps);
@@ -143,10 +148,15 @@ public final class JdbcActivityStore implements ActivityStore {
         rejected.add(row);
         return;
       }
-      int half = ops.size() / 2;
-      isolate(c, ops.subList(0, half), rejectedOps, rejected);
-      isolate(c, ops.subList(half, ops.size()), rejectedOps, rejected);
+      bisect(c, ops, rejectedOps, rejected);
     }
+  }
+
+  private void bisect(Connection c, List<BatchStatements.Op> ops, List<BatchStatements.Op> rejectedOps,
+      List<RejectedRow> rejected) throws SQLException {
+    int half = ops.size() / 2;
+    isolate(c, ops.subList(0, half), rejectedOps, rejected);
+    isolate(c, ops.subList(half, ops.size()), rejectedOps, rejected);
   }
 
   private static WriteResult result(List<BatchStatements.Op> written, List<RejectedRow> rejected) {

@@ -27,7 +27,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.rfbactivity.activity.ActivityConfig;
@@ -42,6 +41,7 @@ import org.rfbactivity.proxy.admin.TrackerSessionSource;
 import org.rfbactivity.proxy.backend.CloseReason;
 import org.rfbactivity.proxy.backend.ConnectionLimiter;
 import org.rfbactivity.proxy.backend.FrontendKind;
+import org.rfbactivity.proxy.backend.RefusalReason;
 import org.rfbactivity.proxy.backend.RelayServices;
 import org.rfbactivity.proxy.backend.RfbActivityBridge;
 import org.rfbactivity.proxy.backend.UninspectedObserver;
@@ -91,13 +91,12 @@ public final class ProxyServer implements AutoCloseable {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ProxyMetrics metrics = new ProxyMetrics(registry);
   private final ViewerRegistry viewers = new ViewerRegistry();
-  private final CountDownLatch closed = new CountDownLatch(1);
-  private final List<AutoCloseable> binders = new ArrayList<>();
 
   private State state = State.NEW;
   private volatile boolean accepting;
   private EventLoopGroup ioGroup;
   private EventLoopGroup adminGroup;
+  private JvmGcMetrics gcMetrics;
   private Channel tcpChannel;
   private Channel wsChannel;
   private Channel adminChannel;
@@ -235,9 +234,8 @@ public final class ProxyServer implements AutoCloseable {
   private void bindJvmMetrics() {
     new ClassLoaderMetrics().bindTo(registry);
     new JvmMemoryMetrics().bindTo(registry);
-    JvmGcMetrics gc = new JvmGcMetrics();
-    gc.bindTo(registry);
-    binders.add(gc);
+    gcMetrics = new JvmGcMetrics();
+    gcMetrics.bindTo(registry);
     new JvmThreadMetrics().bindTo(registry);
     new ProcessorMetrics().bindTo(registry);
     new UptimeMetrics().bindTo(registry);
@@ -266,9 +264,10 @@ public final class ProxyServer implements AutoCloseable {
       closeReasons.add(reason.label());
     }
     // A connection is refused for one of these, or for the close reason of a connection that ended before relaying.
-    List<String> refusals = new ArrayList<>(List.of("limit", "origin", "route", "route_unavailable", "backend",
-        "bad_request", "tls"));
-    refusals.addAll(closeReasons);
+    List<String> refusals = new ArrayList<>(closeReasons);
+    for (RefusalReason reason : RefusalReason.values()) {
+      refusals.add(reason.label());
+    }
     List<String> blindReasons = new ArrayList<>();
     for (BlindReason reason : BlindReason.values()) {
       blindReasons.add(reason.name());
@@ -343,18 +342,9 @@ public final class ProxyServer implements AutoCloseable {
     return registry;
   }
 
-  public ProxyMetrics metrics() {
-    return metrics;
-  }
-
   /** Viewers connected right now (accepted and not closed). */
   public int connectedViewers() {
     return viewers.size();
-  }
-
-  /** The activity tracker (null before {@link #start()}). */
-  public ActivityTracker tracker() {
-    return tracker;
   }
 
   /** The database, or null with {@code --store memory} and no route query. */
@@ -368,11 +358,6 @@ public final class ProxyServer implements AutoCloseable {
 
   private static String describe(Channel c) {
     return c == null ? "off" : c.localAddress().toString().replaceFirst("^/", "");
-  }
-
-  /** Blocks until {@link #close()} has finished. */
-  public void awaitClosed() throws InterruptedException {
-    closed.await();
   }
 
   @Override
@@ -413,18 +398,13 @@ public final class ProxyServer implements AutoCloseable {
     }
     closeChannel(adminChannel);
     shutdown(adminGroup);
-    for (AutoCloseable binder : binders) {
-      try {
-        binder.close();
-      } catch (Exception e) {
-        log.debug("metrics binder did not close: {}", e.getClass().getSimpleName());
-      }
+    if (gcMetrics != null) {
+      gcMetrics.close(); // removes its GC notification listeners
     }
     registry.close();
     if (wasServing) {
       log.info("stopped");
     }
-    closed.countDown();
   }
 
   private static void closeChannel(Channel c) {

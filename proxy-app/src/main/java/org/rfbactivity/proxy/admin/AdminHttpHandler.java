@@ -66,34 +66,15 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     boolean keepAlive = HttpUtil.isKeepAlive(request) && request.decoderResult().isSuccess();
     FullHttpResponse response;
     try {
-      String storedId = storedLookup(request);
-      if (storedId != null) {
-        lookUpStored(ctx, storedId, keepAlive);
-        return;
+      response = respond(ctx, request, keepAlive);
+      if (response == null) {
+        return; // answered later, from the database
       }
-      response = respond(request);
     } catch (RuntimeException | JsonProcessingException e) {
       log.warn("admin request failed: {}", e.getClass().getSimpleName());
       response = text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n");
     }
     send(ctx, response, keepAlive);
-  }
-
-  /**
-   * The session id when the request is an authorised {@code GET /api/sessions/{id}} for a session this replica
-   * does not hold and a database can answer for it; null otherwise.
-   */
-  private String storedLookup(FullHttpRequest request) {
-    if (stored == null || !request.decoderResult().isSuccess() || !HttpMethod.GET.equals(request.method())
-        || !authorised(request)) {
-      return null;
-    }
-    String path = pathOf(request);
-    if (path == null || !path.startsWith(SESSIONS + "/")) {
-      return null;
-    }
-    String id = path.substring(SESSIONS.length() + 1);
-    return sessions.session(id).isPresent() ? null : id;
   }
 
   private void lookUpStored(ChannelHandlerContext ctx, String id, boolean keepAlive) {
@@ -140,7 +121,12 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     ctx.fireChannelWritabilityChanged();
   }
 
-  private FullHttpResponse respond(FullHttpRequest request) throws JsonProcessingException {
+  /**
+   * The response, or null when a database answers for a session this replica does not hold: then
+   * {@link #lookUpStored} sends it when the lookup completes.
+   */
+  private FullHttpResponse respond(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive)
+      throws JsonProcessingException {
     if (!request.decoderResult().isSuccess()) {
       return text(HttpResponseStatus.BAD_REQUEST, "malformed request\n");
     }
@@ -173,11 +159,16 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
       return body(HttpResponseStatus.OK, JSON, json.writeValueAsBytes(sessions.sessions()));
     }
     if (path.startsWith(SESSIONS + "/")) {
-      Optional<SessionJson> one = sessions.session(path.substring(SESSIONS.length() + 1));
-      if (one.isEmpty()) {
-        return body(HttpResponseStatus.NOT_FOUND, JSON, json.writeValueAsBytes(Map.of("error", "unknown session")));
+      String id = path.substring(SESSIONS.length() + 1);
+      Optional<SessionJson> one = sessions.session(id);
+      if (one.isPresent()) {
+        return body(HttpResponseStatus.OK, JSON, json.writeValueAsBytes(one.get()));
       }
-      return body(HttpResponseStatus.OK, JSON, json.writeValueAsBytes(one.get()));
+      if (stored != null) {
+        lookUpStored(ctx, id, keepAlive);
+        return null;
+      }
+      return body(HttpResponseStatus.NOT_FOUND, JSON, json.writeValueAsBytes(Map.of("error", "unknown session")));
     }
     return text(HttpResponseStatus.NOT_FOUND, "not found\n");
   }

@@ -33,7 +33,7 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   public void channelActive(ChannelHandlerContext ctx) {
     if (open.incrementAndGet() > max) {
       open.decrementAndGet();
-      metrics.refused("limit");
+      metrics.refused(RefusalReason.LIMIT.label());
       log.warn("viewer refused remote={} reason=\"more than {} connections\"",
           Addresses.describe(ctx.channel().remoteAddress()), max);
       ctx.channel().config().setAutoRead(false);
@@ -50,10 +50,5 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
       open.decrementAndGet();
       ctx.fireChannelInactive();
     }
-  }
-
-  /** Connections currently counted against the limit. */
-  public int open() {
-    return open.get();
   }
 }

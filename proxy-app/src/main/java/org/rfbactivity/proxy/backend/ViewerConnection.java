@@ -197,11 +197,11 @@ public final class ViewerConnection {
    * Refuses a viewer whose relay never started: one log line and one metric; the backend (if any) is closed.
    * The caller answers the client (an HTTP status for WebSocket) and closes the frontend.
    */
-  public void refuse(String metricReason, String reason) {
+  public void refuse(RefusalReason refusal, String reason) {
     if (closed) {
       return;
     }
-    services.metrics().refused(metricReason);
+    services.metrics().refused(refusal.label());
     log.info("viewer refused id={} frontend={} remote={} reason=\"{}\"", id, kind.label(), remote, reason);
     closed = true;
     finish();

@@ -9,20 +9,11 @@ public final class ConfigException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
-  private final String setting;
-
   public ConfigException(String setting, String value, String problem) {
     super(setting + (value == null ? "" : "=" + value) + ": " + problem);
-    this.setting = setting;
   }
 
   public ConfigException(String setting, String value, String problem, Throwable cause) {
     super(setting + (value == null ? "" : "=" + value) + ": " + problem, cause);
-    this.setting = setting;
-  }
-
-  /** The flag this error is about, e.g. {@code --tcp-listen}. */
-  public String setting() {
-    return setting;
   }
 }

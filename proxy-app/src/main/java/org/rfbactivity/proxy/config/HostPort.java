@@ -1,6 +1,5 @@
 package org.rfbactivity.proxy.config;
 
-import java.net.InetSocketAddress;
 import java.util.Objects;
 
 /**
@@ -64,11 +63,6 @@ public record HostPort(String host, int port) {
       throw new IllegalArgumentException("port must be " + min + "..65535");
     }
     return new HostPort(host, port);
-  }
-
-  /** An unresolved address: name resolution happens at connect time, never while parsing. */
-  public InetSocketAddress toUnresolvedAddress() {
-    return InetSocketAddress.createUnresolved(host, port);
   }
 
   @Override

@@ -207,11 +207,6 @@ public final class ProxyCommand {
     return new Parsed(command.toConfig(), null);
   }
 
-  /** The usage text, as {@code --help} prints it. */
-  public static String usage() {
-    return new CommandLine(new ProxyCommand()).getUsageMessage();
-  }
-
   private static String offendingSetting(ParameterException e) {
     if (e.getArgSpec() instanceof CommandLine.Model.OptionSpec option) {
       return option.longestName();

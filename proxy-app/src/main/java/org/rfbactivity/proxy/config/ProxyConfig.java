@@ -224,9 +224,9 @@ public final class ProxyConfig {
     private String mirrorSql;
     private String replicaId;
     private BlindPolicy blindPolicy = BlindPolicy.ACTIVE_WHILE_CONNECTED;
-    private Duration activeWindow = Duration.ofSeconds(60);
-    private Duration persistInterval = Duration.ofSeconds(30);
-    private Duration flushTick = Duration.ofSeconds(1);
+    private Duration activeWindow = ActivityConfig.DEFAULT_ACTIVE_WINDOW;
+    private Duration persistInterval = ActivityConfig.DEFAULT_PERSIST_INTERVAL;
+    private Duration flushTick = ActivityConfig.DEFAULT_FLUSH_TICK;
     private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private Path tlsCert;

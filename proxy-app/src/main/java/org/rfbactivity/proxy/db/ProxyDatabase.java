@@ -127,11 +127,6 @@ public final class ProxyDatabase implements AutoCloseable {
     return embedded != null;
   }
 
-  /** Port of the embedded server, or -1 for an external database. */
-  public int embeddedPort() {
-    return embedded == null ? -1 : embedded.getPort();
-  }
-
   @Override
   public void close() {
     pool.close();

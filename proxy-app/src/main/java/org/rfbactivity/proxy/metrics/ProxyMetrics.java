@@ -43,10 +43,6 @@ public final class ProxyMetrics {
         .register(registry);
   }
 
-  public MeterRegistry registry() {
-    return registry;
-  }
-
   /**
    * Registers every tag value known in advance at zero, so that each series exists before its first event:
    * Prometheus's {@code increase()} and {@code rate()} cannot see the first increment of a series that appears with
@@ -116,10 +112,6 @@ public final class ProxyMetrics {
 
   public void bytesFromServer(int n) {
     bytesFromServer.add(n);
-  }
-
-  public int openViewers() {
-    return openViewers.get();
   }
 
   private Counter counter(String name, String description, String tag, String value) {

@@ -7,6 +7,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import org.rfbactivity.proxy.backend.FrontendHandler;
 import org.rfbactivity.proxy.backend.FrontendKind;
+import org.rfbactivity.proxy.backend.RefusalReason;
 import org.rfbactivity.proxy.backend.RelayServices;
 import org.rfbactivity.proxy.backend.ViewerConnection;
 import org.rfbactivity.proxy.route.ResolvedRoute;
@@ -46,7 +47,7 @@ final class TcpFrontendHandler extends FrontendHandler {
       if (done.isSuccess()) {
         route(ctx);
       } else {
-        viewer.refuse("tls", "TLS handshake failed: " + done.cause().getClass().getSimpleName());
+        viewer.refuse(RefusalReason.TLS, "TLS handshake failed: " + done.cause().getClass().getSimpleName());
         ctx.close();
       }
     }
@@ -57,12 +58,12 @@ final class TcpFrontendHandler extends FrontendHandler {
     services.routeLookup().lookup(RouteRequest.NONE, ctx.executor()).addListener((Future<ResolvedRoute> f) -> {
       if (!f.isSuccess()) {
         RouteRefusedException e = (RouteRefusedException) f.cause();
-        viewer.refuse(e.unavailable() ? "route_unavailable" : "route", e.getMessage());
+        viewer.refuse(e.unavailable() ? RefusalReason.ROUTE_UNAVAILABLE : RefusalReason.ROUTE, e.getMessage());
         ctx.close();
         return;
       }
       viewer.connect(f.getNow(), viewer::startRelay, reason -> {
-        viewer.refuse("backend", reason);
+        viewer.refuse(RefusalReason.BACKEND, reason);
         ctx.close();
       });
     });

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
+import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.CharsetUtil;
 import io.netty.util.ReferenceCountUtil;
@@ -25,6 +26,7 @@ import java.util.List;
 import org.rfbactivity.proxy.backend.CloseReason;
 import org.rfbactivity.proxy.backend.FrontendHandler;
 import org.rfbactivity.proxy.backend.FrontendKind;
+import org.rfbactivity.proxy.backend.RefusalReason;
 import org.rfbactivity.proxy.backend.RelayServices;
 import org.rfbactivity.proxy.backend.ViewerConnection;
 import org.rfbactivity.proxy.config.SessionIds;
@@ -54,6 +56,14 @@ final class WebSocketUpgradeHandler extends FrontendHandler {
   static final String SUBPROTOCOL = "binary";
   /** RFC 6455's {@code Sec-WebSocket-Version}. */
   static final String WEBSOCKET_VERSION = "13";
+  /** Immutable, so one for every connection. */
+  private static final WebSocketDecoderConfig DECODER = WebSocketDecoderConfig.newBuilder()
+      .maxFramePayloadLength(MAX_FRAME_PAYLOAD)
+      .expectMaskedFrames(true)
+      .allowMaskMismatch(false)
+      .allowExtensions(false)
+      .closeOnProtocolViolation(false) // the relay sends the Close frame and drains, see CloseReason.FRAME_ERROR
+      .build();
 
   private final RelayServices services;
   private final OriginPolicy origins;
@@ -90,11 +100,11 @@ final class WebSocketUpgradeHandler extends FrontendHandler {
 
   private void handle(ChannelHandlerContext ctx, FullHttpRequest request) {
     if (!request.decoderResult().isSuccess()) {
-      reject(ctx, HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed HTTP request");
+      reject(ctx, HttpResponseStatus.BAD_REQUEST, RefusalReason.BAD_REQUEST, "malformed HTTP request");
       return;
     }
     if (!HttpMethod.GET.equals(request.method())) {
-      reject(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, "bad_request", "method is not GET");
+      reject(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, RefusalReason.BAD_REQUEST, "method is not GET");
       return;
     }
     String path;
@@ -104,41 +114,41 @@ final class WebSocketUpgradeHandler extends FrontendHandler {
       path = uri.path();
       tokens = uri.parameters().get("token");
     } catch (IllegalArgumentException e) {
-      reject(ctx, HttpResponseStatus.BAD_REQUEST, "bad_request", "malformed URI encoding");
+      reject(ctx, HttpResponseStatus.BAD_REQUEST, RefusalReason.BAD_REQUEST, "malformed URI encoding");
       return;
     }
     String pathId = null;
     if (path.startsWith(VNC_PATH_PREFIX)) {
       pathId = path.substring(VNC_PATH_PREFIX.length());
       if (!SessionIds.isValid(pathId)) {
-        reject(ctx, HttpResponseStatus.NOT_FOUND, "bad_request", "path id is not a valid session id");
+        reject(ctx, HttpResponseStatus.NOT_FOUND, RefusalReason.BAD_REQUEST, "path id is not a valid session id");
         return;
       }
     } else if (!path.equals(WEBSOCKIFY_PATH) && !path.equals("/")) {
-      reject(ctx, HttpResponseStatus.NOT_FOUND, "bad_request", "unknown path");
+      reject(ctx, HttpResponseStatus.NOT_FOUND, RefusalReason.BAD_REQUEST, "unknown path");
       return;
     }
     if (!request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true)
         || !request.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
         || request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY, "").isBlank()) {
       // RFC 6455 §4.2.1: checked here, before the route and the VNC server, not by the handshaker after them.
-      reject(ctx, HttpResponseStatus.BAD_REQUEST, "bad_request", "not a WebSocket upgrade");
+      reject(ctx, HttpResponseStatus.BAD_REQUEST, RefusalReason.BAD_REQUEST, "not a WebSocket upgrade");
       return;
     }
     String origin = request.headers().get(HttpHeaderNames.ORIGIN);
     if (!origins.permits(origin, request.headers().get(HttpHeaderNames.HOST))) {
-      reject(ctx, HttpResponseStatus.FORBIDDEN, "origin", "origin not allowed: " + LogSafe.text(origin));
+      reject(ctx, HttpResponseStatus.FORBIDDEN, RefusalReason.ORIGIN, "origin not allowed: " + LogSafe.text(origin));
       return;
     }
-    // Only RFC 6455 (version 13): the factory would otherwise pick a draft or the hixie-76 handshaker.
-    WebSocketServerHandshaker handshaker = WEBSOCKET_VERSION.equals(request.headers()
-        .get(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "").trim()) ? newHandshaker(request) : null;
-    if (handshaker == null) {
-      viewer.refuse("bad_request", "unsupported WebSocket version");
+    // Only RFC 6455 (version 13), never a draft or the hixie-76 handshake.
+    if (!WEBSOCKET_VERSION.equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "").trim())) {
+      viewer.refuse(RefusalReason.BAD_REQUEST, "unsupported WebSocket version");
       WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
           .addListener(ChannelFutureListener.CLOSE);
       return;
     }
+    String url = (tls ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
+    WebSocketServerHandshaker handshaker = new WebSocketServerHandshaker13(url, SUBPROTOCOL, DECODER);
     RouteRequest routeRequest = new RouteRequest(pathId, tokens == null || tokens.isEmpty() ? null : tokens.get(0));
     // The handshake needs the request's headers after the lookup; keep a copy without the (refcounted) body.
     FullHttpRequest upgrade = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
@@ -150,27 +160,15 @@ final class WebSocketUpgradeHandler extends FrontendHandler {
       if (!f.isSuccess()) {
         RouteRefusedException e = (RouteRefusedException) f.cause();
         if (e.unavailable()) {
-          reject(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, "route_unavailable", e.getMessage());
+          reject(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, RefusalReason.ROUTE_UNAVAILABLE, e.getMessage());
         } else {
-          reject(ctx, HttpResponseStatus.FORBIDDEN, "route", e.getMessage());
+          reject(ctx, HttpResponseStatus.FORBIDDEN, RefusalReason.ROUTE, e.getMessage());
         }
         return;
       }
       viewer.connect(f.getNow(), () -> upgrade(ctx, handshaker, upgrade),
-          reason -> reject(ctx, HttpResponseStatus.BAD_GATEWAY, "backend", reason));
+          reason -> reject(ctx, HttpResponseStatus.BAD_GATEWAY, RefusalReason.BACKEND, reason));
     });
-  }
-
-  private WebSocketServerHandshaker newHandshaker(FullHttpRequest request) {
-    String url = (tls ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
-    WebSocketDecoderConfig decoder = WebSocketDecoderConfig.newBuilder()
-        .maxFramePayloadLength(MAX_FRAME_PAYLOAD)
-        .expectMaskedFrames(true)
-        .allowMaskMismatch(false)
-        .allowExtensions(false)
-        .closeOnProtocolViolation(false) // the relay sends the Close frame and drains, see CloseReason.FRAME_ERROR
-        .build();
-    return new WebSocketServerHandshakerFactory(url, SUBPROTOCOL, decoder).newHandshaker(request);
   }
 
   private void upgrade(ChannelHandlerContext ctx, WebSocketServerHandshaker handshaker, FullHttpRequest request) {
@@ -195,8 +193,8 @@ final class WebSocketUpgradeHandler extends FrontendHandler {
     });
   }
 
-  private void reject(ChannelHandlerContext ctx, HttpResponseStatus status, String metricReason, String reason) {
-    viewer.refuse(metricReason, reason);
+  private void reject(ChannelHandlerContext ctx, HttpResponseStatus status, RefusalReason refusal, String reason) {
+    viewer.refuse(refusal, reason);
     ByteBuf body = Unpooled.copiedBuffer(status.code() + " " + status.reasonPhrase() + "\n", CharsetUtil.US_ASCII);
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
     response.headers()

@@ -42,7 +42,8 @@ import org.rfbactivity.activity.store.Migrations;
  */
 public final class FlushLoadRun {
 
-  private static final String BASELINE_UPSERT =
+  /** One autocommitted upsert per input: the write-per-input baseline (also PersistenceShapesRun's batch). */
+  static final String BASELINE_UPSERT =
       "INSERT INTO rfb_session_activity AS s (session_id, last_activity) VALUES (?, ?) "
           + "ON CONFLICT (session_id) DO UPDATE SET last_activity = GREATEST(s.last_activity, "
           + "EXCLUDED.last_activity), updated_at = now() WHERE EXCLUDED.last_activity > s.last_activity";
@@ -204,7 +205,7 @@ public final class FlushLoadRun {
     return total;
   }
 
-  private static long median(List<Long> values) {
+  static long median(List<Long> values) {
     if (values.isEmpty()) {
       return 0;
     }

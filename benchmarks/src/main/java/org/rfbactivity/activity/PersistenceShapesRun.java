@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.rfbactivity.activity.store.JdbcActivityStore;
@@ -38,10 +37,6 @@ import org.rfbactivity.activity.store.StoreBatch;
 public final class PersistenceShapesRun {
 
   private static final int ROWS = 10_000;
-  private static final String SINGLE_ROW_UPSERT =
-      "INSERT INTO rfb_session_activity AS s (session_id, last_activity) VALUES (?, ?) "
-          + "ON CONFLICT (session_id) DO UPDATE SET last_activity = GREATEST(s.last_activity, "
-          + "EXCLUDED.last_activity), updated_at = now() WHERE EXCLUDED.last_activity > s.last_activity";
 
   private PersistenceShapesRun() {
   }
@@ -129,7 +124,7 @@ public final class PersistenceShapesRun {
   private static void singleRowBatch(HikariDataSource ds, Instant at) throws SQLException {
     try (Connection c = ds.getConnection()) {
       c.setAutoCommit(false);
-      try (PreparedStatement ps = c.prepareStatement(SINGLE_ROW_UPSERT)) {
+      try (PreparedStatement ps = c.prepareStatement(FlushLoadRun.BASELINE_UPSERT)) {
         OffsetDateTime t = OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
         for (int i = 0; i < ROWS; i++) {
           ps.setString(1, "s" + i);
@@ -164,9 +159,8 @@ public final class PersistenceShapesRun {
         + "  ratio %.2fx%n", what, a.size() - 2, aName, ma, bName, mb, ma / mb);
   }
 
+  /** The median after the 2 warm-up rounds. */
   private static long median(List<Long> values) {
-    List<Long> sorted = new ArrayList<>(values.subList(2, values.size()));
-    Collections.sort(sorted);
-    return sorted.get(sorted.size() / 2);
+    return FlushLoadRun.median(values.subList(2, values.size()));
   }
 }

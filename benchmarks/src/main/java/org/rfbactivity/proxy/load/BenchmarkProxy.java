@@ -1,5 +1,9 @@
 package org.rfbactivity.proxy.load;
 
+import java.io.File;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import org.rfbactivity.proxy.ProxyServer;
 import org.rfbactivity.proxy.config.HostPort;
 import org.rfbactivity.proxy.config.ProxyConfig;
@@ -16,6 +20,35 @@ import org.rfbactivity.proxy.config.StoreMode;
 public final class BenchmarkProxy {
 
   private BenchmarkProxy() {}
+
+  /**
+   * The command line that starts this class in a JVM of its own. {@code jvmArgs} are space-separated options,
+   * in which {@code {mode}} becomes {@code on} or {@code off}.
+   */
+  static List<String> command(String jvmArgs, int tcpPort, int wsPort, int backendPort, boolean inspect) {
+    List<String> command = new ArrayList<>();
+    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    for (String arg : jvmArgs.split(" ")) {
+      if (!arg.isBlank()) {
+        command.add(arg.replace("{mode}", inspect ? "on" : "off"));
+      }
+    }
+    command.addAll(List.of("-cp", absoluteClassPath(), BenchmarkProxy.class.getName(),
+        Integer.toString(tcpPort), Integer.toString(wsPort), Integer.toString(backendPort), inspect ? "on" : "off"));
+    return command;
+  }
+
+  /** The proxy runs in a scratch directory, so relative class-path entries must be made absolute. */
+  private static String absoluteClassPath() {
+    StringBuilder cp = new StringBuilder();
+    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+      if (cp.length() > 0) {
+        cp.append(File.pathSeparator);
+      }
+      cp.append(Paths.get(entry).toAbsolutePath());
+    }
+    return cp.toString();
+  }
 
   public static void main(String[] args) {
     if (args.length != 4 || !(args[3].equals("on") || args[3].equals("off"))) {

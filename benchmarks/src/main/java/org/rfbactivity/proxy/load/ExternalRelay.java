@@ -11,14 +11,13 @@ import java.util.concurrent.TimeUnit;
 /** A relay under test running as its own process (haproxy, websockify, the rfb-activity proxy jar). */
 final class ExternalRelay implements AutoCloseable {
 
-  private final String name;
-  private final Process process;
-  private final Path log;
+  /** USER_HZ: the unit of utime/stime in /proc/PID/stat on Linux, and so of {@link #cpuTicks()}. */
+  static final double CLOCK_TICKS_PER_SECOND = 100.0;
 
-  private ExternalRelay(String name, Process process, Path log) {
-    this.name = name;
+  private final Process process;
+
+  private ExternalRelay(Process process) {
     this.process = process;
-    this.log = log;
   }
 
   /** Starts {@code command} and waits until every port in {@code ports} accepts connections. */
@@ -30,7 +29,7 @@ final class ExternalRelay implements AutoCloseable {
         .redirectErrorStream(true)
         .redirectOutput(log.toFile())
         .start();
-    ExternalRelay relay = new ExternalRelay(name, process, log);
+    ExternalRelay relay = new ExternalRelay(process);
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     for (int port : ports) {
       while (!accepts(port)) {
@@ -61,10 +60,6 @@ final class ExternalRelay implements AutoCloseable {
     } catch (IOException e) {
       return "(no log)";
     }
-  }
-
-  String name() {
-    return name;
   }
 
   long pid() {

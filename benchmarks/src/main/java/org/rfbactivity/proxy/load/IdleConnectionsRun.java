@@ -54,10 +54,8 @@ public final class IdleConnectionsRun {
     try (ScriptedRfbServer server = new ScriptedRfbServer().start()) {
       int tcp = RelayLoadBenchmark.freePort();
       int ws = RelayLoadBenchmark.freePort();
-      try (ExternalRelay proxy = ExternalRelay.start("proxy", List.of(
-          Paths.get(System.getProperty("java.home"), "bin", "java").toString(),
-          "-cp", RelayLoadBenchmark.absoluteClassPath(), BenchmarkProxy.class.getName(),
-          Integer.toString(tcp), Integer.toString(ws), Integer.toString(server.port()), "on"), work, tcp, ws)) {
+      try (ExternalRelay proxy = ExternalRelay.start("proxy",
+          BenchmarkProxy.command("", tcp, ws, server.port(), true), work, tcp, ws)) {
         long before = liveHeapKib(proxy.pid());
         long rssBefore = rssKib(proxy.pid());
         long start = System.nanoTime();
@@ -88,7 +86,7 @@ public final class IdleConnectionsRun {
   private static double idleCpuSeconds(ExternalRelay proxy) throws InterruptedException {
     long ticks = proxy.cpuTicks();
     Thread.sleep(10_000); // the idle window being measured
-    return (proxy.cpuTicks() - ticks) / 100.0;
+    return (proxy.cpuTicks() - ticks) / ExternalRelay.CLOCK_TICKS_PER_SECOND;
   }
 
   private static long rssKib(long pid) throws IOException {

@@ -9,7 +9,7 @@ import java.util.function.ToDoubleFunction;
  * request-response small updates per second and the relay's CPU microseconds per update (CPU figures are NaN
  * for the direct path, which has no relay); one-way input latency percentiles.
  */
-record Measurement(String relay, double megabytesPerSecond, double cpuSecondsPerGigabyte, double updatesPerSecond,
+record Measurement(double megabytesPerSecond, double cpuSecondsPerGigabyte, double updatesPerSecond,
     double cpuMicrosPerUpdate, double p50Micros, double p99Micros, int lostEvents) {
 
   /** The median of one metric over several rounds of the same relay (rounds interleave relays). */

@@ -9,13 +9,13 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.rfbactivity.proxy.load.LoadClient.Transport;
 
 /**
@@ -43,8 +43,6 @@ public final class RelayLoadBenchmark {
   private static final String HAPROXY = "haproxy tcp";
   private static final String PROXY_WS = "proxy WebSocket, inspector on";
   private static final String WEBSOCKIFY = "websockify";
-  /** USER_HZ: the unit of utime/stime in /proc/PID/stat on Linux. */
-  private static final double CLOCK_TICKS_PER_SECOND = 100.0;
 
   private final int seconds;
   private final int rounds;
@@ -52,7 +50,10 @@ public final class RelayLoadBenchmark {
   private final int rate;
   /** Extra JVM options for the two proxy processes, e.g. a JFR recording when profiling. */
   private final String proxyJvmArgs;
-  /** Measure only the paths whose name contains this text (the others still start, for the ratios' sake). */
+  /**
+   * Measure only the paths whose name contains this text. Every relay still starts (the proxy serves two paths),
+   * but ratios to an unmeasured path print as NaN.
+   */
   private final String only;
   private final PrintStream out;
 
@@ -88,7 +89,7 @@ public final class RelayLoadBenchmark {
 
       int inspectTcp = freePort();
       int inspectWs = freePort();
-      ExternalRelay proxy = ExternalRelay.start("proxy", proxyCommand(backend, inspectTcp, inspectWs, true),
+      ExternalRelay proxy = ExternalRelay.start("proxy", BenchmarkProxy.command(proxyJvmArgs, inspectTcp, inspectWs, backend, true),
           work, inspectTcp, inspectWs);
       relays.add(proxy);
       targets.add(new Target(PROXY, Transport.TCP, inspectTcp, "", proxy));
@@ -96,7 +97,7 @@ public final class RelayLoadBenchmark {
       int plainTcp = freePort();
       int plainWs = freePort();
       ExternalRelay plain = ExternalRelay.start("proxy-no-inspect",
-          proxyCommand(backend, plainTcp, plainWs, false), work, plainTcp, plainWs);
+          BenchmarkProxy.command(proxyJvmArgs, plainTcp, plainWs, backend, false), work, plainTcp, plainWs);
       relays.add(plain);
       targets.add(new Target(PROXY_NO_INSPECT, Transport.TCP, plainTcp, "", plain));
 
@@ -119,11 +120,10 @@ public final class RelayLoadBenchmark {
       relays.add(websockify);
       targets.add(new Target(WEBSOCKIFY, Transport.WEBSOCKET, websockifyPort, "/websockify", websockify));
 
+      targets.removeIf(target -> !target.name().contains(only));
       Map<String, List<Measurement>> results = new LinkedHashMap<>();
       for (Target target : targets) {
-        if (target.name().contains(only)) {
-          results.put(target.name(), new ArrayList<>());
-        }
+        results.put(target.name(), new ArrayList<>());
       }
       // Round 0 warms every JVM and relay up (JIT, allocator, socket buffers) and is not recorded.
       for (int round = 0; round <= rounds; round++) {
@@ -133,9 +133,6 @@ public final class RelayLoadBenchmark {
           java.util.Collections.reverse(order);
         }
         for (Target target : order) {
-          if (!target.name().contains(only)) {
-            continue;
-          }
           Measurement m = measure(clients, server, target);
           if (round > 0) {
             results.get(target.name()).add(m);
@@ -155,52 +152,28 @@ public final class RelayLoadBenchmark {
     }
   }
 
-  private List<String> proxyCommand(int backend, int tcpPort, int wsPort, boolean inspect) {
-    List<String> command = new ArrayList<>();
-    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    for (String arg : proxyJvmArgs.split(" ")) {
-      if (!arg.isBlank()) {
-        command.add(arg.replace("{mode}", inspect ? "on" : "off"));
-      }
-    }
-    command.addAll(List.of("-cp", absoluteClassPath(), BenchmarkProxy.class.getName(),
-        Integer.toString(tcpPort), Integer.toString(wsPort), Integer.toString(backend), inspect ? "on" : "off"));
-    return command;
-  }
+  /** What one counted window saw: the counter's increase, the wall time and the relay's CPU time. */
+  private record Window(long count, double seconds, double cpuSeconds) { }
 
   private Measurement measure(EventLoopGroup clients, ScriptedRfbServer server, Target target) throws Exception {
     ExternalRelay relay = target.relay();
-    double mbps;
-    double cpuPerGb;
-    try (LoadClient bulk = LoadClient.connect(clients, target.transport(), target.port(), target.path())) {
-      bulk.requestUpdates();
-      Thread.sleep(1000); // warm-up: connection, JIT, socket buffers
-      long startBytes = bulk.receivedBytes();
-      long startTicks = cpuTicks(relay);
-      long start = System.nanoTime();
-      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
-      long bytes = bulk.receivedBytes() - startBytes;
-      double cpuSeconds = (cpuTicks(relay) - startTicks) / CLOCK_TICKS_PER_SECOND;
-      mbps = bytes / ((System.nanoTime() - start) / 1e9) / 1e6;
-      cpuPerGb = relay == null ? Double.NaN : cpuSeconds / (bytes / 1e9);
+    Window bulk;
+    try (LoadClient client = connect(clients, target)) {
+      client.requestUpdates();
+      bulk = window(client::receivedBytes, relay);
     }
-    double updatesPerSecond;
-    double cpuPerUpdate;
-    try (LoadClient pingPong = LoadClient.connect(clients, target.transport(), target.port(), target.path())) {
-      pingPong.startRequestResponse();
-      Thread.sleep(1000);
-      long startUpdates = pingPong.completedUpdates();
-      long startTicks = cpuTicks(relay);
-      long start = System.nanoTime();
-      Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
-      long updates = pingPong.completedUpdates() - startUpdates;
-      double cpuSeconds = (cpuTicks(relay) - startTicks) / CLOCK_TICKS_PER_SECOND;
-      updatesPerSecond = updates / ((System.nanoTime() - start) / 1e9);
-      cpuPerUpdate = relay == null ? Double.NaN : cpuSeconds * 1e6 / updates;
+    Window pingPong;
+    try (LoadClient client = connect(clients, target)) {
+      client.startRequestResponse();
+      pingPong = window(client::completedUpdates, relay);
     }
+    double mbps = bulk.count() / bulk.seconds() / 1e6;
+    double cpuPerGb = relay == null ? Double.NaN : bulk.cpuSeconds() / (bulk.count() / 1e9);
+    double updatesPerSecond = pingPong.count() / pingPong.seconds();
+    double cpuPerUpdate = relay == null ? Double.NaN : pingPong.cpuSeconds() * 1e6 / pingPong.count();
     LatencyProbe probe = new LatencyProbe(events);
     server.probe(probe);
-    try (LoadClient input = LoadClient.connect(clients, target.transport(), target.port(), target.path())) {
+    try (LoadClient input = connect(clients, target)) {
       input.sendPointerEvents(probe, rate).await(events * 2L / rate + 30, TimeUnit.SECONDS);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
       while (probe.arrivals() < events && System.nanoTime() < deadline) {
@@ -211,9 +184,25 @@ public final class RelayLoadBenchmark {
     }
     // The first 10% are warm-up (JIT in the relay and both ends).
     long[] sorted = probe.sortedLatencies(events / 10);
-    return new Measurement(target.name(), mbps, cpuPerGb, updatesPerSecond, cpuPerUpdate,
+    return new Measurement(mbps, cpuPerGb, updatesPerSecond, cpuPerUpdate,
         LatencyProbe.percentile(sorted, 50) / 1e3, LatencyProbe.percentile(sorted, 99) / 1e3,
         events - probe.arrivals());
+  }
+
+  private static LoadClient connect(EventLoopGroup clients, Target target) throws Exception {
+    return LoadClient.connect(clients, target.transport(), target.port(), target.path());
+  }
+
+  /** A 1 s warm-up, then {@code seconds} counted: how far {@code counter} advanced and what the relay spent. */
+  private Window window(LongSupplier counter, ExternalRelay relay) throws InterruptedException {
+    Thread.sleep(1000); // warm-up: connection, JIT, socket buffers
+    long startCount = counter.getAsLong();
+    long startTicks = cpuTicks(relay);
+    long start = System.nanoTime();
+    Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+    long count = counter.getAsLong() - startCount;
+    double cpuSeconds = (cpuTicks(relay) - startTicks) / ExternalRelay.CLOCK_TICKS_PER_SECOND;
+    return new Window(count, (System.nanoTime() - start) / 1e9, cpuSeconds);
   }
 
   private static long cpuTicks(ExternalRelay relay) {
@@ -270,18 +259,6 @@ public final class RelayLoadBenchmark {
     results.forEach((name, r) -> sb.append(System.lineSeparator()).append("  ").append(name).append(": ")
         .append(Measurement.values(r, metric)));
     return sb.toString();
-  }
-
-  /** The relays run in a scratch directory, so relative class-path entries must be made absolute. */
-  static String absoluteClassPath() {
-    StringBuilder cp = new StringBuilder();
-    for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-      if (cp.length() > 0) {
-        cp.append(java.io.File.pathSeparator);
-      }
-      cp.append(Paths.get(entry).toAbsolutePath());
-    }
-    return cp.toString();
   }
 
   static int freePort() throws IOException {

@@ -89,4 +89,16 @@ class MainTest {
     server.close();
     assertThat(server.readiness().ready()).as("not ready once closed").isFalse();
   }
+
+  @Test
+  void aFlushTickLongerThanTheDefaultRetryBackoffStarts() {
+    // Valid by every rule the flags document (tick <= persist interval < active window); activity-core's retry
+    // back-off cap (30 s, not a flag) must follow the tick rather than refuse it.
+    Main.Launch l = launch("--target", "127.0.0.1:5901", "--session-id", "s", "--store", "memory",
+        "--tcp-listen", "127.0.0.1:0", "--ws-listen", "none", "--admin-listen", "none",
+        "--flush-tick", "45s", "--persist-interval", "45s", "--active-window", "2m");
+    assertThat(err()).isEmpty();
+    assertThat(l.exitCode()).isZero();
+    l.server().close();
+  }
 }

@@ -59,7 +59,7 @@ public final class ActivityConfig {
     this.maxRetryBackoff = b.maxRetryBackoff == null ? DEFAULT_MAX_RETRY_BACKOFF : b.maxRetryBackoff;
     this.closeTimeout = b.closeTimeout == null ? DEFAULT_CLOSE_TIMEOUT : b.closeTimeout;
     this.countedKinds = b.countedKinds == null ? DEFAULT_COUNTED_KINDS : b.countedKinds;
-    this.blindPolicy = b.blindPolicy == null ? BlindPolicy.ACTIVE_WHILE_CONNECTED : b.blindPolicy;
+    this.blindPolicy = b.blindPolicy == null ? BlindPolicy.ACTIVE_WHILE_SENDING : b.blindPolicy;
     this.replicaId = b.replicaId == null ? defaultReplicaId() : b.replicaId;
     this.ticker = b.ticker == null ? Ticker.systemTicker() : b.ticker;
     this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
@@ -105,6 +105,15 @@ public final class ActivityConfig {
 
   public BlindPolicy blindPolicy() {
     return blindPolicy;
+  }
+
+  /**
+   * Whether input of this kind is activity: a kind of {@link #countedKinds()}, or {@link InputKind#BLIND_TRAFFIC}
+   * under {@link BlindPolicy#ACTIVE_WHILE_SENDING}.
+   */
+  public boolean counts(InputKind kind) {
+    return kind == InputKind.BLIND_TRAFFIC ? blindPolicy == BlindPolicy.ACTIVE_WHILE_SENDING
+        : countedKinds.contains(kind);
   }
 
   public String replicaId() {
@@ -231,7 +240,8 @@ public final class ActivityConfig {
 
     /**
      * Input kinds that count as activity; default KEY_PRESS, POINTER_MOVE, POINTER_BUTTON, POINTER_WHEEL. Must
-     * not be empty. Every kind is still counted in snapshots and metrics.
+     * not be empty and must not hold {@link InputKind#BLIND_TRAFFIC}, which {@link #blindPolicy} alone decides on.
+     * Every kind is still counted in snapshots and metrics.
      */
     public Builder countedKinds(Set<InputKind> countedKinds) {
       requireState(this.countedKinds == null, "countedKinds was already set to %s", this.countedKinds);
@@ -240,11 +250,13 @@ public final class ActivityConfig {
       for (InputKind kind : countedKinds) {
         Objects.requireNonNull(kind, "countedKinds must not contain null");
       }
+      requireArgument(!countedKinds.contains(InputKind.BLIND_TRAFFIC),
+          "countedKinds must not contain BLIND_TRAFFIC (blindPolicy decides whether it counts)");
       this.countedKinds = Set.copyOf(EnumSet.copyOf(countedKinds));
       return this;
     }
 
-    /** How blind viewers count; default {@link BlindPolicy#ACTIVE_WHILE_CONNECTED}. */
+    /** How blind viewers count; default {@link BlindPolicy#ACTIVE_WHILE_SENDING}. */
     public Builder blindPolicy(BlindPolicy blindPolicy) {
       requireState(this.blindPolicy == null, "blindPolicy was already set to %s", this.blindPolicy);
       this.blindPolicy = Objects.requireNonNull(blindPolicy, "blindPolicy");

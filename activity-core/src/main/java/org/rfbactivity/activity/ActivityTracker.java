@@ -102,9 +102,25 @@ public final class ActivityTracker implements AutoCloseable {
    * @param attributes  anything to show in snapshots (remote address, ...); copied, bounded (32 entries, keys up to
    *                    64 and values up to 256 characters)
    * @param inspectable {@code false} if the viewer's stream will not be inspected at all: it is blind from the start
+   *                    (counted in {@link ActivityMetrics#blindViewer} as {@code NOT_INSPECTED})
    */
   public Viewer viewerOpened(String sessionId, String viewerId, Map<String, String> attributes,
       boolean inspectable) {
+    return open(sessionId, viewerId, attributes, inspectable, null);
+  }
+
+  /**
+   * As {@link #viewerOpened}, for a viewer whose stream was already blind when it opened (its handshake went blind
+   * before the viewer was established): blind from the start, with this reason, shown and counted as
+   * {@link #inspectionLost} shows and counts it.
+   */
+  public Viewer viewerOpenedBlind(String sessionId, String viewerId, Map<String, String> attributes,
+      String reason) {
+    return open(sessionId, viewerId, attributes, false, reasonOf(reason));
+  }
+
+  private Viewer open(String sessionId, String viewerId, Map<String, String> attributes, boolean inspectable,
+      String blindReason) {
     try {
       String problem = idProblem("sessionId", sessionId);
       if (problem == null) {
@@ -121,7 +137,7 @@ public final class ActivityTracker implements AutoCloseable {
       Map<String, String> attrs = Attributes.copyOf(attributes);
       for (;;) {
         SessionSlot slot = sessions.computeIfAbsent(sessionId, id -> new SessionSlot(id, ticker.read()));
-        Viewer viewer = slot.open(viewerId, inspectable, attrs, ticker.read(), rules);
+        Viewer viewer = slot.open(viewerId, inspectable, blindReason, attrs, ticker.read(), rules);
         if (viewer != null && closed) {
           // close() ran meanwhile and may have missed this viewer: undo, as for any open after close.
           slot.close(viewer, ticker.read(), rules);
@@ -129,7 +145,7 @@ public final class ActivityTracker implements AutoCloseable {
         }
         if (viewer != null) {
           if (!inspectable) {
-            metrics.blindViewer("NOT_INSPECTED");
+            metrics.blindViewer(blindReason == null ? "NOT_INSPECTED" : blindReason);
           }
           return viewer;
         }
@@ -145,7 +161,9 @@ public final class ActivityTracker implements AutoCloseable {
   /**
    * One classified input from a viewer. Hot path: O(1), no allocation, no lock, never blocks or throws. Counted
    * kinds ({@link ActivityConfig#countedKinds()}) are activity; all kinds are counted for snapshots and metrics.
-   * Calls for one viewer must come from one thread at a time (its event loop).
+   * For a blind viewer the caller reports {@link InputKind#BLIND_TRAFFIC} for each read of its client bytes, which
+   * counts as the {@link BlindPolicy} says. Calls for one viewer must come from one thread at a time (its event
+   * loop).
    */
   public void input(Viewer viewer, InputKind kind) {
     if (viewer == null || kind == null) {
@@ -162,8 +180,9 @@ public final class ActivityTracker implements AutoCloseable {
   }
 
   /**
-   * The viewer's stream can no longer be inspected (it went "blind"). From now on it counts according to the
-   * {@link BlindPolicy}, and snapshots report it as not inspectable with this reason. Only the first reason is
+   * The viewer's stream can no longer be inspected (it went "blind"). Not activity in itself: from now on its
+   * {@link InputKind#BLIND_TRAFFIC} counts according to the {@link BlindPolicy}, and snapshots report it as not
+   * inspectable with this reason. Only the first reason is
    * kept, and the viewer is counted once in {@link ActivityMetrics#blindViewer} (with the reason it became blind
    * with: {@code NOT_INSPECTED} if it was opened so, {@code UNKNOWN} without one).
    *

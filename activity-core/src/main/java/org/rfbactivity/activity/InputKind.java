@@ -1,12 +1,14 @@
 package org.rfbactivity.activity;
 
 /**
- * What a viewer sent, as classified by the protocol inspector (DESIGN.md §3). The constants are the same, in the
- * same order, as rfb-codec's {@code org.rfbactivity.rfb.InputKind}; the proxy bridges the two by name, because this
- * module must not depend on the codec.
+ * What a viewer sent, as classified by the protocol inspector (DESIGN.md §3). The constants up to {@link #NOISE} are
+ * the same, in the same order, as rfb-codec's {@code org.rfbactivity.rfb.InputKind}; the proxy bridges the two by
+ * name, because this module must not depend on the codec. {@link #BLIND_TRAFFIC} is the tracker's own: what a
+ * viewer whose stream cannot be inspected sends.
  *
- * <p>Which kinds count as activity is a tracker setting ({@link ActivityConfig.Builder#countedKinds}); every kind is
- * counted in snapshots and metrics.
+ * <p>Which kinds count as activity is a tracker setting ({@link ActivityConfig.Builder#countedKinds}, and
+ * {@link ActivityConfig.Builder#blindPolicy} for {@link #BLIND_TRAFFIC}); every kind is counted in snapshots and
+ * metrics.
  */
 public enum InputKind {
   /** A key went down (KeyEvent down, QEMU extended key down, gii key press or repeat). */
@@ -24,7 +26,13 @@ public enum InputKind {
   /** The viewer asked for a new desktop size. */
   DESKTOP_RESIZE,
   /** Keep-alives and pointer events identical to the previous one. */
-  NOISE;
+  NOISE,
+  /**
+   * Client-to-server bytes of a viewer whose stream cannot be inspected (a blind viewer): one per read of such
+   * bytes, whatever they hold. Whether it counts as activity is the {@link BlindPolicy}'s decision, never
+   * {@link ActivityConfig.Builder#countedKinds}'s.
+   */
+  BLIND_TRAFFIC;
 
   private static final InputKind[] VALUES = values();
 

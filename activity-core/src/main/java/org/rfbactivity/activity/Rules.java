@@ -1,7 +1,5 @@
 package org.rfbactivity.activity;
 
-import java.util.Set;
-
 /** The settings session evaluation needs, in nanoseconds and bits. Immutable. */
 final class Rules {
 
@@ -9,7 +7,6 @@ final class Rules {
   final long persistIntervalNanos;
   /** A viewer row counts as gone this long after its heartbeat: 3 × persistInterval (issue 3, "Persistence"). */
   final long viewerExpiryNanos;
-  final BlindPolicy blindPolicy;
   final String replicaId;
   final TransitionQueue transitions;
   private final int countedMask;
@@ -18,10 +15,9 @@ final class Rules {
     this.activeWindowNanos = config.activeWindow().toNanos();
     this.persistIntervalNanos = config.persistInterval().toNanos();
     this.viewerExpiryNanos = 3 * persistIntervalNanos;
-    this.blindPolicy = config.blindPolicy();
     this.replicaId = config.replicaId();
     this.transitions = transitions;
-    this.countedMask = maskOf(config.countedKinds());
+    this.countedMask = maskOf(config);
   }
 
   boolean counted(InputKind kind) {
@@ -32,20 +28,17 @@ final class Rules {
     return (countedMask & (1 << ordinal)) != 0;
   }
 
-  /** Whether a blind viewer makes its session active. */
-  boolean blindIsActive(Viewer viewer) {
-    return viewer.blind() && blindPolicy == BlindPolicy.ACTIVE_WHILE_CONNECTED;
-  }
-
   /** Active during {@code [activity, activity + activeWindow)}. */
   boolean activeAt(long activityNanos, long nowNanos) {
     return activityNanos != SessionSlot.NONE && nowNanos - activityNanos < activeWindowNanos;
   }
 
-  private static int maskOf(Set<InputKind> kinds) {
+  private static int maskOf(ActivityConfig config) {
     int mask = 0;
-    for (InputKind kind : kinds) {
-      mask |= 1 << kind.ordinal();
+    for (InputKind kind : InputKind.values()) {
+      if (config.counts(kind)) {
+        mask |= 1 << kind.ordinal();
+      }
     }
     return mask;
   }

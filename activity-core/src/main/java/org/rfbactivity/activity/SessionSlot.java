@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * {@link #transition}, the one choke point (failsafe's {@code transitionTo} habit, FS-5).
  *
  * <p>The state is a function of (live viewers, newest activity, now): DISCONNECTED without viewers; otherwise ACTIVE
- * while {@code now < newest activity + activeWindow} or a blind viewer counts as active; otherwise CONNECTED_IDLE.
+ * while {@code now < newest activity + activeWindow}; otherwise CONNECTED_IDLE. A blind viewer's activity is its
+ * counted {@link InputKind#BLIND_TRAFFIC} like any other input (see {@link BlindPolicy}).
  * The newest activity covers opens and counted inputs of every viewer the session had, including ones that closed
  * since: closing a viewer never makes a session look idle sooner than its last input says.
  *
@@ -48,9 +49,6 @@ final class SessionSlot {
   private InputKind closedActivityKind;
   private long closedInputNanos = NONE;
   private InputKind closedInputKind;
-  /** Activity assumed for blind viewers under {@link BlindPolicy#ACTIVE_WHILE_CONNECTED}: latest evaluation. */
-  private long assumedNanos = NONE;
-  private String assumedViewerId;
   private final long[] closedCounts = new long[InputKind.COUNT];
   /** Incremented by every change that must reach the store at the next tick. */
   private int changeSeq;
@@ -77,9 +75,13 @@ final class SessionSlot {
 
   // ---- intake (event loops; not the input hot path) ----
 
-  /** Adds a viewer; {@code null} if this slot was retired meanwhile (the caller retries on a new slot). */
-  synchronized Viewer open(String viewerId, boolean inspectable, Map<String, String> attributes, long now,
-      Rules rules) {
+  /**
+   * Adds a viewer; {@code null} if this slot was retired meanwhile (the caller retries on a new slot).
+   *
+   * @param blindReason why a viewer that is not inspectable is blind, or null (none given, or inspectable)
+   */
+  synchronized Viewer open(String viewerId, boolean inspectable, String blindReason, Map<String, String> attributes,
+      long now, Rules rules) {
     if (retired) {
       return null;
     }
@@ -87,6 +89,9 @@ final class SessionSlot {
     evaluate(now, rules);
     Viewer previous = find(viewerId);
     Viewer viewer = new Viewer(this, viewerId, now, inspectable, attributes);
+    if (!inspectable) {
+      viewer.markBlind(blindReason);
+    }
     viewers.add(viewer);
     changeSeq++;
     // Opening counts as activity: the user just acted. Before a replaced connection is closed, whose evaluation
@@ -137,7 +142,6 @@ final class SessionSlot {
     evaluate(now, rules);
     viewer.markBlind(reason);
     changeSeq++;
-    evaluate(now, rules);
     return becameBlind;
   }
 
@@ -181,12 +185,6 @@ final class SessionSlot {
     if (viewers.isEmpty()) {
       return;
     }
-    for (Viewer viewer : viewers) {
-      if (rules.blindIsActive(viewer) && (assumedNanos == NONE || now > assumedNanos)) {
-        assumedNanos = now;
-        assumedViewerId = viewer.viewerId();
-      }
-    }
     Activity newest = newestActivity();
     if (rules.activeAt(newest.nanos, now)) {
       if (state != ActivityState.ACTIVE) {
@@ -217,8 +215,6 @@ final class SessionSlot {
     if (cause != null) {
       transition(ActivityState.ACTIVE, at, now, cause.viewerId(), cause.burstStartKind(),
           TransitionReason.INPUT, rules);
-    } else if (assumedNanos == newest.nanos && assumedViewerId != null) {
-      transition(ActivityState.ACTIVE, now, now, assumedViewerId, null, TransitionReason.INSPECTION_LOST, rules);
     } else {
       transition(ActivityState.ACTIVE, newest.nanos, now, newest.viewerId, newest.kind, TransitionReason.INPUT,
           rules);
@@ -258,7 +254,7 @@ final class SessionSlot {
     return null;
   }
 
-  /** Newest activity of the session with who caused it; {@code kind} is null when it was an open or assumed. */
+  /** Newest activity of the session with who caused it; {@code kind} is null when it was an open. */
   private record Activity(long nanos, String viewerId, InputKind kind) {
   }
 
@@ -273,11 +269,6 @@ final class SessionSlot {
         viewerId = viewer.viewerId();
         kind = viewer.lastInputKind();
       }
-    }
-    if (assumedNanos != NONE && (nanos == NONE || assumedNanos > nanos)) {
-      nanos = assumedNanos;
-      viewerId = assumedViewerId;
-      kind = null;
     }
     return new Activity(nanos, viewerId, kind);
   }
@@ -318,8 +309,7 @@ final class SessionSlot {
   }
 
   private static ActivityState viewerState(Viewer viewer, long now, Rules rules) {
-    return rules.blindIsActive(viewer) || rules.activeAt(viewer.lastActivityNanos(), now)
-        ? ActivityState.ACTIVE : ActivityState.CONNECTED_IDLE;
+    return rules.activeAt(viewer.lastActivityNanos(), now) ? ActivityState.ACTIVE : ActivityState.CONNECTED_IDLE;
   }
 
   // ---- flusher ----

@@ -8,8 +8,6 @@ public enum TransitionReason {
   INPUT,
   /** The active window elapsed since the newest activity. */
   WINDOW_ELAPSED,
-  /** A viewer became blind and the {@link BlindPolicy} counts blind viewers as active. */
-  INSPECTION_LOST,
   /** The last viewer disconnected (or the tracker closed). */
   VIEWER_CLOSED
 }

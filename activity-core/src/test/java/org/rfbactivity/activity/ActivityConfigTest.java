@@ -23,7 +23,7 @@ class ActivityConfigTest {
     assertThat(config.closeTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(config.countedKinds()).containsExactlyInAnyOrder(InputKind.KEY_PRESS, InputKind.POINTER_MOVE,
         InputKind.POINTER_BUTTON, InputKind.POINTER_WHEEL);
-    assertThat(config.blindPolicy()).isEqualTo(BlindPolicy.ACTIVE_WHILE_CONNECTED);
+    assertThat(config.blindPolicy()).isEqualTo(BlindPolicy.ACTIVE_WHILE_SENDING);
     assertThat(config.replicaId()).endsWith(":" + ProcessHandle.current().pid());
     assertThat(config.ticker()).isSameAs(Ticker.systemTicker());
     assertThat(config.clock()).isEqualTo(Clock.systemUTC());
@@ -99,6 +99,20 @@ class ActivityConfigTest {
     assertThat(config.countedKinds()).containsExactly(InputKind.KEY_PRESS);
     assertThatThrownBy(() -> config.countedKinds().add(InputKind.NOISE))
         .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void blindTrafficCountsByTheBlindPolicyAlone() {
+    assertThatThrownBy(() -> ActivityConfig.builder().countedKinds(Set.of(InputKind.KEY_PRESS,
+        InputKind.BLIND_TRAFFIC))).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("countedKinds must not contain BLIND_TRAFFIC (blindPolicy decides whether it counts)");
+    ActivityConfig sending = ActivityConfig.builder().build();
+    assertThat(sending.counts(InputKind.BLIND_TRAFFIC)).isTrue();
+    assertThat(sending.counts(InputKind.KEY_PRESS)).isTrue();
+    assertThat(sending.counts(InputKind.NOISE)).isFalse();
+    ActivityConfig idle = ActivityConfig.builder().blindPolicy(BlindPolicy.IDLE_WHILE_CONNECTED).build();
+    assertThat(idle.counts(InputKind.BLIND_TRAFFIC)).isFalse();
+    assertThat(idle.counts(InputKind.POINTER_MOVE)).isTrue();
   }
 
   @Test

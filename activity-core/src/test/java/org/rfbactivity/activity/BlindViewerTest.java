@@ -38,6 +38,19 @@ class BlindViewerTest {
   }
 
   @Test
+  void aViewerOpenedBlindIsCountedOnceWithItsReason() {
+    Viewer viewer = tracker.viewerOpenedBlind("s", "a", Map.of(), "ENCRYPTED_SECURITY_TYPE");
+    tracker.inspectionLost(viewer, "UNKNOWN_MESSAGE_TYPE");
+
+    assertThat(metrics.blind).containsExactly(Map.entry("ENCRYPTED_SECURITY_TYPE", 1L));
+    ViewerSnapshot snapshot = tracker.snapshot("s").orElseThrow().viewers().get(0);
+    assertThat(snapshot.inspectable()).isFalse();
+    assertThat(snapshot.blindReason()).isEqualTo("ENCRYPTED_SECURITY_TYPE");
+    tracker.tick();
+    assertThat(store.viewers().get(new ViewerKey("s", "r1", "a")).blindReason()).isEqualTo("ENCRYPTED_SECURITY_TYPE");
+  }
+
+  @Test
   void controlCharactersInAReasonAreReplaced() {
     Viewer viewer = tracker.viewerOpened("s", "a", Map.of(), true);
     tracker.inspectionLost(viewer, "TLS\u0000\r\nx" + "y".repeat(300));

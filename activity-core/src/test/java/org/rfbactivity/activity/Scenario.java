@@ -23,7 +23,7 @@ final class Scenario {
   private final String name;
   private final List<Step> steps = new ArrayList<>();
   private final List<String> expected = new ArrayList<>();
-  private BlindPolicy policy = BlindPolicy.ACTIVE_WHILE_CONNECTED;
+  private BlindPolicy policy = BlindPolicy.ACTIVE_WHILE_SENDING;
   private Set<InputKind> countedKinds = ActivityConfig.DEFAULT_COUNTED_KINDS;
   private Duration at = Duration.ZERO;
 

@@ -27,16 +27,17 @@ class SnapshotTest {
     tracker.input(b, InputKind.CLIPBOARD);
     time.advance(Duration.ofSeconds(1));
     tracker.inspectionLost(b, "TLS");
+    tracker.input(b, InputKind.BLIND_TRAFFIC);
 
     SessionSnapshot s = tracker.snapshot("s").orElseThrow();
     assertThat(s.sessionId()).isEqualTo("s");
     assertThat(s.state()).isEqualTo(ActivityState.ACTIVE);
     assertThat(s.stateSince()).isEqualTo(time.origin());
-    // b is blind and counts as active: activity is assumed at this evaluation.
+    // b is blind: what it sends is its activity (counted under the default blind policy).
     assertThat(s.lastActivity()).isEqualTo(time.at(Duration.ofSeconds(3)));
-    assertThat(s.lastInputKind()).isEqualTo(InputKind.POINTER_MOVE);
+    assertThat(s.lastInputKind()).isEqualTo(InputKind.BLIND_TRAFFIC);
     assertThat(s.allViewersInspectable()).isFalse();
-    assertThat(s.inputCounts()).containsExactlyEntriesOf(counts(1, 1, 1, 0, 0, 1, 0, 1));
+    assertThat(s.inputCounts()).containsExactlyEntriesOf(counts(1, 1, 1, 0, 0, 1, 0, 1, 1));
 
     assertThat(s.viewers()).extracting(ViewerSnapshot::viewerId).containsExactly("a", "b");
     ViewerSnapshot va = s.viewers().get(0);
@@ -47,16 +48,17 @@ class SnapshotTest {
     assertThat(va.lastActivity()).isEqualTo(time.at(Duration.ofMillis(1500)));
     assertThat(va.lastInputKind()).isEqualTo(InputKind.KEY_PRESS);
     assertThat(va.attributes()).containsExactly(Map.entry("remote", "10.0.0.1:1"));
-    assertThat(va.inputCounts()).containsExactlyEntriesOf(counts(1, 1, 0, 0, 0, 0, 0, 1));
+    assertThat(va.inputCounts()).containsExactlyEntriesOf(counts(1, 1, 0, 0, 0, 0, 0, 1, 0));
     ViewerSnapshot vb = s.viewers().get(1);
     assertThat(vb.inspectable()).isFalse();
     assertThat(vb.blindReason()).isEqualTo("TLS");
-    assertThat(vb.lastActivity()).isEqualTo(time.at(Duration.ofSeconds(2)));
+    assertThat(vb.lastActivity()).isEqualTo(time.at(Duration.ofSeconds(3)));
+    assertThat(vb.lastInputKind()).isEqualTo(InputKind.BLIND_TRAFFIC);
 
     tracker.viewerClosed(b);
     SessionSnapshot afterClose = tracker.snapshot("s").orElseThrow();
     assertThat(afterClose.inputCounts()).as("closed viewers' inputs still count")
-        .containsExactlyEntriesOf(counts(1, 1, 1, 0, 0, 1, 0, 1));
+        .containsExactlyEntriesOf(counts(1, 1, 1, 0, 0, 1, 0, 1, 1));
     assertThat(afterClose.allViewersInspectable()).isTrue();
   }
 

@@ -24,8 +24,8 @@ import org.rfbactivity.activity.store.StoreException;
 /**
  * Any interleaving of opens, inputs, inspection losses, closes, ticks, snapshots, time steps and store outages keeps
  * the tracker's promises: what it sends as a session's {@code last_activity} never goes down; after close the stored
- * value is exactly the newest activity (opens, counted inputs, and evaluations while a blind viewer counts as
- * active); snapshots show the state the README defines; each session's transitions chain and end DISCONNECTED.
+ * value is exactly the newest activity (opens and counted inputs, blind traffic under the policy that counts it);
+ * snapshots show the state the README defines; each session's transitions chain and end DISCONNECTED.
  */
 class TrackerProperties {
 
@@ -94,13 +94,12 @@ class TrackerProperties {
     RecordingListener listener = new RecordingListener();
     ActivityTracker tracker = new ActivityTracker(ActivityConfig.builder().ticker(time.ticker())
         .clock(time.clock()).store(store).listener(listener).blindPolicy(policy).replicaId("r1").build());
-    Model model = new Model(policy, tracker.config());
+    Model model = new Model(tracker.config());
 
     for (Action action : actions) {
       long now = time.nanos();
       if (action instanceof Open) {
         Open open = (Open) action;
-        model.evaluate(SESSIONS[open.session()], now);
         Viewer viewer = tracker.viewerOpened(SESSIONS[open.session()], VIEWER_IDS[open.viewer()], Map.of(),
             open.inspectable());
         model.opened(viewer, open.inspectable(), now);
@@ -112,19 +111,17 @@ class TrackerProperties {
       } else if (action instanceof Lost) {
         Viewer viewer = model.handle(((Lost) action).handle());
         tracker.inspectionLost(viewer, "TEST");
-        model.lost(viewer, now);
+        model.lost(viewer);
       } else if (action instanceof Close) {
         Viewer viewer = model.handle(((Close) action).handle());
         tracker.viewerClosed(viewer);
-        model.closed(viewer, now);
+        model.closed(viewer);
       } else if (action instanceof Advance) {
         time.advanceMillis(((Advance) action).millis());
       } else if (action instanceof Tick) {
-        model.evaluateAll(now);
         tracker.tick();
       } else if (action instanceof Snapshot) {
         String session = SESSIONS[((Snapshot) action).session()];
-        model.evaluate(session, now);
         model.check(session, tracker.snapshot(session), time);
       } else if (action instanceof StoreDown) {
         store.failWith(new StoreException("test - down", true, "08006", null));
@@ -133,7 +130,6 @@ class TrackerProperties {
       }
     }
     store.failWith(null);
-    model.evaluateAll(time.nanos());
     tracker.close();
 
     Map<String, Instant> sent = new HashMap<>();
@@ -162,7 +158,6 @@ class TrackerProperties {
 
   /** What the tracker must know, kept the simplest way. */
   private static final class Model {
-    final BlindPolicy policy;
     final ActivityConfig config;
     final List<Viewer> handles = new ArrayList<>();
     final Map<Viewer, Boolean> open = new HashMap<>();
@@ -170,8 +165,7 @@ class TrackerProperties {
     final Map<Viewer, Boolean> reasonKnown = new HashMap<>();
     final Map<String, Long> newest = new HashMap<>();
 
-    Model(BlindPolicy policy, ActivityConfig config) {
-      this.policy = policy;
+    Model(ActivityConfig config) {
       this.config = config;
     }
 
@@ -181,25 +175,6 @@ class TrackerProperties {
 
     private boolean connected(Viewer v) {
       return v != null && open.get(v);
-    }
-
-    private boolean blindActive(Viewer v) {
-      return connected(v) && blind.get(v) && policy == BlindPolicy.ACTIVE_WHILE_CONNECTED;
-    }
-
-    /** The tracker evaluated the session: a blind viewer counted as active makes this moment activity. */
-    void evaluate(String session, long now) {
-      for (Viewer v : handles) {
-        if (blindActive(v) && v.sessionId().equals(session)) {
-          newest.merge(session, now, Math::max);
-        }
-      }
-    }
-
-    void evaluateAll(long now) {
-      for (String session : SESSIONS) {
-        evaluate(session, now);
-      }
     }
 
     void opened(Viewer viewer, boolean inspectable, long now) {
@@ -217,34 +192,28 @@ class TrackerProperties {
     }
 
     void input(Viewer viewer, InputKind kind, long now) {
-      if (connected(viewer) && config.countedKinds().contains(kind)) {
+      if (connected(viewer) && config.counts(kind)) {
         newest.merge(viewer.sessionId(), now, Math::max);
       }
     }
 
-    void lost(Viewer viewer, long now) {
+    void lost(Viewer viewer) {
       if (connected(viewer) && !reasonKnown.get(viewer)) {
         blind.put(viewer, true);
         reasonKnown.put(viewer, true);
-        evaluate(viewer.sessionId(), now);
       }
     }
 
-    void closed(Viewer viewer, long now) {
+    void closed(Viewer viewer) {
       if (connected(viewer)) {
-        evaluate(viewer.sessionId(), now); // evaluated with the viewer still present
         open.put(viewer, false);
       }
     }
 
     void check(String session, Optional<SessionSnapshot> snapshot, FakeTime time) {
       boolean connected = false;
-      boolean anyBlindActive = false;
       for (Viewer v : handles) {
-        if (connected(v) && v.sessionId().equals(session)) {
-          connected = true;
-          anyBlindActive |= blindActive(v);
-        }
+        connected |= connected(v) && v.sessionId().equals(session);
       }
       if (!connected) {
         snapshot.ifPresent(s -> assertThat(s.state()).isEqualTo(ActivityState.DISCONNECTED));
@@ -253,7 +222,7 @@ class TrackerProperties {
       SessionSnapshot s = snapshot.orElseThrow();
       long now = time.nanos();
       long last = newest.get(session);
-      ActivityState expected = anyBlindActive || now - last < WINDOW ? ActivityState.ACTIVE
+      ActivityState expected = now - last < WINDOW ? ActivityState.ACTIVE
           : ActivityState.CONNECTED_IDLE;
       assertThat(s.state()).as("state of %s at %s", session, now).isEqualTo(expected);
       assertThat(s.lastActivity()).isEqualTo(time.origin().plusNanos(last));

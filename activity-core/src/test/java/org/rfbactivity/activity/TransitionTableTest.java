@@ -2,6 +2,7 @@ package org.rfbactivity.activity;
 
 import static org.rfbactivity.activity.ActivityState.ACTIVE;
 import static org.rfbactivity.activity.ActivityState.CONNECTED_IDLE;
+import static org.rfbactivity.activity.InputKind.BLIND_TRAFFIC;
 import static org.rfbactivity.activity.InputKind.CLIPBOARD;
 import static org.rfbactivity.activity.InputKind.DESKTOP_RESIZE;
 import static org.rfbactivity.activity.InputKind.KEY_PRESS;
@@ -137,38 +138,44 @@ class TransitionTableTest {
                 "s ACTIVE->CONNECTED_IDLE @60 a/- WINDOW_ELAPSED",
                 "s CONNECTED_IDLE->ACTIVE @70 a/- VIEWER_OPENED"),
 
-        Scenario.named("blind policy default: a blind viewer counts as active while connected")
+        Scenario.named("blind policy default: a blind viewer is active while it sends, idle a window after")
             .at("0").open("s", "a")
             .at("5").lost("a", "TLS")
-            .at("60").tick()
-            .at("300").tick().state("s", ACTIVE).viewerState("s", "a", ACTIVE).inspectable("s", false)
-            .lastActivity("s", "300")
+            .at("50").input("a", BLIND_TRAFFIC)
+            .at("100").input("a", BLIND_TRAFFIC).tick().state("s", ACTIVE).viewerState("s", "a", ACTIVE)
+            .inspectable("s", false).lastActivity("s", "100")
+            .at("159.999999999").tick().state("s", ACTIVE)
+            .at("160").tick().state("s", CONNECTED_IDLE).viewerState("s", "a", CONNECTED_IDLE)
             .at("400").close("a")
             .expect("s DISCONNECTED->ACTIVE @0 a/- VIEWER_OPENED",
-                "s ACTIVE->DISCONNECTED @400 a/- VIEWER_CLOSED"),
+                "s ACTIVE->CONNECTED_IDLE @160 a/BLIND_TRAFFIC WINDOW_ELAPSED",
+                "s CONNECTED_IDLE->DISCONNECTED @400 a/- VIEWER_CLOSED"),
 
-        Scenario.named("blind policy default: an idle session turns active when its viewer goes blind")
+        Scenario.named("blind policy default: going blind is not activity, the traffic that follows is")
             .at("0").open("s", "a")
             .at("60").tick()
-            .at("70").lost("a", "UNKNOWN_MESSAGE_TYPE").state("s", ACTIVE)
+            .at("70").lost("a", "UNKNOWN_MESSAGE_TYPE").state("s", CONNECTED_IDLE)
+            .at("80").input("a", BLIND_TRAFFIC).state("s", ACTIVE)
             .expect("s DISCONNECTED->ACTIVE @0 a/- VIEWER_OPENED",
                 "s ACTIVE->CONNECTED_IDLE @60 a/- WINDOW_ELAPSED",
-                "s CONNECTED_IDLE->ACTIVE @70 a/- INSPECTION_LOST"),
+                "s CONNECTED_IDLE->ACTIVE @80 a/BLIND_TRAFFIC INPUT"),
 
         Scenario.named("blind policy IDLE_WHILE_CONNECTED: idle one window after the last activity seen")
             .policy(BlindPolicy.IDLE_WHILE_CONNECTED)
             .at("0").open("s", "a")
             .at("5").input("a", KEY_PRESS)
             .at("10").lost("a", "TLS").inspectable("s", false)
+            .at("30").input("a", BLIND_TRAFFIC)
             .at("64.999999999").tick().state("s", ACTIVE)
             .at("65").tick().state("s", CONNECTED_IDLE).lastActivity("s", "5")
             .expect("s DISCONNECTED->ACTIVE @0 a/- VIEWER_OPENED",
                 "s ACTIVE->CONNECTED_IDLE @65 a/KEY_PRESS WINDOW_ELAPSED"),
 
-        Scenario.named("a viewer opened as not inspectable is blind from the start")
+        Scenario.named("a viewer opened as not inspectable is blind from the start, idle without traffic")
             .at("0").openUninspectable("s", "a")
-            .at("120").tick().state("s", ACTIVE).inspectable("s", false)
-            .expect("s DISCONNECTED->ACTIVE @0 a/- VIEWER_OPENED"),
+            .at("120").tick().state("s", CONNECTED_IDLE).inspectable("s", false)
+            .expect("s DISCONNECTED->ACTIVE @0 a/- VIEWER_OPENED",
+                "s ACTIVE->CONNECTED_IDLE @60 a/- WINDOW_ELAPSED"),
 
         Scenario.named("input just before a close is attributed to the closing viewer")
             .at("0").open("s", "a").open("s", "b")

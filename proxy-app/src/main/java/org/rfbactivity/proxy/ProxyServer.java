@@ -40,7 +40,9 @@ import org.rfbactivity.proxy.admin.StoredSessions;
 import org.rfbactivity.proxy.admin.TrackerSessionSource;
 import org.rfbactivity.proxy.backend.CloseReason;
 import org.rfbactivity.proxy.backend.ConnectionLimiter;
+import org.rfbactivity.proxy.backend.ConnectionLimits;
 import org.rfbactivity.proxy.backend.FrontendKind;
+import org.rfbactivity.proxy.backend.RefusalLog;
 import org.rfbactivity.proxy.backend.RefusalReason;
 import org.rfbactivity.proxy.backend.RelayServices;
 import org.rfbactivity.proxy.backend.RfbActivityBridge;
@@ -56,6 +58,7 @@ import org.rfbactivity.proxy.config.Routing;
 import org.rfbactivity.proxy.config.StoreMode;
 import org.rfbactivity.proxy.db.MirrorCheck;
 import org.rfbactivity.proxy.db.ProxyDatabase;
+import org.rfbactivity.proxy.metrics.EventLoopLagProbe;
 import org.rfbactivity.proxy.metrics.MicrometerActivityMetrics;
 import org.rfbactivity.proxy.metrics.ProxyMetrics;
 import org.rfbactivity.proxy.route.JdbcRouteResolver;
@@ -86,6 +89,8 @@ public final class ProxyServer implements AutoCloseable {
   static final Duration LOOP_SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
   /** Pending connections the kernel may queue while the loop accepts; viewers arrive in bursts after a restart. */
   static final int ACCEPT_BACKLOG = 1024;
+  /** How often each viewer event loop is probed for lag: ten tasks a second per loop cost nothing measurable. */
+  static final Duration LAG_PROBE_PERIOD = Duration.ofMillis(100);
 
   private final ProxyConfig config;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -96,6 +101,7 @@ public final class ProxyServer implements AutoCloseable {
   private volatile boolean accepting;
   private EventLoopGroup ioGroup;
   private EventLoopGroup adminGroup;
+  private EventLoopLagProbe lagProbe;
   private JvmGcMetrics gcMetrics;
   private Channel tcpChannel;
   private Channel wsChannel;
@@ -136,8 +142,14 @@ public final class ProxyServer implements AutoCloseable {
       Function<ViewerConnection, ViewerObserver> observers = config.inspect()
           ? viewer -> new RfbActivityBridge(tracker, viewer, metrics)
           : viewer -> new UninspectedObserver(tracker, viewer);
-      bindListeners(new RelayServices(routeLookup, metrics, viewers, observers, config.handshakeTimeout()), ssl);
+      RefusalLog refusalLog = new RefusalLog(System::nanoTime);
+      ConnectionLimits limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(),
+          config.maxConnectRatePerIp(), System::nanoTime);
+      bindListeners(new RelayServices(routeLookup, metrics, viewers, observers, config.handshakeTimeout(), refusalLog,
+          limits), ssl);
       tracker.start();
+      lagProbe = new EventLoopLagProbe(ioGroup, LAG_PROBE_PERIOD, metrics::eventLoopLag);
+      lagProbe.start();
       for (Channel c : new Channel[] {tcpChannel, wsChannel, adminChannel}) {
         if (c != null) {
           c.config().setAutoRead(true);
@@ -173,24 +185,28 @@ public final class ProxyServer implements AutoCloseable {
 
   /** Binds every listener without accepting yet; the frontends share one event loop group and one limit. */
   private void bindListeners(RelayServices services, SslContext ssl) {
-    ConnectionLimiter limiter = new ConnectionLimiter(config.maxConnections(), metrics);
     ioGroup = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
         new DefaultThreadFactory("rfba-io"), NioIoHandler.newFactory());
     adminGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rfba-admin"),
         NioIoHandler.newFactory());
     if (config.tcpListen() != null) {
       tcpChannel = bind("--tcp-listen", config.tcpListen(), ioGroup, false,
-          new TcpFrontendInitializer(services, limiter, ssl));
+          new TcpFrontendInitializer(services, limiter(services, FrontendKind.TCP), ssl));
     }
     if (config.wsListen() != null) {
       wsChannel = bind("--ws-listen", config.wsListen(), ioGroup, true,
-          new WebSocketFrontendInitializer(services, limiter, config.allowedOrigins(), ssl));
+          new WebSocketFrontendInitializer(services, limiter(services, FrontendKind.WEBSOCKET),
+              config.allowedOrigins(), ssl));
     }
     if (config.adminListen() != null) {
       adminChannel = bind("--admin-listen", config.adminListen(), adminGroup, true,
           new AdminServer(new TrackerSessionSource(tracker), storedSessions, registry, this::readiness,
               config.adminToken()));
     }
+  }
+
+  private ConnectionLimiter limiter(RelayServices services, FrontendKind frontend) {
+    return new ConnectionLimiter(services.limits(), frontend, metrics, services.refusalLog());
   }
 
   private RouteResolver fileOrKeyResolver() {
@@ -350,6 +366,11 @@ public final class ProxyServer implements AutoCloseable {
     return viewers.size();
   }
 
+  /** The viewer event loops (for tests that watch them). */
+  EventLoopGroup eventLoops() {
+    return ioGroup;
+  }
+
   /** The database, or null with {@code --store memory} and no route query. */
   public ProxyDatabase database() {
     return database;
@@ -388,6 +409,9 @@ public final class ProxyServer implements AutoCloseable {
     }
     if (routeLookup != null) {
       routeLookup.close();
+    }
+    if (lagProbe != null) {
+      lagProbe.close();
     }
     shutdown(ioGroup);
     if (store != null) {

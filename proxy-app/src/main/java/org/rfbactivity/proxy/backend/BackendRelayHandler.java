@@ -36,7 +36,7 @@ final class BackendRelayHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    viewer.close(CloseReason.SERVER_CLOSED);
+    viewer.serverEnded();
   }
 
   /** The server's FIN, on a backend that allows half-closure (its viewer is a plain TCP one). */

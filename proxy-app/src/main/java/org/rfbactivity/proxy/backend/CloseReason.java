@@ -15,6 +15,11 @@ public enum CloseReason {
    */
   FRAME_ERROR("frame_error", WebSocketCloseStatus.PROTOCOL_ERROR, false, false),
   SERVER_ERROR("server_error", WebSocketCloseStatus.INTERNAL_SERVER_ERROR, false, true),
+  /**
+   * More WebSocket frames than a viewer sends (see {@code WebSocketRelayHandler}): a client flooding the proxy with
+   * tiny or empty frames.
+   */
+  FRAME_FLOOD("frame_flood", WebSocketCloseStatus.POLICY_VIOLATION, true, false),
   /** A text WebSocket frame: RFB is binary, and a text frame means a wrong or hostile client. */
   TEXT_FRAME("text_frame", WebSocketCloseStatus.INVALID_MESSAGE_TYPE, true, false),
   HANDSHAKE_TIMEOUT("handshake_timeout", WebSocketCloseStatus.POLICY_VIOLATION, true, false),

@@ -4,50 +4,60 @@ import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.AttributeKey;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import org.rfbactivity.proxy.metrics.ProxyMetrics;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * First handler of every frontend connection (TCP and WebSocket share one budget): beyond
- * {@code --max-connections} open connections a new one is closed at once, before any handler after this one
- * sees it active, so it costs no route lookup and no backend connection.
+ * First handler of every frontend connection after TLS: a connection beyond the {@link ConnectionLimits} is closed at
+ * once, before any handler after this one sees it active, so it costs no route lookup and no backend connection (and
+ * the VNC server never sees it). One per frontend, all sharing one {@link ConnectionLimits}.
  */
 @Sharable
 public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
 
-  private static final Logger log = LoggerFactory.getLogger("org.rfbactivity.proxy.viewer");
-  private static final AttributeKey<Boolean> COUNTED = AttributeKey.valueOf(ConnectionLimiter.class, "counted");
+  /** Set on an admitted connection: the address it was counted under, so that its release matches its admission. */
+  private static final AttributeKey<Admitted> ADMITTED = AttributeKey.valueOf(ConnectionLimiter.class, "admitted");
 
-  private final int max;
-  private final AtomicInteger open = new AtomicInteger();
+  /** @param address null when the connection has no IP address */
+  private record Admitted(InetAddress address) {}
+
+  private final ConnectionLimits limits;
+  private final FrontendKind frontend;
   private final ProxyMetrics metrics;
+  private final RefusalLog refusalLog;
 
-  public ConnectionLimiter(int max, ProxyMetrics metrics) {
-    this.max = max;
+  public ConnectionLimiter(ConnectionLimits limits, FrontendKind frontend, ProxyMetrics metrics,
+      RefusalLog refusalLog) {
+    this.limits = limits;
+    this.frontend = frontend;
     this.metrics = metrics;
+    this.refusalLog = refusalLog;
   }
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    if (open.incrementAndGet() > max) {
-      open.decrementAndGet();
-      metrics.refused(RefusalReason.LIMIT.label());
-      log.warn("viewer refused remote={} reason=\"more than {} connections\"",
-          Addresses.describe(ctx.channel().remoteAddress()), max);
+    SocketAddress remote = ctx.channel().remoteAddress();
+    InetAddress address = remote instanceof InetSocketAddress inet ? inet.getAddress() : null;
+    ConnectionLimits.Admission admission = limits.admit(address);
+    if (admission != ConnectionLimits.Admission.ADMITTED) {
+      RefusalReason refusal = admission.refusal();
+      metrics.refused(refusal.label());
+      refusalLog.refused(refusal.label(), null, frontend.label(), Addresses.describe(remote), null);
       ctx.channel().config().setAutoRead(false);
       ctx.close();
       return;
     }
-    ctx.channel().attr(COUNTED).set(Boolean.TRUE);
+    ctx.channel().attr(ADMITTED).set(new Admitted(address));
     ctx.fireChannelActive();
   }
 
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
-    if (ctx.channel().attr(COUNTED).getAndSet(null) != null) {
-      open.decrementAndGet();
+    Admitted admitted = ctx.channel().attr(ADMITTED).getAndSet(null);
+    if (admitted != null) {
+      limits.release(admitted.address());
       ctx.fireChannelInactive();
     }
   }

@@ -34,7 +34,7 @@ public abstract class FrontendHandler extends ChannelInboundHandlerAdapter {
   @Override
   public void channelInactive(ChannelHandlerContext ctx) {
     if (viewer != null) {
-      viewer.close(CloseReason.CLIENT_CLOSED);
+      viewer.clientEnded();
     }
   }
 

@@ -11,19 +11,30 @@ import org.rfbactivity.rfb.BlindReason;
 import org.rfbactivity.rfb.Direction;
 import org.rfbactivity.rfb.HandshakeCompleted;
 import org.rfbactivity.rfb.InputKind;
+import org.rfbactivity.rfb.RfbCounters;
 import org.rfbactivity.rfb.RfbInspector;
 import org.rfbactivity.rfb.RfbInspectorConfig;
 import org.rfbactivity.rfb.RfbListener;
+import org.rfbactivity.rfb.SecurityFailure;
 import org.rfbactivity.rfb.ServerInit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The only class that knows both the RFB codec and the activity tracker (DESIGN.md §2). One per viewer: it owns
- * the viewer's {@link RfbInspector} (placed first on the backend channel) and turns what the inspector reports
- * into tracker intake: the relay's start and end into {@code viewerOpened}/{@code viewerClosed}, each classified
- * input into {@code input} (mapped by constant name, no allocation), the handshake facts (protocol version,
- * security type) into viewer attributes, and a blind stream into {@code inspectionLost}.
+ * The only class that knows both the RFB codec and the activity tracker (DESIGN.md §2). One per connection: it owns
+ * the connection's {@link RfbInspector} (placed first on the backend channel) and decides when the connection has
+ * become a viewer, and only then tells the tracker about it.
+ *
+ * <p><b>Established.</b> A connection counts as a viewer, for activity and for the API's viewer list, only once its
+ * RFB handshake reached the client-message phase. One whose stream went blind on the way (an encrypting security
+ * type, an unknown protocol) is established once both directions have carried bytes after the point where it went
+ * blind: a client that picks TLS and then stays silent, a health check that reads the banner and hangs up, a port
+ * scan, never is. Until then nothing reaches the tracker, and the connection's handshake timer keeps running.
+ *
+ * <p>After that: each classified input goes to {@code input} (mapped by constant name, no allocation), the handshake
+ * facts become viewer attributes, a stream that goes blind becomes {@code inspectionLost}, and every read of a blind
+ * viewer's client bytes is one {@link org.rfbactivity.activity.InputKind#BLIND_TRAFFIC}, which counts as the blind
+ * policy says (so a silent blind viewer turns idle).
  *
  * <p>All callbacks arrive on the viewer's event loop; the tracker calls made here never block.
  */
@@ -42,12 +53,22 @@ public final class RfbActivityBridge implements RfbListener, ViewerObserver {
   public static final String SECURITY_TYPE = "securityType";
   public static final String DESKTOP_SIZE = "desktopSize";
 
+  /** No mark yet: the stream has not gone blind before it was established. */
+  private static final long NO_MARK = -1;
+
   private final ActivityTracker tracker;
   private final ViewerConnection connection;
   private final ProxyMetrics metrics;
   private final RfbInspector inspector;
+  /** The tracker's handle; null until established. */
   private Viewer viewer;
+  private String version;
+  private String security;
+  private String desktopSize;
   private String blindReason;
+  /** Where each direction stood when the stream went blind before being established; NO_MARK otherwise. */
+  private long clientMark = NO_MARK;
+  private long serverMark = NO_MARK;
   /** After the relay closed, a draining backend may still be parsed: its events no longer concern anyone. */
   private boolean closed;
 
@@ -85,16 +106,31 @@ public final class RfbActivityBridge implements RfbListener, ViewerObserver {
   }
 
   @Override
-  public void relayStarted() {
-    viewer = tracker.viewerOpened(connection.route().sessionId(), connection.id(), openingAttributes(connection), true);
+  public void clientDataRelayed() {
+    if (viewer != null) {
+      if (blindReason != null) {
+        tracker.input(viewer, org.rfbactivity.activity.InputKind.BLIND_TRAFFIC);
+      }
+    } else if (clientMark != NO_MARK) {
+      establishIfBothDirectionsMoved();
+    }
+  }
+
+  @Override
+  public void serverDataRelayed() {
+    if (viewer == null && clientMark != NO_MARK) {
+      establishIfBothDirectionsMoved();
+    }
   }
 
   @Override
   public void relayClosed() {
     closed = true;
-    tracker.viewerClosed(viewer);
-    if (blindReason != null) {
-      metrics.blindViewerClosed(blindReason);
+    if (viewer != null) {
+      tracker.viewerClosed(viewer);
+      if (blindReason != null) {
+        metrics.blindViewerClosed(blindReason);
+      }
     }
   }
 
@@ -105,11 +141,12 @@ public final class RfbActivityBridge implements RfbListener, ViewerObserver {
     if (closed) {
       return;
     }
-    String version = event.version().toString();
-    String security = event.securityType().toString();
-    tracker.viewerAttribute(viewer, PROTOCOL_VERSION, version);
-    tracker.viewerAttribute(viewer, SECURITY_TYPE, security);
-    connection.handshakeCompleted(version, security, event.inspectable());
+    version = event.version().toString();
+    security = event.securityType().toString();
+    if (event.inspectable()) {
+      establish();
+    }
+    // Otherwise the stream went blind after the security type was chosen: inspectionLost follows at once.
   }
 
   @Override
@@ -117,12 +154,23 @@ public final class RfbActivityBridge implements RfbListener, ViewerObserver {
     if (closed) {
       return;
     }
-    tracker.viewerAttribute(viewer, DESKTOP_SIZE, event.width() + "x" + event.height());
+    desktopSize = event.width() + "x" + event.height();
+    if (viewer != null) {
+      tracker.viewerAttribute(viewer, DESKTOP_SIZE, desktopSize);
+    }
+  }
+
+  @Override
+  public void securityFailed(SecurityFailure failure) {
+    if (!closed && viewer == null) {
+      connection.authenticationFailed(); // never the reason text: it may name the user
+    }
   }
 
   @Override
   public void input(InputKind kind) {
-    // No closed check needed: inputs come from client bytes, and none are written after the relay closed.
+    // No closed check needed: inputs come from client bytes, and none are written after the relay closed; and none
+    // before establishment, which the client-message phase is.
     tracker.input(viewer, KINDS[kind.ordinal()]);
   }
 
@@ -132,14 +180,49 @@ public final class RfbActivityBridge implements RfbListener, ViewerObserver {
       return;
     }
     blindReason = reason.name();
-    tracker.inspectionLost(viewer, blindReason);
-    metrics.blindViewerOpened(blindReason);
-    log.info("viewer blind id={} session={} reason={} direction={} offset={}", connection.id(),
-        connection.route().sessionId(), blindReason, direction, offset);
-    if (!connection.isHandshakeDone()) {
-      // Blind before the handshake ended (e.g. an unknown ProtocolVersion): the stream flows, the proxy just cannot
-      // read it, so the handshake timer no longer applies.
-      connection.handshakeCompleted(null, null, false);
+    if (viewer != null) {
+      tracker.inspectionLost(viewer, blindReason);
+      metrics.blindViewerOpened(blindReason);
+      log.info("viewer blind id={} session={} reason={} direction={} offset={}", connection.id(),
+          connection.route().sessionId(), blindReason, direction, offset);
+      return;
+    }
+    // Blind before the client-message phase: from here on only traffic in both directions proves a viewer. The
+    // direction that went blind counts from the unread byte, the other from what it has carried so far.
+    RfbCounters counters = inspector.counters();
+    clientMark = direction == Direction.CLIENT_TO_SERVER ? offset : counters.bytesFromClient();
+    serverMark = direction == Direction.SERVER_TO_CLIENT ? offset : counters.bytesFromServer();
+    log.debug("connection blind before its handshake ended id={} reason={} direction={} offset={}", connection.id(),
+        blindReason, direction, offset);
+  }
+
+  // ---------------------------------------------------------------- establishment
+
+  private void establishIfBothDirectionsMoved() {
+    RfbCounters counters = inspector.counters();
+    if (counters.bytesFromClient() > clientMark && counters.bytesFromServer() > serverMark) {
+      establish();
+    }
+  }
+
+  private void establish() {
+    Map<String, String> attributes = openingAttributes(connection);
+    putIfKnown(attributes, PROTOCOL_VERSION, version);
+    putIfKnown(attributes, SECURITY_TYPE, security);
+    putIfKnown(attributes, DESKTOP_SIZE, desktopSize);
+    String sessionId = connection.route().sessionId();
+    if (blindReason == null) {
+      viewer = tracker.viewerOpened(sessionId, connection.id(), attributes, true);
+    } else {
+      viewer = tracker.viewerOpenedBlind(sessionId, connection.id(), attributes, blindReason);
+      metrics.blindViewerOpened(blindReason);
+    }
+    connection.established(version, security, blindReason);
+  }
+
+  private static void putIfKnown(Map<String, String> attributes, String key, String value) {
+    if (value != null) {
+      attributes.put(key, value);
     }
   }
 }

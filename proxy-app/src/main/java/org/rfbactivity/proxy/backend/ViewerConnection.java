@@ -2,6 +2,7 @@ package org.rfbactivity.proxy.backend;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -15,6 +16,8 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.ThreadLocalRandom;
@@ -33,7 +36,13 @@ import org.slf4j.LoggerFactory;
  * off and begin reading only when the relay starts. Unlike the example, back-pressure is by writability: when
  * one side's outbound buffer passes its high-water mark the other side's auto-read is switched off, and back
  * on when it drains. Every buffer is either written (the write releases it) or released here when the other
- * side is already gone; nothing is copied, changed or logged.
+ * side is already gone; nothing is copied, changed or logged. What the viewer sends in one read burst (one TCP read,
+ * or every WebSocket frame decoded from it) goes to the server as one write; empty payloads are released, never
+ * written, so a flood of empty frames costs the server side nothing.
+ *
+ * <p>A connection becomes a viewer only when its {@link ViewerObserver} says it is {@link #established}: until then
+ * the handshake timer runs, nothing is logged as open and nothing reaches the session state; a connection that ends
+ * before is counted as refused (handshake_failed, auth_failed, handshake_timeout …).
  *
  * <p>All methods run on the frontend's event loop.
  */
@@ -55,6 +64,13 @@ public final class ViewerConnection {
    */
   static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
 
+  /**
+   * Buffers gathered into one write to the server before it is written anyway (mid-burst). Bounds the composite
+   * buffer a burst of many tiny frames builds, without ever copying (a composite consolidates, that is copies, when it
+   * outgrows its component limit).
+   */
+  static final int MAX_BATCH_COMPONENTS = 64;
+
   private final String id;
   private final Channel frontend;
   private final FrontendKind kind;
@@ -74,9 +90,16 @@ public final class ViewerConnection {
   private ResolvedRoute route;
   private Channel backend;
   private ViewerObserver observer;
+  /** Client payload of the read burst under way: one buffer, or a composite of several; null when none. */
+  private ByteBuf clientBatch;
+  /** {@link #clientBatch} when it is a composite made here; null otherwise. */
+  private CompositeByteBuf batchComposite;
   private long bytesFromClient;
   private long bytesFromServer;
-  private boolean handshakeDone;
+  /** The observer said this connection is a viewer (see {@link #established}). */
+  private boolean established;
+  /** The VNC server refused the security handshake (only consulted when the connection ends unestablished). */
+  private boolean authenticationFailed;
   private boolean relaying;
   private boolean closed;
   /** The viewer's FIN arrived and was passed on to the server (half-close). */
@@ -85,7 +108,7 @@ public final class ViewerConnection {
   private boolean serverFinished;
   private String protocolVersion;
   private String securityType;
-  private Boolean inspectable;
+  private String blindReason;
 
   /** Registers the viewer and arms the handshake timer; call from the frontend's {@code channelActive}. */
   public ViewerConnection(Channel frontend, FrontendKind kind, RelayServices services) {
@@ -149,27 +172,18 @@ public final class ViewerConnection {
     });
   }
 
-  /** Route known, server connected, frontend ready: log the open, tell the observer, start reading both sides. */
+  /** Route known, server connected, frontend ready: start reading both sides (what arrived early goes first). */
   public void startRelay() {
     if (closed || relaying) {
       return;
     }
     relaying = true;
-    Route r = route.route();
-    services.metrics().viewerOpened(kind.label());
-    log.info("viewer open id={} session={} route={} frontend={} remote={} target={}",
-        id, r.sessionId(), r.kind(), kind.label(), remote, r.target());
-    observer.relayStarted();
-    if (observer.backendInspector() == null) {
-      // Nothing watches the RFB handshake: the proxy's own part (upgrade, route, connect) is the handshake.
-      handshakeDone = true;
-      handshakeTimer.cancel(false);
-    }
     if (!early.isEmpty()) {
       for (ByteBuf buf = early.poll(); buf != null; buf = early.poll()) {
-        countAndWriteToServer(buf);
+        batch(buf);
       }
       earlyBytes = 0;
+      writeBatch();
       backend.flush();
     }
     backend.config().setAutoRead(true);
@@ -177,15 +191,41 @@ public final class ViewerConnection {
   }
 
   /**
-   * The RFB handshake finished (the client message phase began, or the stream went blind after security was
-   * chosen): stops the handshake timer and records what the close line will report.
+   * The observer decided this connection is a viewer: its RFB handshake reached the client-message phase, or its
+   * stream went blind and has since carried bytes both ways. Stops the handshake timer, and logs and counts the
+   * open. Once only.
+   *
+   * @param version the client's protocol version, or null when unknown (a blind or uninspected stream)
+   * @param security the negotiated security type, or null when unknown
+   * @param blindReason why the stream cannot be inspected, or null when it can
    */
-  public void handshakeCompleted(String version, String security, boolean inspectable) {
+  public void established(String version, String security, String blindReason) {
+    if (closed || established) {
+      return;
+    }
     this.protocolVersion = version;
     this.securityType = security;
-    this.inspectable = inspectable;
-    this.handshakeDone = true;
+    this.blindReason = blindReason;
+    this.established = true;
     handshakeTimer.cancel(false);
+    services.limits().authenticated(remoteAddress(frontend));
+    Route r = route.route();
+    services.metrics().viewerOpened(kind.label());
+    log.info("viewer open id={} session={} route={} frontend={} remote={} target={} version={} security={}"
+            + " inspectable={}", id, r.sessionId(), r.kind(), kind.label(), remote, r.target(), orNone(version),
+        orNone(security), blindReason == null ? "true" : "false blindReason=" + blindReason);
+  }
+
+  /** The VNC server refused this connection's authentication; if it ends unestablished, that is why. */
+  public void authenticationFailed() {
+    if (!authenticationFailed) {
+      authenticationFailed = true;
+      services.limits().authenticationFailed(remoteAddress(frontend));
+    }
+  }
+
+  private static InetAddress remoteAddress(Channel channel) {
+    return channel.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
   }
 
   /** The viewer's connection failed (reset, TLS error …): closes with the cause's class and message in the log. */
@@ -202,7 +242,7 @@ public final class ViewerConnection {
       return;
     }
     services.metrics().refused(refusal.label());
-    log.info("viewer refused id={} frontend={} remote={} reason=\"{}\"", id, kind.label(), remote, reason);
+    services.refusalLog().refused(refusal.label(), id, kind.label(), remote, reason);
     closed = true;
     finish();
     if (backend != null) {
@@ -227,6 +267,10 @@ public final class ViewerConnection {
   public void close(CloseReason reason, String detail, WebSocketCloseStatus status) {
     if (closed) {
       return;
+    }
+    if (relaying && !reason.serverAtFault()) {
+      // What the viewer sent in this read before it closed (a Close frame after its last input) still goes first.
+      writeBatch();
     }
     closed = true;
     finish();
@@ -275,22 +319,37 @@ public final class ViewerConnection {
   }
 
   private void record(CloseReason reason, String detail) {
-    String why = detail == null ? reason.label() : reason.label() + " detail=\"" + detail + "\"";
-    if (relaying) {
+    if (established) {
+      String why = detail == null ? reason.label() : reason.label() + " detail=\"" + detail + "\"";
       services.metrics().viewerClosed(reason.label());
       Route r = route.route();
       log.info("viewer close id={} session={} route={} frontend={} remote={} version={} security={} inspectable={} "
               + "bytesFromClient={} bytesFromServer={} duration={}ms reason={}",
           id, r.sessionId(), r.kind(), kind.label(), remote, orNone(protocolVersion), orNone(securityType),
-          inspectable == null ? "unknown" : inspectable.toString(),
-          bytesFromClient, bytesFromServer, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - acceptedNanos), why);
-      observer.relayClosed();
-    } else if (reason == CloseReason.CLIENT_CLOSED) {
-      log.debug("viewer gone before its relay started id={} frontend={} remote={}", id, kind.label(), remote);
+          blindReason == null, bytesFromClient, bytesFromServer,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - acceptedNanos), why);
     } else {
-      services.metrics().refused(reason.label());
-      log.info("viewer refused id={} frontend={} remote={} reason={}", id, kind.label(), remote, why);
+      String refusal = unestablishedReason(reason);
+      services.metrics().refused(refusal);
+      services.refusalLog().refused(refusal, id, kind.label(), remote, detail);
     }
+    if (relaying) {
+      observer.relayClosed();
+    }
+  }
+
+  /**
+   * Why a connection that never became a viewer ended: the server refused its authentication, or one side simply
+   * closed (a health check, a port scan, a viewer that gave up); a timeout or an error keeps its own reason.
+   */
+  private String unestablishedReason(CloseReason reason) {
+    if (authenticationFailed) {
+      return RefusalReason.AUTH_FAILED.label();
+    }
+    if (reason == CloseReason.CLIENT_CLOSED || reason == CloseReason.SERVER_CLOSED) {
+      return RefusalReason.HANDSHAKE_FAILED.label();
+    }
+    return reason.label();
   }
 
   private void finish() {
@@ -298,6 +357,11 @@ public final class ViewerConnection {
     services.registry().remove(this);
     for (ByteBuf buf = early.poll(); buf != null; buf = early.poll()) {
       buf.release(); // the viewer is closing before its relay started: these bytes have nowhere to go
+    }
+    if (clientBatch != null) {
+      clientBatch.release(); // closing in the middle of a read burst: the server is being closed too
+      clientBatch = null;
+      batchComposite = null;
     }
   }
 
@@ -311,9 +375,10 @@ public final class ViewerConnection {
     if (closed) {
       frontend.close();
     } else if (!relaying || serverFinished) {
-      close(CloseReason.CLIENT_CLOSED);
+      clientEnded();
     } else {
       clientFinished = true;
+      writeBatch(); // what the viewer sent before its FIN goes first
       shutdownOutputAfterWrites(backend);
       closeAfterDrainTimeout(CloseReason.CLIENT_CLOSED);
     }
@@ -324,12 +389,25 @@ public final class ViewerConnection {
     if (closed) {
       backend.close();
     } else if (!halfClose || !relaying || clientFinished) {
-      close(CloseReason.SERVER_CLOSED);
+      serverEnded();
     } else {
       serverFinished = true;
       shutdownOutputAfterWrites(frontend);
       closeAfterDrainTimeout(CloseReason.SERVER_CLOSED);
     }
+  }
+
+  /**
+   * The viewer's connection ended (closed, or its FIN when nothing is left to relay). Closes with the reason of the
+   * side that finished first: a viewer that closes after the server's FIN reached it is the server's close.
+   */
+  public void clientEnded() {
+    close(serverFinished ? CloseReason.SERVER_CLOSED : CloseReason.CLIENT_CLOSED);
+  }
+
+  /** The server's connection ended: as {@link #clientEnded()} the other way round. */
+  void serverEnded() {
+    close(clientFinished ? CloseReason.CLIENT_CLOSED : CloseReason.SERVER_CLOSED);
   }
 
   private void closeAfterDrainTimeout(CloseReason reason) {
@@ -346,7 +424,7 @@ public final class ViewerConnection {
   }
 
   private void handshakeTimedOut() {
-    if (!handshakeDone && !closed) {
+    if (!established && !closed) {
       close(CloseReason.HANDSHAKE_TIMEOUT);
     }
   }
@@ -355,8 +433,8 @@ public final class ViewerConnection {
 
   /** Client bytes (TCP payload or WebSocket binary payload) to the server; ownership of {@code buf} moves here. */
   public void fromClient(ByteBuf buf) {
-    if (closed) {
-      buf.release(); // the connection is gone: nobody can receive these bytes
+    if (closed || !buf.isReadable()) {
+      buf.release(); // the connection is gone, or an empty frame: nothing to relay, and nothing may be queued for it
       return;
     }
     if (!relaying) {
@@ -368,18 +446,47 @@ public final class ViewerConnection {
       }
       return;
     }
-    countAndWriteToServer(buf);
+    batch(buf);
   }
 
-  private void countAndWriteToServer(ByteBuf buf) {
+  /** Adds {@code buf} to the read burst's batch, which is written at the burst's end (or once it is full). */
+  private void batch(ByteBuf buf) {
+    if (clientBatch == null) {
+      clientBatch = buf;
+    } else if (batchComposite == null) {
+      // Our own composite, not a test of the type: a frontend may hand over a composite buffer of its own.
+      batchComposite = frontend.alloc().compositeBuffer(MAX_BATCH_COMPONENTS);
+      batchComposite.addComponent(true, clientBatch);
+      batchComposite.addComponent(true, buf);
+      clientBatch = batchComposite;
+    } else if (batchComposite.numComponents() < MAX_BATCH_COMPONENTS) {
+      batchComposite.addComponent(true, buf);
+    } else {
+      writeBatch();
+      clientBatch = buf;
+    }
+  }
+
+  /** Writes the read burst's batch to the server (without flushing), and tells the observer. */
+  private void writeBatch() {
+    ByteBuf buf = clientBatch;
+    if (buf == null) {
+      return;
+    }
+    clientBatch = null;
+    batchComposite = null;
     int n = buf.readableBytes();
     bytesFromClient += n;
     services.metrics().bytesFromClient(n);
     backend.write(buf).addListener(closeOnWriteFailure);
+    if (!closed) {
+      observer.clientDataRelayed(); // after the write: the inspector on the backend pipeline has parsed it
+    }
   }
 
   public void clientReadComplete() {
     if (!closed && relaying) {
+      writeBatch();
       backend.flush();
       if (!backend.isWritable()) {
         frontend.config().setAutoRead(false);
@@ -396,6 +503,7 @@ public final class ViewerConnection {
     bytesFromServer += n;
     services.metrics().bytesFromServer(n);
     frontend.write(kind.wrap(buf)).addListener(closeOnWriteFailure);
+    observer.serverDataRelayed(); // the inspector before the relay handler has parsed these bytes
   }
 
   void serverReadComplete() {
@@ -440,7 +548,11 @@ public final class ViewerConnection {
       boolean server = failed == backend;
       if (!failed.isActive()) {
         // The peer closed while a write was queued: that is its close, not an error of ours.
-        close(server ? CloseReason.SERVER_CLOSED : CloseReason.CLIENT_CLOSED);
+        if (server) {
+          serverEnded();
+        } else {
+          clientEnded();
+        }
       } else {
         close(server ? CloseReason.SERVER_ERROR : CloseReason.CLIENT_ERROR, describeCause(future.cause()));
       }
@@ -473,11 +585,6 @@ public final class ViewerConnection {
 
   public boolean isClosed() {
     return closed;
-  }
-
-  /** Whether the handshake timer has been stopped by a finished (or unreadable) handshake. */
-  public boolean isHandshakeDone() {
-    return handshakeDone;
   }
 
   /** An exception as {@code Class: message} for a log line (exception messages here never carry payload). */

@@ -149,6 +149,17 @@ public final class ProxyCommand {
       description = "Viewer connections open at once, TCP and WebSocket together (RFBA_MAX_CONNECTIONS).")
   String maxConnections;
 
+  @Option(names = "--max-connections-per-ip", paramLabel = "N", defaultValue = "100",
+      description = "Viewer connections open at once from one client address (an IPv4 address or an IPv6 /64); 0 "
+          + "for no limit, e.g. behind a load balancer that hides client addresses (RFBA_MAX_CONNECTIONS_PER_IP).")
+  String maxConnectionsPerIp;
+
+  @Option(names = "--max-connect-rate-per-ip", paramLabel = "N", defaultValue = "20",
+      description = "New viewer connections per second from one client address, with bursts of twice that; 0 for "
+          + "no limit. While per-address limits are on, an address that fails authentication 5 times is refused for "
+          + "10 s, doubling with each repeat (RFBA_MAX_CONNECT_RATE_PER_IP).")
+  String maxConnectRatePerIp;
+
   @Option(names = "--tls-cert", paramLabel = "PATH",
       description = "PEM certificate chain: both frontends then speak TLS (RFBA_TLS_CERT).")
   String tlsCert;
@@ -255,6 +266,8 @@ public final class ProxyCommand {
     b.flushTick(duration("--flush-tick", flushTick));
     b.handshakeTimeout(duration("--handshake-timeout", handshakeTimeout));
     b.maxConnections(positiveInt("--max-connections", maxConnections));
+    b.maxConnectionsPerIp(nonNegativeInt("--max-connections-per-ip", maxConnectionsPerIp));
+    b.maxConnectRatePerIp(nonNegativeInt("--max-connect-rate-per-ip", maxConnectRatePerIp));
     if (tlsCert != null || tlsKey != null) {
       b.tls(tlsCert == null ? null : readableFile("--tls-cert", tlsCert),
           tlsKey == null ? null : readableFile("--tls-key", tlsKey));
@@ -339,7 +352,7 @@ public final class ProxyCommand {
   private BlindPolicy blindPolicy() {
     switch (blindPolicy.trim().toLowerCase(Locale.ROOT)) {
       case "active":
-        return BlindPolicy.ACTIVE_WHILE_CONNECTED;
+        return BlindPolicy.ACTIVE_WHILE_SENDING;
       case "idle":
         return BlindPolicy.IDLE_WHILE_CONNECTED;
       default:
@@ -375,6 +388,18 @@ public final class ProxyCommand {
       int n = Integer.parseInt(value.trim());
       if (n < 1) {
         throw new ConfigException(flag, value, "must be at least 1");
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new ConfigException(flag, value, "expected a whole number");
+    }
+  }
+
+  private static int nonNegativeInt(String flag, String value) {
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n < 0) {
+        throw new ConfigException(flag, value, "must be 0 (no limit) or more");
       }
       return n;
     } catch (NumberFormatException e) {

@@ -29,6 +29,13 @@ public final class ProxyConfig {
   public static final Duration MAX_DURATION = Duration.ofHours(24);
   /** Default for {@code --max-connections}: DESIGN.md §6 sizes one 2-core box for 10k idle viewers. */
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+  /**
+   * Default for {@code --max-connections-per-ip}: far above one person's viewers, enough for an office behind one NAT
+   * address, and a hundredth of the total, so no single address can take the proxy.
+   */
+  public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 100;
+  /** Default for {@code --max-connect-rate-per-ip}: reconnect storms of a NAT'd office pass, a connect flood does not. */
+  public static final int DEFAULT_MAX_CONNECT_RATE_PER_IP = 20;
 
   private final HostPort tcpListen;
   private final HostPort wsListen;
@@ -47,6 +54,8 @@ public final class ProxyConfig {
   private final Duration flushTick;
   private final Duration handshakeTimeout;
   private final int maxConnections;
+  private final int maxConnectionsPerIp;
+  private final int maxConnectRatePerIp;
   private final Path tlsCert;
   private final Path tlsKey;
   private final List<String> allowedOrigins;
@@ -72,6 +81,8 @@ public final class ProxyConfig {
     this.flushTick = b.flushTick;
     this.handshakeTimeout = b.handshakeTimeout;
     this.maxConnections = b.maxConnections;
+    this.maxConnectionsPerIp = b.maxConnectionsPerIp;
+    this.maxConnectRatePerIp = b.maxConnectRatePerIp;
     this.tlsCert = b.tlsCert;
     this.tlsKey = b.tlsKey;
     this.allowedOrigins = List.copyOf(b.allowedOrigins);
@@ -162,6 +173,16 @@ public final class ProxyConfig {
     return maxConnections;
   }
 
+  /** Connections open at once per client address (IPv4, IPv6 /64); 0 for no limit. */
+  public int maxConnectionsPerIp() {
+    return maxConnectionsPerIp;
+  }
+
+  /** New connections per second per client address; 0 for no limit. */
+  public int maxConnectRatePerIp() {
+    return maxConnectRatePerIp;
+  }
+
   /** PEM certificate chain for both frontends, or null for plain TCP/WS. */
   public Path tlsCert() {
     return tlsCert;
@@ -206,6 +227,7 @@ public final class ProxyConfig {
         + ", mirrorSql=" + (mirrorSql != null) + ", replicaId=" + replicaId + ", blindPolicy=" + blindPolicy
         + ", activeWindow=" + activeWindow + ", persistInterval=" + persistInterval + ", flushTick=" + flushTick
         + ", handshakeTimeout=" + handshakeTimeout + ", maxConnections=" + maxConnections
+        + ", maxConnectionsPerIp=" + maxConnectionsPerIp + ", maxConnectRatePerIp=" + maxConnectRatePerIp
         + ", tls=" + (tlsCert != null) + ", allowedOrigins=" + allowedOrigins
         + ", adminToken=" + (adminToken == null ? "none" : "<masked>") + ", inspect=" + inspect + "]";
   }
@@ -223,12 +245,14 @@ public final class ProxyConfig {
     private Path dataDir = Path.of("rfba-data");
     private String mirrorSql;
     private String replicaId;
-    private BlindPolicy blindPolicy = BlindPolicy.ACTIVE_WHILE_CONNECTED;
+    private BlindPolicy blindPolicy = BlindPolicy.ACTIVE_WHILE_SENDING;
     private Duration activeWindow = ActivityConfig.DEFAULT_ACTIVE_WINDOW;
     private Duration persistInterval = ActivityConfig.DEFAULT_PERSIST_INTERVAL;
     private Duration flushTick = ActivityConfig.DEFAULT_FLUSH_TICK;
     private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxConnectionsPerIp = DEFAULT_MAX_CONNECTIONS_PER_IP;
+    private int maxConnectRatePerIp = DEFAULT_MAX_CONNECT_RATE_PER_IP;
     private Path tlsCert;
     private Path tlsKey;
     private final List<String> allowedOrigins = new ArrayList<>();
@@ -324,6 +348,18 @@ public final class ProxyConfig {
       return this;
     }
 
+    /** 0 for no limit. */
+    public Builder maxConnectionsPerIp(int value) {
+      this.maxConnectionsPerIp = value;
+      return this;
+    }
+
+    /** 0 for no limit. */
+    public Builder maxConnectRatePerIp(int value) {
+      this.maxConnectRatePerIp = value;
+      return this;
+    }
+
     public Builder tls(Path cert, Path key) {
       this.tlsCert = cert;
       this.tlsKey = key;
@@ -378,6 +414,14 @@ public final class ProxyConfig {
       }
       if (maxConnections < 1) {
         throw new ConfigException("--max-connections", Integer.toString(maxConnections), "must be at least 1");
+      }
+      if (maxConnectionsPerIp < 0) {
+        throw new ConfigException("--max-connections-per-ip", Integer.toString(maxConnectionsPerIp),
+            "must be 0 (no limit) or more");
+      }
+      if (maxConnectRatePerIp < 0) {
+        throw new ConfigException("--max-connect-rate-per-ip", Integer.toString(maxConnectRatePerIp),
+            "must be 0 (no limit) or more");
       }
       if ((tlsCert == null) != (tlsKey == null)) {
         throw new ConfigException(tlsCert == null ? "--tls-cert" : "--tls-key", null,

@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,6 +28,7 @@ public final class ProxyMetrics {
   private final LongAdder bytesFromServer = new LongAdder();
   private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, AtomicInteger> blind = new ConcurrentHashMap<>();
+  private final Timer eventLoopLag;
 
   public ProxyMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -41,6 +45,18 @@ public final class ProxyMetrics {
         .baseUnit("bytes")
         .description("Bytes relayed (WebSocket payload, not frame headers)")
         .register(registry);
+    eventLoopLag = Timer.builder("vnc.proxy.event.loop.lag")
+        .description("How late a task scheduled on a viewer event loop ran: what any viewer's bytes waited behind "
+            + "other work (EventLoopLagProbe)")
+        .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(10),
+            Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+            Duration.ofSeconds(1), Duration.ofSeconds(5))
+        .register(registry);
+  }
+
+  /** One event-loop probe's lateness. */
+  public void eventLoopLag(long nanos) {
+    eventLoopLag.record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /**

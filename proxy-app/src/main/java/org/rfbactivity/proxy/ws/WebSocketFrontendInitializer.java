@@ -1,5 +1,6 @@
 package org.rfbactivity.proxy.ws;
 
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
@@ -18,6 +19,14 @@ public final class WebSocketFrontendInitializer extends ChannelInitializer<Socke
   static final int MAX_HEADER_SIZE = 16 * 1024;
   /** The upgrade GET has no body. */
   static final int MAX_BODY = 0;
+  /**
+   * Most bytes read from one WebSocket viewer per turn of its event loop. Every frame in them is decoded (and, once
+   * decoded, relayed) before the loop serves anyone else, and a frame can be 6 bytes: 2 KiB is at most about 340
+   * frames, well under a millisecond, where Netty's default (16 reads of up to 64 KiB) would be 175,000 frames and
+   * tens of milliseconds. A viewer's input is tiny; a large paste still moves at 2 KiB per turn of the loop (a 1 MiB
+   * paste takes 512 turns, each a few microseconds when nothing else is waiting).
+   */
+  static final int MAX_READ_BYTES = 2 * 1024;
 
   private final RelayServices services;
   private final ConnectionLimiter limiter;
@@ -38,6 +47,8 @@ public final class WebSocketFrontendInitializer extends ChannelInitializer<Socke
 
   @Override
   protected void initChannel(SocketChannel ch) {
+    ch.config().setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator(64, MAX_READ_BYTES, MAX_READ_BYTES)
+        .maxMessagesPerRead(1));
     FrontendPipeline.begin(ch, ssl, limiter);
     ch.pipeline().addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
     ch.pipeline().addLast("http-aggregate", new HttpObjectAggregator(MAX_BODY));

@@ -1,5 +1,6 @@
 package org.rfbactivity.proxy.ws;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
@@ -15,11 +16,17 @@ import org.rfbactivity.proxy.backend.ViewerConnection;
 
 /**
  * After the upgrade: binary frames (and their continuations) carry RFB bytes to the server, their payload
- * buffer passed on as is; a text frame closes the viewer (RFB is binary: a text frame is a wrong or hostile
- * client); pings are answered (and the viewer is not read while its pongs pile up unread); a Close frame ends
- * the viewer.
+ * buffer passed on as is (the relay gathers one read's payloads into one write and drops empty ones); a text frame
+ * closes the viewer (RFB is binary: a text frame is a wrong or hostile client); a Close frame ends the viewer.
+ * Pings are answered once per read with the newest ping's payload (RFC 6455 §5.5.3 allows answering only the most
+ * recent), so a ping storm costs one pong, not one write and flush per ping; and the viewer is not read while its
+ * pongs pile up unread. Every frame spends the viewer's {@link FrameBudget}.
  */
 final class WebSocketRelayHandler extends FrontendHandler {
+
+  private final FrameBudget budget = new FrameBudget();
+  /** The newest ping's payload of this read, answered when the read ends; null when none. */
+  private ByteBuf pendingPong;
 
   WebSocketRelayHandler(ViewerConnection viewer) {
     super(viewer);
@@ -27,15 +34,23 @@ final class WebSocketRelayHandler extends FrontendHandler {
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (viewer.isClosed()) {
+      ReferenceCountUtil.release(msg); // frames decoded from the rest of a read after the close
+      return;
+    }
+    if (!budget.take(System.nanoTime())) {
+      ReferenceCountUtil.release(msg);
+      viewer.close(CloseReason.FRAME_FLOOD, "more than " + FrameBudget.BURST + " frames at once or "
+          + FrameBudget.FRAMES_PER_SECOND + " a second");
+      return;
+    }
     if (msg instanceof BinaryWebSocketFrame || msg instanceof ContinuationWebSocketFrame) {
       viewer.fromClient(((WebSocketFrame) msg).content());
     } else if (msg instanceof PingWebSocketFrame ping) {
-      if (viewer.isClosed()) {
-        ping.release();
-      } else {
-        ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
-        viewer.replyQueued();
+      if (pendingPong != null) {
+        pendingPong.release();
       }
+      pendingPong = ping.content();
     } else if (msg instanceof CloseWebSocketFrame) {
       ReferenceCountUtil.release(msg);
       viewer.close(CloseReason.CLIENT_CLOSED);
@@ -44,6 +59,29 @@ final class WebSocketRelayHandler extends FrontendHandler {
     } else {
       ReferenceCountUtil.release(msg);
       viewer.close(CloseReason.TEXT_FRAME);
+    }
+  }
+
+  @Override
+  public void channelReadComplete(ChannelHandlerContext ctx) {
+    ByteBuf pong = pendingPong;
+    if (pong != null) {
+      pendingPong = null;
+      if (viewer.isClosed()) {
+        pong.release();
+      } else {
+        ctx.writeAndFlush(new PongWebSocketFrame(pong));
+        viewer.replyQueued();
+      }
+    }
+    super.channelReadComplete(ctx);
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    if (pendingPong != null) {
+      pendingPong.release();
+      pendingPong = null;
     }
   }
 

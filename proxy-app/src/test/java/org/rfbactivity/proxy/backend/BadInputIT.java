@@ -155,8 +155,11 @@ class BadInputIT {
 
       long taken = WriteFlood.untilStalled(ch, ping, limit, Duration.ofSeconds(3));
 
-      // Each ping needs a pong the viewer never reads; the proxy must stop reading rather than queue pongs forever.
+      // Each ping needs a pong the viewer never reads; the proxy must neither queue pongs forever nor keep reading
+      // pings: it closes a viewer that sends more frames than its budget.
       assertThat(taken).as("bytes of pings the proxy read while its pongs went unread").isLessThan(limit / 2);
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(patient.server().meterRegistry()
+          .get("vnc.proxy.connections.refused").tag("reason", "frame_flood").counter().count()).isEqualTo(1.0));
     }
   }
 
@@ -203,8 +206,9 @@ class BadInputIT {
       // ... and the viewer never answers it.
       assertThat(viewer.in().read()).as("closed by the proxy after --handshake-timeout").isEqualTo(-1);
     }
+    assertThat(refused("handshake_timeout")).as("never a viewer: refused, not closed").isEqualTo(1.0);
     assertThat(proxy.server().meterRegistry().get("vnc.proxy.viewers.closed").tag("reason", "handshake_timeout")
-        .counter().count()).isEqualTo(1.0);
+        .counter().count()).isZero();
     Received r = server.nextReceived(Duration.ofSeconds(10));
     assertThat(r.bytes()).as("nothing reached the server").isZero();
   }

@@ -82,8 +82,10 @@ class ByteIdentityIT {
       try (FragmentingWsTransport viewer = FragmentingWsTransport.connect(proxy.ws(), "/websockify", seed)) {
         assertIdentical(viewer, script, server);
         assertThat(viewer.pingsSent()).as("seed %d", seed).isNotEmpty();
-        assertThat(viewer.pongsReceived()).as("each ping answered once, with its payload, in order")
-            .isEqualTo(viewer.pingsSent());
+        // Answered with their payloads, in order, the last one always; of pings read together only the newest.
+        assertThat(viewer.pingsSent()).as("seed %d", seed).containsSubsequence(viewer.pongsReceived());
+        assertThat(viewer.pongsReceived()).doesNotHaveDuplicates()
+            .endsWith(viewer.pingsSent().get(viewer.pingsSent().size() - 1));
       }
       assertRelayedBytes(proxy, script, 1);
     }

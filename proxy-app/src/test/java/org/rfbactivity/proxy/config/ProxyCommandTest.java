@@ -57,7 +57,7 @@ class ProxyCommandTest {
     assertThat(c.inspect()).isTrue();
     assertThat(c.mirrorSql()).isNull();
     assertThat(c.replicaId()).as("the host name").isEqualTo(InetAddress.getLocalHost().getHostName()).isNotBlank();
-    assertThat(c.blindPolicy()).isEqualTo(BlindPolicy.ACTIVE_WHILE_CONNECTED);
+    assertThat(c.blindPolicy()).isEqualTo(BlindPolicy.ACTIVE_WHILE_SENDING);
   }
 
   @Test
@@ -124,7 +124,7 @@ class ProxyCommandTest {
     assertThat(c.store()).isEqualTo(StoreMode.MEMORY);
     assertThat(c.activeWindow()).isEqualTo(Duration.ofSeconds(75));
     assertThat(c.replicaId()).isEqualTo("replica-from-env");
-    assertThat(c.blindPolicy()).isEqualTo(BlindPolicy.ACTIVE_WHILE_CONNECTED);
+    assertThat(c.blindPolicy()).isEqualTo(BlindPolicy.ACTIVE_WHILE_SENDING);
     assertThat(parse(Map.of("RFBA_TARGET", "127.0.0.1:5902", "RFBA_SESSION_ID", "s", "RFBA_MIRROR_SQL", MIRROR))
         .mirrorSql()).isEqualTo(MIRROR);
   }

@@ -32,7 +32,12 @@ public final class ScriptedRfbServer implements AutoCloseable {
     /** The whole script: handshake, then payload both ways until the client closes. */
     SCRIPT,
     /** Sends the ProtocolVersion banner, then only reads (the handshake never completes). */
-    BANNER_ONLY
+    BANNER_ONLY,
+    /**
+     * Sends the banner, then sends back whatever it reads: a server that keeps talking on a stream the proxy cannot
+     * read (as one behind an encrypting security type would).
+     */
+    ECHO_AFTER_BANNER
   }
 
   /** What one connection received, when it ended. */
@@ -126,6 +131,15 @@ public final class ScriptedRfbServer implements AutoCloseable {
         out.write(hs, 18, hs.length - 18);
         out.flush();
         threads.execute(() -> writePayload(s, out));
+      }
+      if (behaviour == Behaviour.ECHO_AFTER_BANNER) {
+        byte[] buf = new byte[8192];
+        for (int n = in.read(buf); n >= 0; n = in.read(buf)) {
+          digest.update(buf, 0, n);
+          count[0] += n;
+          out.write(buf, 0, n);
+          out.flush();
+        }
       }
       count[0] += Streams.readToEnd(in, digest);
     } catch (IOException e) {

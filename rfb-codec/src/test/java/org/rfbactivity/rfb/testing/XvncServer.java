@@ -84,7 +84,20 @@ public final class XvncServer implements AutoCloseable {
     return start(width, height, password, null);
   }
 
+  /**
+   * Starts Xvnc with the caller's own server options (security types, certificates, blacklist settings …), e.g.
+   * {@code -SecurityTypes X509None -X509Cert cert.pem -X509Key key.pem}.
+   */
+  public static XvncServer startWithOptions(int width, int height, List<String> options) throws IOException {
+    return start(width, height, null, null, options);
+  }
+
   private static XvncServer start(int width, int height, String password, String desktopName) throws IOException {
+    return start(width, height, password, desktopName, null);
+  }
+
+  private static XvncServer start(int width, int height, String password, String desktopName, List<String> options)
+      throws IOException {
     requireExecutables(XVNC);
     Path workDir = Files.createTempDirectory("rfba-xvnc");
     List<String> command = new ArrayList<>(List.of(
@@ -95,7 +108,9 @@ public final class XvncServer implements AutoCloseable {
     if (desktopName != null) {
       command.addAll(List.of("-desktop", desktopName));
     }
-    if (password == null) {
+    if (options != null) {
+      command.addAll(options);
+    } else if (password == null) {
       command.addAll(List.of("-SecurityTypes", "None"));
     } else {
       requireExecutables(VNCPASSWD);

@@ -1,7 +1,7 @@
 package org.rfbactivity.proxy.route;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -9,9 +9,9 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.rfbactivity.proxy.config.ConfigException;
 import org.rfbactivity.proxy.config.HostPort;
 import org.rfbactivity.proxy.config.Routing;
@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The file is checked (modification time, size, file key) on every lookup and re-read when it changed, so
  * an edit takes effect for the next viewer without a restart or a watcher thread; a file modified within
- * {@link #RACY_WINDOW} of being read is read again at each lookup until it is older. Lines that do not parse are
- * skipped with a warning that gives the line number only (a line holds a token). A file that disappears or
+ * {@link #RACY_WINDOW} of being read is read again at each lookup until it is older. The lines are parsed by
+ * {@link TokenTable}: one that does not parse (or is not UTF-8) is skipped with a warning that gives its line number
+ * only (a line holds a token). A file that disappears or
  * cannot be read empties the table: refusing everyone is the safe failure for a routing table.
  *
  * <p>A token-file route's session id is its target {@code host:port}: the format has no session column and the
@@ -44,6 +45,8 @@ public final class TokenFileRouteResolver implements RouteResolver {
    * until its file is older than this.
    */
   static final Duration RACY_WINDOW = Duration.ofSeconds(2);
+  /** Ignored lines named in the one warning per version of the file; the rest are counted. */
+  static final int MAX_LOGGED_LINES = 20;
 
   private final Path file;
   private final String kind;
@@ -61,11 +64,11 @@ public final class TokenFileRouteResolver implements RouteResolver {
     this.kind = routing.kind();
     this.clock = clock;
     try {
-      this.table = load(file, attributes(file));
+      this.table = load(file, attributes(file), List.of());
     } catch (IOException e) {
       throw new ConfigException("--token-file", file.toString(), "cannot read: " + e.getClass().getSimpleName());
     }
-    log.info("token file {}: {} routes", file, table.routes.size());
+    log.info("token file {}: {} routes", file, table.tokens.routes().size());
   }
 
   @Override
@@ -73,7 +76,7 @@ public final class TokenFileRouteResolver implements RouteResolver {
     if (request.token() == null || request.token().isEmpty()) {
       throw RouteRefusedException.refused("missing token");
     }
-    HostPort target = current().routes.get(request.token());
+    HostPort target = current().tokens.routes().get(request.token());
     if (target == null) {
       throw RouteRefusedException.refused("unknown token");
     }
@@ -89,7 +92,7 @@ public final class TokenFileRouteResolver implements RouteResolver {
 
   /** Number of routes in the table as last loaded (for tests and the startup log). */
   public int size() {
-    return current().routes.size();
+    return current().tokens.routes().size();
   }
 
   private Table current() {
@@ -108,9 +111,9 @@ public final class TokenFileRouteResolver implements RouteResolver {
         return table;
       }
       try {
-        Table fresh = load(file, stamp);
-        if (!fresh.routes.equals(seen.routes)) {
-          log.info("token file {} changed: {} routes", file, fresh.routes.size());
+        Table fresh = load(file, stamp, seen.tokens.ignored());
+        if (!fresh.tokens.routes().equals(seen.tokens.routes())) {
+          log.info("token file {} changed: {} routes", file, fresh.tokens.routes().size());
         }
         table = fresh;
         return fresh;
@@ -124,7 +127,7 @@ public final class TokenFileRouteResolver implements RouteResolver {
     if (table == seen && seen.stamp != null) {
       log.warn("token file {} cannot be read ({}); refusing every token until it can",
           file, cause instanceof NoSuchFileException ? "missing" : cause.getClass().getSimpleName());
-      table = new Table(null, Map.of(), false);
+      table = new Table(null, new TokenTable(Map.of(), List.of()), false);
     }
     return table;
   }
@@ -134,47 +137,31 @@ public final class TokenFileRouteResolver implements RouteResolver {
     return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey());
   }
 
-  private Table load(Path file, Stamp stamp) throws IOException {
+  private Table load(Path file, Stamp stamp, List<TokenTable.IgnoredLine> ignoredBefore) throws IOException {
+    TokenTable tokens = TokenTable.parse(read(file, stamp));
+    if (!tokens.ignored().isEmpty() && !tokens.ignored().equals(ignoredBefore)) {
+      // One line per version of the file, not per line or per re-read: a file of garbage must not flood the log.
+      List<TokenTable.IgnoredLine> ignored = tokens.ignored();
+      log.warn("token file {}: {} ignored: {}{}", file, ignored.size() == 1 ? "1 line" : ignored.size() + " lines",
+          ignored.subList(0, Math.min(ignored.size(), MAX_LOGGED_LINES)).stream().map(Object::toString)
+              .collect(Collectors.joining(", ")),
+          ignored.size() > MAX_LOGGED_LINES ? " and " + (ignored.size() - MAX_LOGGED_LINES) + " more" : "");
+    }
+    boolean racy = stamp.modified.toInstant().isAfter(clock.instant().minus(RACY_WINDOW));
+    return new Table(stamp, tokens, racy);
+  }
+
+  /** The whole file, read from bytes (decoded line by line), refused beyond {@link #MAX_FILE_BYTES}. */
+  private static byte[] read(Path file, Stamp stamp) throws IOException {
     if (stamp.size > MAX_FILE_BYTES) {
       throw new IOException("token file larger than " + MAX_FILE_BYTES + " bytes");
     }
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    Map<String, HostPort> routes = new HashMap<>();
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i).strip();
-      if (line.isEmpty() || line.startsWith("#")) {
-        continue;
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] bytes = in.readNBytes((int) MAX_FILE_BYTES + 1); // it may have grown since the stamp
+      if (bytes.length > MAX_FILE_BYTES) {
+        throw new IOException("token file larger than " + MAX_FILE_BYTES + " bytes");
       }
-      String problem = parseLine(line, routes);
-      if (problem != null) {
-        log.warn("token file {} line {} ignored: {}", file, i + 1, problem);
-      }
-    }
-    boolean racy = stamp.modified.toInstant().isAfter(clock.instant().minus(RACY_WINDOW));
-    return new Table(stamp, Map.copyOf(routes), racy);
-  }
-
-  /** Adds the line's route; returns why it was not added, or null. The message never contains the token. */
-  static String parseLine(String line, Map<String, HostPort> routes) {
-    int separator = -1;
-    for (int i = 0; i + 1 < line.length(); i++) {
-      if (line.charAt(i) == ':' && Character.isWhitespace(line.charAt(i + 1))) {
-        separator = i;
-        break;
-      }
-    }
-    if (separator <= 0) {
-      return "expected 'token: host:port'";
-    }
-    String token = line.substring(0, separator).strip();
-    if (token.isEmpty()) {
-      return "empty token";
-    }
-    try {
-      routes.put(token, HostPort.parse(line.substring(separator + 1).strip(), false));
-      return null;
-    } catch (IllegalArgumentException e) {
-      return "bad target: " + e.getMessage();
+      return bytes;
     }
   }
 
@@ -182,5 +169,5 @@ public final class TokenFileRouteResolver implements RouteResolver {
   private record Stamp(FileTime modified, long size, Object fileKey) {}
 
   /** @param racy read so soon after its modification that the stamp cannot vouch for it (see RACY_WINDOW) */
-  private record Table(Stamp stamp, Map<String, HostPort> routes, boolean racy) {}
+  private record Table(Stamp stamp, TokenTable tokens, boolean racy) {}
 }

@@ -3,14 +3,15 @@ package org.rfbactivity.proxy.route;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.rfbactivity.proxy.config.ConfigException;
 import org.rfbactivity.proxy.config.HostPort;
@@ -26,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * an edit takes effect for the next viewer without a restart or a watcher thread; a file modified within
  * {@link #RACY_WINDOW} of being read is read again at each lookup until it is older. The lines are parsed by
  * {@link TokenTable}: one that does not parse (or is not UTF-8) is skipped with a warning that gives its line number
- * only (a line holds a token). A file that disappears or
- * cannot be read empties the table: refusing everyone is the safe failure for a routing table.
+ * only (a line holds a token). A file that disappears or cannot be read (or grows beyond {@link #MAX_FILE_BYTES})
+ * leaves the last good table in use until it can be read again, and {@link #status()} says so.
  *
  * <p>A token-file route's session id is its target {@code host:port}: the format has no session column and the
  * token itself may be a secret, so it must not become an id that is logged and stored.
@@ -51,23 +52,26 @@ public final class TokenFileRouteResolver implements RouteResolver {
   private final Path file;
   private final String kind;
   private final Clock clock;
-  private volatile Table table;
+  private volatile State state;
 
   /** @throws ConfigException when the file cannot be read at start */
   public TokenFileRouteResolver(Routing.TokenFile routing) {
     this(routing, Clock.systemUTC());
   }
 
-  /** @param clock the wall clock that file modification times are compared with */
+  /** @param clock the wall clock that file modification times are compared with, and that dates a failure */
   TokenFileRouteResolver(Routing.TokenFile routing, Clock clock) {
     this.file = routing.file();
     this.kind = routing.kind();
     this.clock = clock;
+    Table table;
     try {
-      this.table = load(file, attributes(file), List.of());
+      table = load(file, attributes(file), List.of());
     } catch (IOException e) {
-      throw new ConfigException("--token-file", file.toString(), "cannot read: " + e.getClass().getSimpleName());
+      // No table to fall back on yet: a proxy that cannot route anyone must not start.
+      throw new ConfigException("--token-file", file.toString(), "cannot read: " + describe(e));
     }
+    this.state = new State(table, null);
     log.info("token file {}: {} routes", file, table.tokens.routes().size());
   }
 
@@ -90,51 +94,78 @@ public final class TokenFileRouteResolver implements RouteResolver {
     return true;
   }
 
-  /** Number of routes in the table as last loaded (for tests and the startup log). */
+  /** The table as the newest lookup found it; no file access, so the admin loop may call it. */
+  @Override
+  public Optional<RoutingStatus> status() {
+    State s = state;
+    int routes = s.table.tokens.routes().size();
+    if (s.unreadable == null) {
+      return Optional.of(new RoutingStatus("token file: " + routes + " routes", false));
+    }
+    return Optional.of(new RoutingStatus("token file unreadable since " + s.unreadable.since + " ("
+        + s.unreadable.cause + "); serving the last good table of " + routes + " routes", true));
+  }
+
+  /** Number of routes in the table in use after checking the file (for tests and the startup log). */
   public int size() {
     return current().tokens.routes().size();
   }
 
   private Table current() {
-    Table seen = table;
+    State seen = state;
     Stamp stamp;
     try {
       stamp = attributes(file);
     } catch (IOException e) {
-      return replaceWithEmpty(seen, e);
+      return unreadable(seen, e);
     }
-    if (stamp.equals(seen.stamp) && !seen.racy) {
-      return seen;
+    if (seen.unreadable == null && stamp.equals(seen.table.stamp) && !seen.table.racy) {
+      return seen.table;
     }
     synchronized (this) {
-      if (table != seen) {
-        return table;
+      if (state != seen) {
+        return state.table;
       }
       try {
-        Table fresh = load(file, stamp, seen.tokens.ignored());
-        if (!fresh.tokens.routes().equals(seen.tokens.routes())) {
-          log.info("token file {} changed: {} routes", file, fresh.tokens.routes().size());
+        Table fresh = load(file, stamp, seen.table.tokens.ignored());
+        int routes = fresh.tokens.routes().size();
+        if (seen.unreadable != null) {
+          log.info("token file {} can be read again: {} routes", file, routes);
+        } else if (!fresh.tokens.routes().equals(seen.table.tokens.routes())) {
+          log.info("token file {} changed: {} routes", file, routes);
         }
-        table = fresh;
+        state = new State(fresh, null);
         return fresh;
       } catch (IOException e) {
-        return replaceWithEmpty(seen, e);
+        return unreadable(seen, e);
       }
     }
   }
 
-  private synchronized Table replaceWithEmpty(Table seen, IOException cause) {
-    if (table == seen && seen.stamp != null) {
-      log.warn("token file {} cannot be read ({}); refusing every token until it can",
-          file, cause instanceof NoSuchFileException ? "missing" : cause.getClass().getSimpleName());
-      table = new Table(null, new TokenTable(Map.of(), List.of()), false);
+  /**
+   * Keeps the last good table. A file that is missing or unreadable for a moment (a deploy tool that deletes before
+   * writing, a volume being remounted) must not refuse every viewer, and the last good table is what an operator
+   * last published: tokens revoked since then could only be revoked by a file the proxy can read.
+   */
+  private synchronized Table unreadable(State seen, IOException e) {
+    String cause = describe(e);
+    if (state == seen && (seen.unreadable == null || !seen.unreadable.cause.equals(cause))) {
+      Instant since = seen.unreadable == null ? clock.instant().truncatedTo(ChronoUnit.SECONDS) : seen.unreadable.since;
+      log.warn("token file {} cannot be read ({}); serving the last good table of {} routes until it can", file,
+          cause, seen.table.tokens.routes().size());
+      state = new State(seen.table, new Unreadable(since, cause));
     }
-    return table;
+    return state.table;
+  }
+
+  /** Why the file cannot be read, in words safe to log and show: the exception's class, or our own reason. */
+  private static String describe(IOException e) {
+    return e instanceof Unusable ? e.getMessage() : e.getClass().getSimpleName();
   }
 
   private static Stamp attributes(Path file) throws IOException {
     BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-    return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey());
+    return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey(), a.isRegularFile());
   }
 
   private Table load(Path file, Stamp stamp, List<TokenTable.IgnoredLine> ignoredBefore) throws IOException {
@@ -153,21 +184,38 @@ public final class TokenFileRouteResolver implements RouteResolver {
 
   /** The whole file, read from bytes (decoded line by line), refused beyond {@link #MAX_FILE_BYTES}. */
   private static byte[] read(Path file, Stamp stamp) throws IOException {
+    if (!stamp.regularFile) {
+      throw new Unusable("not a regular file");
+    }
     if (stamp.size > MAX_FILE_BYTES) {
-      throw new IOException("token file larger than " + MAX_FILE_BYTES + " bytes");
+      throw new Unusable("larger than " + MAX_FILE_BYTES + " bytes");
     }
     try (InputStream in = Files.newInputStream(file)) {
       byte[] bytes = in.readNBytes((int) MAX_FILE_BYTES + 1); // it may have grown since the stamp
       if (bytes.length > MAX_FILE_BYTES) {
-        throw new IOException("token file larger than " + MAX_FILE_BYTES + " bytes");
+        throw new Unusable("larger than " + MAX_FILE_BYTES + " bytes");
       }
       return bytes;
     }
   }
 
   /** What identifies one version of the file without reading it. */
-  private record Stamp(FileTime modified, long size, Object fileKey) {}
+  private record Stamp(FileTime modified, long size, Object fileKey, boolean regularFile) {}
 
   /** @param racy read so soon after its modification that the stamp cannot vouch for it (see RACY_WINDOW) */
   private record Table(Stamp stamp, TokenTable tokens, boolean racy) {}
+
+  /** The table in use, and since when and why the file cannot be read (null while it can). */
+  private record State(Table table, Unreadable unreadable) {}
+
+  private record Unreadable(Instant since, String cause) {}
+
+  /** A file that exists but is not one we read; the message says why. */
+  private static final class Unusable extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Unusable(String reason) {
+      super(reason);
+    }
+  }
 }

@@ -9,12 +9,15 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -193,16 +196,46 @@ class TokenFileRouteResolverTest {
   }
 
   @Test
-  void aDeletedFileRefusesEveryoneUntilItReturns() throws Exception {
+  void aFileThatCannotBeReadLeavesTheLastGoodTableInUseAndSaysSo() throws Exception {
     Path f = file("alpha: 10.0.0.5:5901\n");
-    TokenFileRouteResolver r = new TokenFileRouteResolver(new Routing.TokenFile(f));
+    Clock clock = Clock.fixed(Instant.parse("2030-01-02T03:04:05.678Z"), ZoneOffset.UTC);
+    TokenFileRouteResolver r = new TokenFileRouteResolver(new Routing.TokenFile(f), clock);
+    assertThat(r.status()).hasValue(new RoutingStatus("token file: 1 routes", false));
+    Route alpha = new Route("10.0.0.5:5901", new HostPort("10.0.0.5", 5901), "token-file");
 
     Files.delete(f);
-    assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "alpha"))).hasMessage("unknown token");
-    assertThat(r.size()).isZero();
+    assertThat(r.resolve(new RouteRequest(null, "alpha"))).as("the last good table").isEqualTo(alpha);
+    assertThat(r.resolve(new RouteRequest(null, "alpha"))).isEqualTo(alpha);
+    assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "beta"))).hasMessage("unknown token");
+    assertThat(r.status()).hasValue(new RoutingStatus("token file unreadable since 2030-01-02T03:04:05Z "
+        + "(NoSuchFileException); serving the last good table of 1 routes", true));
 
-    Files.writeString(f, "alpha: 10.0.0.5:5902\n", StandardCharsets.UTF_8);
-    assertThat(r.resolve(new RouteRequest(null, "alpha")).target().port()).isEqualTo(5902);
+    Files.createDirectory(f); // something that is there but cannot be read as a file, even by root
+    assertThat(r.resolve(new RouteRequest(null, "alpha"))).isEqualTo(alpha);
+    assertThat(r.status()).as("the new cause, the first time").hasValue(new RoutingStatus(
+        "token file unreadable since 2030-01-02T03:04:05Z (not a regular file); serving the last good table of "
+            + "1 routes", true));
+    Files.delete(f);
+
+    Files.writeString(f, "alpha: 10.0.0.5:5902\nbeta: 10.0.0.6:5903\n", StandardCharsets.UTF_8);
+    assertThat(r.resolve(new RouteRequest(null, "alpha")).target().port()).as("the fresh table").isEqualTo(5902);
+    assertThat(r.resolve(new RouteRequest(null, "beta")).target().port()).isEqualTo(5903);
+    assertThat(r.status()).hasValue(new RoutingStatus("token file: 2 routes", false));
+
+    try (RandomAccessFile grown = new RandomAccessFile(f.toFile(), "rw")) {
+      grown.setLength(TokenFileRouteResolver.MAX_FILE_BYTES + 1); // sparse: no 16 MiB written
+    }
+    assertThat(r.resolve(new RouteRequest(null, "beta")).target().port()).isEqualTo(5903);
+    assertThat(r.status()).hasValue(new RoutingStatus("token file unreadable since 2030-01-02T03:04:05Z "
+        + "(larger than 16777216 bytes); serving the last good table of 2 routes", true));
+
+    assertThat(warnings()).containsExactly(
+        "token file " + f + " cannot be read (NoSuchFileException); serving the last good table of 1 routes until it can",
+        "token file " + f + " cannot be read (not a regular file); serving the last good table of 1 routes until it can",
+        "token file " + f + " cannot be read (larger than 16777216 bytes); serving the last good table of 2 routes "
+            + "until it can");
+    assertThat(log.list.stream().map(ILoggingEvent::getFormattedMessage))
+        .contains("token file " + f + " can be read again: 2 routes");
   }
 
   @Test
@@ -211,6 +244,9 @@ class TokenFileRouteResolverTest {
     assertThatThrownBy(() -> new TokenFileRouteResolver(new Routing.TokenFile(missing)))
         .isInstanceOf(ConfigException.class)
         .hasMessage("--token-file=" + missing + ": cannot read: NoSuchFileException");
+    assertThatThrownBy(() -> new TokenFileRouteResolver(new Routing.TokenFile(dir)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("--token-file=" + dir + ": cannot read: not a regular file");
   }
 
   @Test

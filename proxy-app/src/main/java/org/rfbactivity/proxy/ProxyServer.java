@@ -205,7 +205,7 @@ public final class ProxyServer implements AutoCloseable {
       return new TokenFileRouteResolver(t);
     }
     if (routing instanceof Routing.JwtHs256 || routing instanceof Routing.JwtRs256) {
-      return new JwtRouteResolver(routing, config.clock());
+      return new JwtRouteResolver(routing, config.maxTokenLifetime(), config.clock());
     }
     return null;
   }

@@ -22,11 +22,19 @@ public final class ProxyConfig {
 
   /** Default {@code --handshake-timeout}: long enough for a scripted VNC login, short enough to shed stuck sockets. */
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+  /** {@link #MAX_DURATION} in hours: a compile-time constant, so that help texts can name it. */
+  public static final int MAX_DURATION_HOURS = 24;
   /**
    * Longest accepted duration setting. Timers count nanoseconds in a long (292 years at most) and add durations to
    * the current time; a day is far beyond any sensible window or timeout and far from any overflow.
    */
-  public static final Duration MAX_DURATION = Duration.ofHours(24);
+  public static final Duration MAX_DURATION = Duration.ofHours(MAX_DURATION_HOURS);
+  /**
+   * Default {@code --max-token-lifetime}: the longest duration accepted. A JWT is checked only when its viewer
+   * connects (the session outlives it), so a platform needs no more than a day even for a token issued once a day;
+   * a longer one is a standing key in a URL, and URLs end up in browser histories and proxy logs.
+   */
+  public static final Duration DEFAULT_MAX_TOKEN_LIFETIME = MAX_DURATION;
   /** Default for {@code --max-connections}: DESIGN.md §6 sizes one 2-core box for 10k idle viewers. */
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
 
@@ -47,6 +55,7 @@ public final class ProxyConfig {
   private final Duration flushTick;
   private final Duration handshakeTimeout;
   private final int maxConnections;
+  private final Duration maxTokenLifetime;
   private final Path tlsCert;
   private final Path tlsKey;
   private final List<String> allowedOrigins;
@@ -72,6 +81,7 @@ public final class ProxyConfig {
     this.flushTick = b.flushTick;
     this.handshakeTimeout = b.handshakeTimeout;
     this.maxConnections = b.maxConnections;
+    this.maxTokenLifetime = b.maxTokenLifetime == null ? DEFAULT_MAX_TOKEN_LIFETIME : b.maxTokenLifetime;
     this.tlsCert = b.tlsCert;
     this.tlsKey = b.tlsKey;
     this.allowedOrigins = List.copyOf(b.allowedOrigins);
@@ -162,6 +172,11 @@ public final class ProxyConfig {
     return maxConnections;
   }
 
+  /** Longest JWT lifetime accepted ({@code exp} ahead of now, and {@code exp - iat}); used by JWT routing only. */
+  public Duration maxTokenLifetime() {
+    return maxTokenLifetime;
+  }
+
   /** PEM certificate chain for both frontends, or null for plain TCP/WS. */
   public Path tlsCert() {
     return tlsCert;
@@ -206,6 +221,7 @@ public final class ProxyConfig {
         + ", mirrorSql=" + (mirrorSql != null) + ", replicaId=" + replicaId + ", blindPolicy=" + blindPolicy
         + ", activeWindow=" + activeWindow + ", persistInterval=" + persistInterval + ", flushTick=" + flushTick
         + ", handshakeTimeout=" + handshakeTimeout + ", maxConnections=" + maxConnections
+        + ", maxTokenLifetime=" + maxTokenLifetime
         + ", tls=" + (tlsCert != null) + ", allowedOrigins=" + allowedOrigins
         + ", adminToken=" + (adminToken == null ? "none" : "<masked>") + ", inspect=" + inspect + "]";
   }
@@ -229,6 +245,7 @@ public final class ProxyConfig {
     private Duration flushTick = ActivityConfig.DEFAULT_FLUSH_TICK;
     private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private Duration maxTokenLifetime;
     private Path tlsCert;
     private Path tlsKey;
     private final List<String> allowedOrigins = new ArrayList<>();
@@ -324,6 +341,12 @@ public final class ProxyConfig {
       return this;
     }
 
+    /** Only with JWT routing; default {@link #DEFAULT_MAX_TOKEN_LIFETIME}. */
+    public Builder maxTokenLifetime(Duration value) {
+      this.maxTokenLifetime = value;
+      return this;
+    }
+
     public Builder tls(Path cert, Path key) {
       this.tlsCert = cert;
       this.tlsKey = key;
@@ -379,6 +402,7 @@ public final class ProxyConfig {
       if (maxConnections < 1) {
         throw new ConfigException("--max-connections", Integer.toString(maxConnections), "must be at least 1");
       }
+      checkMaxTokenLifetime();
       if ((tlsCert == null) != (tlsKey == null)) {
         throw new ConfigException(tlsCert == null ? "--tls-cert" : "--tls-key", null,
             "--tls-cert and --tls-key go together");
@@ -416,6 +440,21 @@ public final class ProxyConfig {
       allowedOrigins.clear();
       allowedOrigins.addAll(normalised);
       return new ProxyConfig(this);
+    }
+
+    /**
+     * Given with another routing it would silently do nothing, and an operator would believe tokens bounded that
+     * are not (the same reason as --jdbc-url without a use).
+     */
+    private void checkMaxTokenLifetime() {
+      if (maxTokenLifetime == null) {
+        return;
+      }
+      requirePositive("--max-token-lifetime", maxTokenLifetime);
+      if (!(routing instanceof Routing.JwtHs256 || routing instanceof Routing.JwtRs256)) {
+        throw new ConfigException("--max-token-lifetime", Durations.format(maxTokenLifetime),
+            "applies only to JWT routing (--jwt-secret-file or --jwt-public-key)");
+      }
     }
 
     /** The mirror's form (activity-core parses it); whether the database accepts it is checked at start. */

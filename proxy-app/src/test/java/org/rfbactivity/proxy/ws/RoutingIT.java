@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.concurrent.CompletionException;
@@ -128,11 +129,14 @@ class RoutingIT {
       String expired = jwt(JWSAlgorithm.HS256, SECRET, desk2.target(), now.minusSeconds(1));
       String badSignature = jwt(JWSAlgorithm.HS256, "ffffffffffffffffffffffffffffffff", desk2.target(), now.plusSeconds(60));
       String wrongAlgorithm = jwt(JWSAlgorithm.HS384, SECRET + SECRET, desk2.target(), now.plusSeconds(60));
+      String tooLong = jwt(JWSAlgorithm.HS256, SECRET, desk2.target(), now.plus(Duration.ofDays(365)));
 
       assertRelayed(proxy.wsUri("/vnc/desk-2?token=" + good), null, desk2, 1);
       assertThat(status(proxy.wsUri("/websockify?token=" + expired), null)).isEqualTo(403);
       assertThat(status(proxy.wsUri("/websockify?token=" + badSignature), null)).isEqualTo(403);
       assertThat(status(proxy.wsUri("/websockify?token=" + wrongAlgorithm), null)).isEqualTo(403);
+      assertThat(status(proxy.wsUri("/websockify?token=" + tooLong), null)).as("beyond --max-token-lifetime (24h)")
+          .isEqualTo(403);
       assertThat(status(proxy.wsUri("/vnc/desk-1?token=" + good), null)).as("path id of another session")
           .isEqualTo(403);
       assertThat(desk2.accepted()).isEqualTo(1);

@@ -65,6 +65,7 @@ import org.rfbactivity.proxy.route.JdbcRouteResolver;
 import org.rfbactivity.proxy.route.JwtRouteResolver;
 import org.rfbactivity.proxy.route.RouteLookup;
 import org.rfbactivity.proxy.route.RouteResolver;
+import org.rfbactivity.proxy.route.RoutingStatus;
 import org.rfbactivity.proxy.route.StaticRouteResolver;
 import org.rfbactivity.proxy.route.TokenFileRouteResolver;
 import org.rfbactivity.proxy.tcp.TcpFrontendInitializer;
@@ -110,6 +111,7 @@ public final class ProxyServer implements AutoCloseable {
   private JdbcActivityStore store;
   private StoredSessions storedSessions;
   private ActivityTracker tracker;
+  private RouteResolver routeResolver;
   private RouteLookup routeLookup;
 
   private enum State { NEW, STARTED, CLOSED }
@@ -131,12 +133,13 @@ public final class ProxyServer implements AutoCloseable {
     state = State.STARTED;
     try {
       SslContext ssl = config.tlsCert() == null ? null : TlsContexts.server(config.tlsCert(), config.tlsKey());
-      RouteResolver resolver = fileOrKeyResolver();
+      routeResolver = fileOrKeyResolver();
       openDatabase();
-      if (resolver == null) {
-        resolver = new JdbcRouteResolver((Routing.RouteQuery) config.routing(), database.dataSource());
+      if (routeResolver == null) {
+        routeResolver = new JdbcRouteResolver((Routing.RouteQuery) config.routing(), database.dataSource());
       }
-      routeLookup = new RouteLookup(resolver, new DefaultThreadFactory("rfba-route", true));
+      routeLookup = new RouteLookup(routeResolver, new DefaultThreadFactory("rfba-route", true));
+      metrics.routeTableStale(() -> routeResolver.status().map(RoutingStatus::stale).orElse(false));
       bindJvmMetrics();
       tracker = new ActivityTracker(activityConfig());
       Function<ViewerConnection, ViewerObserver> observers = config.inspect()
@@ -218,7 +221,7 @@ public final class ProxyServer implements AutoCloseable {
       return new TokenFileRouteResolver(t);
     }
     if (routing instanceof Routing.JwtHs256 || routing instanceof Routing.JwtRs256) {
-      return new JwtRouteResolver(routing, config.clock());
+      return new JwtRouteResolver(routing, config.maxTokenLifetime(), config.clock());
     }
     return null;
   }
@@ -323,8 +326,11 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   /**
-   * What {@code /readyz} reports: accepting viewers, and the store writing (or memory only). While the database
-   * is down the relay keeps working and activity is kept in memory; readiness says so.
+   * What {@code /readyz} reports: accepting viewers, the store writing (or memory only), and the routing source's
+   * status when it has one. While the database is down the relay keeps working and activity is kept in memory;
+   * readiness says so. A stale route table (token file unreadable) is reported but leaves the proxy ready: it still
+   * routes with its last good table, and replicas that read one broken file would otherwise all leave a load
+   * balancer at once.
    */
   public Readiness readiness() {
     Map<String, String> checks = new LinkedHashMap<>();
@@ -338,6 +344,9 @@ public final class ProxyServer implements AutoCloseable {
       checks.put("store", storeOk ? "healthy" : "unhealthy: " + health.consecutiveFailures()
           + " failed writes, SQLSTATE class " + health.lastErrorClass() + ", " + health.pendingSessions()
           + " sessions pending");
+    }
+    if (routeResolver != null) {
+      routeResolver.status().ifPresent(status -> checks.put("routes", status.summary()));
     }
     return new Readiness(accepting && storeOk, checks);
   }

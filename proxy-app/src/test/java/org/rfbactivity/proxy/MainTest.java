@@ -8,8 +8,10 @@ import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command line fails fast: one line naming the setting and the value, a non-zero status, nothing left listening. */
 class MainTest {
@@ -53,6 +55,25 @@ class MainTest {
   void missingRoute() {
     assertThat(launch().exitCode()).isEqualTo(Main.EXIT_CONFIG);
     assertThat(err()).startsWith("rfb-activity-proxy: route: missing");
+  }
+
+  @Test
+  void anUnreadableTokenFileStopsTheStart(@TempDir Path dir) {
+    // Later, an unreadable file leaves the last good table in use; at the start there is none to fall back on.
+    Path missing = dir.resolve("tokens");
+    Main.Launch l = launch("--token-file", missing.toString(), "--store", "memory", "--ws-listen", "127.0.0.1:0",
+        "--admin-listen", "none");
+    assertThat(l.exitCode()).isEqualTo(Main.EXIT_CONFIG);
+    assertThat(l.server()).isNull();
+    assertThat(err()).isEqualTo("rfb-activity-proxy: --token-file=" + missing + ": not a readable file\n");
+  }
+
+  @Test
+  void maxTokenLifetimeWithoutJwtRoutingStopsTheStart() {
+    Main.Launch l = launch("--target", "127.0.0.1:5901", "--session-id", "s", "--max-token-lifetime", "1h");
+    assertThat(l.exitCode()).isEqualTo(Main.EXIT_CONFIG);
+    assertThat(err()).isEqualTo("rfb-activity-proxy: --max-token-lifetime=1h: applies only to JWT routing "
+        + "(--jwt-secret-file or --jwt-public-key)\n");
   }
 
   @Test

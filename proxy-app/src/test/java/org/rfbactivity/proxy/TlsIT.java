@@ -1,6 +1,7 @@
 package org.rfbactivity.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import io.netty.pkitesting.CertificateBuilder;
 import io.netty.pkitesting.X509Bundle;
@@ -12,10 +13,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,6 +83,59 @@ class TlsIT {
       assertThat(server.nextReceived(Duration.ofSeconds(10)).sha256())
           .isEqualTo(RfbScript.sha256(script.clientStream()));
     }
+  }
+
+  @Test
+  void tls12AndTls13ClientsAreServed() throws Exception {
+    RfbScript script = RfbScript.random(13, 64 * 1024, 4 * 1024);
+    try (ScriptedRfbServer server = ScriptedRfbServer.start(script, Behaviour.SCRIPT);
+        TestProxy proxy = TestProxy.start("--target", server.target(), "--session-id", "desk",
+            "--tls-cert", certPem.toString(), "--tls-key", keyPem.toString())) {
+      for (String protocol : new String[] {"TLSv1.2", "TLSv1.3"}) {
+        SSLSocket socket = tlsSocket(proxy, protocol);
+        assertThat(socket.getSession().getProtocol()).isEqualTo(protocol);
+        try (TcpTransport tcp = TcpTransport.over(socket)) {
+          assertThat(ScriptedRfbClient.run(tcp, script, pool)).isEqualTo(RfbScript.sha256(script.serverStream()));
+        }
+        assertThat(server.nextReceived(Duration.ofSeconds(10)).sha256())
+            .isEqualTo(RfbScript.sha256(script.clientStream()));
+      }
+    }
+  }
+
+  /**
+   * A TLS 1.2 client that renegotiates (a new ClientHello on the established connection) is refused: each
+   * renegotiation costs the server a full handshake for a few bytes from the client, and the proxy has no use for it.
+   * TLS 1.3 has no renegotiation.
+   */
+  @Test
+  void tls12ClientInitiatedRenegotiationIsRefused() throws Exception {
+    RfbScript script = RfbScript.random(14, 1024, 64);
+    try (ScriptedRfbServer server = ScriptedRfbServer.start(script, Behaviour.SCRIPT);
+        TestProxy proxy = TestProxy.start("--target", server.target(), "--session-id", "desk",
+            "--tls-cert", certPem.toString(), "--tls-key", keyPem.toString());
+        SSLSocket socket = tlsSocket(proxy, "TLSv1.2")) {
+      byte[] banner = Arrays.copyOf(script.serverStream(), 12);
+      assertThat(socket.getInputStream().readNBytes(banner.length)).as("relaying after the first handshake")
+          .isEqualTo(banner);
+
+      socket.startHandshake(); // on an established TLS 1.2 connection: a renegotiation
+
+      assertThat(catchThrowable(() -> socket.getInputStream().read()))
+          .isInstanceOf(SSLHandshakeException.class)
+          .hasMessage("Received fatal alert: handshake_failure");
+    }
+  }
+
+  /** A TLS client socket limited to {@code protocol}, trusting the test certificate, handshake done. */
+  private SSLSocket tlsSocket(TestProxy proxy, String protocol) throws Exception {
+    SSLContext trusting = SSLContext.getInstance("TLS");
+    trusting.init(null, cert.toTrustManagerFactory().getTrustManagers(), null);
+    SSLSocket socket = (SSLSocket) trusting.getSocketFactory().createSocket("127.0.0.1", proxy.tcp().getPort());
+    socket.setSoTimeout(10_000);
+    socket.setEnabledProtocols(new String[] {protocol});
+    socket.startHandshake();
+    return socket;
   }
 
   @Test

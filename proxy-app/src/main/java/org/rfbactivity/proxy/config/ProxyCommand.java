@@ -84,6 +84,11 @@ public final class ProxyCommand {
       description = "Route by a ?token= JWT signed RS256; PEM public key, at least 2048 bits (RFBA_JWT_PUBLIC_KEY).")
   String jwtPublicKey;
 
+  @Option(names = "--max-token-lifetime", paramLabel = "DURATION",
+      description = "JWT routing: refuse a token whose exp lies further ahead than this, or whose exp - iat exceeds "
+          + "it (RFBA_MAX_TOKEN_LIFETIME).%nDefault: " + ProxyConfig.MAX_DURATION_HOURS + "h, the longest duration.")
+  String maxTokenLifetime;
+
   @Option(names = "--route-query", paramLabel = "SQL",
       description = "Route by a SQL query with one ? (the token, else the /vnc/{id} id) returning columns host, "
           + "port and optionally session_id (RFBA_ROUTE_QUERY).")
@@ -268,6 +273,9 @@ public final class ProxyCommand {
     b.maxConnections(positiveInt("--max-connections", maxConnections));
     b.maxConnectionsPerIp(nonNegativeInt("--max-connections-per-ip", maxConnectionsPerIp));
     b.maxConnectRatePerIp(nonNegativeInt("--max-connect-rate-per-ip", maxConnectRatePerIp));
+    if (maxTokenLifetime != null) {
+      b.maxTokenLifetime(duration("--max-token-lifetime", maxTokenLifetime));
+    }
     if (tlsCert != null || tlsKey != null) {
       b.tls(tlsCert == null ? null : readableFile("--tls-cert", tlsCert),
           tlsKey == null ? null : readableFile("--tls-key", tlsKey));

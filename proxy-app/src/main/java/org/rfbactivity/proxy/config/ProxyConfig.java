@@ -22,11 +22,19 @@ public final class ProxyConfig {
 
   /** Default {@code --handshake-timeout}: long enough for a scripted VNC login, short enough to shed stuck sockets. */
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
+  /** {@link #MAX_DURATION} in hours: a compile-time constant, so that help texts can name it. */
+  public static final int MAX_DURATION_HOURS = 24;
   /**
    * Longest accepted duration setting. Timers count nanoseconds in a long (292 years at most) and add durations to
    * the current time; a day is far beyond any sensible window or timeout and far from any overflow.
    */
-  public static final Duration MAX_DURATION = Duration.ofHours(24);
+  public static final Duration MAX_DURATION = Duration.ofHours(MAX_DURATION_HOURS);
+  /**
+   * Default {@code --max-token-lifetime}: the longest duration accepted. A JWT is checked only when its viewer
+   * connects (the session outlives it), so a platform needs no more than a day even for a token issued once a day;
+   * a longer one is a standing key in a URL, and URLs end up in browser histories and proxy logs.
+   */
+  public static final Duration DEFAULT_MAX_TOKEN_LIFETIME = MAX_DURATION;
   /** Default for {@code --max-connections}: DESIGN.md §6 sizes one 2-core box for 10k idle viewers. */
   public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
   /**
@@ -56,6 +64,7 @@ public final class ProxyConfig {
   private final int maxConnections;
   private final int maxConnectionsPerIp;
   private final int maxConnectRatePerIp;
+  private final Duration maxTokenLifetime;
   private final Path tlsCert;
   private final Path tlsKey;
   private final List<String> allowedOrigins;
@@ -83,6 +92,7 @@ public final class ProxyConfig {
     this.maxConnections = b.maxConnections;
     this.maxConnectionsPerIp = b.maxConnectionsPerIp;
     this.maxConnectRatePerIp = b.maxConnectRatePerIp;
+    this.maxTokenLifetime = b.maxTokenLifetime == null ? DEFAULT_MAX_TOKEN_LIFETIME : b.maxTokenLifetime;
     this.tlsCert = b.tlsCert;
     this.tlsKey = b.tlsKey;
     this.allowedOrigins = List.copyOf(b.allowedOrigins);
@@ -183,6 +193,11 @@ public final class ProxyConfig {
     return maxConnectRatePerIp;
   }
 
+  /** Longest JWT lifetime accepted ({@code exp} ahead of now, and {@code exp - iat}); used by JWT routing only. */
+  public Duration maxTokenLifetime() {
+    return maxTokenLifetime;
+  }
+
   /** PEM certificate chain for both frontends, or null for plain TCP/WS. */
   public Path tlsCert() {
     return tlsCert;
@@ -228,6 +243,7 @@ public final class ProxyConfig {
         + ", activeWindow=" + activeWindow + ", persistInterval=" + persistInterval + ", flushTick=" + flushTick
         + ", handshakeTimeout=" + handshakeTimeout + ", maxConnections=" + maxConnections
         + ", maxConnectionsPerIp=" + maxConnectionsPerIp + ", maxConnectRatePerIp=" + maxConnectRatePerIp
+        + ", maxTokenLifetime=" + maxTokenLifetime
         + ", tls=" + (tlsCert != null) + ", allowedOrigins=" + allowedOrigins
         + ", adminToken=" + (adminToken == null ? "none" : "<masked>") + ", inspect=" + inspect + "]";
   }
@@ -253,6 +269,7 @@ public final class ProxyConfig {
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxConnectionsPerIp = DEFAULT_MAX_CONNECTIONS_PER_IP;
     private int maxConnectRatePerIp = DEFAULT_MAX_CONNECT_RATE_PER_IP;
+    private Duration maxTokenLifetime;
     private Path tlsCert;
     private Path tlsKey;
     private final List<String> allowedOrigins = new ArrayList<>();
@@ -360,6 +377,12 @@ public final class ProxyConfig {
       return this;
     }
 
+    /** Only with JWT routing; default {@link #DEFAULT_MAX_TOKEN_LIFETIME}. */
+    public Builder maxTokenLifetime(Duration value) {
+      this.maxTokenLifetime = value;
+      return this;
+    }
+
     public Builder tls(Path cert, Path key) {
       this.tlsCert = cert;
       this.tlsKey = key;
@@ -423,6 +446,7 @@ public final class ProxyConfig {
         throw new ConfigException("--max-connect-rate-per-ip", Integer.toString(maxConnectRatePerIp),
             "must be 0 (no limit) or more");
       }
+      checkMaxTokenLifetime();
       if ((tlsCert == null) != (tlsKey == null)) {
         throw new ConfigException(tlsCert == null ? "--tls-cert" : "--tls-key", null,
             "--tls-cert and --tls-key go together");
@@ -460,6 +484,21 @@ public final class ProxyConfig {
       allowedOrigins.clear();
       allowedOrigins.addAll(normalised);
       return new ProxyConfig(this);
+    }
+
+    /**
+     * Given with another routing it would silently do nothing, and an operator would believe tokens bounded that
+     * are not (the same reason as --jdbc-url without a use).
+     */
+    private void checkMaxTokenLifetime() {
+      if (maxTokenLifetime == null) {
+        return;
+      }
+      requirePositive("--max-token-lifetime", maxTokenLifetime);
+      if (!(routing instanceof Routing.JwtHs256 || routing instanceof Routing.JwtRs256)) {
+        throw new ConfigException("--max-token-lifetime", Durations.format(maxTokenLifetime),
+            "applies only to JWT routing (--jwt-secret-file or --jwt-public-key)");
+      }
     }
 
     /** The mirror's form (activity-core parses it); whether the database accepts it is checked at start. */

@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BooleanSupplier;
 
 /**
  * The relay's own meters (the tracker's are bound separately). Names follow Prometheus conventions once
@@ -120,6 +121,17 @@ public final class ProxyMetrics {
           .register(registry);
       return value;
     });
+  }
+
+  /**
+   * Registers {@code vnc_proxy_route_table_stale}: 1 while the routing source serves its last good table because it
+   * cannot read the current one, else 0. The proxy stays ready then, so this is what an alert watches.
+   */
+  public void routeTableStale(BooleanSupplier stale) {
+    Gauge.builder("vnc.proxy.route.table.stale", stale, s -> s.getAsBoolean() ? 1 : 0)
+        .description("1 while the routing source serves its last good table because it cannot read the current one")
+        .strongReference(true) // the supplier is referenced by nothing else
+        .register(registry);
   }
 
   public void bytesFromClient(int n) {

@@ -9,9 +9,11 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.text.ParseException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import org.rfbactivity.proxy.config.ConfigException;
+import org.rfbactivity.proxy.config.Durations;
 import org.rfbactivity.proxy.config.HostPort;
 import org.rfbactivity.proxy.config.Routing;
 import org.rfbactivity.proxy.config.SessionIds;
@@ -21,7 +23,9 @@ import org.rfbactivity.proxy.config.SessionIds;
  * {@code target} ({@code host:port}). The algorithm is pinned by configuration (HS256 with a secret, RS256 with a
  * public key) and the header's {@code alg} must equal it, so neither {@code none} nor an HS256 token
  * "signed" with the RSA public key is accepted (RFC 8725 §3.1). {@code exp} is required and enforced with no
- * leeway; {@code nbf} is enforced when present.
+ * leeway; {@code nbf} is enforced when present. A token may live at most {@code --max-token-lifetime}: its
+ * {@code exp} no further ahead than that, and, with an {@code iat}, {@code exp - iat} no longer, so that a leaked
+ * URL (browser history, a proxy's log) is not a key for years.
  */
 public final class JwtRouteResolver implements RouteResolver {
 
@@ -35,10 +39,13 @@ public final class JwtRouteResolver implements RouteResolver {
 
   private final JWSAlgorithm algorithm;
   private final JWSVerifier verifier;
+  private final Duration maxLifetime;
   private final Clock clock;
   private final String kind;
 
-  public JwtRouteResolver(Routing routing, Clock clock) {
+  /** @param maxLifetime {@code --max-token-lifetime} */
+  public JwtRouteResolver(Routing routing, Duration maxLifetime, Clock clock) {
+    this.maxLifetime = maxLifetime;
     this.clock = clock;
     this.kind = routing.kind();
     try {
@@ -93,8 +100,18 @@ public final class JwtRouteResolver implements RouteResolver {
     if (exp == null) {
       throw RouteRefusedException.refused("token has no exp");
     }
-    if (!now.isBefore(exp.toInstant())) {
+    Instant expiry = exp.toInstant();
+    if (!now.isBefore(expiry)) {
       throw RouteRefusedException.refused("expired token");
+    }
+    if (Duration.between(now, expiry).compareTo(maxLifetime) > 0) {
+      throw RouteRefusedException.refused("token lifetime exceeds --max-token-lifetime (exp more than "
+          + Durations.format(maxLifetime) + " ahead)");
+    }
+    Date iat = claims.getIssueTime();
+    if (iat != null && Duration.between(iat.toInstant(), expiry).compareTo(maxLifetime) > 0) {
+      throw RouteRefusedException.refused("token lifetime exceeds --max-token-lifetime (exp - iat more than "
+          + Durations.format(maxLifetime) + ")");
     }
     Date nbf = claims.getNotBeforeTime();
     if (nbf != null && now.isBefore(nbf.toInstant())) {

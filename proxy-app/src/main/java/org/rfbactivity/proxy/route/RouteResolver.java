@@ -1,5 +1,7 @@
 package org.rfbactivity.proxy.route;
 
+import java.util.Optional;
+
 /**
  * Turns what a viewer presented into a {@link Route}, or refuses. Implementations never take a target from
  * the request itself. A resolver that does I/O (file, database) says so through {@link #blocking()}, and is
@@ -14,6 +16,14 @@ public interface RouteResolver {
 
   /** True when {@link #resolve} may block on I/O and must not run on an event loop. */
   boolean blocking();
+
+  /**
+   * The state of the routing source as the newest lookup found it, for {@code /readyz} and metrics; empty when
+   * there is nothing to report (a fixed route, a key). Called on the admin event loop, so it must not block.
+   */
+  default Optional<RoutingStatus> status() {
+    return Optional.empty();
+  }
 
   /** A path id, when given, must name the session the route leads to: the path never picks a target. */
   static void requireMatchingPathId(RouteRequest request, String sessionId) throws RouteRefusedException {

@@ -1,17 +1,18 @@
 package org.rfbactivity.proxy.route;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.HashMap;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import org.rfbactivity.proxy.config.ConfigException;
 import org.rfbactivity.proxy.config.HostPort;
 import org.rfbactivity.proxy.config.Routing;
@@ -24,9 +25,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The file is checked (modification time, size, file key) on every lookup and re-read when it changed, so
  * an edit takes effect for the next viewer without a restart or a watcher thread; a file modified within
- * {@link #RACY_WINDOW} of being read is read again at each lookup until it is older. Lines that do not parse are
- * skipped with a warning that gives the line number only (a line holds a token). A file that disappears or
- * cannot be read empties the table: refusing everyone is the safe failure for a routing table.
+ * {@link #RACY_WINDOW} of being read is read again at each lookup until it is older. The lines are parsed by
+ * {@link TokenTable}: one that does not parse (or is not UTF-8) is skipped with a warning that gives its line number
+ * only (a line holds a token). A file that disappears or cannot be read (or grows beyond {@link #MAX_FILE_BYTES})
+ * leaves the last good table in use until it can be read again, and {@link #status()} says so.
  *
  * <p>A token-file route's session id is its target {@code host:port}: the format has no session column and the
  * token itself may be a secret, so it must not become an id that is logged and stored.
@@ -44,28 +46,33 @@ public final class TokenFileRouteResolver implements RouteResolver {
    * until its file is older than this.
    */
   static final Duration RACY_WINDOW = Duration.ofSeconds(2);
+  /** Ignored lines named in the one warning per version of the file; the rest are counted. */
+  static final int MAX_LOGGED_LINES = 20;
 
   private final Path file;
   private final String kind;
   private final Clock clock;
-  private volatile Table table;
+  private volatile State state;
 
   /** @throws ConfigException when the file cannot be read at start */
   public TokenFileRouteResolver(Routing.TokenFile routing) {
     this(routing, Clock.systemUTC());
   }
 
-  /** @param clock the wall clock that file modification times are compared with */
+  /** @param clock the wall clock that file modification times are compared with, and that dates a failure */
   TokenFileRouteResolver(Routing.TokenFile routing, Clock clock) {
     this.file = routing.file();
     this.kind = routing.kind();
     this.clock = clock;
+    Table table;
     try {
-      this.table = load(file, attributes(file));
+      table = load(file, attributes(file), List.of());
     } catch (IOException e) {
-      throw new ConfigException("--token-file", file.toString(), "cannot read: " + e.getClass().getSimpleName());
+      // No table to fall back on yet: a proxy that cannot route anyone must not start.
+      throw new ConfigException("--token-file", file.toString(), "cannot read: " + describe(e));
     }
-    log.info("token file {}: {} routes", file, table.routes.size());
+    this.state = new State(table, null);
+    log.info("token file {}: {} routes", file, table.tokens.routes().size());
   }
 
   @Override
@@ -73,7 +80,7 @@ public final class TokenFileRouteResolver implements RouteResolver {
     if (request.token() == null || request.token().isEmpty()) {
       throw RouteRefusedException.refused("missing token");
     }
-    HostPort target = current().routes.get(request.token());
+    HostPort target = current().tokens.routes().get(request.token());
     if (target == null) {
       throw RouteRefusedException.refused("unknown token");
     }
@@ -87,100 +94,128 @@ public final class TokenFileRouteResolver implements RouteResolver {
     return true;
   }
 
-  /** Number of routes in the table as last loaded (for tests and the startup log). */
+  /** The table as the newest lookup found it; no file access, so the admin loop may call it. */
+  @Override
+  public Optional<RoutingStatus> status() {
+    State s = state;
+    int routes = s.table.tokens.routes().size();
+    if (s.unreadable == null) {
+      return Optional.of(new RoutingStatus("token file: " + routes + " routes", false));
+    }
+    return Optional.of(new RoutingStatus("token file unreadable since " + s.unreadable.since + " ("
+        + s.unreadable.cause + "); serving the last good table of " + routes + " routes", true));
+  }
+
+  /** Number of routes in the table in use after checking the file (for tests and the startup log). */
   public int size() {
-    return current().routes.size();
+    return current().tokens.routes().size();
   }
 
   private Table current() {
-    Table seen = table;
+    State seen = state;
     Stamp stamp;
     try {
       stamp = attributes(file);
     } catch (IOException e) {
-      return replaceWithEmpty(seen, e);
+      return unreadable(seen, e);
     }
-    if (stamp.equals(seen.stamp) && !seen.racy) {
-      return seen;
+    if (seen.unreadable == null && stamp.equals(seen.table.stamp) && !seen.table.racy) {
+      return seen.table;
     }
     synchronized (this) {
-      if (table != seen) {
-        return table;
+      if (state != seen) {
+        return state.table;
       }
       try {
-        Table fresh = load(file, stamp);
-        if (!fresh.routes.equals(seen.routes)) {
-          log.info("token file {} changed: {} routes", file, fresh.routes.size());
+        Table fresh = load(file, stamp, seen.table.tokens.ignored());
+        int routes = fresh.tokens.routes().size();
+        if (seen.unreadable != null) {
+          log.info("token file {} can be read again: {} routes", file, routes);
+        } else if (!fresh.tokens.routes().equals(seen.table.tokens.routes())) {
+          log.info("token file {} changed: {} routes", file, routes);
         }
-        table = fresh;
+        state = new State(fresh, null);
         return fresh;
       } catch (IOException e) {
-        return replaceWithEmpty(seen, e);
+        return unreadable(seen, e);
       }
     }
   }
 
-  private synchronized Table replaceWithEmpty(Table seen, IOException cause) {
-    if (table == seen && seen.stamp != null) {
-      log.warn("token file {} cannot be read ({}); refusing every token until it can",
-          file, cause instanceof NoSuchFileException ? "missing" : cause.getClass().getSimpleName());
-      table = new Table(null, Map.of(), false);
+  /**
+   * Keeps the last good table. A file that is missing or unreadable for a moment (a deploy tool that deletes before
+   * writing, a volume being remounted) must not refuse every viewer, and the last good table is what an operator
+   * last published: tokens revoked since then could only be revoked by a file the proxy can read.
+   */
+  private synchronized Table unreadable(State seen, IOException e) {
+    String cause = describe(e);
+    if (state == seen && (seen.unreadable == null || !seen.unreadable.cause.equals(cause))) {
+      Instant since = seen.unreadable == null ? clock.instant().truncatedTo(ChronoUnit.SECONDS) : seen.unreadable.since;
+      log.warn("token file {} cannot be read ({}); serving the last good table of {} routes until it can", file,
+          cause, seen.table.tokens.routes().size());
+      state = new State(seen.table, new Unreadable(since, cause));
     }
-    return table;
+    return state.table;
+  }
+
+  /** Why the file cannot be read, in words safe to log and show: the exception's class, or our own reason. */
+  private static String describe(IOException e) {
+    return e instanceof Unusable ? e.getMessage() : e.getClass().getSimpleName();
   }
 
   private static Stamp attributes(Path file) throws IOException {
     BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-    return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey());
+    return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey(), a.isRegularFile());
   }
 
-  private Table load(Path file, Stamp stamp) throws IOException {
-    if (stamp.size > MAX_FILE_BYTES) {
-      throw new IOException("token file larger than " + MAX_FILE_BYTES + " bytes");
-    }
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-    Map<String, HostPort> routes = new HashMap<>();
-    for (int i = 0; i < lines.size(); i++) {
-      String line = lines.get(i).strip();
-      if (line.isEmpty() || line.startsWith("#")) {
-        continue;
-      }
-      String problem = parseLine(line, routes);
-      if (problem != null) {
-        log.warn("token file {} line {} ignored: {}", file, i + 1, problem);
-      }
+  private Table load(Path file, Stamp stamp, List<TokenTable.IgnoredLine> ignoredBefore) throws IOException {
+    TokenTable tokens = TokenTable.parse(read(file, stamp));
+    if (!tokens.ignored().isEmpty() && !tokens.ignored().equals(ignoredBefore)) {
+      // One line per version of the file, not per line or per re-read: a file of garbage must not flood the log.
+      List<TokenTable.IgnoredLine> ignored = tokens.ignored();
+      log.warn("token file {}: {} ignored: {}{}", file, ignored.size() == 1 ? "1 line" : ignored.size() + " lines",
+          ignored.subList(0, Math.min(ignored.size(), MAX_LOGGED_LINES)).stream().map(Object::toString)
+              .collect(Collectors.joining(", ")),
+          ignored.size() > MAX_LOGGED_LINES ? " and " + (ignored.size() - MAX_LOGGED_LINES) + " more" : "");
     }
     boolean racy = stamp.modified.toInstant().isAfter(clock.instant().minus(RACY_WINDOW));
-    return new Table(stamp, Map.copyOf(routes), racy);
+    return new Table(stamp, tokens, racy);
   }
 
-  /** Adds the line's route; returns why it was not added, or null. The message never contains the token. */
-  static String parseLine(String line, Map<String, HostPort> routes) {
-    int separator = -1;
-    for (int i = 0; i + 1 < line.length(); i++) {
-      if (line.charAt(i) == ':' && Character.isWhitespace(line.charAt(i + 1))) {
-        separator = i;
-        break;
+  /** The whole file, read from bytes (decoded line by line), refused beyond {@link #MAX_FILE_BYTES}. */
+  private static byte[] read(Path file, Stamp stamp) throws IOException {
+    if (!stamp.regularFile) {
+      throw new Unusable("not a regular file");
+    }
+    if (stamp.size > MAX_FILE_BYTES) {
+      throw new Unusable("larger than " + MAX_FILE_BYTES + " bytes");
+    }
+    try (InputStream in = Files.newInputStream(file)) {
+      byte[] bytes = in.readNBytes((int) MAX_FILE_BYTES + 1); // it may have grown since the stamp
+      if (bytes.length > MAX_FILE_BYTES) {
+        throw new Unusable("larger than " + MAX_FILE_BYTES + " bytes");
       }
-    }
-    if (separator <= 0) {
-      return "expected 'token: host:port'";
-    }
-    String token = line.substring(0, separator).strip();
-    if (token.isEmpty()) {
-      return "empty token";
-    }
-    try {
-      routes.put(token, HostPort.parse(line.substring(separator + 1).strip(), false));
-      return null;
-    } catch (IllegalArgumentException e) {
-      return "bad target: " + e.getMessage();
+      return bytes;
     }
   }
 
   /** What identifies one version of the file without reading it. */
-  private record Stamp(FileTime modified, long size, Object fileKey) {}
+  private record Stamp(FileTime modified, long size, Object fileKey, boolean regularFile) {}
 
   /** @param racy read so soon after its modification that the stamp cannot vouch for it (see RACY_WINDOW) */
-  private record Table(Stamp stamp, Map<String, HostPort> routes, boolean racy) {}
+  private record Table(Stamp stamp, TokenTable tokens, boolean racy) {}
+
+  /** The table in use, and since when and why the file cannot be read (null while it can). */
+  private record State(Table table, Unreadable unreadable) {}
+
+  private record Unreadable(Instant since, String cause) {}
+
+  /** A file that exists but is not one we read; the message says why. */
+  private static final class Unusable extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Unusable(String reason) {
+      super(reason);
+    }
+  }
 }

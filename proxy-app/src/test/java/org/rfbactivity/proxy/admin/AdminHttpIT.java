@@ -44,6 +44,7 @@ class AdminHttpIT {
       assertThat(metrics.headers().firstValue("content-type")).hasValue("text/plain; version=0.0.4; charset=utf-8");
       assertThat(metrics.body()).contains(
           "vnc_proxy_viewers_open 0.0",
+          "vnc_proxy_route_table_stale 0.0",
           "vnc_proxy_relayed_bytes_total{direction=\"client_to_server\"} 0.0",
           "vnc_proxy_relayed_bytes_total{direction=\"server_to_client\"} 0.0",
           "jvm_memory_used_bytes",

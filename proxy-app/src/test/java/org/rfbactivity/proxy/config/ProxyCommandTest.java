@@ -51,6 +51,7 @@ class ProxyCommandTest {
     assertThat(c.flushTick()).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.maxConnections()).isEqualTo(10_000);
+    assertThat(c.maxTokenLifetime()).isEqualTo(Duration.ofHours(24));
     assertThat(c.allowedOrigins()).isEmpty();
     assertThat(c.adminToken()).isNull();
     assertThat(c.tlsCert()).isNull();
@@ -274,6 +275,34 @@ class ProxyCommandTest {
   }
 
   @Test
+  void maxTokenLifetimeIsReadForJwtRoutingAndRefusedWithAnyOther() throws IOException {
+    Path secret = write("secret", "0123456789abcdef0123456789abcdef\n");
+    String[] jwt = {"--jwt-secret-file", secret.toString()};
+    assertThat(parse(jwt).maxTokenLifetime()).as("the longest duration").isEqualTo(ProxyConfig.MAX_DURATION)
+        .isEqualTo(Duration.ofHours(24));
+    assertThat(parse(concat(jwt, "--max-token-lifetime", "15m")).maxTokenLifetime()).isEqualTo(Duration.ofMinutes(15));
+    assertThat(parse(Map.of("RFBA_MAX_TOKEN_LIFETIME", "2h"), jwt).maxTokenLifetime()).isEqualTo(Duration.ofHours(2));
+    Path file = write("proxy.properties", "jwt-secret-file = " + secret + "\nmax-token-lifetime = PT90S\n");
+    assertThat(parse("--config", file.toString()).maxTokenLifetime()).isEqualTo(Duration.ofSeconds(90));
+
+    assertThatThrownBy(() -> parse(concat(jwt, "--max-token-lifetime", "forever")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("--max-token-lifetime=forever: expected a duration such as 500ms, 10s, 2m, 1h or PT10S");
+    assertThatThrownBy(() -> parse(concat(jwt, "--max-token-lifetime", "0s")))
+        .hasMessage("--max-token-lifetime=0s: must be greater than zero");
+    assertThatThrownBy(() -> parse(concat(jwt, "--max-token-lifetime", "25h")))
+        .hasMessage("--max-token-lifetime=25h: must be at most 24h");
+
+    // Silently ignored, it would make an operator believe tokens are bounded when they are not.
+    Path tokens = write("tokens", "a: 10.0.0.1:5900\n");
+    assertThatThrownBy(() -> parse("--target", "127.0.0.1:5901", "--session-id", "s", "--max-token-lifetime", "1h"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("--max-token-lifetime=1h: applies only to JWT routing (--jwt-secret-file or --jwt-public-key)");
+    assertThatThrownBy(() -> parse(Map.of("RFBA_MAX_TOKEN_LIFETIME", "PT30M"), "--token-file", tokens.toString()))
+        .hasMessage("--max-token-lifetime=30m: applies only to JWT routing (--jwt-secret-file or --jwt-public-key)");
+  }
+
+  @Test
   void unreadableFilesAreNamed() {
     String missing = dir.resolve("missing").toString();
     assertThatThrownBy(() -> parse("--token-file", missing))
@@ -365,7 +394,7 @@ class ProxyCommandTest {
     assertThat(parsed.isHelpOrVersion()).isTrue();
     String help = parsed.helpOrVersion();
     String[] flags = {"--config", "--tcp-listen", "--ws-listen", "--admin-listen", "--target", "--session-id",
-        "--token-file", "--jwt-secret-file", "--jwt-public-key", "--route-query", "--jdbc-url", "--jdbc-user",
+        "--token-file", "--jwt-secret-file", "--jwt-public-key", "--max-token-lifetime", "--route-query", "--jdbc-url", "--jdbc-user",
         "--jdbc-password-file", "--store", "--data-dir", "--active-window", "--persist-interval", "--flush-tick",
         "--handshake-timeout", "--max-connections", "--tls-cert", "--tls-key", "--allowed-origin",
         "--admin-token-file", "--mirror-sql", "--replica-id", "--blind-policy", "--help", "--version"};
@@ -378,7 +407,8 @@ class ProxyCommandTest {
     assertThat(help.replaceAll("\\s+", " ")).contains(
         "Default: 127.0.0.1:6080", "Default: 127.0.0.1:9090", "Default: postgres", "Default: rfba-data",
         "Default: 60s", "Default: 30s", "Default: 1s", "Default: 10s", "Default: 10000",
-        "Default: 127.0.0.1:5900 with --target, else none", "Default: the host name", "Default: active");
+        "Default: 127.0.0.1:5900 with --target, else none", "Default: the host name", "Default: active",
+        "Default: 24h, the longest duration");
   }
 
   @Test

@@ -17,12 +17,14 @@ import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Date;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.rfbactivity.proxy.config.HostPort;
+import org.rfbactivity.proxy.config.ProxyConfig;
 import org.rfbactivity.proxy.config.Routing;
 
 class JwtRouteResolverTest {
@@ -30,9 +32,10 @@ class JwtRouteResolverTest {
   static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
   static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
   static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
+  static final Duration LIFETIME = ProxyConfig.DEFAULT_MAX_TOKEN_LIFETIME;
   static KeyPair rsa;
 
-  final JwtRouteResolver hs = new JwtRouteResolver(new Routing.JwtHs256(SECRET), CLOCK);
+  final JwtRouteResolver hs = new JwtRouteResolver(new Routing.JwtHs256(SECRET), LIFETIME, CLOCK);
 
   @BeforeAll
   static void keys() throws NoSuchAlgorithmException {
@@ -91,6 +94,41 @@ class JwtRouteResolverTest {
   }
 
   @Test
+  void expAtMostTheMaxLifetimeAhead() throws Exception {
+    JwtRouteResolver oneHour = new JwtRouteResolver(new Routing.JwtHs256(SECRET), Duration.ofHours(1), CLOCK);
+    String atTheLimit = hs256(claims().expirationTime(Date.from(NOW.plusSeconds(3600))).build());
+    String beyond = hs256(claims().expirationTime(Date.from(NOW.plusSeconds(3601))).build());
+
+    assertThat(oneHour.resolve(new RouteRequest(null, atTheLimit)).sessionId()).isEqualTo("desk-7");
+    assertThatThrownBy(() -> oneHour.resolve(new RouteRequest(null, beyond)))
+        .isInstanceOf(RouteRefusedException.class)
+        .hasMessage("token lifetime exceeds --max-token-lifetime (exp more than 1h ahead)");
+  }
+
+  @Test
+  void theDefaultMaxLifetimeIsADay() throws Exception {
+    String aDay = hs256(claims().expirationTime(Date.from(NOW.plus(Duration.ofDays(1)))).build());
+    String years = hs256(claims().expirationTime(Date.from(NOW.plus(Duration.ofDays(3650)))).build());
+
+    assertThat(hs.resolve(new RouteRequest(null, aDay)).sessionId()).isEqualTo("desk-7");
+    assertThatThrownBy(() -> hs.resolve(new RouteRequest(null, years)))
+        .hasMessage("token lifetime exceeds --max-token-lifetime (exp more than 24h ahead)");
+  }
+
+  @Test
+  void expMinusIatAtMostTheMaxLifetime() throws Exception {
+    // Issued long ago with a long life, of which less than the limit is left: the issuer meant it to live too long.
+    JwtRouteResolver oneHour = new JwtRouteResolver(new Routing.JwtHs256(SECRET), Duration.ofHours(1), CLOCK);
+    Date exp = Date.from(NOW.plusSeconds(60));
+    String atTheLimit = hs256(claims().expirationTime(exp).issueTime(Date.from(NOW.minusSeconds(3540))).build());
+    String beyond = hs256(claims().expirationTime(exp).issueTime(Date.from(NOW.minusSeconds(3541))).build());
+
+    assertThat(oneHour.resolve(new RouteRequest(null, atTheLimit)).sessionId()).isEqualTo("desk-7");
+    assertThatThrownBy(() -> oneHour.resolve(new RouteRequest(null, beyond)))
+        .hasMessage("token lifetime exceeds --max-token-lifetime (exp - iat more than 1h)");
+  }
+
+  @Test
   void expIsRequiredAndNbfEnforced() throws Exception {
     String noExp = hs256(claims().expirationTime(null).build());
     String early = hs256(claims().notBeforeTime(Date.from(NOW.plusSeconds(10))).build());
@@ -113,7 +151,7 @@ class JwtRouteResolverTest {
   void wrongAlgorithmIsRefusedEvenWithTheRightSecret() throws Exception {
     byte[] longSecret = (new String(SECRET, StandardCharsets.UTF_8) + new String(SECRET, StandardCharsets.UTF_8))
         .getBytes(StandardCharsets.UTF_8);
-    JwtRouteResolver hsLong = new JwtRouteResolver(new Routing.JwtHs256(longSecret), CLOCK);
+    JwtRouteResolver hsLong = new JwtRouteResolver(new Routing.JwtHs256(longSecret), LIFETIME, CLOCK);
     String hs512 = sign(JWSAlgorithm.HS512, claims().build(), longSecret);
 
     assertThatThrownBy(() -> hsLong.resolve(new RouteRequest(null, hs512)))
@@ -131,7 +169,7 @@ class JwtRouteResolverTest {
 
   @Test
   void rs256WithThePublicKey() throws Exception {
-    JwtRouteResolver rs = new JwtRouteResolver(new Routing.JwtRs256((RSAPublicKey) rsa.getPublic()), CLOCK);
+    JwtRouteResolver rs = new JwtRouteResolver(new Routing.JwtRs256((RSAPublicKey) rsa.getPublic()), LIFETIME, CLOCK);
 
     assertThat(rs.resolve(new RouteRequest(null, rs256(claims().build()))))
         .isEqualTo(new Route("desk-7", new HostPort("10.1.2.3", 5907), "jwt"));
@@ -140,7 +178,7 @@ class JwtRouteResolverTest {
   @Test
   void rs256RefusesAnHs256TokenMacedWithThePublicKey() throws Exception {
     // The classic key-confusion attack (RFC 8725 §2.1): HMAC keyed with the public key's bytes.
-    JwtRouteResolver rs = new JwtRouteResolver(new Routing.JwtRs256((RSAPublicKey) rsa.getPublic()), CLOCK);
+    JwtRouteResolver rs = new JwtRouteResolver(new Routing.JwtRs256((RSAPublicKey) rsa.getPublic()), LIFETIME, CLOCK);
     String forged = sign(JWSAlgorithm.HS256, claims().build(), rsa.getPublic().getEncoded());
 
     assertThatThrownBy(() -> rs.resolve(new RouteRequest(null, forged)))

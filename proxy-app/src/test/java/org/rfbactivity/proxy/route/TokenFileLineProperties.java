@@ -2,15 +2,24 @@ package org.rfbactivity.proxy.route;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.Size;
 import org.rfbactivity.proxy.config.HostPort;
+import org.rfbactivity.proxy.route.TokenTable.IgnoredLine;
 
 class TokenFileLineProperties {
 
@@ -19,7 +28,7 @@ class TokenFileLineProperties {
       @ForAll @IntRange(min = 1, max = 65535) int port, @ForAll("blanks") String gap) {
     Map<String, HostPort> routes = new HashMap<>();
 
-    String problem = TokenFileRouteResolver.parseLine(token + ":" + gap + host + ":" + port, routes);
+    String problem = TokenTable.parseLine(token + ":" + gap + host + ":" + port, routes);
 
     assertThat(problem).isNull();
     assertThat(routes).containsExactly(Map.entry(token, new HostPort(host, port)));
@@ -29,7 +38,7 @@ class TokenFileLineProperties {
   void anyLineIsReadOrRefusedWithAReasonThatDoesNotRepeatIt(@ForAll("secretish") String line) {
     Map<String, HostPort> routes = new HashMap<>();
 
-    String problem = TokenFileRouteResolver.parseLine(line, routes);
+    String problem = TokenTable.parseLine(line, routes);
 
     if (problem == null) {
       assertThat(routes).hasSize(1);
@@ -37,6 +46,80 @@ class TokenFileLineProperties {
       assertThat(routes).isEmpty();
       assertThat(problem).doesNotContain("SECRET");
     }
+  }
+
+  /** Whatever the file holds, parsing gives routes and ignored lines, never an exception. */
+  @Property
+  void anyBytesGiveRoutesOrIgnoredLines(@ForAll @Size(max = 400) byte[] bytes) {
+    TokenTable table = TokenTable.parse(bytes);
+
+    int lines = countLines(bytes);
+    assertThat(table.routes().size() + table.ignored().size()).isLessThanOrEqualTo(lines);
+    for (IgnoredLine ignored : table.ignored()) {
+      assertThat(ignored.number()).isBetween(1, lines);
+      assertThat(ignored.reason()).isNotBlank();
+    }
+    assertThat(table.ignored()).isSortedAccordingTo((a, b) -> Integer.compare(a.number(), b.number()));
+    for (String token : table.routes().keySet()) {
+      assertThat(token).isNotEmpty().doesNotContain("\n", "\r").isEqualTo(token.strip());
+    }
+  }
+
+  /**
+   * Well-formed UTF-8 lines among lines of arbitrary bytes, with any of the three line breaks: every well-formed line
+   * routes, and every line that is not UTF-8 is ignored under its own number. Well-formed tokens carry an {@code =},
+   * which the garbage lines never hold, so no garbage line can override one.
+   */
+  @Property
+  void everyWellFormedUtf8LineRoutesWhateverSurroundsIt(@ForAll("files") List<FileLine> lines) {
+    ByteArrayOutputStream file = new ByteArrayOutputStream();
+    Map<Integer, FileLine> byNumber = new HashMap<>();
+    for (FileLine line : lines) {
+      file.writeBytes(line.bytes());
+      // An empty line after a CR is the LF of a CRLF: the number comes from the bytes, not from the list.
+      byNumber.putIfAbsent(countLines(file.toByteArray()), line);
+    }
+
+    TokenTable table = TokenTable.parse(file.toByteArray());
+
+    byNumber.forEach((number, line) -> {
+      if (line.token() != null) {
+        assertThat(table.routes()).containsEntry(line.token(), line.target());
+      } else if (!isUtf8(line.bytes())) {
+        assertThat(table.ignored()).contains(new IgnoredLine(number, TokenTable.NOT_UTF8));
+      }
+    });
+  }
+
+  /** One line of a generated file, with its line break: a route ({@code token} and {@code target}) or garbage. */
+  record FileLine(byte[] bytes, String token, HostPort target) {}
+
+  @Provide
+  Arbitrary<List<FileLine>> files() {
+    Arbitrary<String> breaks = Arbitraries.of("\n", "\r\n", "\r");
+    Arbitrary<FileLine> good = Combinators.combine(unicodeTokens(), hosts(), Arbitraries.integers().between(1, 65535),
+        blanks(), breaks).as((token, host, port, gap, eol) -> new FileLine(
+            (token + ":" + gap + host + ":" + port + eol).getBytes(StandardCharsets.UTF_8), token,
+            new HostPort(host, port)));
+    Arbitrary<FileLine> garbage = Combinators.combine(
+        Arbitraries.bytes().filter(b -> b != '\n' && b != '\r' && b != '=').array(byte[].class).ofMaxSize(40),
+        breaks).as((bytes, eol) -> {
+          ByteArrayOutputStream line = new ByteArrayOutputStream();
+          line.writeBytes(bytes);
+          line.writeBytes(eol.getBytes(StandardCharsets.US_ASCII));
+          return new FileLine(line.toByteArray(), null, null);
+        });
+    return Arbitraries.frequencyOf(Tuple.of(2, good), Tuple.of(1, garbage))
+        .list().ofMaxSize(30)
+        .uniqueElements(line -> line.token() == null ? line : line.token());
+  }
+
+  /** Tokens of any Unicode characters but white space, {@code :} and surrogates, marked with an {@code =}. */
+  Arbitrary<String> unicodeTokens() {
+    return Arbitraries.strings().withCharRange('!', '\uD7FF').withCharRange('\uE000', '\uFFFD')
+        .ofMinLength(0).ofMaxLength(20)
+        .filter(s -> s.chars().noneMatch(c -> c == ':' || Character.isWhitespace(c)))
+        .map(s -> "t=" + s);
   }
 
   @Provide
@@ -58,5 +141,30 @@ class TokenFileLineProperties {
   @Provide
   Arbitrary<String> secretish() {
     return Arbitraries.strings().all().ofMaxLength(60).map(s -> "SECRET" + s);
+  }
+
+  private static boolean isUtf8(byte[] bytes) {
+    try {
+      StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes));
+      return true;
+    } catch (CharacterCodingException e) {
+      return false;
+    }
+  }
+
+  /** Lines as the parser counts them: each ends at LF, CRLF or CR, or at the end of the file. */
+  private static int countLines(byte[] bytes) {
+    int lines = 0;
+    for (int i = 0; i < bytes.length; i++) {
+      if (bytes[i] == '\n' || bytes[i] == '\r') {
+        lines++;
+        if (bytes[i] == '\r' && i + 1 < bytes.length && bytes[i + 1] == '\n') {
+          i++;
+        }
+      } else if (i == bytes.length - 1) {
+        lines++;
+      }
+    }
+    return lines;
   }
 }

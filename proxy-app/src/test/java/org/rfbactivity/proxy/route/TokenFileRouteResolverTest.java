@@ -3,23 +3,58 @@ package org.rfbactivity.proxy.route;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rfbactivity.proxy.config.ConfigException;
 import org.rfbactivity.proxy.config.HostPort;
 import org.rfbactivity.proxy.config.Routing;
+import org.slf4j.LoggerFactory;
 
 class TokenFileRouteResolverTest {
 
   @TempDir
   Path dir;
+
+  final ListAppender<ILoggingEvent> log = new ListAppender<>();
+
+  @BeforeEach
+  void captureLog() {
+    log.start();
+    resolverLogger().addAppender(log);
+  }
+
+  @AfterEach
+  void releaseLog() {
+    resolverLogger().detachAppender(log);
+  }
+
+  private static Logger resolverLogger() {
+    return (Logger) LoggerFactory.getLogger(TokenFileRouteResolver.class);
+  }
+
+  /** The resolver's warnings, as logged. */
+  private List<String> warnings() {
+    return log.list.stream().filter(e -> e.getLevel() == Level.WARN).map(ILoggingEvent::getFormattedMessage).toList();
+  }
 
   private Path file(String content) throws IOException {
     Path f = dir.resolve("tokens.cfg");
@@ -47,6 +82,54 @@ class TokenFileRouteResolverTest {
     assertThat(r.resolve(new RouteRequest(null, "beta")))
         .isEqualTo(new Route("desk-2.internal:5902", new HostPort("desk-2.internal", 5902), "token-file"));
     assertThat(r.resolve(new RouteRequest(null, "v6")).target()).isEqualTo(new HostPort("::1", 5903));
+  }
+
+  @Test
+  void aByteThatIsNotUtf8SpoilsOnlyItsOwnLine() throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    bytes.writeBytes("alpha: 10.0.0.5:5901\n".getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes("# caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1)); // an editor saving Latin-1: 0xE9 alone
+    bytes.writeBytes("gr\u00fcn-secret: 10.0.0.6:5902\r\n".getBytes(StandardCharsets.ISO_8859_1));
+    bytes.writeBytes("caf\u00e9-\u2603: 10.0.0.7:5903\r".getBytes(StandardCharsets.UTF_8));
+    bytes.writeBytes("beta: 10.0.0.8:5904".getBytes(StandardCharsets.UTF_8));
+    Path f = dir.resolve("tokens.cfg");
+    Files.write(f, bytes.toByteArray());
+
+    TokenFileRouteResolver r = new TokenFileRouteResolver(new Routing.TokenFile(f));
+
+    assertThat(r.size()).isEqualTo(3);
+    assertThat(r.resolve(new RouteRequest(null, "alpha")))
+        .isEqualTo(new Route("10.0.0.5:5901", new HostPort("10.0.0.5", 5901), "token-file"));
+    assertThat(r.resolve(new RouteRequest(null, "caf\u00e9-\u2603")))
+        .as("well-formed UTF-8 beyond ASCII, after a lone CR")
+        .isEqualTo(new Route("10.0.0.7:5903", new HostPort("10.0.0.7", 5903), "token-file"));
+    assertThat(r.resolve(new RouteRequest(null, "beta")))
+        .as("a last line without a line break")
+        .isEqualTo(new Route("10.0.0.8:5904", new HostPort("10.0.0.8", 5904), "token-file"));
+    assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "gr\u00fcn-secret"))).hasMessage("unknown token");
+    assertThat(warnings()).containsExactly("token file " + f
+        + ": 2 lines ignored: line 2 (not valid UTF-8), line 3 (not valid UTF-8)");
+  }
+
+  @Test
+  void ignoredLinesAreWarnedOncePerVersionOfTheFile() throws Exception {
+    Path f = file("alpha: 10.0.0.5:5901\nno separator-secret\n");
+    FileTime now = FileTime.from(Instant.now());
+    Files.setLastModifiedTime(f, now);
+    TokenFileRouteResolver r = new TokenFileRouteResolver(new Routing.TokenFile(f));
+
+    // A file this young is read again at each lookup (see aRewriteWithTheSameSize...): the same lines, no new warning.
+    r.resolve(new RouteRequest(null, "alpha"));
+    r.resolve(new RouteRequest(null, "alpha"));
+    Files.writeString(f, "alpha: 10.0.0.5:5901\n" + "x\n".repeat(25), StandardCharsets.UTF_8);
+    Files.setLastModifiedTime(f, FileTime.from(Instant.now().plusSeconds(5)));
+    r.resolve(new RouteRequest(null, "alpha"));
+
+    assertThat(warnings()).containsExactly(
+        "token file " + f + ": 1 line ignored: line 2 (expected 'token: host:port')",
+        "token file " + f + ": 25 lines ignored: " + String.join(", ", IntStream.rangeClosed(2, 21)
+            .mapToObj(n -> "line " + n + " (expected 'token: host:port')").toList()) + " and 5 more");
+    assertThat(String.join("\n", warnings())).doesNotContain("secret");
   }
 
   @Test
@@ -113,16 +196,46 @@ class TokenFileRouteResolverTest {
   }
 
   @Test
-  void aDeletedFileRefusesEveryoneUntilItReturns() throws Exception {
+  void aFileThatCannotBeReadLeavesTheLastGoodTableInUseAndSaysSo() throws Exception {
     Path f = file("alpha: 10.0.0.5:5901\n");
-    TokenFileRouteResolver r = new TokenFileRouteResolver(new Routing.TokenFile(f));
+    Clock clock = Clock.fixed(Instant.parse("2030-01-02T03:04:05.678Z"), ZoneOffset.UTC);
+    TokenFileRouteResolver r = new TokenFileRouteResolver(new Routing.TokenFile(f), clock);
+    assertThat(r.status()).hasValue(new RoutingStatus("token file: 1 routes", false));
+    Route alpha = new Route("10.0.0.5:5901", new HostPort("10.0.0.5", 5901), "token-file");
 
     Files.delete(f);
-    assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "alpha"))).hasMessage("unknown token");
-    assertThat(r.size()).isZero();
+    assertThat(r.resolve(new RouteRequest(null, "alpha"))).as("the last good table").isEqualTo(alpha);
+    assertThat(r.resolve(new RouteRequest(null, "alpha"))).isEqualTo(alpha);
+    assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "beta"))).hasMessage("unknown token");
+    assertThat(r.status()).hasValue(new RoutingStatus("token file unreadable since 2030-01-02T03:04:05Z "
+        + "(NoSuchFileException); serving the last good table of 1 routes", true));
 
-    Files.writeString(f, "alpha: 10.0.0.5:5902\n", StandardCharsets.UTF_8);
-    assertThat(r.resolve(new RouteRequest(null, "alpha")).target().port()).isEqualTo(5902);
+    Files.createDirectory(f); // something that is there but cannot be read as a file, even by root
+    assertThat(r.resolve(new RouteRequest(null, "alpha"))).isEqualTo(alpha);
+    assertThat(r.status()).as("the new cause, the first time").hasValue(new RoutingStatus(
+        "token file unreadable since 2030-01-02T03:04:05Z (not a regular file); serving the last good table of "
+            + "1 routes", true));
+    Files.delete(f);
+
+    Files.writeString(f, "alpha: 10.0.0.5:5902\nbeta: 10.0.0.6:5903\n", StandardCharsets.UTF_8);
+    assertThat(r.resolve(new RouteRequest(null, "alpha")).target().port()).as("the fresh table").isEqualTo(5902);
+    assertThat(r.resolve(new RouteRequest(null, "beta")).target().port()).isEqualTo(5903);
+    assertThat(r.status()).hasValue(new RoutingStatus("token file: 2 routes", false));
+
+    try (RandomAccessFile grown = new RandomAccessFile(f.toFile(), "rw")) {
+      grown.setLength(TokenFileRouteResolver.MAX_FILE_BYTES + 1); // sparse: no 16 MiB written
+    }
+    assertThat(r.resolve(new RouteRequest(null, "beta")).target().port()).isEqualTo(5903);
+    assertThat(r.status()).hasValue(new RoutingStatus("token file unreadable since 2030-01-02T03:04:05Z "
+        + "(larger than 16777216 bytes); serving the last good table of 2 routes", true));
+
+    assertThat(warnings()).containsExactly(
+        "token file " + f + " cannot be read (NoSuchFileException); serving the last good table of 1 routes until it can",
+        "token file " + f + " cannot be read (not a regular file); serving the last good table of 1 routes until it can",
+        "token file " + f + " cannot be read (larger than 16777216 bytes); serving the last good table of 2 routes "
+            + "until it can");
+    assertThat(log.list.stream().map(ILoggingEvent::getFormattedMessage))
+        .contains("token file " + f + " can be read again: 2 routes");
   }
 
   @Test
@@ -131,6 +244,9 @@ class TokenFileRouteResolverTest {
     assertThatThrownBy(() -> new TokenFileRouteResolver(new Routing.TokenFile(missing)))
         .isInstanceOf(ConfigException.class)
         .hasMessage("--token-file=" + missing + ": cannot read: NoSuchFileException");
+    assertThatThrownBy(() -> new TokenFileRouteResolver(new Routing.TokenFile(dir)))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("--token-file=" + dir + ": cannot read: not a regular file");
   }
 
   @Test

@@ -10,14 +10,17 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import java.net.Socket;
 import java.net.URI;
+import java.net.http.HttpResponse;
 import java.net.http.WebSocketHandshakeException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
 import java.util.concurrent.CompletionException;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -85,6 +88,38 @@ class RoutingIT {
     }
   }
 
+  /**
+   * A token file that cannot be read after the start keeps its last good table in use: viewers are still routed,
+   * {@code /readyz} says so and stays ready, the stale gauge is 1; once the file is back its new table is used.
+   */
+  @Test
+  void tokenFileThatBecomesUnreadableServesItsLastGoodTable() throws Exception {
+    Path tokens = dir.resolve("tokens");
+    Files.writeString(tokens, "alpha: " + desk1.target() + "\n", StandardCharsets.UTF_8);
+    try (TestProxy proxy = TestProxy.start("--token-file", tokens.toString())) {
+      assertThat(proxy.admin("/readyz").body()).isEqualTo("{\"ready\":true,\"checks\":{\"listeners\":\"accepting\","
+          + "\"store\":\"memory\",\"routes\":\"token file: 1 routes\"}}");
+      assertThat(proxy.admin("/metrics").body()).contains("\nvnc_proxy_route_table_stale 0.0\n");
+
+      Files.delete(tokens);
+      assertRelayed(proxy.wsUri("/websockify?token=alpha"), null, desk1, 1);
+      HttpResponse<String> ready = proxy.admin("/readyz");
+      assertThat(ready.statusCode()).isEqualTo(200);
+      assertThat(ready.body()).matches(Pattern.quote("{\"ready\":true,\"checks\":{\"listeners\":\"accepting\","
+          + "\"store\":\"memory\",\"routes\":\"token file unreadable since ") + "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"
+          + Pattern.quote(" (NoSuchFileException); serving the last good table of 1 routes\"}}"));
+      assertThat(proxy.admin("/metrics").body()).contains("\nvnc_proxy_route_table_stale 1.0\n");
+
+      Files.writeString(tokens, "beta: " + desk2.target() + "\ngamma: " + desk1.target() + "\n",
+          StandardCharsets.UTF_8);
+      assertRelayed(proxy.wsUri("/websockify?token=beta"), null, desk2, 1);
+      assertThat(status(proxy.wsUri("/websockify?token=alpha"), null)).as("no longer in the file").isEqualTo(403);
+      assertThat(proxy.admin("/readyz").body()).isEqualTo("{\"ready\":true,\"checks\":{\"listeners\":\"accepting\","
+          + "\"store\":\"memory\",\"routes\":\"token file: 2 routes\"}}");
+      assertThat(proxy.admin("/metrics").body()).contains("\nvnc_proxy_route_table_stale 0.0\n");
+    }
+  }
+
   @Test
   void jwtGoodExpiredBadSignatureWrongAlgorithm() throws Exception {
     Path secret = Files.writeString(dir.resolve("secret"), SECRET + "\n", StandardCharsets.UTF_8);
@@ -94,11 +129,14 @@ class RoutingIT {
       String expired = jwt(JWSAlgorithm.HS256, SECRET, desk2.target(), now.minusSeconds(1));
       String badSignature = jwt(JWSAlgorithm.HS256, "ffffffffffffffffffffffffffffffff", desk2.target(), now.plusSeconds(60));
       String wrongAlgorithm = jwt(JWSAlgorithm.HS384, SECRET + SECRET, desk2.target(), now.plusSeconds(60));
+      String tooLong = jwt(JWSAlgorithm.HS256, SECRET, desk2.target(), now.plus(Duration.ofDays(365)));
 
       assertRelayed(proxy.wsUri("/vnc/desk-2?token=" + good), null, desk2, 1);
       assertThat(status(proxy.wsUri("/websockify?token=" + expired), null)).isEqualTo(403);
       assertThat(status(proxy.wsUri("/websockify?token=" + badSignature), null)).isEqualTo(403);
       assertThat(status(proxy.wsUri("/websockify?token=" + wrongAlgorithm), null)).isEqualTo(403);
+      assertThat(status(proxy.wsUri("/websockify?token=" + tooLong), null)).as("beyond --max-token-lifetime (24h)")
+          .isEqualTo(403);
       assertThat(status(proxy.wsUri("/vnc/desk-1?token=" + good), null)).as("path id of another session")
           .isEqualTo(403);
       assertThat(desk2.accepted()).isEqualTo(1);

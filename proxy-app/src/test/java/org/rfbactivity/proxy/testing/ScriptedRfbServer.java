@@ -31,6 +31,8 @@ public final class ScriptedRfbServer implements AutoCloseable {
   public enum Behaviour {
     /** The whole script: handshake, then payload both ways until the client closes. */
     SCRIPT,
+    /** The handshake and the server's payload, then the server closes (FIN), as a VNC server that shuts down. */
+    SCRIPT_THEN_CLOSE,
     /** Sends the ProtocolVersion banner, then only reads (the handshake never completes). */
     BANNER_ONLY,
     /**
@@ -120,7 +122,7 @@ public final class ScriptedRfbServer implements AutoCloseable {
       byte[] hs = script.serverHandshake;
       out.write(hs, 0, 12);
       out.flush();
-      if (behaviour == Behaviour.SCRIPT) {
+      if (behaviour == Behaviour.SCRIPT || behaviour == Behaviour.SCRIPT_THEN_CLOSE) {
         count[0] += Streams.readExactly(in, 12, digest);
         out.write(hs, 12, 2);
         out.flush();
@@ -130,7 +132,13 @@ public final class ScriptedRfbServer implements AutoCloseable {
         count[0] += Streams.readExactly(in, 1, digest);
         out.write(hs, 18, hs.length - 18);
         out.flush();
-        threads.execute(() -> writePayload(s, out));
+        if (behaviour == Behaviour.SCRIPT_THEN_CLOSE) {
+          out.write(script.serverPayload);
+          out.flush();
+          s.shutdownOutput();
+        } else {
+          threads.execute(() -> writePayload(s, out));
+        }
       }
       if (behaviour == Behaviour.ECHO_AFTER_BANNER) {
         byte[] buf = new byte[8192];

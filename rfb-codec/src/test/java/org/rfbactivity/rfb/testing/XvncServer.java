@@ -89,15 +89,21 @@ public final class XvncServer implements AutoCloseable {
    * {@code -SecurityTypes X509None -X509Cert cert.pem -X509Key key.pem}.
    */
   public static XvncServer startWithOptions(int width, int height, List<String> options) throws IOException {
-    return start(width, height, null, null, options);
+    return start(width, height, null, null, options, List.of());
+  }
+
+  /** As {@link #startWithVncAuth(int, int, String)}, with more server options (e.g. {@code -UseBlacklist=0}). */
+  public static XvncServer startWithVncAuth(int width, int height, String password, List<String> moreOptions)
+      throws IOException {
+    return start(width, height, password, null, null, moreOptions);
   }
 
   private static XvncServer start(int width, int height, String password, String desktopName) throws IOException {
-    return start(width, height, password, desktopName, null);
+    return start(width, height, password, desktopName, null, List.of());
   }
 
-  private static XvncServer start(int width, int height, String password, String desktopName, List<String> options)
-      throws IOException {
+  private static XvncServer start(int width, int height, String password, String desktopName, List<String> options,
+      List<String> moreOptions) throws IOException {
     requireExecutables(XVNC);
     Path workDir = Files.createTempDirectory("rfba-xvnc");
     List<String> command = new ArrayList<>(List.of(
@@ -118,6 +124,7 @@ public final class XvncServer implements AutoCloseable {
       writePasswordFile(password, passwd);
       command.addAll(List.of("-SecurityTypes", "VncAuth", "-PasswordFile", passwd.toString()));
     }
+    command.addAll(moreOptions);
     // A display number and a port can be taken between our check and Xvnc's bind; retry a few times.
     IOException last = null;
     for (int attempt = 0; attempt < 5; attempt++) {

@@ -51,6 +51,8 @@ class ProxyCommandTest {
     assertThat(c.flushTick()).isEqualTo(Duration.ofSeconds(1));
     assertThat(c.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
     assertThat(c.maxConnections()).isEqualTo(10_000);
+    assertThat(c.maxConnectionsPerIp()).isEqualTo(100);
+    assertThat(c.maxConnectRatePerIp()).isEqualTo(20);
     assertThat(c.maxTokenLifetime()).isEqualTo(Duration.ofHours(24));
     assertThat(c.allowedOrigins()).isEmpty();
     assertThat(c.adminToken()).isNull();
@@ -84,6 +86,8 @@ class ProxyCommandTest {
         "--flush-tick", "250ms",
         "--handshake-timeout", "3s",
         "--max-connections", "7",
+        "--max-connections-per-ip", "0",
+        "--max-connect-rate-per-ip", "3",
         "--allowed-origin", "https://App.Example.com/,http://localhost:8000",
         "--allowed-origin", "https://other.example",
         "--admin-token-file", adminToken.toString());
@@ -104,6 +108,8 @@ class ProxyCommandTest {
     assertThat(c.flushTick()).isEqualTo(Duration.ofMillis(250));
     assertThat(c.handshakeTimeout()).isEqualTo(Duration.ofSeconds(3));
     assertThat(c.maxConnections()).isEqualTo(7);
+    assertThat(c.maxConnectionsPerIp()).as("0: no limit").isZero();
+    assertThat(c.maxConnectRatePerIp()).isEqualTo(3);
     assertThat(c.allowedOrigins())
         .containsExactly("https://app.example.com", "http://localhost:8000", "https://other.example");
     assertThat(c.adminToken()).isEqualTo("0123456789abcdef0123");
@@ -223,6 +229,10 @@ class ProxyCommandTest {
         .hasMessage("--max-connections=many: expected a whole number");
     assertThatThrownBy(() -> parse(concat(base, "--max-connections", "0")))
         .hasMessage("--max-connections=0: must be at least 1");
+    assertThatThrownBy(() -> parse(concat(base, "--max-connections-per-ip", "-1")))
+        .hasMessage("--max-connections-per-ip=-1: must be 0 (no limit) or more");
+    assertThatThrownBy(() -> parse(concat(base, "--max-connect-rate-per-ip", "fast")))
+        .hasMessage("--max-connect-rate-per-ip=fast: expected a whole number");
     assertThatThrownBy(() -> parse(concat(base, "--ws-listen", "localhost")))
         .hasMessage("--ws-listen=localhost: expected HOST:PORT (write IPv6 addresses as [addr]:PORT)");
     assertThatThrownBy(() -> parse(concat(base, "--admin-listen", "127.0.0.1:70000")))
@@ -396,7 +406,8 @@ class ProxyCommandTest {
     String[] flags = {"--config", "--tcp-listen", "--ws-listen", "--admin-listen", "--target", "--session-id",
         "--token-file", "--jwt-secret-file", "--jwt-public-key", "--max-token-lifetime", "--route-query", "--jdbc-url", "--jdbc-user",
         "--jdbc-password-file", "--store", "--data-dir", "--active-window", "--persist-interval", "--flush-tick",
-        "--handshake-timeout", "--max-connections", "--tls-cert", "--tls-key", "--allowed-origin",
+        "--handshake-timeout", "--max-connections", "--max-connections-per-ip", "--max-connect-rate-per-ip",
+        "--tls-cert", "--tls-key", "--allowed-origin",
         "--admin-token-file", "--mirror-sql", "--replica-id", "--blind-policy", "--help", "--version"};
     for (String flag : flags) {
       assertThat(help).contains(flag);
@@ -406,7 +417,8 @@ class ProxyCommandTest {
     }
     assertThat(help.replaceAll("\\s+", " ")).contains(
         "Default: 127.0.0.1:6080", "Default: 127.0.0.1:9090", "Default: postgres", "Default: rfba-data",
-        "Default: 60s", "Default: 30s", "Default: 1s", "Default: 10s", "Default: 10000",
+        "Default: 60s", "Default: 30s", "Default: 1s", "Default: 10s", "Default: 10000", "Default: 100",
+        "Default: 20",
         "Default: 127.0.0.1:5900 with --target, else none", "Default: the host name", "Default: active",
         "Default: 24h, the longest duration");
   }

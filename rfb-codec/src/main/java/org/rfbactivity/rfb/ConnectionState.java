@@ -78,7 +78,7 @@ final class ConnectionState {
     this.revealKeysyms = config.revealKeysyms();
   }
 
-  /** Names the connection in the single WARN line (a channel id, never payload). */
+  /** Names the connection in its log lines (a channel id, never payload). */
   void label(String label) {
     this.label = label;
   }
@@ -163,7 +163,7 @@ final class ConnectionState {
   }
 
   /**
-   * Stops interpretation for good: one {@link RfbListener#inspectionLost} event, and one WARN line (lenient) or
+   * Stops interpretation for good: one {@link RfbListener#inspectionLost} event, and one DEBUG line (lenient) or
    * an {@link RfbProtocolException} (strict). {@code detail} may hold type codes and lengths, never payload.
    */
   void goBlind(Direction direction, BlindReason reason, long offset, String detail, Throwable cause) {
@@ -185,7 +185,9 @@ final class ConnectionState {
     if (strict) {
       throw new RfbProtocolException(direction, reason, offset, detail, cause);
     }
-    LOG.warn("{} RFB inspection lost: direction={} reason={} offset={}{}", label, direction, reason, offset,
+    // DEBUG, not WARN: whoever connects decides what the stream holds, so a line per blind connection at a level that
+    // is on by default would let any client write the log; the listener's event is the report, its owner logs it.
+    LOG.debug("{} RFB inspection lost: direction={} reason={} offset={}{}", label, direction, reason, offset,
         detail.isEmpty() ? "" : " (" + detail + ")");
   }
 

@@ -27,7 +27,7 @@ import java.util.Objects;
  *
  * <p>Every message is parsed with absolute getters and then passed on as the same object with unchanged
  * reader/writer index and reference count, also when parsing failed. In lenient mode (the default) a protocol
- * problem makes the connection blind: bytes keep flowing, one {@link RfbListener#inspectionLost} event and one WARN
+ * problem makes the connection blind: bytes keep flowing, one {@link RfbListener#inspectionLost} event and one DEBUG
  * line (without payload) are emitted. In strict mode the offending buffer is released and an
  * {@link RfbProtocolException} is thrown instead. Not {@code @Sharable}: it holds per-connection state.
  */

@@ -39,7 +39,7 @@ public final class BenchmarkProxy {
   }
 
   /** The proxy runs in a scratch directory, so relative class-path entries must be made absolute. */
-  private static String absoluteClassPath() {
+  static String absoluteClassPath() {
     StringBuilder cp = new StringBuilder();
     for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
       if (cp.length() > 0) {

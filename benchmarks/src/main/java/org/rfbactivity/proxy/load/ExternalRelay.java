@@ -79,6 +79,16 @@ final class ExternalRelay implements AutoCloseable {
     return ticks;
   }
 
+  /** The relay's resident set ({@code VmRSS} of {@code /proc/PID/status}), in KiB. */
+  long residentKib() throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("\\D", ""));
+      }
+    }
+    throw new IOException("no VmRSS in /proc/" + process.pid() + "/status");
+  }
+
   private static long ticksOf(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));

@@ -57,14 +57,14 @@ public final class IdleConnectionsRun {
       try (ExternalRelay proxy = ExternalRelay.start("proxy",
           BenchmarkProxy.command("", tcp, ws, server.port(), true), work, tcp, ws)) {
         long before = liveHeapKib(proxy.pid());
-        long rssBefore = rssKib(proxy.pid());
+        long rssBefore = proxy.residentKib();
         long start = System.nanoTime();
         for (int i = 0; i < connections; i++) {
           open.add(LoadClient.connect(clients, Transport.TCP, tcp, ""));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         long after = liveHeapKib(proxy.pid());
-        long rssAfter = rssKib(proxy.pid());
+        long rssAfter = proxy.residentKib();
         double perConnection = (after - before) * 1024.0 / connections;
         out.printf(Locale.ROOT, "%d idle viewers through the proxy (RFB handshake done, inspector on, in-memory "
             + "tracker), opened in %.1f s%n", connections, seconds);
@@ -87,15 +87,6 @@ public final class IdleConnectionsRun {
     long ticks = proxy.cpuTicks();
     Thread.sleep(10_000); // the idle window being measured
     return (proxy.cpuTicks() - ticks) / ExternalRelay.CLOCK_TICKS_PER_SECOND;
-  }
-
-  private static long rssKib(long pid) throws IOException {
-    for (String line : Files.readAllLines(Paths.get("/proc", Long.toString(pid), "status"))) {
-      if (line.startsWith("VmRSS:")) {
-        return Long.parseLong(line.replaceAll("\\D", ""));
-      }
-    }
-    throw new IOException("no VmRSS in /proc/" + pid + "/status");
   }
 
   /** Runs a full GC in the process, then reads the G1 heap's used size. */

@@ -22,6 +22,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,7 @@ final class LoadClient implements AutoCloseable {
 
   private final Channel channel;
   private final RfbViewer viewer;
+  private volatile ScheduledFuture<?> inputTask;
 
   private LoadClient(Channel channel, RfbViewer viewer) {
     this.channel = channel;
@@ -50,6 +52,12 @@ final class LoadClient implements AutoCloseable {
    * request path including any query, e.g. {@code /websockify}.
    */
   static LoadClient connect(EventLoopGroup group, Transport transport, int port, String path)
+      throws Exception {
+    return connect(group, transport, port, path, null);
+  }
+
+  /** As {@link #connect(EventLoopGroup, Transport, int, String)}, from the local address {@code source}. */
+  static LoadClient connect(EventLoopGroup group, Transport transport, int port, String path, InetAddress source)
       throws Exception {
     RfbViewer viewer = new RfbViewer(group.next().newPromise());
     Channel channel = new Bootstrap()
@@ -75,7 +83,8 @@ final class LoadClient implements AutoCloseable {
             p.addLast(viewer);
           }
         })
-        .connect(new InetSocketAddress("127.0.0.1", port)).sync().channel();
+        .connect(new InetSocketAddress("127.0.0.1", port), source == null ? null : new InetSocketAddress(source, 0))
+        .sync().channel();
     viewer.handshakeDone.await(15, TimeUnit.SECONDS);
     if (!viewer.handshakeDone.isSuccess()) {
       channel.close();
@@ -135,8 +144,34 @@ final class LoadClient implements AutoCloseable {
     return done;
   }
 
+  /**
+   * A person at the desktop: every {@code period} one PointerEvent (a position that changes, so it counts as input)
+   * and an incremental FramebufferUpdateRequest, which the scripted server answers with a small update.
+   */
+  void startInput(long periodNanos) {
+    int[] step = {0};
+    inputTask = channel.eventLoop().scheduleAtFixedRate(() -> {
+      if (!channel.isActive()) {
+        inputTask.cancel(false);
+        return;
+      }
+      int x = step[0]++ & 0x3FF;
+      ByteBuf msg = channel.alloc().buffer(16);
+      msg.writeByte(5).writeByte(0).writeShort(x).writeShort(x & 0x2FF);                   // PointerEvent
+      msg.writeByte(3).writeByte(1).writeShort(0).writeShort(0).writeShort(64).writeShort(16); // FBUR, incremental
+      channel.writeAndFlush(msg);
+    }, periodNanos, periodNanos, TimeUnit.NANOSECONDS);
+  }
+
+  boolean isActive() {
+    return channel.isActive();
+  }
+
   @Override
   public void close() {
+    if (inputTask != null) {
+      inputTask.cancel(false);
+    }
     channel.close().syncUninterruptibly();
   }
 

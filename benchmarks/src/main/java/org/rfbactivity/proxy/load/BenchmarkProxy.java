@@ -12,7 +12,7 @@ import org.rfbactivity.proxy.config.StoreMode;
 
 /**
  * The proxy as the load run starts it, in its own JVM like a deployed proxy: static route, in-memory store,
- * no admin port, and the inspector on or off ({@link ProxyConfig.Builder#inspect}, which has no command-line
+ * no admin port, no per-address limits, and the inspector on or off ({@link ProxyConfig.Builder#inspect}, which has no command-line
  * flag because only this comparison needs it).
  *
  * <p>Arguments: {@code TCP_PORT WS_PORT BACKEND_PORT on|off}. Runs until killed.
@@ -60,6 +60,9 @@ public final class BenchmarkProxy {
         .routing(new Routing.Static("load", new HostPort("127.0.0.1", Integer.parseInt(args[2]))))
         .store(StoreMode.MEMORY)
         .inspect(args[3].equals("on"))
+        // Every load client connects from 127.0.0.1: per-address limits would measure themselves, not the relay.
+        .maxConnectionsPerIp(0)
+        .maxConnectRatePerIp(0)
         .build();
     ProxyServer server = new ProxyServer(config);
     server.start();

@@ -27,7 +27,8 @@ import org.rfbactivity.proxy.load.LoadClient.Transport;
  * ({@code prlimit --nofile=65536:65536} where the hard limit allows):
  *
  * <pre>
- * java -cp benchmarks/target/benchmarks.jar org.rfbactivity.proxy.load.IdleConnectionsRun --connections 9000
+ * java -cp benchmarks/target/benchmarks.jar org.rfbactivity.proxy.load.IdleConnectionsRun --connections 9000 \
+ *     --proxy-jvm-args -Xmx256m
  * </pre>
  */
 public final class IdleConnectionsRun {
@@ -38,16 +39,21 @@ public final class IdleConnectionsRun {
 
   public static void main(String[] args) throws Exception {
     int connections = 10_000;
-    if (args.length == 2 && args[0].equals("--connections") && args[1].matches("[1-9][0-9]{0,5}")) {
-      connections = Integer.parseInt(args[1]);
-    } else if (args.length != 0) {
-      System.err.println("usage: IdleConnectionsRun [--connections N]   (default 10000)");
-      System.exit(2);
+    String jvmArgs = "";
+    for (int i = 0; i < args.length; i += 2) {
+      if (i + 1 < args.length && args[i].equals("--connections") && args[i + 1].matches("[1-9][0-9]{0,5}")) {
+        connections = Integer.parseInt(args[i + 1]);
+      } else if (i + 1 < args.length && args[i].equals("--proxy-jvm-args")) {
+        jvmArgs = args[i + 1];
+      } else {
+        System.err.println("usage: IdleConnectionsRun [--connections N (10000)] [--proxy-jvm-args \"-Xmx256m …\"]");
+        System.exit(2);
+      }
     }
-    run(connections, System.out);
+    run(connections, jvmArgs, System.out);
   }
 
-  private static void run(int connections, PrintStream out) throws Exception {
+  private static void run(int connections, String jvmArgs, PrintStream out) throws Exception {
     Path work = Files.createTempDirectory("rfba-idle");
     EventLoopGroup clients = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     List<LoadClient> open = new ArrayList<>(connections);
@@ -55,7 +61,7 @@ public final class IdleConnectionsRun {
       int tcp = RelayLoadBenchmark.freePort();
       int ws = RelayLoadBenchmark.freePort();
       try (ExternalRelay proxy = ExternalRelay.start("proxy",
-          BenchmarkProxy.command("", tcp, ws, server.port(), true), work, tcp, ws)) {
+          BenchmarkProxy.command(jvmArgs, tcp, ws, server.port(), true), work, tcp, ws)) {
         long before = liveHeapKib(proxy.pid());
         long rssBefore = proxy.residentKib();
         long start = System.nanoTime();

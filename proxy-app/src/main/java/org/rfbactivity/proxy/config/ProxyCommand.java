@@ -392,27 +392,24 @@ public final class ProxyCommand {
   }
 
   private static int positiveInt(String flag, String value) {
-    try {
-      int n = Integer.parseInt(value.trim());
-      if (n < 1) {
-        throw new ConfigException(flag, value, "must be at least 1");
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new ConfigException(flag, value, "expected a whole number");
-    }
+    return wholeNumber(flag, value, 1, "must be at least 1");
   }
 
   private static int nonNegativeInt(String flag, String value) {
+    return wholeNumber(flag, value, 0, "must be 0 (no limit) or more");
+  }
+
+  private static int wholeNumber(String flag, String value, int min, String belowMin) {
+    int n;
     try {
-      int n = Integer.parseInt(value.trim());
-      if (n < 0) {
-        throw new ConfigException(flag, value, "must be 0 (no limit) or more");
-      }
-      return n;
+      n = Integer.parseInt(value.trim());
     } catch (NumberFormatException e) {
       throw new ConfigException(flag, value, "expected a whole number");
     }
+    if (n < min) {
+      throw new ConfigException(flag, value, belowMin);
+    }
+    return n;
   }
 
   static Path readableFile(String flag, String value) {

@@ -3,8 +3,6 @@ package org.rfbactivity.proxy.backend;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -13,6 +11,7 @@ import org.rfbactivity.proxy.testing.LeakWatch;
 import org.rfbactivity.proxy.testing.RfbScript;
 import org.rfbactivity.proxy.testing.ScriptedRfbServer;
 import org.rfbactivity.proxy.testing.ScriptedRfbServer.Behaviour;
+import org.rfbactivity.proxy.testing.Sockets;
 import org.rfbactivity.proxy.testing.TestProxy;
 
 /**
@@ -30,17 +29,17 @@ class SourceLimitsIT {
     try (ScriptedRfbServer server = ScriptedRfbServer.start(script, Behaviour.BANNER_ONLY);
         TestProxy proxy = TestProxy.start("--target", server.target(), "--session-id", "desk",
             "--max-connections-per-ip", "2");
-        Socket a = connectFrom(proxy.tcp(), "127.0.0.2");
-        Socket b = connectFrom(proxy.tcp(), "127.0.0.2")) {
+        Socket a = Sockets.connectFrom(proxy.tcp(), "127.0.0.2");
+        Socket b = Sockets.connectFrom(proxy.tcp(), "127.0.0.2")) {
       assertThat(a.getInputStream().readNBytes(12)).hasSize(12);
       assertThat(b.getInputStream().readNBytes(12)).hasSize(12);
-      try (Socket third = connectFrom(proxy.tcp(), "127.0.0.2")) {
+      try (Socket third = Sockets.connectFrom(proxy.tcp(), "127.0.0.2")) {
         assertThat(third.getInputStream().read()).as("closed without a banner").isEqualTo(-1);
       }
-      try (Socket webSocket = connectFrom(proxy.ws(), "127.0.0.2")) {
+      try (Socket webSocket = Sockets.connectFrom(proxy.ws(), "127.0.0.2")) {
         assertThat(webSocket.getInputStream().read()).as("the limit covers both frontends").isEqualTo(-1);
       }
-      try (Socket other = connectFrom(proxy.tcp(), "127.0.0.3")) {
+      try (Socket other = Sockets.connectFrom(proxy.tcp(), "127.0.0.3")) {
         assertThat(other.getInputStream().readNBytes(12)).as("another address").hasSize(12);
       }
       assertThat(refused(proxy, "ip_limit")).isEqualTo(2.0);
@@ -55,31 +54,23 @@ class SourceLimitsIT {
             "--max-connect-rate-per-ip", "1")) {
       int burst = ConnectionLimits.BURST_SECONDS; // 1 a second, 2 at once
       for (int i = 0; i < burst; i++) {
-        try (Socket s = connectFrom(proxy.tcp(), "127.0.0.2")) {
+        try (Socket s = Sockets.connectFrom(proxy.tcp(), "127.0.0.2")) {
           assertThat(s.getInputStream().readNBytes(12)).hasSize(12);
         }
       }
-      try (Socket s = connectFrom(proxy.tcp(), "127.0.0.2")) {
+      try (Socket s = Sockets.connectFrom(proxy.tcp(), "127.0.0.2")) {
         assertThat(s.getInputStream().read()).as("over the rate").isEqualTo(-1);
       }
-      try (Socket other = connectFrom(proxy.tcp(), "127.0.0.3")) {
+      try (Socket other = Sockets.connectFrom(proxy.tcp(), "127.0.0.3")) {
         assertThat(other.getInputStream().readNBytes(12)).as("another address").hasSize(12);
       }
       assertThat(refused(proxy, "ip_rate")).isEqualTo(1.0);
       await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(200)).until(() -> {
-        try (Socket s = connectFrom(proxy.tcp(), "127.0.0.2")) {
+        try (Socket s = Sockets.connectFrom(proxy.tcp(), "127.0.0.2")) {
           return s.getInputStream().readNBytes(12).length == 12;
         }
       });
     }
-  }
-
-  private static Socket connectFrom(InetSocketAddress proxy, String source) throws IOException {
-    Socket s = new Socket();
-    s.bind(new InetSocketAddress(source, 0));
-    s.connect(proxy, 5000);
-    s.setSoTimeout(10_000);
-    return s;
   }
 
   private static double refused(TestProxy proxy, String reason) {

@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -16,6 +15,7 @@ import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.rfbactivity.proxy.testing.LeakWatch;
+import org.rfbactivity.proxy.testing.Sockets;
 import org.rfbactivity.proxy.testing.TestProxy;
 import org.rfbactivity.rfb.testing.XvncServer;
 
@@ -78,16 +78,8 @@ class XvncBlacklistIT {
     return TestProxy.start("--target", "127.0.0.1:" + xvnc.port(), "--session-id", "desk");
   }
 
-  private static Socket connectFrom(TestProxy proxy, String source) throws IOException {
-    Socket s = new Socket();
-    s.bind(new InetSocketAddress(source, 0));
-    s.connect(proxy.tcp(), 5000);
-    s.setSoTimeout(10_000);
-    return s;
-  }
-
   private static void readBannerAndHangUp(TestProxy proxy, String source) throws IOException {
-    try (Socket s = connectFrom(proxy, source)) {
+    try (Socket s = Sockets.connectFrom(proxy.tcp(), source)) {
       assertThat(s.getInputStream().readNBytes(12)).as("a banner").hasSize(12);
     }
   }
@@ -97,7 +89,7 @@ class XvncBlacklistIT {
    * server refuses, or {@code closed before the banner}.
    */
   private static String authenticate(TestProxy proxy, String source, String password) throws Exception {
-    try (Socket s = connectFrom(proxy, source)) {
+    try (Socket s = Sockets.connectFrom(proxy.tcp(), source)) {
       DataInputStream in = new DataInputStream(s.getInputStream());
       DataOutputStream out = new DataOutputStream(s.getOutputStream());
       byte[] banner = in.readNBytes(12);

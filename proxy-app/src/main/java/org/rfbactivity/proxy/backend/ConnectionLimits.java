@@ -109,8 +109,11 @@ public final class ConnectionLimits {
     if ((admissions.incrementAndGet() & (SWEEP_EVERY - 1)) == 0) {
       sweep(now);
     }
-    Admission admission = sources.computeIfAbsent(SourceKey.of(address), k -> new Source(now, bucketSize()))
-        .admit(now, this);
+    SourceKey key = SourceKey.of(address);
+    Admission admission;
+    do {
+      admission = sources.computeIfAbsent(key, k -> new Source(now, bucketSize())).admit(now, this);
+    } while (admission == null); // the sweep retired that source meanwhile: a fresh one replaces it
     if (admission != Admission.ADMITTED) {
       open.decrementAndGet();
     }
@@ -120,8 +123,10 @@ public final class ConnectionLimits {
   /** The VNC server refused the authentication of a connection from {@code address}. */
   public void authenticationFailed(InetAddress address) {
     if (address != null && perSource()) {
-      sources.computeIfAbsent(SourceKey.of(address), k -> new Source(nanoTime.getAsLong(), bucketSize()))
-          .failed(nanoTime.getAsLong());
+      long now = nanoTime.getAsLong();
+      while (!sources.computeIfAbsent(SourceKey.of(address), k -> new Source(now, bucketSize())).failed(now)) {
+        // retired by the sweep meanwhile: record it on a fresh one
+      }
     }
   }
 
@@ -168,9 +173,9 @@ public final class ConnectionLimits {
   private void sweep(long now) {
     for (Iterator<Map.Entry<SourceKey, Source>> it = sources.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<SourceKey, Source> e = it.next();
-      if (e.getValue().idle(now, this)) {
-        // Removed only while still idle: an admission racing with the sweep finds it gone and starts afresh,
-        // which gives it a full bucket it would have had anyway.
+      if (e.getValue().retireIfIdle(now, this)) {
+        // Retired under its lock, so an admission racing with the sweep sees that and starts a fresh source, which
+        // has the full bucket the retired one had anyway.
         sources.remove(e.getKey(), e.getValue());
       }
     }
@@ -186,13 +191,19 @@ public final class ConnectionLimits {
     private long blockedUntilNanos;
     private boolean blocked;
     private long nextBlockNanos = FIRST_BLOCK.toNanos();
+    /** Removed from the table by the sweep: the caller must use a fresh source instead. */
+    private boolean retired;
 
     Source(long now, double tokens) {
       this.refilledNanos = now;
       this.tokens = tokens;
     }
 
+    /** @return the admission, or null when this source was retired (the caller retries on a fresh one) */
     synchronized Admission admit(long now, ConnectionLimits limits) {
+      if (retired) {
+        return null;
+      }
       if (blocked && now - blockedUntilNanos < 0) {
         return Admission.SOURCE_BLOCKED;
       }
@@ -216,7 +227,11 @@ public final class ConnectionLimits {
       }
     }
 
-    synchronized void failed(long now) {
+    /** @return false when this source was retired (the caller records it on a fresh one) */
+    synchronized boolean failed(long now) {
+      if (retired) {
+        return false;
+      }
       failures++;
       lastFailureNanos = now;
       if (failures >= FAILURES_BEFORE_BLOCK) {
@@ -225,6 +240,7 @@ public final class ConnectionLimits {
         nextBlockNanos = Math.min(nextBlockNanos * 2, LONGEST_BLOCK.toNanos());
         failures = FAILURES_BEFORE_BLOCK - 1; // the next failure after the block blocks again, for longer
       }
+      return true;
     }
 
     synchronized void succeeded() {
@@ -233,16 +249,22 @@ public final class ConnectionLimits {
       nextBlockNanos = FIRST_BLOCK.toNanos();
     }
 
-    /** Nothing to remember: no connection, a full bucket, and no failure within the longest block. */
-    synchronized boolean idle(long now, ConnectionLimits limits) {
+    /**
+     * Retires this source when it has nothing to remember: no connection, a full bucket, and no failure within the
+     * longest block.
+     */
+    synchronized boolean retireIfIdle(long now, ConnectionLimits limits) {
       if (open > 0 || (failures > 0 && now - lastFailureNanos < LONGEST_BLOCK.toNanos())) {
         return false;
       }
-      if (limits.ratePerSource == 0) {
-        return true;
+      if (limits.ratePerSource > 0) {
+        refill(now, limits);
+        if (tokens < limits.bucketSize()) {
+          return false;
+        }
       }
-      refill(now, limits);
-      return tokens >= limits.bucketSize();
+      retired = true;
+      return true;
     }
 
     private void refill(long now, ConnectionLimits limits) {

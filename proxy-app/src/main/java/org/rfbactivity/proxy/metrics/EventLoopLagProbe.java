@@ -64,6 +64,9 @@ public final class EventLoopLagProbe implements AutoCloseable {
     void schedule() {
       dueNanos = System.nanoTime() + periodNanos;
       next = loop.schedule(this, periodNanos, TimeUnit.NANOSECONDS);
+      if (cancelled) {
+        next.cancel(false); // close() ran while this probe was rescheduling itself
+      }
     }
 
     void cancel() {

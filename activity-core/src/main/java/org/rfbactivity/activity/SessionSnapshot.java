@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param lastInputKind         kind of the newest counted input, {@code null} if there was none (only opens)
  * @param viewers               connected viewers, ordered by viewer id
  * @param inputCounts           inputs by kind (every kind present, zeros included), of connected and closed viewers
- * @param allViewersInspectable {@code false} while any connected viewer is blind: its activity is only the traffic it sends, not input seen
+ * @param allViewersInspectable {@code false} while any connected viewer is blind: its activity is only the traffic it
+ *                              sends, not input seen
  */
 public record SessionSnapshot(
     String sessionId,

@@ -76,7 +76,8 @@ class FloodMemoryIT {
         Future<?> viewers = pool.submit(() -> {
           while (System.nanoTime() - end < 0) {
             try (TcpTransport viewer = TcpTransport.connect(tcp)) {
-              assertThat(ScriptedRfbClient.run(viewer, script, pool)).isEqualTo(RfbScript.sha256(script.serverStream()));
+              assertThat(ScriptedRfbClient.run(viewer, script, pool))
+                  .isEqualTo(RfbScript.sha256(script.serverStream()));
             }
             served.incrementAndGet();
           }

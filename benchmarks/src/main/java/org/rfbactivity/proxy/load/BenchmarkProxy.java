@@ -12,8 +12,8 @@ import org.rfbactivity.proxy.config.StoreMode;
 
 /**
  * The proxy as the load run starts it, in its own JVM like a deployed proxy: static route, in-memory store,
- * no admin port, no per-address limits, and the inspector on or off ({@link ProxyConfig.Builder#inspect}, which has no command-line
- * flag because only this comparison needs it).
+ * no admin port, no per-address limits, and the inspector on or off ({@link ProxyConfig.Builder#inspect}, which has
+ * no command-line flag because only this comparison needs it).
  *
  * <p>Arguments: {@code TCP_PORT WS_PORT BACKEND_PORT on|off}. Runs until killed.
  */

@@ -123,7 +123,8 @@ public final class SoakRun {
           .toString(), HEAP, "-Dio.netty.leakDetection.level=paranoid", "-Dio.netty.leakDetection.targetRecords=32",
           "-cp", BenchmarkProxy.absoluteClassPath(), "org.rfbactivity.proxy.Main",
           "--target", "127.0.0.1:" + server.port(), "--session-id", "soak", "--store", "memory",
-          "--tcp-listen", "127.0.0.1:" + tcp, "--ws-listen", "127.0.0.1:" + ws, "--admin-listen", "127.0.0.1:" + admin));
+          "--tcp-listen", "127.0.0.1:" + tcp, "--ws-listen", "127.0.0.1:" + ws,
+          "--admin-listen", "127.0.0.1:" + admin));
       try (ExternalRelay proxy = ExternalRelay.start("proxy", command, work, tcp, ws, admin)) {
         out.printf(Locale.ROOT, "proxy pid %d (%s, leak detection paranoid), log %s%n", proxy.pid(), HEAP,
             work.resolve("proxy.log"));

@@ -8,8 +8,8 @@ import org.rfbactivity.proxy.route.RouteLookup;
 
 /**
  * What every viewer connection shares: route lookup, metrics, the registry of open viewers, the observer
- * factory (inspector + activity tracking), the handshake timeout, the refusal log and the connection limits. One instance per proxy, built by the
- * composition root.
+ * factory (inspector + activity tracking), the handshake timeout, the refusal log and the connection limits. One
+ * instance per proxy, built by the composition root.
  */
 public final class RelayServices {
 

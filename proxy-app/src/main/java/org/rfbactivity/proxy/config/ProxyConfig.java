@@ -42,7 +42,7 @@ public final class ProxyConfig {
    * address, and a hundredth of the total, so no single address can take the proxy.
    */
   public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 100;
-  /** Default for {@code --max-connect-rate-per-ip}: reconnect storms of a NAT'd office pass, a connect flood does not. */
+  /** Default {@code --max-connect-rate-per-ip}: a NAT'd office's reconnect storm passes, a connect flood does not. */
   public static final int DEFAULT_MAX_CONNECT_RATE_PER_IP = 20;
 
   private final HostPort tcpListen;

@@ -163,7 +163,9 @@ public final class RfbActivityBridge implements RfbListener, ViewerObserver {
   @Override
   public void securityFailed(SecurityFailure failure) {
     if (!closed && viewer == null) {
-      connection.authenticationFailed(); // never the reason text: it may name the user
+      // Code 0: refused before any authentication (no security type offered, a refused VeNCrypt version), as a
+      // server that blacklists the proxy answers everyone. Never the reason text: it may name the user.
+      connection.securityRefused(failure.code() != 0);
     }
   }
 

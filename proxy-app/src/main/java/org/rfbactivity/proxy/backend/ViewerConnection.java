@@ -216,11 +216,17 @@ public final class ViewerConnection {
         orNone(security), blindReason == null ? "true" : "false blindReason=" + blindReason);
   }
 
-  /** The VNC server refused this connection's authentication; if it ends unestablished, that is why. */
-  public void authenticationFailed() {
+  /**
+   * The VNC server refused this connection in its security phase; if it ends unestablished, that is why
+   * ({@code auth_failed}). Only a refusal after an authentication attempt (a wrong password, not a server that refuses
+   * everyone before asking) counts towards the source's failure back-off.
+   */
+  public void securityRefused(boolean afterAuthentication) {
     if (!authenticationFailed) {
       authenticationFailed = true;
-      services.limits().authenticationFailed(remoteAddress(frontend));
+      if (afterAuthentication) {
+        services.limits().authenticationFailed(remoteAddress(frontend));
+      }
     }
   }
 

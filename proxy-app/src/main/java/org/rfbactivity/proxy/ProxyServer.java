@@ -94,6 +94,7 @@ public final class ProxyServer implements AutoCloseable {
   private final ViewerRegistry viewers = new ViewerRegistry();
 
   private State state = State.NEW;
+  private boolean stoppedCleanly;
   private volatile boolean accepting;
   private EventLoopGroup ioGroup;
   private EventLoopGroup adminGroup;
@@ -377,10 +378,21 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
+    stop();
+  }
+
+  /**
+   * Stops the proxy as described above; {@link #close()} is the same without the answer. Idempotent.
+   *
+   * @return true when everything stopped within its bound: every viewer closed and no embedded PostgreSQL left
+   *     running (a final flush that could not reach the database is logged, not counted: nothing is left behind)
+   */
+  public synchronized boolean stop() {
     if (state == State.CLOSED) {
-      return;
+      return stoppedCleanly;
     }
+    boolean clean = true;
     boolean wasServing = accepting;
     state = State.CLOSED;
     accepting = false;
@@ -391,6 +403,7 @@ public final class ProxyServer implements AutoCloseable {
     closeChannel(wsChannel);
     try {
       if (!viewers.closeAll(VIEWER_CLOSE_TIMEOUT)) {
+        clean = false;
         log.warn("{} viewers did not close within {}", viewers.size(), VIEWER_CLOSE_TIMEOUT);
       }
     } catch (InterruptedException e) {
@@ -410,7 +423,7 @@ public final class ProxyServer implements AutoCloseable {
       storedSessions.close();
     }
     if (database != null) {
-      database.close();
+      clean &= database.stop();
     }
     closeChannel(adminChannel);
     shutdown(adminGroup);
@@ -421,6 +434,8 @@ public final class ProxyServer implements AutoCloseable {
     if (wasServing) {
       log.info("stopped");
     }
+    stoppedCleanly = clean;
+    return clean;
   }
 
   private static void closeChannel(Channel c) {

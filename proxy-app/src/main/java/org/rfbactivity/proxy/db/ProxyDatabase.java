@@ -128,13 +128,19 @@ public final class ProxyDatabase implements AutoCloseable {
     return attempt == 0 ? "embedded PostgreSQL running" : "embedded PostgreSQL restarting (attempt " + attempt + ")";
   }
 
-  /** Closes the pool, then stops the embedded server and releases {@code --data-dir}. */
   @Override
   public void close() {
+    stop();
+  }
+
+  /**
+   * Closes the pool, then stops the embedded server and releases {@code --data-dir}.
+   *
+   * @return true when no embedded server is left running
+   */
+  public boolean stop() {
     pool.close();
-    if (embedded != null) {
-      embedded.stop();
-    }
+    return embedded == null || embedded.stop();
   }
 
   static String rootMessage(Throwable e) {

@@ -83,6 +83,14 @@ public final class ProxyServer implements AutoCloseable {
 
   /** How long shutdown waits for viewers to be closed and recorded. */
   static final Duration VIEWER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * How long shutdown waits for the tracker's final flush (activity-core's default is 10 s). Against a database that
+   * answers it takes milliseconds. Against one that does not, the flush may wait behind a tick that waits out the
+   * pool's connection timeout (2 s), then wait out its own: this bound lets it fail by itself and report what was not
+   * stored rather than be cut off, and keeps the whole stop within the 10 s Docker gives before SIGKILL. (An embedded
+   * server that is down is refused at once, without waiting.)
+   */
+  static final Duration FINAL_FLUSH_TIMEOUT = Duration.ofSeconds(5);
   /** How long shutdown waits for the event loops to finish their queued work. */
   static final Duration LOOP_SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
   /** Pending connections the kernel may queue while the loop accepts; viewers arrive in bursts after a restart. */
@@ -296,6 +304,7 @@ public final class ProxyServer implements AutoCloseable {
         .maxRetryBackoff(config.flushTick().compareTo(ActivityConfig.DEFAULT_MAX_RETRY_BACKOFF) > 0
             ? config.flushTick() : ActivityConfig.DEFAULT_MAX_RETRY_BACKOFF)
         .replicaId(config.replicaId())
+        .closeTimeout(FINAL_FLUSH_TIMEOUT)
         .blindPolicy(config.blindPolicy())
         .clock(config.clock())
         .threadFactory(new DefaultThreadFactory("rfba-activity", true))

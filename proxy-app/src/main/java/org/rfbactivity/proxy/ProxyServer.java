@@ -56,6 +56,7 @@ import org.rfbactivity.proxy.config.JdbcUrls;
 import org.rfbactivity.proxy.config.ProxyConfig;
 import org.rfbactivity.proxy.config.Routing;
 import org.rfbactivity.proxy.config.StoreMode;
+import org.rfbactivity.proxy.db.DatabaseStartException;
 import org.rfbactivity.proxy.db.MirrorCheck;
 import org.rfbactivity.proxy.db.ProxyDatabase;
 import org.rfbactivity.proxy.metrics.EventLoopLagProbe;
@@ -86,6 +87,14 @@ public final class ProxyServer implements AutoCloseable {
 
   /** How long shutdown waits for viewers to be closed and recorded. */
   static final Duration VIEWER_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+  /**
+   * How long shutdown waits for the tracker's final flush (activity-core's default is 10 s). Against a database that
+   * answers it takes milliseconds. Against one that does not, the flush may wait behind a tick that waits out the
+   * pool's connection timeout (2 s), then wait out its own: this bound lets it fail by itself and report what was not
+   * stored rather than be cut off, and keeps the whole stop within the 10 s Docker gives before SIGKILL. (An embedded
+   * server that is down is refused at once, without waiting.)
+   */
+  static final Duration FINAL_FLUSH_TIMEOUT = Duration.ofSeconds(5);
   /** How long shutdown waits for the event loops to finish their queued work. */
   static final Duration LOOP_SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
   /** Pending connections the kernel may queue while the loop accepts; viewers arrive in bursts after a restart. */
@@ -99,6 +108,7 @@ public final class ProxyServer implements AutoCloseable {
   private final ViewerRegistry viewers = new ViewerRegistry();
 
   private State state = State.NEW;
+  private boolean stoppedCleanly;
   private volatile boolean accepting;
   private EventLoopGroup ioGroup;
   private EventLoopGroup adminGroup;
@@ -125,6 +135,8 @@ public final class ProxyServer implements AutoCloseable {
    *
    * @throws ConfigException for a setting that cannot work (bad file, unreachable database, port in use);
    *     everything started so far is stopped again
+   * @throws DatabaseStartException when the embedded PostgreSQL cannot be started (another proxy holds
+   *     {@code --data-dir}, it does not come up, or it refuses the schema)
    */
   public synchronized void start() {
     if (state != State.NEW) {
@@ -260,15 +272,19 @@ public final class ProxyServer implements AutoCloseable {
     new UptimeMetrics().bindTo(registry);
   }
 
-  /** Runs activity-core's idempotent schema script: a database that refuses it stops the start. */
+  /**
+   * Runs activity-core's idempotent schema script: a database that refuses it stops the start, as a setting when it
+   * is the one {@code --jdbc-url} names, as a failure of the embedded server otherwise.
+   */
   private void applySchema() {
     try {
       Migrations.apply(database.dataSource());
     } catch (SQLException e) {
-      boolean external = config.jdbcUrl() != null;
-      throw new ConfigException(external ? "--jdbc-url" : "--data-dir",
-          external ? JdbcUrls.mask(config.jdbcUrl()) : config.dataDir().toString(),
-          "cannot apply the schema: SQLSTATE " + e.getSQLState() + " " + e.getMessage(), e);
+      String problem = "cannot apply the schema: SQLSTATE " + e.getSQLState() + " " + e.getMessage();
+      if (config.jdbcUrl() != null) {
+        throw new ConfigException("--jdbc-url", JdbcUrls.mask(config.jdbcUrl()), problem, e);
+      }
+      throw new DatabaseStartException("--data-dir", config.dataDir().toString(), problem, e);
     }
   }
 
@@ -307,6 +323,7 @@ public final class ProxyServer implements AutoCloseable {
         .maxRetryBackoff(config.flushTick().compareTo(ActivityConfig.DEFAULT_MAX_RETRY_BACKOFF) > 0
             ? config.flushTick() : ActivityConfig.DEFAULT_MAX_RETRY_BACKOFF)
         .replicaId(config.replicaId())
+        .closeTimeout(FINAL_FLUSH_TIMEOUT)
         .blindPolicy(config.blindPolicy())
         .clock(config.clock())
         .threadFactory(new DefaultThreadFactory("rfba-activity", true))
@@ -326,15 +343,21 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   /**
-   * What {@code /readyz} reports: accepting viewers, the store writing (or memory only), and the routing source's
-   * status when it has one. While the database is down the relay keeps working and activity is kept in memory;
-   * readiness says so. A stale route table (token file unreadable) is reported but leaves the proxy ready: it still
-   * routes with its last good table, and replicas that read one broken file would otherwise all leave a load
-   * balancer at once.
+   * What {@code /readyz} reports: accepting viewers, the embedded server running, the store writing (or memory only),
+   * and the routing source's status when it has one. While the database is down the relay keeps working and activity
+   * is kept in memory; readiness says so. A stale route table (token file unreadable) is reported but leaves the proxy
+   * ready: it still routes with its last good table, and replicas that read one broken file would otherwise all leave
+   * a load balancer at once.
    */
   public Readiness readiness() {
     Map<String, String> checks = new LinkedHashMap<>();
     checks.put("listeners", accepting ? "accepting" : "not accepting");
+    ProxyDatabase db = database;
+    boolean databaseOk = true;
+    if (db != null && db.isEmbedded()) {
+      databaseOk = db.available();
+      checks.put("database", db.state());
+    }
     boolean storeOk = true;
     if (store == null) {
       checks.put("store", "memory");
@@ -348,7 +371,7 @@ public final class ProxyServer implements AutoCloseable {
     if (routeResolver != null) {
       routeResolver.status().ifPresent(status -> checks.put("routes", status.summary()));
     }
-    return new Readiness(accepting && storeOk, checks);
+    return new Readiness(accepting && databaseOk && storeOk, checks);
   }
 
   /** Bound address of the raw TCP listener, or null when it is off. */
@@ -394,10 +417,21 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   @Override
-  public synchronized void close() {
+  public void close() {
+    stop();
+  }
+
+  /**
+   * Stops the proxy as described above; {@link #close()} is the same without the answer. Idempotent.
+   *
+   * @return true when everything stopped within its bound: every viewer closed and no embedded PostgreSQL left
+   *     running (a final flush that could not reach the database is logged, not counted: nothing is left behind)
+   */
+  public synchronized boolean stop() {
     if (state == State.CLOSED) {
-      return;
+      return stoppedCleanly;
     }
+    boolean clean = true;
     boolean wasServing = accepting;
     state = State.CLOSED;
     accepting = false;
@@ -408,6 +442,7 @@ public final class ProxyServer implements AutoCloseable {
     closeChannel(wsChannel);
     try {
       if (!viewers.closeAll(VIEWER_CLOSE_TIMEOUT)) {
+        clean = false;
         log.warn("{} viewers did not close within {}", viewers.size(), VIEWER_CLOSE_TIMEOUT);
       }
     } catch (InterruptedException e) {
@@ -430,7 +465,7 @@ public final class ProxyServer implements AutoCloseable {
       storedSessions.close();
     }
     if (database != null) {
-      database.close();
+      clean &= database.stop();
     }
     closeChannel(adminChannel);
     shutdown(adminGroup);
@@ -441,6 +476,8 @@ public final class ProxyServer implements AutoCloseable {
     if (wasServing) {
       log.info("stopped");
     }
+    stoppedCleanly = clean;
+    return clean;
   }
 
   private static void closeChannel(Channel c) {

@@ -3,9 +3,6 @@ package org.rfbactivity.proxy.db;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.pool.HikariPool;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.sql.DataSource;
@@ -19,6 +16,7 @@ import org.slf4j.LoggerFactory;
  * The proxy's PostgreSQL: the one named by {@code --jdbc-url}, or else an embedded PostgreSQL (zonky) whose
  * binaries and data live in {@code --data-dir}, so that a first run needs no database server (DESIGN.md §5).
  * Either way the proxy gets one HikariCP pool, shared by the activity store and the route query, and owns it.
+ * The embedded server lives as long as the proxy: see {@link EmbeddedServer}.
  */
 public final class ProxyDatabase implements AutoCloseable {
 
@@ -26,25 +24,30 @@ public final class ProxyDatabase implements AutoCloseable {
 
   /** Flusher, route lookups and admin reads together stay well below this. */
   static final int POOL_SIZE = 8;
-  /** A connection attempt slower than this counts as the database being down (the relay carries on). */
-  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
-  /** initdb and the first start of the embedded server can take a while on a slow disk. */
-  static final Duration EMBEDDED_START_WAIT = Duration.ofSeconds(60);
+  /**
+   * A connection attempt slower than this counts as the database being down (the relay carries on). The pool never
+   * runs out of connections (its users take six at most), so this only ever waits for a database that does not
+   * answer, which a reachable one does in milliseconds; and a shutdown's final flush waits for it.
+   */
+  static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
 
-  private final EmbeddedPostgres embedded;
+  private final EmbeddedServer embedded;
   private final HikariDataSource pool;
+  private final DataSource dataSource;
   private final String description;
 
-  private ProxyDatabase(EmbeddedPostgres embedded, HikariDataSource pool, String description) {
+  private ProxyDatabase(EmbeddedServer embedded, HikariDataSource pool, DataSource dataSource, String description) {
     this.embedded = embedded;
     this.pool = pool;
+    this.dataSource = dataSource;
     this.description = description;
   }
 
   /**
    * Starts the embedded server or connects to the external one, and checks one connection.
    *
-   * @throws ConfigException naming {@code --jdbc-url} or {@code --data-dir} when that fails
+   * @throws ConfigException naming {@code --jdbc-url} when the external database cannot be reached
+   * @throws DatabaseStartException naming {@code --data-dir} when the embedded server cannot be started
    */
   public static ProxyDatabase open(ProxyConfig config) {
     if (config.jdbcUrl() != null) {
@@ -66,41 +69,29 @@ public final class ProxyDatabase implements AutoCloseable {
     try {
       HikariDataSource pool = new HikariDataSource(hc);
       log.info("database: {}", masked);
-      return new ProxyDatabase(null, pool, masked);
+      return new ProxyDatabase(null, pool, pool, masked);
     } catch (HikariPool.PoolInitializationException | IllegalArgumentException e) {
       throw new ConfigException("--jdbc-url", masked, "cannot connect: " + rootMessage(e), e);
     }
   }
 
   private static ProxyDatabase embedded(Path dataDir) {
-    Path data = dataDir.resolve("pgdata");
-    Path binaries = dataDir.resolve("pgbin");
-    EmbeddedPostgres pg;
-    try {
-      Files.createDirectories(binaries);
-      pg = EmbeddedPostgres.builder()
-          .setDataDirectory(data)
-          .setCleanDataDirectory(false)
-          .setOverrideWorkingDirectory(binaries.toFile())
-          .setRegisterShutdownHook(false)
-          .setPGStartupWait(EMBEDDED_START_WAIT)
-          .start();
-    } catch (IOException | RuntimeException e) {
-      throw new ConfigException("--data-dir", dataDir.toString(),
-          "cannot start the embedded PostgreSQL (is another proxy using this directory?): " + rootMessage(e), e);
-    }
+    EmbeddedServer server = EmbeddedServer.start(dataDir);
     HikariConfig hc = baseConfig();
-    hc.setDataSource(pg.getPostgresDatabase());
+    hc.setDataSource(server.postgresDatabase());
+    HikariDataSource pool;
     try {
-      HikariDataSource pool = new HikariDataSource(hc);
-      String description = "embedded PostgreSQL in " + data.toAbsolutePath() + " on 127.0.0.1:" + pg.getPort();
-      log.info("database: {}", description);
-      return new ProxyDatabase(pg, pool, description);
+      pool = new HikariDataSource(hc);
     } catch (HikariPool.PoolInitializationException e) {
-      closeQuietly(pg);
-      throw new ConfigException("--data-dir", dataDir.toString(), "embedded PostgreSQL refuses connections: "
+      server.stop();
+      throw new DatabaseStartException("--data-dir", dataDir.toString(), "embedded PostgreSQL refuses connections: "
           + rootMessage(e), e);
     }
+    // After a restart the pooled connections lead to the dead server: drop them rather than have each fail once.
+    server.watch(() -> pool.getHikariPoolMXBean().softEvictConnections());
+    String description = "embedded PostgreSQL in " + server.dataDirectory() + " on 127.0.0.1:" + server.port();
+    log.info("database: {}", description);
+    return new ProxyDatabase(server, pool, new RestartGatedDataSource(pool, server), description);
   }
 
   private static HikariConfig baseConfig() {
@@ -114,7 +105,7 @@ public final class ProxyDatabase implements AutoCloseable {
   }
 
   public DataSource dataSource() {
-    return pool;
+    return dataSource;
   }
 
   /** Where the database is, for logs (credentials masked). */
@@ -127,23 +118,36 @@ public final class ProxyDatabase implements AutoCloseable {
     return embedded != null;
   }
 
+  /** False while the embedded server is being restarted; an external database is not watched (the store is). */
+  public boolean available() {
+    return embedded == null || embedded.running();
+  }
+
+  /** The embedded server's state for {@code /readyz}: running, or which restart attempt is due. */
+  public String state() {
+    if (embedded == null) {
+      return "external";
+    }
+    int attempt = embedded.restartAttempt();
+    return attempt == 0 ? "embedded PostgreSQL running" : "embedded PostgreSQL restarting (attempt " + attempt + ")";
+  }
+
   @Override
   public void close() {
+    stop();
+  }
+
+  /**
+   * Closes the pool, then stops the embedded server and releases {@code --data-dir}.
+   *
+   * @return true when no embedded server is left running
+   */
+  public boolean stop() {
     pool.close();
-    if (embedded != null) {
-      closeQuietly(embedded);
-    }
+    return embedded == null || embedded.stop();
   }
 
-  private static void closeQuietly(EmbeddedPostgres pg) {
-    try {
-      pg.close();
-    } catch (IOException | RuntimeException e) {
-      log.warn("embedded PostgreSQL did not stop cleanly: {}", rootMessage(e));
-    }
-  }
-
-  private static String rootMessage(Throwable e) {
+  static String rootMessage(Throwable e) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();

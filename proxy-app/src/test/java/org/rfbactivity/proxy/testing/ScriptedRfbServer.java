@@ -33,6 +33,8 @@ public final class ScriptedRfbServer implements AutoCloseable {
     SCRIPT,
     /** The handshake and the server's payload, then the server closes (FIN), as a VNC server that shuts down. */
     SCRIPT_THEN_CLOSE,
+    /** The handshake and the server's payload, then the server resets the connection, as one that crashes. */
+    SCRIPT_THEN_RESET,
     /** Sends the ProtocolVersion banner, then only reads (the handshake never completes). */
     BANNER_ONLY,
     /**
@@ -122,7 +124,8 @@ public final class ScriptedRfbServer implements AutoCloseable {
       byte[] hs = script.serverHandshake;
       out.write(hs, 0, 12);
       out.flush();
-      if (behaviour == Behaviour.SCRIPT || behaviour == Behaviour.SCRIPT_THEN_CLOSE) {
+      if (behaviour == Behaviour.SCRIPT || behaviour == Behaviour.SCRIPT_THEN_CLOSE
+          || behaviour == Behaviour.SCRIPT_THEN_RESET) {
         count[0] += Streams.readExactly(in, 12, digest);
         out.write(hs, 12, 2);
         out.flush();
@@ -136,6 +139,13 @@ public final class ScriptedRfbServer implements AutoCloseable {
           out.write(script.serverPayload);
           out.flush();
           s.shutdownOutput();
+        } else if (behaviour == Behaviour.SCRIPT_THEN_RESET) {
+          out.write(script.serverPayload);
+          out.flush();
+          // Reset from this thread, with no read of it blocked: a close with a blocked reader sends FIN first.
+          s.setSoLinger(true, 0);
+          s.close();
+          throw new IOException("reset by the script");
         } else {
           threads.execute(() -> writePayload(s, out));
         }

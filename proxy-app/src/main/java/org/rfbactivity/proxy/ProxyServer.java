@@ -99,8 +99,11 @@ public final class ProxyServer implements AutoCloseable {
   static final Duration LOOP_SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
   /** Pending connections the kernel may queue while the loop accepts; viewers arrive in bursts after a restart. */
   static final int ACCEPT_BACKLOG = 1024;
-  /** How often each viewer event loop is probed for lag: ten tasks a second per loop cost nothing measurable. */
-  static final Duration LAG_PROBE_PERIOD = Duration.ofMillis(100);
+  /**
+   * How often each viewer event loop is probed for lag. Each probe wakes an idle loop: at 100 ms an idle proxy spent
+   * 3 ms of CPU a second more (measured); at 250 ms about a millisecond, with four samples a second per loop.
+   */
+  static final Duration LAG_PROBE_PERIOD = Duration.ofMillis(250);
 
   private final ProxyConfig config;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

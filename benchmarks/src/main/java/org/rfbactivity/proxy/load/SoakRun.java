@@ -275,7 +275,7 @@ public final class SoakRun {
     Map<String, Double> m = metrics(admin);
     TreeMap<Double, Double> buckets = lagBuckets(m);
     double probes = m.getOrDefault("vnc_proxy_event_loop_lag_seconds_count", 0.0);
-    out.printf(Locale.ROOT, "%nevent-loop lag over the whole run: %.0f probes (every 100 ms per loop)%n", probes);
+    out.printf(Locale.ROOT, "%nevent-loop lag over the whole run: %.0f probes (every 250 ms per loop)%n", probes);
     for (Map.Entry<Double, Double> b : buckets.entrySet()) {
       out.printf(Locale.ROOT, "  <= %6.0f ms: %7.3f %%%n", b.getKey() * 1000, 100 * b.getValue() / probes);
     }

@@ -1,7 +1,8 @@
 // Drives noVNC 1.7 in headless Debian chromium (playwright-core) for NoVncBrowserIT.
 //
 // Serves viewer.html and node_modules/@novnc/novnc on 127.0.0.1 (an ephemeral port), launches chromium with the
-// flags of shared/reference/toolchain.md, then reads one command per line on stdin and answers one line on stdout:
+// flags a closed network needs (no background networking, no component updates), then reads one command per line
+// on stdin and answers one line on stdout:
 //   (start)                      -> "ready http://127.0.0.1:PORT"   (the page origin the proxy must allow)
 //   connect WS_URL PASSWORD|-    -> "connected WIDTHxHEIGHT" | "error ..."
 //   move X Y                     -> "ok"    (real mouse motion over the canvas)

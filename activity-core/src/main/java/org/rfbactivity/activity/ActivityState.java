@@ -1,7 +1,7 @@
 package org.rfbactivity.activity;
 
 /**
- * The activity state of a session, and of a single viewer (which is never {@link #DISCONNECTED}). DESIGN.md §4.
+ * The activity state of a session, and of a single viewer (which is never {@link #DISCONNECTED}); docs/architecture.md#activity-state.
  */
 public enum ActivityState {
   /** No viewer is connected to the session. */

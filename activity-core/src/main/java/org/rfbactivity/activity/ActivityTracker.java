@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns viewer events into a three-state signal per session (DISCONNECTED, CONNECTED_IDLE, ACTIVE) and persists it
- * at a bounded rate. DESIGN.md §4; activity-core/README.md.
+ * at a bounded rate (docs/architecture.md#activity-state, docs/architecture.md#persistence; activity-core/README.md).
  *
  * <p><b>Intake</b> ({@link #viewerOpened}, {@link #input}, {@link #inspectionLost}, {@link #viewerAttribute},
  * {@link #viewerClosed}) is called on event-loop threads. It never blocks, never touches the store, and never throws:

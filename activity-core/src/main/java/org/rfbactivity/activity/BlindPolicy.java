@@ -2,7 +2,7 @@ package org.rfbactivity.activity;
 
 /**
  * How a viewer whose stream cannot be inspected (a "blind" viewer: TLS, SASL, an unknown message type, see
- * DESIGN.md §3) counts toward its session's state. Snapshots always report such a viewer as not inspectable, whatever
+ * docs/architecture.md#the-inspectors-contract) counts toward its session's state. Snapshots always report such a viewer as not inspectable, whatever
  * the policy, so operators can see and fix it.
  */
 public enum BlindPolicy {

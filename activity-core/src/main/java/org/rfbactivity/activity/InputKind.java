@@ -1,7 +1,7 @@
 package org.rfbactivity.activity;
 
 /**
- * What a viewer sent, as classified by the protocol inspector (DESIGN.md §3). The constants up to {@link #NOISE} are
+ * What a viewer sent, as classified by the protocol inspector (docs/architecture.md#input-classification). The constants up to {@link #NOISE} are
  * the same, in the same order, as rfb-codec's {@code org.rfbactivity.rfb.InputKind}; the proxy bridges the two by
  * name, because this module must not depend on the codec. {@link #BLIND_TRAFFIC} is the tracker's own: what a
  * viewer whose stream cannot be inspected sends.

@@ -1,6 +1,6 @@
 package org.rfbactivity.activity;
 
-/** Stateless no-op metrics, an enum singleton (Caffeine CAF-4, HikariCP HIK-9). */
+/** Stateless no-op metrics, an enum singleton (docs/style.md#no-op-objects-when-a-feature-is-off). */
 enum NoopActivityMetrics implements ActivityMetrics {
   INSTANCE
 }

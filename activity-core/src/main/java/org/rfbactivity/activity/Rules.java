@@ -5,7 +5,7 @@ final class Rules {
 
   final long activeWindowNanos;
   final long persistIntervalNanos;
-  /** A viewer row counts as gone this long after its heartbeat: 3 × persistInterval (issue 3, "Persistence"). */
+  /** A viewer row counts as gone this long after its heartbeat: 3 × persistInterval (docs/architecture.md#persistence). */
   final long viewerExpiryNanos;
   final String replicaId;
   final TransitionQueue transitions;

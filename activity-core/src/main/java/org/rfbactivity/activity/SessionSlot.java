@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One session: its viewers, its state, and what of it has been written. Every state change goes through
- * {@link #transition}, the one choke point (failsafe's {@code transitionTo} habit, FS-5).
+ * {@link #transition}, the one choke point (docs/style.md#one-choke-point-for-state-changes).
  *
  * <p>The state is a function of (live viewers, newest activity, now): DISCONNECTED without viewers; otherwise ACTIVE
  * while {@code now < newest activity + activeWindow}; otherwise CONNECTED_IDLE. A blind viewer's activity is its

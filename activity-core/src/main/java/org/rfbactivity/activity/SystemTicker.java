@@ -1,6 +1,6 @@
 package org.rfbactivity.activity;
 
-/** Stateless, hence an enum singleton (Caffeine CAF-4). */
+/** Stateless, hence an enum singleton (docs/style.md#stateless-objects-are-enum-singletons). */
 enum SystemTicker implements Ticker {
   INSTANCE;
 

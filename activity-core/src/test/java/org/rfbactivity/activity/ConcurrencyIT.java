@@ -19,7 +19,7 @@ import org.rfbactivity.activity.store.PostgresExtension;
 import org.rfbactivity.activity.store.TestDatabase;
 
 /**
- * Issue 3, "Concurrency": several threads feed many sessions (inputs, plus viewers closing and reopening) while the
+ * Concurrency (docs/architecture.md#activity-state, intake never waits): several threads feed many sessions (inputs, plus viewers closing and reopening) while the
  * real flusher thread evaluates and writes to PostgreSQL; afterwards every session's stored {@code last_activity} is
  * its newest activity: no newest value is lost between intake and flusher.
  *

@@ -21,7 +21,7 @@ import org.rfbactivity.activity.store.Migrations;
 import org.rfbactivity.activity.store.TestDatabase;
 
 /**
- * Issue 3, "Outage": the database is stopped mid-run and started again on the same port and data directory while
+ * A database outage (docs/architecture.md#persistence): the database is stopped mid-run and started again on the same port and data directory while
  * input keeps coming. No exception reaches intake callers; once the database is back, every session's stored
  * {@code last_activity} is its newest input time as of that tick. Needs its own embedded server (it is stopped),
  * so it does not use the shared one.

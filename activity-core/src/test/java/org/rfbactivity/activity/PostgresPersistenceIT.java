@@ -17,7 +17,7 @@ import org.rfbactivity.activity.store.PostgresExtension;
 import org.rfbactivity.activity.store.TestDatabase;
 
 /**
- * The tracker writing to a real PostgreSQL (issue 3, "Integration"): exact rows and status view output, replicas
+ * The tracker writing to a real PostgreSQL (docs/architecture.md#persistence): exact rows and status view output, replicas
  * writing out of order, a replica that stops heartbeating, and the StreamSpace-shaped mirror.
  *
  * <p>The status view compares stored times with the database's {@code now()}, so each fake timeline is placed so

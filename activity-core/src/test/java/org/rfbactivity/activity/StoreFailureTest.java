@@ -12,7 +12,7 @@ import org.rfbactivity.activity.store.StoreException;
 import org.rfbactivity.activity.store.ViewerKey;
 
 /**
- * The tracker's side of a database outage (issue 3, "Database down"), with a store that fails on command: intake and
+ * The tracker's side of a database outage (docs/architecture.md#persistence), with a store that fails on command: intake and
  * transitions go on, the newest value per session is kept, writes back off exponentially up to the cap, and
  * everything newest is written when the store returns. The JDBC side is in {@code store.OutageIT}.
  */

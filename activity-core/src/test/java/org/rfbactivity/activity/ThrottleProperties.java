@@ -17,7 +17,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 
 /**
- * The throttle rule for any input pattern (issue 3, "Persistence"): a session is written at most once per
+ * The throttle rule for any input pattern (docs/architecture.md#persistence): a session is written at most once per
  * persistInterval plus once per transition, however fast its input comes; and once input stops for a
  * persistInterval, the stored {@code last_activity} is exactly the newest input.
  */

@@ -13,7 +13,7 @@ import org.rfbactivity.activity.store.SessionActivityRow;
 import org.rfbactivity.activity.store.ViewerRow;
 
 /**
- * Issue 3, "Throttle test": 60 inputs per second for 10 simulated minutes produce exactly one {@code last_activity}
+ * The throttle (docs/architecture.md#persistence): 60 inputs per second for 10 simulated minutes produce exactly one {@code last_activity}
  * write at the idle-to-active transition, then one per persistInterval while the input advances, and the
  * active-to-idle transition; never one per input. Time is fake and the flusher is driven tick by tick.
  */

@@ -16,7 +16,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The state model of issue 3 ("State model"), one scenario per row, on a fake ticker with the default 60 s window. */
+/** The state model (docs/architecture.md#activity-state), one scenario per row, on a fake ticker with the default 60 s window. */
 class TransitionTableTest {
 
   static Stream<Scenario> scenarios() {

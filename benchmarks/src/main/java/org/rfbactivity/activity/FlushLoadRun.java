@@ -24,7 +24,7 @@ import org.rfbactivity.activity.store.JdbcActivityStore;
 import org.rfbactivity.activity.store.Migrations;
 
 /**
- * Load run for activity-core's persistence (issue 3, "Performance"; DESIGN.md §6 "database writes"): N sessions, one
+ * Load run for activity-core's persistence (docs/architecture.md#target-numbers, "database writes"): N sessions, one
  * viewer each, all active at R counted inputs per second, simulated for S seconds with one flush per simulated second
  * into PostgreSQL. Time is simulated (the flusher is driven tick by tick), the database writes are real and timed.
  * Beside it, on the same database, a write-per-input baseline: one upsert per input, autocommit, as a naive tracker

@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * benchmark thread) with {@code viewers} viewers over a quarter as many sessions, picked round-robin through a
  * power-of-two mask: 1,024 stay in cache, 16,384 (about 3 MiB of viewer state) mostly do not. Baselines
  * run beside it: {@code nanoTime} (the one ticker read a counted input costs) and {@code inputUncounted} (a kind that
- * is only counted, not timed). Target (DESIGN.md §6): at most 50 ns and no allocation per call.
+ * is only counted, not timed). Target (docs/architecture.md#target-numbers): at most 50 ns and no allocation per call.
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar 'org.rfbactivity.activity.TrackerInputBenchmark' -prof gc

@@ -35,7 +35,7 @@ import org.rfbactivity.proxy.testing.TestProxy;
 /**
  * Two proxy replicas (--replica-id) sharing one PostgreSQL with a host platform shaped like StreamSpace, whose own
  * {@code sessions.last_activity TIMESTAMP WITHOUT TIME ZONE} column is kept current by --mirror-sql in the same
- * transaction as the proxy's own rows (peers.md §1.3, §1.6).
+ * transaction as the proxy's own rows.
  */
 @ExtendWith(LeakWatch.class)
 class SharedDatabaseIT {

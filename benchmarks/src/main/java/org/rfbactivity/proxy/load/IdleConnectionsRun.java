@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 import org.rfbactivity.proxy.load.LoadClient.Transport;
 
 /**
- * Idle proxied connections (DESIGN.md §6: 10k on one 2-core box, ≤ 32 KiB heap each): opens N viewers through
+ * Idle proxied connections (docs/architecture.md#target-numbers: 10k on one 2-core box, ≤ 32 KiB heap each): opens N viewers through
  * the proxy (its own JVM, inspector on, in-memory store), each completing the RFB handshake against the scripted
  * server and then staying idle, and reads the proxy's live heap after a full GC ({@code jcmd GC.run},
  * {@code GC.heap_info}) and its resident set before and after. Every connection costs the proxy two descriptors

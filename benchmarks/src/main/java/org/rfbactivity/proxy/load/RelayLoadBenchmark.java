@@ -19,7 +19,7 @@ import java.util.function.LongSupplier;
 import org.rfbactivity.proxy.load.LoadClient.Transport;
 
 /**
- * The relay load run of issue 4: a scripted RFB server streams framebuffer data to a client that drains it
+ * The relay load run: a scripted RFB server streams framebuffer data to a client that drains it
  * (bulk server-to-client throughput), and a client sends PointerEvents at a fixed rate (one-way input
  * latency, p50 and p99), measured in one run, rounds interleaved, for
  *

@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The proxy's PostgreSQL: the one named by {@code --jdbc-url}, or else an embedded PostgreSQL (zonky) whose
- * binaries and data live in {@code --data-dir}, so that a first run needs no database server (DESIGN.md §5).
+ * binaries and data live in {@code --data-dir}, so that a first run needs no database server (docs/architecture.md#the-proxy).
  * Either way the proxy gets one HikariCP pool, shared by the activity store and the route query, and owns it.
  * The embedded server lives as long as the proxy: see {@link EmbeddedServer}.
  */

@@ -322,9 +322,6 @@ public final class ProxyServer implements AutoCloseable {
         .activeWindow(config.activeWindow())
         .persistInterval(config.persistInterval())
         .flushTick(config.flushTick())
-        // Not a flag: the default cap, or the tick when that is longer (a back-off cannot be shorter than a tick).
-        .maxRetryBackoff(config.flushTick().compareTo(ActivityConfig.DEFAULT_MAX_RETRY_BACKOFF) > 0
-            ? config.flushTick() : ActivityConfig.DEFAULT_MAX_RETRY_BACKOFF)
         .replicaId(config.replicaId())
         .closeTimeout(FINAL_FLUSH_TIMEOUT)
         .blindPolicy(config.blindPolicy())

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.rfbactivity.activity.ActivityConfig;
+import org.rfbactivity.activity.ActivitySettings;
 import org.rfbactivity.activity.BlindPolicy;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -123,7 +123,7 @@ public final class ProxyCommand {
 
   @Option(names = "--replica-id", paramLabel = "ID",
       description = "This proxy's name in the viewer rows of a database that several proxies share; unique per "
-          + "proxy, 1.." + ActivityConfig.MAX_REPLICA_ID_LENGTH + " characters (RFBA_REPLICA_ID).%n"
+          + "proxy, 1.." + ActivitySettings.MAX_REPLICA_ID_LENGTH + " characters (RFBA_REPLICA_ID).%n"
           + "Default: the host name.")
   String replicaId;
 

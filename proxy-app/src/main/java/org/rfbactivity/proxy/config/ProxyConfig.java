@@ -1,7 +1,5 @@
 package org.rfbactivity.proxy.config;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import org.rfbactivity.activity.ActivityConfig;
+import org.rfbactivity.activity.ActivitySettings;
 import org.rfbactivity.activity.BlindPolicy;
 import org.rfbactivity.activity.store.JdbcActivityStore;
 
@@ -262,9 +260,9 @@ public final class ProxyConfig {
     private String mirrorSql;
     private String replicaId;
     private BlindPolicy blindPolicy = BlindPolicy.ACTIVE_WHILE_SENDING;
-    private Duration activeWindow = ActivityConfig.DEFAULT_ACTIVE_WINDOW;
-    private Duration persistInterval = ActivityConfig.DEFAULT_PERSIST_INTERVAL;
-    private Duration flushTick = ActivityConfig.DEFAULT_FLUSH_TICK;
+    private Duration activeWindow = ActivitySettings.ACTIVE_WINDOW.defaultValue();
+    private Duration persistInterval = ActivitySettings.PERSIST_INTERVAL.defaultValue();
+    private Duration flushTick = ActivitySettings.FLUSH_TICK.defaultValue();
     private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
     private int maxConnectionsPerIp = DEFAULT_MAX_CONNECTIONS_PER_IP;
@@ -329,7 +327,7 @@ public final class ProxyConfig {
       return this;
     }
 
-    /** Default: the host name ({@link #defaultReplicaId()}). */
+    /** Default: the host name ({@link ActivitySettings#REPLICA_ID}). */
     public Builder replicaId(String value) {
       this.replicaId = value;
       return this;
@@ -469,11 +467,11 @@ public final class ProxyConfig {
       }
       checkMirror();
       if (replicaId == null) {
-        replicaId = defaultReplicaId();
+        replicaId = ActivitySettings.REPLICA_ID.defaultValue();
       }
-      if (replicaId.isEmpty() || replicaId.length() > ActivityConfig.MAX_REPLICA_ID_LENGTH
+      if (replicaId.isEmpty() || replicaId.length() > ActivitySettings.MAX_REPLICA_ID_LENGTH
           || replicaId.chars().anyMatch(Character::isISOControl)) {
-        throw new ConfigException("--replica-id", replicaId, "expected 1.." + ActivityConfig.MAX_REPLICA_ID_LENGTH
+        throw new ConfigException("--replica-id", replicaId, "expected 1.." + ActivitySettings.MAX_REPLICA_ID_LENGTH
             + " characters without control characters");
       }
       requireDistinct();
@@ -515,22 +513,6 @@ public final class ProxyConfig {
       } catch (IllegalArgumentException e) {
         throw new ConfigException("--mirror-sql", mirrorSql, e.getMessage().replaceFirst("^mirrorSql ", ""));
       }
-    }
-
-    /**
-     * The host name: stable across restarts of one proxy (a container's or pod's name), distinct between the
-     * machines (or pods) of a replicated deployment. Two proxies on one host need {@code --replica-id}.
-     */
-    static String defaultReplicaId() {
-      String host;
-      try {
-        host = InetAddress.getLocalHost().getHostName();
-      } catch (UnknownHostException e) {
-        String env = System.getenv("HOSTNAME");
-        host = env == null || env.isBlank() ? "localhost" : env.trim();
-      }
-      return host.length() <= ActivityConfig.MAX_REPLICA_ID_LENGTH ? host
-          : host.substring(0, ActivityConfig.MAX_REPLICA_ID_LENGTH);
     }
 
     private static void requirePositive(String flag, Duration d) {

@@ -52,7 +52,14 @@ public final class ActivitySettings {
   public static final ActivitySetting<BlindPolicy> BLIND_POLICY = new ActivitySetting<>("blindPolicy",
       () -> BlindPolicy.ACTIVE_WHILE_SENDING, "`" + BlindPolicy.ACTIVE_WHILE_SENDING + "`",
       value -> Objects.requireNonNull(value, "blindPolicy"));
-  /** This replica in viewer rows; see {@link #defaultReplicaId()} for why the host name is the default. */
+  /**
+   * This replica in viewer rows, by default the host name. Viewer rows are keyed by session, replica and viewer: the
+   * rows a crashed replica left expire by themselves, and a restarted one that writes the same key replaces a stale
+   * row with the truth, so the key needs no process id. What the replica id adds is which proxy holds a viewer. The
+   * host name says that, stays the same across restarts (a machine's, container's or pod's name) and differs between
+   * the machines or pods of a replicated deployment; a process id would rename the replica at every restart and is
+   * the same in every container. Two proxies on one host are told apart by giving each its own id.
+   */
   public static final ActivitySetting<String> REPLICA_ID = new ActivitySetting<>("replicaId",
       ActivitySettings::defaultReplicaId, "the host name", ActivitySettings::checkReplicaId);
   /** Source of monotonic nanoseconds for all timing. */
@@ -125,13 +132,7 @@ public final class ActivitySettings {
     return id;
   }
 
-  /**
-   * The host name. Viewer rows are keyed by session, replica and viewer, and viewer ids are random, so the key is
-   * unique without help from the replica id; what the replica id adds is which proxy holds a viewer. The host name
-   * says that, and stays the same across restarts (a machine's, container's or pod's name) while differing between
-   * the machines or pods of a replicated deployment; a process id would rename the replica at every restart and is
-   * the same in every container. Two proxies on one host are told apart by giving each its own id.
-   */
+  /** The host name ({@link #REPLICA_ID} says why), cut to the longest id a row takes. */
   private static String defaultReplicaId() {
     String host;
     try {

@@ -1,41 +1,37 @@
 package org.rfbactivity.activity;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import static org.rfbactivity.activity.ActivitySettings.ACTIVE_WINDOW;
+import static org.rfbactivity.activity.ActivitySettings.BLIND_POLICY;
+import static org.rfbactivity.activity.ActivitySettings.CLOCK;
+import static org.rfbactivity.activity.ActivitySettings.CLOSE_TIMEOUT;
+import static org.rfbactivity.activity.ActivitySettings.COUNTED_KINDS;
+import static org.rfbactivity.activity.ActivitySettings.FLUSH_TICK;
+import static org.rfbactivity.activity.ActivitySettings.LISTENER;
+import static org.rfbactivity.activity.ActivitySettings.MAX_RETRY_BACKOFF;
+import static org.rfbactivity.activity.ActivitySettings.METRICS;
+import static org.rfbactivity.activity.ActivitySettings.PERSIST_INTERVAL;
+import static org.rfbactivity.activity.ActivitySettings.REPLICA_ID;
+import static org.rfbactivity.activity.ActivitySettings.STORE;
+import static org.rfbactivity.activity.ActivitySettings.THREAD_FACTORY;
+import static org.rfbactivity.activity.ActivitySettings.TICKER;
+
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.rfbactivity.activity.store.ActivityStore;
 
 /**
  * The immutable, validated configuration of an {@link ActivityTracker}, built by {@link #builder()} (Caffeine's
  * fail-fast builder, CAF-1: every setting may be set once, arguments are checked where they are given, and rules
- * that span settings are checked in {@link Builder#build()}). Every setting is listed with its default and meaning in
- * activity-core's README.
+ * that span settings are checked in {@link Builder#build()}). Each setting's name, default and check are defined in
+ * {@link ActivitySettings}, the rules between settings in {@link Rule}.
  */
 public final class ActivityConfig {
-
-  /** Default {@link Builder#activeWindow}. */
-  public static final Duration DEFAULT_ACTIVE_WINDOW = Duration.ofSeconds(60);
-  /** Default {@link Builder#persistInterval}. */
-  public static final Duration DEFAULT_PERSIST_INTERVAL = Duration.ofSeconds(30);
-  /** Default {@link Builder#flushTick}. */
-  public static final Duration DEFAULT_FLUSH_TICK = Duration.ofSeconds(1);
-  /** Default {@link Builder#maxRetryBackoff}. */
-  public static final Duration DEFAULT_MAX_RETRY_BACKOFF = Duration.ofSeconds(30);
-  /** Default {@link Builder#closeTimeout}. */
-  public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(10);
-  /** Default {@link Builder#countedKinds}: keyboard and pointer input (DESIGN.md §3, "Classification"). */
-  public static final Set<InputKind> DEFAULT_COUNTED_KINDS = Set.copyOf(EnumSet.of(
-      InputKind.KEY_PRESS, InputKind.POINTER_MOVE, InputKind.POINTER_BUTTON, InputKind.POINTER_WHEEL));
-  /** Longest {@link Builder#replicaId}; it is part of every viewer row's key. */
-  public static final int MAX_REPLICA_ID_LENGTH = 128;
 
   private final Duration activeWindow;
   private final Duration persistInterval;
@@ -53,20 +49,23 @@ public final class ActivityConfig {
   private final ActivityMetrics metrics;
 
   private ActivityConfig(Builder b) {
-    this.activeWindow = b.activeWindow == null ? DEFAULT_ACTIVE_WINDOW : b.activeWindow;
-    this.persistInterval = b.persistInterval == null ? DEFAULT_PERSIST_INTERVAL : b.persistInterval;
-    this.flushTick = b.flushTick == null ? DEFAULT_FLUSH_TICK : b.flushTick;
-    this.maxRetryBackoff = b.maxRetryBackoff == null ? DEFAULT_MAX_RETRY_BACKOFF : b.maxRetryBackoff;
-    this.closeTimeout = b.closeTimeout == null ? DEFAULT_CLOSE_TIMEOUT : b.closeTimeout;
-    this.countedKinds = b.countedKinds == null ? DEFAULT_COUNTED_KINDS : b.countedKinds;
-    this.blindPolicy = b.blindPolicy == null ? BlindPolicy.ACTIVE_WHILE_SENDING : b.blindPolicy;
-    this.replicaId = b.replicaId == null ? defaultReplicaId() : b.replicaId;
-    this.ticker = b.ticker == null ? Ticker.systemTicker() : b.ticker;
-    this.clock = b.clock == null ? Clock.systemUTC() : b.clock;
+    this.activeWindow = ACTIVE_WINDOW.orDefault(b.activeWindow);
+    this.persistInterval = PERSIST_INTERVAL.orDefault(b.persistInterval);
+    this.flushTick = FLUSH_TICK.orDefault(b.flushTick);
+    // Unset, the cap follows a tick that is longer than its default (ActivitySettings.MAX_RETRY_BACKOFF says why).
+    Duration cap = MAX_RETRY_BACKOFF.defaultValue();
+    this.maxRetryBackoff = b.maxRetryBackoff != null ? b.maxRetryBackoff
+        : flushTick.compareTo(cap) > 0 ? flushTick : cap;
+    this.closeTimeout = CLOSE_TIMEOUT.orDefault(b.closeTimeout);
+    this.countedKinds = COUNTED_KINDS.orDefault(b.countedKinds);
+    this.blindPolicy = BLIND_POLICY.orDefault(b.blindPolicy);
+    this.replicaId = REPLICA_ID.orDefault(b.replicaId);
+    this.ticker = TICKER.orDefault(b.ticker);
+    this.clock = CLOCK.orDefault(b.clock);
     this.threadFactory = b.threadFactory == null ? new FlusherThreadFactory(this.replicaId) : b.threadFactory;
-    this.store = b.store == null ? ActivityStore.none() : b.store;
+    this.store = STORE.orDefault(b.store);
     this.listeners = List.copyOf(b.listeners);
-    this.metrics = b.metrics == null ? ActivityMetrics.noop() : b.metrics;
+    this.metrics = METRICS.orDefault(b.metrics);
   }
 
   /** A builder with every setting at its default. */
@@ -152,18 +151,6 @@ public final class ActivityConfig {
         + ", replicaId=" + replicaId + ", store=" + store + ", listeners=" + listeners.size() + "]";
   }
 
-  /** host:pid: unique per process, and readable for an operator looking at viewer rows. */
-  private static String defaultReplicaId() {
-    String host;
-    try {
-      host = InetAddress.getLocalHost().getHostName();
-    } catch (UnknownHostException e) {
-      host = "localhost";
-    }
-    String id = host + ":" + ProcessHandle.current().pid();
-    return id.length() <= MAX_REPLICA_ID_LENGTH ? id : id.substring(id.length() - MAX_REPLICA_ID_LENGTH);
-  }
-
   /**
    * Builds an {@link ActivityConfig}. Every setting except {@link #listener} may be set once.
    */
@@ -188,108 +175,85 @@ public final class ActivityConfig {
     }
 
     /**
-     * How long after its newest activity a session stays {@link ActivityState#ACTIVE}; default 60 s. A session
-     * is active during {@code [activity, activity + activeWindow)}.
+     * How long after its newest activity a session stays {@link ActivityState#ACTIVE}:
+     * {@link ActivitySettings#ACTIVE_WINDOW}.
      */
     public Builder activeWindow(Duration activeWindow) {
-      requireState(this.activeWindow == null, "activeWindow was already set to %s", this.activeWindow);
-      this.activeWindow = requirePositive(activeWindow, "activeWindow");
+      this.activeWindow = setOnce(ACTIVE_WINDOW, this.activeWindow, activeWindow);
       return this;
     }
 
     /**
      * At most how often an active session's newest activity is written, and how often viewer rows are
-     * refreshed (the heartbeat; a viewer row older than 3 × this counts as gone); default 30 s. Must be shorter
-     * than {@link #activeWindow}, so the stored state of a busy session never lapses between two writes.
+     * refreshed (the heartbeat; a viewer row older than 3 × this counts as gone):
+     * {@link ActivitySettings#PERSIST_INTERVAL}. Must be shorter than {@link #activeWindow}
+     * ({@link Rule#PERSIST_BEFORE_IDLE}).
      */
     public Builder persistInterval(Duration persistInterval) {
-      requireState(this.persistInterval == null, "persistInterval was already set to %s",
-          this.persistInterval);
-      this.persistInterval = requirePositive(persistInterval, "persistInterval");
+      this.persistInterval = setOnce(PERSIST_INTERVAL, this.persistInterval, persistInterval);
       return this;
     }
 
     /**
-     * How often the flusher evaluates every session, delivers transitions and writes what is due; default 1 s.
-     * Transitions reach listeners and the database within one tick. At most {@link #persistInterval}.
+     * How often the flusher evaluates every session, delivers transitions and writes what is due
+     * ({@link ActivitySettings#FLUSH_TICK}). Transitions reach listeners and the database within one tick. At most
+     * {@link #persistInterval} ({@link Rule#TICK_WITHIN_PERSIST}).
      */
     public Builder flushTick(Duration flushTick) {
-      requireState(this.flushTick == null, "flushTick was already set to %s", this.flushTick);
-      this.flushTick = requirePositive(flushTick, "flushTick");
+      this.flushTick = setOnce(FLUSH_TICK, this.flushTick, flushTick);
       return this;
     }
 
     /**
-     * Longest pause between write attempts while the store fails; default 30 s. Pauses start at one
-     * {@link #flushTick} and double per retryable failure; non-retryable failures wait this long at once. At
-     * least {@link #flushTick}.
+     * Longest pause between write attempts while the store fails ({@link ActivitySettings#MAX_RETRY_BACKOFF}).
+     * Pauses start at one {@link #flushTick} and double per retryable failure; non-retryable failures wait this long
+     * at once. At least {@link #flushTick} ({@link Rule#BACKOFF_FROM_TICK}).
      */
     public Builder maxRetryBackoff(Duration maxRetryBackoff) {
-      requireState(this.maxRetryBackoff == null, "maxRetryBackoff was already set to %s",
-          this.maxRetryBackoff);
-      this.maxRetryBackoff = requirePositive(maxRetryBackoff, "maxRetryBackoff");
+      this.maxRetryBackoff = setOnce(MAX_RETRY_BACKOFF, this.maxRetryBackoff, maxRetryBackoff);
       return this;
     }
 
-    /** How long {@link ActivityTracker#close()} waits for its final flush; default 10 s. */
+    /** How long {@link ActivityTracker#close()} waits for its final flush: {@link ActivitySettings#CLOSE_TIMEOUT}. */
     public Builder closeTimeout(Duration closeTimeout) {
-      requireState(this.closeTimeout == null, "closeTimeout was already set to %s", this.closeTimeout);
-      this.closeTimeout = requirePositive(closeTimeout, "closeTimeout");
+      this.closeTimeout = setOnce(CLOSE_TIMEOUT, this.closeTimeout, closeTimeout);
       return this;
     }
 
     /**
-     * Input kinds that count as activity; default KEY_PRESS, POINTER_MOVE, POINTER_BUTTON, POINTER_WHEEL. Must
-     * not be empty and must not hold {@link InputKind#BLIND_TRAFFIC}, which {@link #blindPolicy} alone decides on.
-     * Every kind is still counted in snapshots and metrics.
+     * Input kinds that count as activity ({@link ActivitySettings#COUNTED_KINDS}). Must not be empty and must not
+     * hold {@link InputKind#BLIND_TRAFFIC}, which {@link #blindPolicy} alone decides on. Every kind is still counted
+     * in snapshots and metrics.
      */
     public Builder countedKinds(Set<InputKind> countedKinds) {
-      requireState(this.countedKinds == null, "countedKinds was already set to %s", this.countedKinds);
-      Objects.requireNonNull(countedKinds, "countedKinds");
-      requireArgument(!countedKinds.isEmpty(), "countedKinds must not be empty");
-      for (InputKind kind : countedKinds) {
-        Objects.requireNonNull(kind, "countedKinds must not contain null");
-      }
-      requireArgument(!countedKinds.contains(InputKind.BLIND_TRAFFIC),
-          "countedKinds must not contain BLIND_TRAFFIC (blindPolicy decides whether it counts)");
-      this.countedKinds = Set.copyOf(EnumSet.copyOf(countedKinds));
+      this.countedKinds = setOnce(COUNTED_KINDS, this.countedKinds, countedKinds);
       return this;
     }
 
-    /** How blind viewers count; default {@link BlindPolicy#ACTIVE_WHILE_SENDING}. */
+    /** How blind viewers count: {@link ActivitySettings#BLIND_POLICY}. */
     public Builder blindPolicy(BlindPolicy blindPolicy) {
-      requireState(this.blindPolicy == null, "blindPolicy was already set to %s", this.blindPolicy);
-      this.blindPolicy = Objects.requireNonNull(blindPolicy, "blindPolicy");
+      this.blindPolicy = setOnce(BLIND_POLICY, this.blindPolicy, blindPolicy);
       return this;
     }
 
     /**
-     * This proxy replica's id in viewer rows; default {@code host:pid}. Must be unique among the replicas
-     * sharing a database, non-blank, at most {@value #MAX_REPLICA_ID_LENGTH} characters, no control characters.
+     * This proxy replica's id in viewer rows ({@link ActivitySettings#REPLICA_ID}, the host name by default):
+     * non-blank, at most {@value ActivitySettings#MAX_REPLICA_ID_LENGTH} characters, no control characters.
      */
     public Builder replicaId(String replicaId) {
-      requireState(this.replicaId == null, "replicaId was already set to %s", this.replicaId);
-      Objects.requireNonNull(replicaId, "replicaId");
-      requireArgument(!replicaId.isBlank(), "replicaId must not be blank");
-      requireArgument(replicaId.length() <= MAX_REPLICA_ID_LENGTH,
-          "replicaId must be at most " + MAX_REPLICA_ID_LENGTH + " characters: " + replicaId.length());
-      requireArgument(replicaId.chars().noneMatch(Character::isISOControl),
-          "replicaId must not contain control characters");
-      this.replicaId = replicaId;
+      this.replicaId = setOnce(REPLICA_ID, this.replicaId, replicaId);
       return this;
     }
 
-    /** Source of monotonic nanoseconds for all timing; default {@link Ticker#systemTicker()}. For tests. */
+    /** Source of monotonic nanoseconds for all timing ({@link ActivitySettings#TICKER}). For tests. */
     public Builder ticker(Ticker ticker) {
-      requireState(this.ticker == null, "ticker was already set to %s", this.ticker);
-      this.ticker = Objects.requireNonNull(ticker, "ticker");
+      this.ticker = setOnce(TICKER, this.ticker, ticker);
       return this;
     }
 
-    /** Wall clock used to turn ticker time into stored UTC instants; default {@link Clock#systemUTC()}. */
+    /** Wall clock used to turn ticker time into stored UTC instants: {@link ActivitySettings#CLOCK}. */
     public Builder clock(Clock clock) {
-      requireState(this.clock == null, "clock was already set to %s", this.clock);
-      this.clock = Objects.requireNonNull(clock, "clock");
+      this.clock = setOnce(CLOCK, this.clock, clock);
       return this;
     }
 
@@ -298,66 +262,145 @@ public final class ActivityConfig {
      * {@code rfb-activity-flusher-<replicaId>}.
      */
     public Builder threadFactory(ThreadFactory threadFactory) {
-      requireState(this.threadFactory == null, "threadFactory was already set to %s", this.threadFactory);
-      this.threadFactory = Objects.requireNonNull(threadFactory, "threadFactory");
+      this.threadFactory = setOnce(THREAD_FACTORY, this.threadFactory, threadFactory);
       return this;
     }
 
-    /** Where activity is persisted; default {@link ActivityStore#none()} (memory only). Not closed by the tracker. */
+    /** Where activity is persisted ({@link ActivitySettings#STORE}: memory only). Not closed by the tracker. */
     public Builder store(ActivityStore store) {
-      requireState(this.store == null, "store was already set to %s", this.store);
-      this.store = Objects.requireNonNull(store, "store");
+      this.store = setOnce(STORE, this.store, store);
       return this;
     }
 
     /** Adds a transition listener; may be called more than once. Default: none. */
     public Builder listener(ActivityListener listener) {
-      listeners.add(Objects.requireNonNull(listener, "listener"));
+      listeners.add(LISTENER.check(listener));
       return this;
     }
 
-    /** Metrics sink; default {@link ActivityMetrics#noop()}. */
+    /** Metrics sink: {@link ActivitySettings#METRICS}. */
     public Builder metrics(ActivityMetrics metrics) {
-      requireState(this.metrics == null, "metrics was already set to %s", this.metrics);
-      this.metrics = Objects.requireNonNull(metrics, "metrics");
+      this.metrics = setOnce(METRICS, this.metrics, metrics);
       return this;
     }
 
     /**
-     * Checks the rules that span settings and builds.
+     * Checks the rules that span settings ({@link Rule}, in their order) and builds.
      *
-     * @throws IllegalArgumentException if persistInterval is not shorter than activeWindow, flushTick is longer
-     *                                  than persistInterval, or maxRetryBackoff is shorter than flushTick
+     * @throws RuleViolation for the first rule the settings break
      */
     public ActivityConfig build() {
       // Checked on the built config, whose fields have the defaults filled in.
       ActivityConfig c = new ActivityConfig(this);
-      requireArgument(c.persistInterval.compareTo(c.activeWindow) < 0,
-          "persistInterval must be < activeWindow: " + c.persistInterval + " >= " + c.activeWindow);
-      requireArgument(c.flushTick.compareTo(c.persistInterval) <= 0,
-          "flushTick must be <= persistInterval: " + c.flushTick + " > " + c.persistInterval);
-      requireArgument(c.maxRetryBackoff.compareTo(c.flushTick) >= 0,
-          "maxRetryBackoff must be >= flushTick: " + c.maxRetryBackoff + " < " + c.flushTick);
+      for (Rule rule : Rule.values()) {
+        rule.check(c);
+      }
       return c;
     }
 
-    private static Duration requirePositive(Duration d, String name) {
-      Objects.requireNonNull(d, name);
-      requireArgument(!d.isNegative() && !d.isZero(), name + " must be > 0: " + d);
-      // Nanosecond arithmetic must not overflow: a day is far beyond any sensible value.
-      requireArgument(d.compareTo(Duration.ofDays(1)) <= 0, name + " must be <= 1 day: " + d);
-      return d;
+    private static <T> T setOnce(ActivitySetting<T> setting, T prior, T value) {
+      if (prior != null) {
+        throw new IllegalStateException(setting.name() + " was already set to " + prior);
+      }
+      return setting.check(value);
+    }
+  }
+
+  /**
+   * The rules between settings, checked by {@link Builder#build()} in this order. Public so that an embedder that
+   * gives the settings names of its own reports a broken rule in those names ({@link RuleViolation}) instead of
+   * restating the rule.
+   */
+  public enum Rule {
+    /** A busy session is written before it can turn idle, so its stored state never lapses between two writes. */
+    PERSIST_BEFORE_IDLE(PERSIST_INTERVAL, ActivityConfig::persistInterval, Relation.SHORTER_THAN, ACTIVE_WINDOW,
+        ActivityConfig::activeWindow),
+    /** Ticks come often enough to honour the persist interval. */
+    TICK_WITHIN_PERSIST(FLUSH_TICK, ActivityConfig::flushTick, Relation.NOT_LONGER_THAN, PERSIST_INTERVAL,
+        ActivityConfig::persistInterval),
+    /** Pauses between write attempts start at one tick, so the longest pause cannot be shorter than a tick. */
+    BACKOFF_FROM_TICK(MAX_RETRY_BACKOFF, ActivityConfig::maxRetryBackoff, Relation.NOT_SHORTER_THAN, FLUSH_TICK,
+        ActivityConfig::flushTick);
+
+    private final ActivitySetting<Duration> setting;
+    private final Function<ActivityConfig, Duration> value;
+    private final Relation relation;
+    private final ActivitySetting<Duration> other;
+    private final Function<ActivityConfig, Duration> otherValue;
+
+    Rule(ActivitySetting<Duration> setting, Function<ActivityConfig, Duration> value, Relation relation,
+        ActivitySetting<Duration> other, Function<ActivityConfig, Duration> otherValue) {
+      this.setting = setting;
+      this.value = value;
+      this.relation = relation;
+      this.other = other;
+      this.otherValue = otherValue;
     }
 
-    private static void requireArgument(boolean ok, String message) {
-      if (!ok) {
-        throw new IllegalArgumentException(message);
+    /** The setting the rule bounds, and the one a violation is reported on. */
+    public ActivitySetting<Duration> setting() {
+      return setting;
+    }
+
+    public Relation relation() {
+      return relation;
+    }
+
+    /** The setting it is bounded by. */
+    public ActivitySetting<Duration> other() {
+      return other;
+    }
+
+    private void check(ActivityConfig config) {
+      Duration v = value.apply(config);
+      Duration o = otherValue.apply(config);
+      if (!relation.holds(v.compareTo(o))) {
+        throw new RuleViolation(this, v, o);
       }
     }
 
-    private static void requireState(boolean ok, String template, Object prior) {
-      if (!ok) {
-        throw new IllegalStateException(String.format(template, prior));
+    /** How a rule's setting must compare with the other one, in symbols and in words. */
+    public enum Relation {
+      SHORTER_THAN("<", ">=", "shorter than", "must be shorter than"),
+      NOT_LONGER_THAN("<=", ">", "not longer than", "must not be longer than"),
+      NOT_SHORTER_THAN(">=", "<", "not shorter than", "must not be shorter than");
+
+      private final String symbol;
+      private final String negation;
+      private final String phrase;
+      private final String requirement;
+
+      Relation(String symbol, String negation, String phrase, String requirement) {
+        this.symbol = symbol;
+        this.negation = negation;
+        this.phrase = phrase;
+        this.requirement = requirement;
+      }
+
+      String symbol() {
+        return symbol;
+      }
+
+      String negation() {
+        return negation;
+      }
+
+      /** In words, e.g. {@code shorter than}, as in "persistInterval shorter than activeWindow". */
+      public String phrase() {
+        return phrase;
+      }
+
+      /** What a violation says, e.g. {@code must be shorter than}, {@code must not be longer than}. */
+      public String requirement() {
+        return requirement;
+      }
+
+      private boolean holds(int comparison) {
+        return switch (this) {
+          case SHORTER_THAN -> comparison < 0;
+          case NOT_LONGER_THAN -> comparison <= 0;
+          case NOT_SHORTER_THAN -> comparison >= 0;
+        };
       }
     }
   }

@@ -3,6 +3,8 @@ package org.rfbactivity.activity;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -14,7 +16,7 @@ import org.rfbactivity.activity.store.ActivityStore;
 class ActivityConfigTest {
 
   @Test
-  void defaults() {
+  void defaults() throws UnknownHostException {
     ActivityConfig config = ActivityConfig.defaults();
     assertThat(config.activeWindow()).isEqualTo(Duration.ofSeconds(60));
     assertThat(config.persistInterval()).isEqualTo(Duration.ofSeconds(30));
@@ -24,7 +26,7 @@ class ActivityConfigTest {
     assertThat(config.countedKinds()).containsExactlyInAnyOrder(InputKind.KEY_PRESS, InputKind.POINTER_MOVE,
         InputKind.POINTER_BUTTON, InputKind.POINTER_WHEEL);
     assertThat(config.blindPolicy()).isEqualTo(BlindPolicy.ACTIVE_WHILE_SENDING);
-    assertThat(config.replicaId()).endsWith(":" + ProcessHandle.current().pid());
+    assertThat(config.replicaId()).as("the host name").isEqualTo(InetAddress.getLocalHost().getHostName());
     assertThat(config.ticker()).isSameAs(Ticker.systemTicker());
     assertThat(config.clock()).isEqualTo(Clock.systemUTC());
     assertThat(config.store()).isSameAs(ActivityStore.none());
@@ -48,7 +50,9 @@ class ActivityConfigTest {
     assertThatThrownBy(() -> ActivityConfig.builder().closeTimeout(Duration.ZERO))
         .hasMessage("closeTimeout must be > 0: PT0S");
     assertThatThrownBy(() -> ActivityConfig.builder().activeWindow(Duration.ofDays(2)))
-        .hasMessage("activeWindow must be <= 1 day: PT48H");
+        .hasMessage("activeWindow must be <= PT24H: PT48H");
+    assertThat(ActivityConfig.builder().activeWindow(Duration.ofHours(24)).build().activeWindow())
+        .isEqualTo(ActivitySettings.MAX_DURATION);
     assertThatThrownBy(() -> ActivityConfig.builder().activeWindow(null))
         .isInstanceOf(NullPointerException.class).hasMessage("activeWindow");
   }
@@ -61,7 +65,15 @@ class ActivityConfigTest {
     assertThatThrownBy(() -> ActivityConfig.builder().activeWindow(Duration.ofSeconds(20)).build())
         .hasMessage("persistInterval must be < activeWindow: PT30S >= PT20S");
     assertThatThrownBy(() -> ActivityConfig.builder().flushTick(Duration.ofSeconds(31)).build())
-        .hasMessage("flushTick must be <= persistInterval: PT31S > PT30S");
+        .hasMessage("flushTick must be <= persistInterval: PT31S > PT30S")
+        .isInstanceOfSatisfying(RuleViolation.class, v -> {
+          assertThat(v.rule()).isEqualTo(ActivityConfig.Rule.TICK_WITHIN_PERSIST);
+          assertThat(v.rule().setting()).isSameAs(ActivitySettings.FLUSH_TICK);
+          assertThat(v.rule().other()).isSameAs(ActivitySettings.PERSIST_INTERVAL);
+          assertThat(v.rule().relation().requirement()).isEqualTo("must not be longer than");
+          assertThat(v.value()).isEqualTo(Duration.ofSeconds(31));
+          assertThat(v.otherValue()).isEqualTo(Duration.ofSeconds(30));
+        });
     assertThatThrownBy(() -> ActivityConfig.builder().flushTick(Duration.ofSeconds(5))
         .maxRetryBackoff(Duration.ofSeconds(4)).build())
         .hasMessage("maxRetryBackoff must be >= flushTick: PT4S < PT5S");
@@ -69,6 +81,19 @@ class ActivityConfigTest {
         .persistInterval(Duration.ofSeconds(1)).flushTick(Duration.ofMillis(100))
         .maxRetryBackoff(Duration.ofMillis(100)).build();
     assertThat(ok.flushTick()).isEqualTo(Duration.ofMillis(100));
+  }
+
+  @Test
+  void theRetryBackoffCapFollowsALongerTickUnlessItIsSet() {
+    ActivityConfig slow = ActivityConfig.builder().activeWindow(Duration.ofMinutes(2))
+        .persistInterval(Duration.ofSeconds(45)).flushTick(Duration.ofSeconds(45)).build();
+    assertThat(slow.maxRetryBackoff()).as("a pause cannot be shorter than a tick").isEqualTo(Duration.ofSeconds(45));
+    assertThat(ActivityConfig.builder().flushTick(Duration.ofSeconds(5)).build().maxRetryBackoff())
+        .isEqualTo(Duration.ofSeconds(30));
+    assertThatThrownBy(() -> ActivityConfig.builder().activeWindow(Duration.ofMinutes(2))
+        .persistInterval(Duration.ofSeconds(45)).flushTick(Duration.ofSeconds(45))
+        .maxRetryBackoff(Duration.ofSeconds(30)).build())
+        .hasMessage("maxRetryBackoff must be >= flushTick: PT30S < PT45S");
   }
 
   @Test

@@ -24,7 +24,7 @@ final class Scenario {
   private final List<Step> steps = new ArrayList<>();
   private final List<String> expected = new ArrayList<>();
   private BlindPolicy policy = BlindPolicy.ACTIVE_WHILE_SENDING;
-  private Set<InputKind> countedKinds = ActivityConfig.DEFAULT_COUNTED_KINDS;
+  private Set<InputKind> countedKinds = ActivitySettings.COUNTED_KINDS.defaultValue();
   private Duration at = Duration.ZERO;
 
   private record Step(Duration at, String description, Consumer<Run> action) {

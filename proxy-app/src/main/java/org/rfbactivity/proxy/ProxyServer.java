@@ -318,16 +318,10 @@ public final class ProxyServer implements AutoCloseable {
   }
 
   private ActivityConfig activityConfig() {
-    ActivityConfig.Builder b = ActivityConfig.builder()
-        .activeWindow(config.activeWindow())
-        .persistInterval(config.persistInterval())
-        .flushTick(config.flushTick())
-        // Not a flag: the default cap, or the tick when that is longer (a back-off cannot be shorter than a tick).
-        .maxRetryBackoff(config.flushTick().compareTo(ActivityConfig.DEFAULT_MAX_RETRY_BACKOFF) > 0
-            ? config.flushTick() : ActivityConfig.DEFAULT_MAX_RETRY_BACKOFF)
-        .replicaId(config.replicaId())
+    // The flags' tracker settings, which ProxyConfig has built once already (so this cannot be refused), and what
+    // the proxy adds: its store, metrics and threads, and a final flush that fits in the stop.
+    ActivityConfig.Builder b = config.trackerSettings()
         .closeTimeout(FINAL_FLUSH_TIMEOUT)
-        .blindPolicy(config.blindPolicy())
         .clock(config.clock())
         .threadFactory(new DefaultThreadFactory("rfba-activity", true))
         .metrics(declareMetrics())
@@ -336,13 +330,7 @@ public final class ProxyServer implements AutoCloseable {
     if (store != null) {
       b.store(store);
     }
-    try {
-      return b.build();
-    } catch (IllegalArgumentException e) {
-      // ProxyConfig checks the same rules with flag names; this is the backstop for any rule added later.
-      throw new ConfigException("--active-window/--persist-interval/--flush-tick/--replica-id", null, e.getMessage(),
-          e);
-    }
+    return b.build();
   }
 
   /**

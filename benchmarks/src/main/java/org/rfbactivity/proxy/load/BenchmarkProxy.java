@@ -57,6 +57,7 @@ public final class BenchmarkProxy {
     ProxyConfig config = ProxyConfig.builder()
         .tcpListen(new HostPort("127.0.0.1", Integer.parseInt(args[0])))
         .wsListen(new HostPort("127.0.0.1", Integer.parseInt(args[1])))
+        .adminListen(null)
         .routing(new Routing.Static("load", new HostPort("127.0.0.1", Integer.parseInt(args[2]))))
         .store(StoreMode.MEMORY)
         .inspect(args[3].equals("on"))

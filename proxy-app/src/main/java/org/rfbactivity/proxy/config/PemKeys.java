@@ -11,7 +11,10 @@ import java.security.interfaces.RSAPublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 
-/** Reads PEM public keys ({@code -----BEGIN PUBLIC KEY-----}, X.509 SubjectPublicKeyInfo) for JWT verification. */
+/**
+ * Reads PEM public keys ({@code -----BEGIN PUBLIC KEY-----}, X.509 SubjectPublicKeyInfo) for JWT verification. Problems
+ * are thrown as {@link IllegalArgumentException} without the path, which the setting adds.
+ */
 final class PemKeys {
 
   /** RS256 with less than 2048 bits is considered broken (NIST SP 800-131A). */
@@ -22,17 +25,17 @@ final class PemKeys {
 
   private PemKeys() {}
 
-  static RSAPublicKey readRsaPublicKey(String flag, Path file) {
+  static RSAPublicKey readRsaPublicKey(Path file) {
     String pem;
     try {
       pem = Files.readString(file, StandardCharsets.US_ASCII);
     } catch (IOException | RuntimeException e) {
-      throw new ConfigException(flag, file.toString(), "cannot read: " + e.getClass().getSimpleName());
+      throw new IllegalArgumentException("cannot read: " + e.getClass().getSimpleName());
     }
     int begin = pem.indexOf(BEGIN);
     int end = pem.indexOf(END);
     if (begin < 0 || end < begin) {
-      throw new ConfigException(flag, file.toString(), "expected a PEM block '" + BEGIN + "'");
+      throw new IllegalArgumentException("expected a PEM block '" + BEGIN + "'");
     }
     String base64 = pem.substring(begin + BEGIN.length(), end).replaceAll("\\s", "");
     PublicKey key;
@@ -40,11 +43,11 @@ final class PemKeys {
       byte[] der = Base64.getDecoder().decode(base64);
       key = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der));
     } catch (IllegalArgumentException | GeneralSecurityException e) {
-      throw new ConfigException(flag, file.toString(), "not an RSA public key");
+      throw new IllegalArgumentException("not an RSA public key");
     }
     RSAPublicKey rsa = (RSAPublicKey) key;
     if (rsa.getModulus().bitLength() < MIN_RSA_BITS) {
-      throw new ConfigException(flag, file.toString(), "RSA key has " + rsa.getModulus().bitLength()
+      throw new IllegalArgumentException("RSA key has " + rsa.getModulus().bitLength()
           + " bits; at least " + MIN_RSA_BITS + " are required");
     }
     return rsa;

@@ -1,49 +1,41 @@
 package org.rfbactivity.proxy.config;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
+import static org.rfbactivity.proxy.config.ProxySettings.ACTIVE_WINDOW;
+import static org.rfbactivity.proxy.config.ProxySettings.ADMIN_LISTEN;
+import static org.rfbactivity.proxy.config.ProxySettings.ALLOWED_ORIGIN;
+import static org.rfbactivity.proxy.config.ProxySettings.BLIND_POLICY;
+import static org.rfbactivity.proxy.config.ProxySettings.DATA_DIR;
+import static org.rfbactivity.proxy.config.ProxySettings.FLUSH_TICK;
+import static org.rfbactivity.proxy.config.ProxySettings.HANDSHAKE_TIMEOUT;
+import static org.rfbactivity.proxy.config.ProxySettings.JDBC_URL;
+import static org.rfbactivity.proxy.config.ProxySettings.MAX_CONNECTIONS;
+import static org.rfbactivity.proxy.config.ProxySettings.MAX_CONNECTIONS_PER_IP;
+import static org.rfbactivity.proxy.config.ProxySettings.MAX_CONNECT_RATE_PER_IP;
+import static org.rfbactivity.proxy.config.ProxySettings.MAX_TOKEN_LIFETIME;
+import static org.rfbactivity.proxy.config.ProxySettings.MIRROR_SQL;
+import static org.rfbactivity.proxy.config.ProxySettings.PERSIST_INTERVAL;
+import static org.rfbactivity.proxy.config.ProxySettings.REPLICA_ID;
+import static org.rfbactivity.proxy.config.ProxySettings.STORE;
+import static org.rfbactivity.proxy.config.ProxySettings.WS_LISTEN;
+
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import org.rfbactivity.activity.ActivityConfig;
 import org.rfbactivity.activity.BlindPolicy;
-import org.rfbactivity.activity.store.JdbcActivityStore;
 
 /**
  * The proxy's whole configuration, validated once by {@link Builder#build()} and immutable afterwards (the
  * HikariCP habit: validate, then seal). Built from the command line by {@link ProxyCommand}, or directly by
- * tests and benchmarks. Secrets (database password, admin token) are masked in {@link #toString()}.
+ * tests and benchmarks. Each setting's default and check come from {@link ProxySettings}, the rules between settings
+ * from {@link ProxyRules}; the builder starts at the defaults, so a configuration built in code is the one the command
+ * line gives. Secrets (database password, admin token) are masked in {@link #toString()}. The class is long only
+ * because it holds a field, an accessor and a builder method for each of the settings.
  */
 public final class ProxyConfig {
-
-  /** Default {@code --handshake-timeout}: long enough for a scripted VNC login, short enough to shed stuck sockets. */
-  public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
-  /** {@link #MAX_DURATION} in hours: a compile-time constant, so that help texts can name it. */
-  public static final int MAX_DURATION_HOURS = 24;
-  /**
-   * Longest accepted duration setting. Timers count nanoseconds in a long (292 years at most) and add durations to
-   * the current time; a day is far beyond any sensible window or timeout and far from any overflow.
-   */
-  public static final Duration MAX_DURATION = Duration.ofHours(MAX_DURATION_HOURS);
-  /**
-   * Default {@code --max-token-lifetime}: the longest duration accepted. A JWT is checked only when its viewer
-   * connects (the session outlives it), so a platform needs no more than a day even for a token issued once a day;
-   * a longer one is a standing key in a URL, and URLs end up in browser histories and proxy logs.
-   */
-  public static final Duration DEFAULT_MAX_TOKEN_LIFETIME = MAX_DURATION;
-  /** Default for {@code --max-connections}: DESIGN.md §6 sizes one 2-core box for 10k idle viewers. */
-  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
-  /**
-   * Default for {@code --max-connections-per-ip}: far above one person's viewers, enough for an office behind one NAT
-   * address, and a hundredth of the total, so no single address can take the proxy.
-   */
-  public static final int DEFAULT_MAX_CONNECTIONS_PER_IP = 100;
-  /** Default {@code --max-connect-rate-per-ip}: a NAT'd office's reconnect storm passes, a connect flood does not. */
-  public static final int DEFAULT_MAX_CONNECT_RATE_PER_IP = 20;
 
   private final HostPort tcpListen;
   private final HostPort wsListen;
@@ -65,6 +57,7 @@ public final class ProxyConfig {
   private final int maxConnectionsPerIp;
   private final int maxConnectRatePerIp;
   private final Duration maxTokenLifetime;
+  private final boolean maxTokenLifetimeGiven;
   private final Path tlsCert;
   private final Path tlsKey;
   private final List<String> allowedOrigins;
@@ -92,7 +85,8 @@ public final class ProxyConfig {
     this.maxConnections = b.maxConnections;
     this.maxConnectionsPerIp = b.maxConnectionsPerIp;
     this.maxConnectRatePerIp = b.maxConnectRatePerIp;
-    this.maxTokenLifetime = b.maxTokenLifetime == null ? DEFAULT_MAX_TOKEN_LIFETIME : b.maxTokenLifetime;
+    this.maxTokenLifetime = b.maxTokenLifetime == null ? MAX_TOKEN_LIFETIME.defaultValue() : b.maxTokenLifetime;
+    this.maxTokenLifetimeGiven = b.maxTokenLifetime != null;
     this.tlsCert = b.tlsCert;
     this.tlsKey = b.tlsKey;
     this.allowedOrigins = List.copyOf(b.allowedOrigins);
@@ -198,6 +192,11 @@ public final class ProxyConfig {
     return maxTokenLifetime;
   }
 
+  /** Whether {@link #maxTokenLifetime()} was given rather than defaulted: it has no use without JWT routing. */
+  boolean maxTokenLifetimeGiven() {
+    return maxTokenLifetimeGiven;
+  }
+
   /** PEM certificate chain for both frontends, or null for plain TCP/WS. */
   public Path tlsCert() {
     return tlsCert;
@@ -233,6 +232,16 @@ public final class ProxyConfig {
     return store == StoreMode.POSTGRES || routing instanceof Routing.RouteQuery;
   }
 
+  /**
+   * A tracker builder holding the settings the flags give the tracker (window, persist interval, tick, blind policy,
+   * replica id); the caller adds what is not a setting (store, listeners, metrics, threads). {@link Builder#build()}
+   * built the tracker's configuration from these once, so activity-core's rules hold for them.
+   */
+  public ActivityConfig.Builder trackerSettings() {
+    return ActivityConfig.builder().activeWindow(activeWindow).persistInterval(persistInterval).flushTick(flushTick)
+        .blindPolicy(blindPolicy).replicaId(replicaId);
+  }
+
   @Override
   public String toString() {
     return "ProxyConfig[tcpListen=" + tcpListen + ", wsListen=" + wsListen + ", adminListen=" + adminListen
@@ -251,24 +260,25 @@ public final class ProxyConfig {
   /** Fail-fast builder; {@link #build()} throws {@link ConfigException} naming the flag at fault. */
   public static final class Builder {
     private HostPort tcpListen;
-    private HostPort wsListen;
-    private HostPort adminListen;
+    private boolean tcpListenGiven;
+    private HostPort wsListen = WS_LISTEN.defaultValue();
+    private HostPort adminListen = ADMIN_LISTEN.defaultValue();
     private Routing routing;
-    private StoreMode store = StoreMode.POSTGRES;
+    private StoreMode store = STORE.defaultValue();
     private String jdbcUrl;
     private String jdbcUser;
     private String jdbcPassword;
-    private Path dataDir = Path.of("rfba-data");
+    private Path dataDir = DATA_DIR.defaultValue();
     private String mirrorSql;
     private String replicaId;
-    private BlindPolicy blindPolicy = BlindPolicy.ACTIVE_WHILE_SENDING;
-    private Duration activeWindow = ActivityConfig.DEFAULT_ACTIVE_WINDOW;
-    private Duration persistInterval = ActivityConfig.DEFAULT_PERSIST_INTERVAL;
-    private Duration flushTick = ActivityConfig.DEFAULT_FLUSH_TICK;
-    private Duration handshakeTimeout = DEFAULT_HANDSHAKE_TIMEOUT;
-    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
-    private int maxConnectionsPerIp = DEFAULT_MAX_CONNECTIONS_PER_IP;
-    private int maxConnectRatePerIp = DEFAULT_MAX_CONNECT_RATE_PER_IP;
+    private BlindPolicy blindPolicy = BLIND_POLICY.defaultValue();
+    private Duration activeWindow = ACTIVE_WINDOW.defaultValue();
+    private Duration persistInterval = PERSIST_INTERVAL.defaultValue();
+    private Duration flushTick = FLUSH_TICK.defaultValue();
+    private Duration handshakeTimeout = HANDSHAKE_TIMEOUT.defaultValue();
+    private int maxConnections = MAX_CONNECTIONS.defaultValue();
+    private int maxConnectionsPerIp = MAX_CONNECTIONS_PER_IP.defaultValue();
+    private int maxConnectRatePerIp = MAX_CONNECT_RATE_PER_IP.defaultValue();
     private Duration maxTokenLifetime;
     private Path tlsCert;
     private Path tlsKey;
@@ -279,8 +289,10 @@ public final class ProxyConfig {
 
     private Builder() {}
 
+    /** Null for off. Not given, it is on with a static route only ({@link ProxySettings#TCP_LISTEN}). */
     public Builder tcpListen(HostPort value) {
       this.tcpListen = value;
+      this.tcpListenGiven = true;
       return this;
     }
 
@@ -329,7 +341,7 @@ public final class ProxyConfig {
       return this;
     }
 
-    /** Default: the host name ({@link #defaultReplicaId()}). */
+    /** Null for the default, the host name. */
     public Builder replicaId(String value) {
       this.replicaId = value;
       return this;
@@ -377,7 +389,7 @@ public final class ProxyConfig {
       return this;
     }
 
-    /** Only with JWT routing; default {@link #DEFAULT_MAX_TOKEN_LIFETIME}. */
+    /** Only with JWT routing; null for the default, the longest duration. */
     public Builder maxTokenLifetime(Duration value) {
       this.maxTokenLifetime = value;
       return this;
@@ -409,163 +421,42 @@ public final class ProxyConfig {
       return this;
     }
 
+    /**
+     * Checks every value ({@link Setting#check}), then the rules between settings ({@link ProxyRules}), and seals.
+     *
+     * @throws ConfigException naming the flag at fault
+     */
     public ProxyConfig build() {
-      if (routing == null) {
-        throw new ConfigException("route", null, "missing: give --target with --session-id, --token-file, "
-            + "--route-query, --jwt-secret-file or --jwt-public-key");
+      checkEachValue();
+      if (!tcpListenGiven) {
+        // A raw TCP viewer has no way to present a token, so only the static route can serve one.
+        tcpListen = routing instanceof Routing.Static ? ProxySettings.STATIC_ROUTE_TCP_LISTEN : null;
       }
-      if (tcpListen == null && wsListen == null) {
-        throw new ConfigException("--ws-listen", "none", "at least one of --tcp-listen and --ws-listen is needed");
+      ProxyConfig config = new ProxyConfig(this);
+      ProxyRules.check(config);
+      return config;
+    }
+
+    private void checkEachValue() {
+      activeWindow = ACTIVE_WINDOW.check(activeWindow);
+      persistInterval = PERSIST_INTERVAL.check(persistInterval);
+      flushTick = FLUSH_TICK.check(flushTick);
+      handshakeTimeout = HANDSHAKE_TIMEOUT.check(handshakeTimeout);
+      maxConnections = MAX_CONNECTIONS.check(maxConnections);
+      maxConnectionsPerIp = MAX_CONNECTIONS_PER_IP.check(maxConnectionsPerIp);
+      maxConnectRatePerIp = MAX_CONNECT_RATE_PER_IP.check(maxConnectRatePerIp);
+      if (maxTokenLifetime != null) {
+        maxTokenLifetime = MAX_TOKEN_LIFETIME.check(maxTokenLifetime);
       }
-      if (tcpListen != null && !(routing instanceof Routing.Static)) {
-        throw new ConfigException("--tcp-listen", tcpListen.toString(), "raw TCP viewers cannot present a token, "
-            + "so the TCP frontend needs --target with --session-id (or --tcp-listen none)");
-      }
-      requirePositive("--active-window", activeWindow);
-      requirePositive("--persist-interval", persistInterval);
-      requirePositive("--flush-tick", flushTick);
-      requirePositive("--handshake-timeout", handshakeTimeout);
-      // activity-core's rules (ActivityConfig): a session must be written before it can turn idle, and ticks must
-      // be able to honour the persist interval.
-      if (persistInterval.compareTo(activeWindow) >= 0) {
-        throw new ConfigException("--persist-interval", Durations.format(persistInterval),
-            "must be shorter than --active-window (" + Durations.format(activeWindow) + ")");
-      }
-      if (flushTick.compareTo(persistInterval) > 0) {
-        throw new ConfigException("--flush-tick", Durations.format(flushTick),
-            "must not be longer than --persist-interval (" + Durations.format(persistInterval) + ")");
-      }
-      if (maxConnections < 1) {
-        throw new ConfigException("--max-connections", Integer.toString(maxConnections), "must be at least 1");
-      }
-      if (maxConnectionsPerIp < 0) {
-        throw new ConfigException("--max-connections-per-ip", Integer.toString(maxConnectionsPerIp),
-            "must be 0 (no limit) or more");
-      }
-      if (maxConnectRatePerIp < 0) {
-        throw new ConfigException("--max-connect-rate-per-ip", Integer.toString(maxConnectRatePerIp),
-            "must be 0 (no limit) or more");
-      }
-      checkMaxTokenLifetime();
-      if ((tlsCert == null) != (tlsKey == null)) {
-        throw new ConfigException(tlsCert == null ? "--tls-cert" : "--tls-key", null,
-            "--tls-cert and --tls-key go together");
-      }
-      if (routing instanceof Routing.RouteQuery && store == StoreMode.MEMORY && jdbcUrl == null) {
-        throw new ConfigException("--route-query", null,
-            "needs a database: give --jdbc-url, or keep --store postgres for the embedded one");
-      }
-      if ((jdbcUser != null || jdbcPassword != null) && jdbcUrl == null) {
-        throw new ConfigException(jdbcUser != null ? "--jdbc-user" : "--jdbc-password-file", null,
-            "needs --jdbc-url (the embedded database takes no credentials)");
-      }
-      if (jdbcUrl != null && store == StoreMode.MEMORY && !(routing instanceof Routing.RouteQuery)) {
-        throw new ConfigException("--jdbc-url", JdbcUrls.mask(jdbcUrl),
-            "has no use with --store memory and no --route-query");
-      }
-      if (jdbcUrl != null && !jdbcUrl.startsWith("jdbc:postgresql:")) {
-        throw new ConfigException("--jdbc-url", JdbcUrls.mask(jdbcUrl),
-            "expected jdbc:postgresql://HOST[:PORT]/DATABASE");
-      }
-      checkMirror();
-      if (replicaId == null) {
-        replicaId = defaultReplicaId();
-      }
-      if (replicaId.isEmpty() || replicaId.length() > ActivityConfig.MAX_REPLICA_ID_LENGTH
-          || replicaId.chars().anyMatch(Character::isISOControl)) {
-        throw new ConfigException("--replica-id", replicaId, "expected 1.." + ActivityConfig.MAX_REPLICA_ID_LENGTH
-            + " characters without control characters");
-      }
-      requireDistinct();
+      jdbcUrl = JDBC_URL.check(jdbcUrl);
+      mirrorSql = MIRROR_SQL.check(mirrorSql);
+      replicaId = REPLICA_ID.check(replicaId == null ? REPLICA_ID.defaultValue() : replicaId);
       List<String> normalised = new ArrayList<>();
       for (String origin : allowedOrigins) {
-        normalised.add(normaliseOrigin(origin));
+        normalised.add(ALLOWED_ORIGIN.check(origin));
       }
       allowedOrigins.clear();
       allowedOrigins.addAll(normalised);
-      return new ProxyConfig(this);
-    }
-
-    /**
-     * Given with another routing it would silently do nothing, and an operator would believe tokens bounded that
-     * are not (the same reason as --jdbc-url without a use).
-     */
-    private void checkMaxTokenLifetime() {
-      if (maxTokenLifetime == null) {
-        return;
-      }
-      requirePositive("--max-token-lifetime", maxTokenLifetime);
-      if (!(routing instanceof Routing.JwtHs256 || routing instanceof Routing.JwtRs256)) {
-        throw new ConfigException("--max-token-lifetime", Durations.format(maxTokenLifetime),
-            "applies only to JWT routing (--jwt-secret-file or --jwt-public-key)");
-      }
-    }
-
-    /** The mirror's form (activity-core parses it); whether the database accepts it is checked at start. */
-    private void checkMirror() {
-      if (mirrorSql == null) {
-        return;
-      }
-      if (store != StoreMode.POSTGRES) {
-        throw new ConfigException("--mirror-sql", null,
-            "needs --store postgres (the mirror runs in the transaction that writes last_activity)");
-      }
-      try {
-        JdbcActivityStore.builder().mirrorSql(mirrorSql);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException("--mirror-sql", mirrorSql, e.getMessage().replaceFirst("^mirrorSql ", ""));
-      }
-    }
-
-    /**
-     * The host name: stable across restarts of one proxy (a container's or pod's name), distinct between the
-     * machines (or pods) of a replicated deployment. Two proxies on one host need {@code --replica-id}.
-     */
-    static String defaultReplicaId() {
-      String host;
-      try {
-        host = InetAddress.getLocalHost().getHostName();
-      } catch (UnknownHostException e) {
-        String env = System.getenv("HOSTNAME");
-        host = env == null || env.isBlank() ? "localhost" : env.trim();
-      }
-      return host.length() <= ActivityConfig.MAX_REPLICA_ID_LENGTH ? host
-          : host.substring(0, ActivityConfig.MAX_REPLICA_ID_LENGTH);
-    }
-
-    private static void requirePositive(String flag, Duration d) {
-      if (d == null || d.isZero() || d.isNegative()) {
-        throw new ConfigException(flag, String.valueOf(d), "must be greater than zero");
-      }
-      if (d.compareTo(MAX_DURATION) > 0) {
-        throw new ConfigException(flag, Durations.format(d), "must be at most " + Durations.format(MAX_DURATION));
-      }
-    }
-
-    private void requireDistinct() {
-      HostPort[] listens = {tcpListen, wsListen, adminListen};
-      String[] flags = {"--tcp-listen", "--ws-listen", "--admin-listen"};
-      for (int i = 0; i < listens.length; i++) {
-        for (int j = i + 1; j < listens.length; j++) {
-          if (listens[i] != null && listens[i].port() != 0 && listens[i].equals(listens[j])) {
-            throw new ConfigException(flags[j], listens[j].toString(), "same address as " + flags[i]);
-          }
-        }
-      }
-    }
-
-    /** {@code https://Example.com:443/} → {@code https://example.com:443}; browsers send origins without a path. */
-    static String normaliseOrigin(String origin) {
-      String value = origin == null ? "" : origin.trim().toLowerCase(Locale.ROOT);
-      while (value.endsWith("/")) {
-        value = value.substring(0, value.length() - 1);
-      }
-      int scheme = value.indexOf("://");
-      if (scheme <= 0 || !(value.startsWith("http://") || value.startsWith("https://"))
-          || value.indexOf('/', scheme + 3) >= 0 || value.length() == scheme + 3) {
-        throw new ConfigException("--allowed-origin", origin, "expected an origin like https://app.example.com[:PORT]");
-      }
-      return value;
     }
   }
 }

@@ -5,24 +5,21 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import picocli.CommandLine.IDefaultValueProvider;
 import picocli.CommandLine.Model.ArgSpec;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
 /**
  * Supplies a value for every flag not given on the command line: first the environment variable
- * ({@code --tcp-listen} → {@code RFBA_TCP_LISTEN}), then the config file (Java properties, key = flag name
- * without dashes: {@code tcp-listen = 127.0.0.1:5900}); picocli falls back to the built-in default after that.
+ * ({@code --tcp-listen} → {@code RFBA_TCP_LISTEN}, {@link Setting#envVar()}), then the config file (Java properties,
+ * key = flag name without dashes: {@code tcp-listen = 127.0.0.1:5900}); picocli falls back to the built-in default
+ * after that.
  */
 final class SettingsDefaults implements IDefaultValueProvider {
-
-  static final String ENV_PREFIX = "RFBA_";
 
   private final Map<String, String> env;
   private final Properties file;
@@ -36,25 +33,24 @@ final class SettingsDefaults implements IDefaultValueProvider {
    * @param configFile the {@code --config} file, or null for none
    * @throws ConfigException when the file is unreadable or names a setting that does not exist
    */
-  static SettingsDefaults load(CommandSpec spec, Map<String, String> env, Path configFile) {
+  static SettingsDefaults load(Map<String, String> env, Path configFile) {
     Properties properties = new Properties();
     if (configFile != null) {
       try (Reader reader = Files.newBufferedReader(configFile, StandardCharsets.UTF_8)) {
         properties.load(reader);
       } catch (IOException | IllegalArgumentException e) {
-        throw new ConfigException("--config", configFile.toString(), "cannot read: " + describe(e));
+        throw new ConfigException(ProxySettings.CONFIG.flag(), configFile.toString(), "cannot read: " + describe(e));
       }
       Set<String> known = new TreeSet<>();
-      for (OptionSpec option : spec.options()) {
-        if (!option.usageHelp() && !option.versionHelp()) {
-          known.add(key(option));
-        }
+      for (Setting<?> setting : ProxySettings.ALL) {
+        known.add(setting.name());
       }
-      known.remove("config");
+      // A file cannot name another file.
+      known.remove(ProxySettings.CONFIG.name());
       for (String name : properties.stringPropertyNames()) {
         if (!known.contains(name)) {
-          throw new ConfigException("--config", configFile.toString(), "unknown setting '" + name
-              + "' (keys are flag names without the dashes, e.g. tcp-listen)");
+          throw new ConfigException(ProxySettings.CONFIG.flag(), configFile.toString(), "unknown setting '" + name
+              + "' (keys are flag names without the dashes, e.g. " + ProxySettings.TCP_LISTEN.name() + ")");
         }
       }
     }
@@ -67,17 +63,12 @@ final class SettingsDefaults implements IDefaultValueProvider {
       return null;
     }
     String key = key(option);
-    String fromEnv = env.get(envName(key));
+    String fromEnv = env.get(Setting.envName(key));
     if (fromEnv != null) {
       return fromEnv;
     }
     String fromFile = file.getProperty(key);
     return fromFile == null ? null : fromFile.trim();
-  }
-
-  /** {@code tcp-listen} → {@code RFBA_TCP_LISTEN}. */
-  static String envName(String key) {
-    return ENV_PREFIX + key.toUpperCase(Locale.ROOT).replace('-', '_');
   }
 
   static String key(OptionSpec option) {

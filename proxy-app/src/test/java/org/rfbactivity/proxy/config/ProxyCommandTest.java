@@ -288,7 +288,7 @@ class ProxyCommandTest {
   void maxTokenLifetimeIsReadForJwtRoutingAndRefusedWithAnyOther() throws IOException {
     Path secret = write("secret", "0123456789abcdef0123456789abcdef\n");
     String[] jwt = {"--jwt-secret-file", secret.toString()};
-    assertThat(parse(jwt).maxTokenLifetime()).as("the longest duration").isEqualTo(ProxyConfig.MAX_DURATION)
+    assertThat(parse(jwt).maxTokenLifetime()).as("the longest duration").isEqualTo(ProxySettings.MAX_DURATION)
         .isEqualTo(Duration.ofHours(24));
     assertThat(parse(concat(jwt, "--max-token-lifetime", "15m")).maxTokenLifetime()).isEqualTo(Duration.ofMinutes(15));
     assertThat(parse(Map.of("RFBA_MAX_TOKEN_LIFETIME", "2h"), jwt).maxTokenLifetime()).isEqualTo(Duration.ofHours(2));
@@ -412,7 +412,7 @@ class ProxyCommandTest {
     for (String flag : flags) {
       assertThat(help).contains(flag);
       if (!flag.equals("--help") && !flag.equals("--version")) {
-        assertThat(help.replaceAll("\\s+", " ")).contains(SettingsDefaults.envName(flag.substring(2)));
+        assertThat(help.replaceAll("\\s+", " ")).contains(Setting.envName(flag.substring(2)));
       }
     }
     assertThat(help.replaceAll("\\s+", " ")).contains(

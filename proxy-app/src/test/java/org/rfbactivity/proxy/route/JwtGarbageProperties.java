@@ -12,14 +12,15 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import org.rfbactivity.proxy.config.ProxyConfig;
+import org.rfbactivity.proxy.config.ProxySettings;
 import org.rfbactivity.proxy.config.Routing;
 
 class JwtGarbageProperties {
 
   final JwtRouteResolver resolver = new JwtRouteResolver(
       new Routing.JwtHs256("0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8)),
-      ProxyConfig.DEFAULT_MAX_TOKEN_LIFETIME, Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC));
+      ProxySettings.MAX_TOKEN_LIFETIME.defaultValue(),
+      Clock.fixed(Instant.parse("2026-11-24T10:00:00Z"), ZoneOffset.UTC));
 
   @Property
   void anyTokenIsRefusedWithAReasonThatDoesNotRepeatIt(@ForAll("tokens") String token) {

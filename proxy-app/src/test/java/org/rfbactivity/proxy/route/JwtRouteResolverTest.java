@@ -24,7 +24,7 @@ import java.util.Date;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.rfbactivity.proxy.config.HostPort;
-import org.rfbactivity.proxy.config.ProxyConfig;
+import org.rfbactivity.proxy.config.ProxySettings;
 import org.rfbactivity.proxy.config.Routing;
 
 class JwtRouteResolverTest {
@@ -32,7 +32,7 @@ class JwtRouteResolverTest {
   static final byte[] SECRET = "0123456789abcdef0123456789abcdef".getBytes(StandardCharsets.UTF_8);
   static final Instant NOW = Instant.parse("2026-11-24T10:00:00Z");
   static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-  static final Duration LIFETIME = ProxyConfig.DEFAULT_MAX_TOKEN_LIFETIME;
+  static final Duration LIFETIME = ProxySettings.MAX_TOKEN_LIFETIME.defaultValue();
   static KeyPair rsa;
 
   final JwtRouteResolver hs = new JwtRouteResolver(new Routing.JwtHs256(SECRET), LIFETIME, CLOCK);

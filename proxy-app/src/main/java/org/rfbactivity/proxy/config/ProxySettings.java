@@ -1,0 +1,346 @@
+package org.rfbactivity.proxy.config;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.rfbactivity.activity.ActivitySetting;
+import org.rfbactivity.activity.ActivitySettings;
+import org.rfbactivity.activity.BlindPolicy;
+import org.rfbactivity.activity.store.JdbcActivityStore;
+
+/**
+ * Every setting of the proxy, in the order {@code --help} and the README list them. Each is defined here once: name
+ * (hence flag, environment variable and config-file key), help text, default, parser and check. The rules between
+ * settings are {@link ProxyConfig.Builder#build()}'s; those of the tracker stay activity-core's and are reported under
+ * these flags' names.
+ */
+public final class ProxySettings {
+
+  /** The listener value that turns a listener off. */
+  static final String NONE = "none";
+  /** The raw TCP listener of a static route when {@code --tcp-listen} is not given. */
+  static final HostPort STATIC_ROUTE_TCP_LISTEN = new HostPort("127.0.0.1", 5900);
+  /** HS256 with a shorter secret can be brute-forced offline from a single token. */
+  static final int MIN_JWT_SECRET_BYTES = 32;
+  /** Long enough not to be guessed through the admin port. */
+  static final int MIN_ADMIN_TOKEN_LENGTH = 16;
+  /**
+   * The longest duration any setting takes: activity-core's bound, which the tracker's settings must meet anyway, and
+   * the same reason holds for the proxy's timers (nanoseconds in a long, added to the current time).
+   */
+  public static final Duration MAX_DURATION = ActivitySettings.MAX_DURATION;
+
+  public static final Setting<String> CONFIG = Setting.named("config", "FILE",
+      "Java properties file with settings", text -> text).build();
+
+  public static final Setting<HostPort> TCP_LISTEN = Setting.named("tcp-listen", "HOST:PORT|none",
+      "Raw TCP listener for native VNC viewers", ProxySettings::listen)
+      // Decided by build(): a raw TCP viewer has no way to present a token, so only the static route can serve one.
+      .describedDefault("`" + STATIC_ROUTE_TCP_LISTEN + "` with `--target`, else `" + NONE
+          + "` (a raw TCP viewer cannot present a token)", null)
+      .build();
+
+  public static final Setting<HostPort> WS_LISTEN = Setting.named("ws-listen", "HOST:PORT|none",
+      "WebSocket listener for noVNC, paths /websockify and /vnc/{id}", ProxySettings::listen)
+      .byDefault("127.0.0.1:6080").build();
+
+  public static final Setting<HostPort> ADMIN_LISTEN = Setting.named("admin-listen", "HOST:PORT|none",
+      "Admin HTTP: /api/sessions, /metrics, /healthz, /readyz", ProxySettings::listen)
+      .byDefault("127.0.0.1:9090").build();
+
+  public static final Setting<HostPort> TARGET = Setting.named("target", "HOST:PORT",
+      "Static route: the VNC server every viewer is sent to; needs --session-id",
+      text -> HostPort.parse(text, false)).build();
+
+  public static final Setting<String> SESSION_ID = Setting.named("session-id", "ID",
+      "Session id of the static route", ProxySettings::sessionId).build();
+
+  public static final Setting<Path> TOKEN_FILE = Setting.named("token-file", "PATH",
+      "Route by ?token= through a websockify-format file of 'token: host:port' lines, reloaded when it changes",
+      ConfigFiles::readable).build();
+
+  public static final Setting<byte[]> JWT_SECRET_FILE = Setting.named("jwt-secret-file", "PATH",
+      "Route by a ?token= JWT signed HS256 with the secret in this file, at least " + MIN_JWT_SECRET_BYTES + " bytes",
+      ProxySettings::jwtSecret).shownAs(ProxySettings::masked).build();
+
+  public static final Setting<RSAPublicKey> JWT_PUBLIC_KEY = Setting.named("jwt-public-key", "PATH",
+      "Route by a ?token= JWT signed RS256; PEM public key, at least " + PemKeys.MIN_RSA_BITS + " bits",
+      text -> PemKeys.readRsaPublicKey(ConfigFiles.readable(text))).build();
+
+  /**
+   * A JWT is checked only when its viewer connects (the session outlives it), so a platform needs no more than a day
+   * even for a token issued once a day; a longer one is a standing key in a URL, and URLs end up in browser histories
+   * and proxy logs. Hence the default is the longest duration.
+   */
+  public static final Setting<Duration> MAX_TOKEN_LIFETIME = Setting.named("max-token-lifetime", "DURATION",
+      "JWT routing: refuse a token whose exp lies further ahead than this, or whose exp - iat exceeds it",
+      Durations::parsePositive)
+      .describedDefault("`" + Durations.format(MAX_DURATION) + "`, the longest duration", () -> MAX_DURATION)
+      .checkedBy(ProxySettings::duration).shownAs(Durations::format).build();
+
+  public static final Setting<String> ROUTE_QUERY = Setting.named("route-query", "SQL",
+      "Route by a SQL query with one ? (the token, else the /vnc/{id} id) returning columns host, port and "
+          + "optionally session_id", ProxySettings::routeQuery).build();
+
+  public static final Setting<String> JDBC_URL = Setting.named("jdbc-url", "URL",
+      "External PostgreSQL, jdbc:postgresql://HOST:PORT/DB; without it an embedded PostgreSQL runs in --data-dir",
+      ProxySettings::blankToNull).checkedBy(ProxySettings::jdbcUrl).shownAs(JdbcUrls::mask).build();
+
+  public static final Setting<String> JDBC_USER = Setting.named("jdbc-user", "USER", "Database user",
+      ProxySettings::blankToNull).build();
+
+  public static final Setting<String> JDBC_PASSWORD_FILE = Setting.named("jdbc-password-file", "PATH",
+      "File holding the database password", text -> ConfigFiles.secret(text, 1))
+      .shownAs(ProxySettings::masked).build();
+
+  public static final Setting<StoreMode> STORE = Setting.named("store", "postgres|memory",
+      "Where session state is kept: PostgreSQL, or memory only", ProxySettings::storeMode)
+      .byDefault("postgres").shownAs(mode -> mode.name().toLowerCase(Locale.ROOT)).build();
+
+  public static final Setting<Path> DATA_DIR = Setting.named("data-dir", "PATH",
+      "Directory of the embedded PostgreSQL, used when there is no --jdbc-url", Path::of)
+      .byDefault("rfba-data").build();
+
+  public static final Setting<String> MIRROR_SQL = Setting.named("mirror-sql", "SQL",
+      "Also run this statement in the transaction of every last_activity write, with the named parameters "
+          + ":session_id and :last_activity (UTC), to keep a host platform's own column current, e.g. UPDATE sessions "
+          + "SET last_activity = GREATEST(last_activity, :last_activity) WHERE id = :session_id; needs --store "
+          + "postgres; checked against the database at start", text -> text)
+      .checkedBy(ProxySettings::mirrorSql).build();
+
+  public static final Setting<String> REPLICA_ID = Setting.named("replica-id", "ID",
+      "This proxy's name in the viewer rows of a database that several proxies share; unique per proxy, 1.."
+          + ActivitySettings.MAX_REPLICA_ID_LENGTH + " characters", text -> text)
+      .describedDefault(ActivitySettings.REPLICA_ID.documentedDefault(), ActivitySettings.REPLICA_ID::defaultValue)
+      .checkedBy(ProxySettings::replicaId).tracking(ActivitySettings.REPLICA_ID).build();
+
+  // The tracker's settings default to activity-core's defaults (ProxySettingsTest holds them equal), written here as
+  // an operator would type them.
+
+  public static final Setting<Duration> ACTIVE_WINDOW = Setting.named("active-window", "DURATION",
+      "A session is ACTIVE while its newest counted input is younger than this", Durations::parsePositive)
+      .byDefault("60s").checkedBy(ProxySettings::duration).shownAs(Durations::format)
+      .tracking(ActivitySettings.ACTIVE_WINDOW).build();
+
+  public static final Setting<Duration> PERSIST_INTERVAL = Setting.named("persist-interval", "DURATION",
+      "While ACTIVE, last_activity is written at most once per interval", Durations::parsePositive)
+      .byDefault("30s").checkedBy(ProxySettings::duration).shownAs(Durations::format)
+      .tracking(ActivitySettings.PERSIST_INTERVAL).build();
+
+  public static final Setting<Duration> FLUSH_TICK = Setting.named("flush-tick", "DURATION",
+      "How often due state changes are written to the store", Durations::parsePositive)
+      .byDefault("1s").checkedBy(ProxySettings::duration).shownAs(Durations::format)
+      .tracking(ActivitySettings.FLUSH_TICK).build();
+
+  public static final Setting<BlindPolicy> BLIND_POLICY = Setting.named("blind-policy", "active|idle",
+      "How a viewer whose stream cannot be read (encrypted, unknown protocol) counts: active while connected, or idle "
+          + "once the active window since its last readable activity has passed", ProxySettings::blindPolicy)
+      .byDefault("active").shownAs(ProxySettings::blindPolicyName)
+      .tracking(ActivitySettings.BLIND_POLICY).build();
+
+  /** Long enough for a scripted VNC login, short enough to shed stuck sockets. */
+  public static final Setting<Duration> HANDSHAKE_TIMEOUT = Setting.named("handshake-timeout", "DURATION",
+      "Time from accept until the RFB handshake is done (WebSocket upgrade, route, connect, security, ClientInit); an "
+          + "interactive password prompt must fit in it", Durations::parsePositive)
+      .byDefault("10s").checkedBy(ProxySettings::duration).shownAs(Durations::format).build();
+
+  /** A 2-core box is sized for 10,000 idle viewers. */
+  public static final Setting<Integer> MAX_CONNECTIONS = Setting.named("max-connections", "N",
+      "Viewer connections open at once, TCP and WebSocket together", ProxySettings::wholeNumber)
+      .byDefault("10000").checkedBy(ProxySettings::atLeastOne).build();
+
+  /**
+   * Far above one person's viewers, enough for an office behind one NAT address, and a hundredth of the total, so no
+   * single address can take the proxy.
+   */
+  public static final Setting<Integer> MAX_CONNECTIONS_PER_IP = Setting.named("max-connections-per-ip", "N",
+      "Viewer connections open at once from one client address (an IPv4 address or an IPv6 /64); 0 for no limit, "
+          + "e.g. behind a load balancer that hides client addresses", ProxySettings::wholeNumber)
+      .byDefault("100").checkedBy(ProxySettings::zeroOrMore).build();
+
+  /** A NAT'd office's reconnect storm passes, a connect flood does not. */
+  public static final Setting<Integer> MAX_CONNECT_RATE_PER_IP = Setting.named("max-connect-rate-per-ip", "N",
+      "New viewer connections per second from one client address, with bursts of twice that; 0 for no limit. While "
+          + "per-address limits are on, an address that fails authentication 5 times is refused for 10 s, doubling "
+          + "with each repeat", ProxySettings::wholeNumber)
+      .byDefault("20").checkedBy(ProxySettings::zeroOrMore).build();
+
+  public static final Setting<Path> TLS_CERT = Setting.named("tls-cert", "PATH",
+      "PEM certificate chain: both frontends then speak TLS", ConfigFiles::readable).build();
+
+  public static final Setting<Path> TLS_KEY = Setting.named("tls-key", "PATH",
+      "PEM PKCS#8 private key for --tls-cert", ConfigFiles::readable).build();
+
+  public static final Setting<String> ALLOWED_ORIGIN = Setting.named("allowed-origin", "ORIGIN",
+      "Origin (scheme://host[:port]) allowed to open a WebSocket; repeat or comma-separate. Without any, only pages "
+          + "from the proxy's own IP address or localhost (and clients sending no Origin) may; a reverse proxy's name "
+          + "must be listed", text -> text)
+      .checkedBy(ProxySettings::origin).repeatable().build();
+
+  public static final Setting<String> ADMIN_TOKEN_FILE = Setting.named("admin-token-file", "PATH",
+      "File holding a bearer token required by the admin port, except /healthz and /readyz",
+      text -> ConfigFiles.secret(text, MIN_ADMIN_TOKEN_LENGTH)).shownAs(ProxySettings::masked).build();
+
+  /** Every setting, in the order of {@code --help} and the README. */
+  public static final List<Setting<?>> ALL = List.of(CONFIG, TCP_LISTEN, WS_LISTEN, ADMIN_LISTEN, TARGET, SESSION_ID,
+      TOKEN_FILE, JWT_SECRET_FILE, JWT_PUBLIC_KEY, MAX_TOKEN_LIFETIME, ROUTE_QUERY, JDBC_URL, JDBC_USER,
+      JDBC_PASSWORD_FILE, STORE, DATA_DIR, MIRROR_SQL, REPLICA_ID, ACTIVE_WINDOW, PERSIST_INTERVAL, FLUSH_TICK,
+      BLIND_POLICY, HANDSHAKE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, MAX_CONNECT_RATE_PER_IP, TLS_CERT,
+      TLS_KEY, ALLOWED_ORIGIN, ADMIN_TOKEN_FILE);
+
+  private ProxySettings() {}
+
+  /** The setting handed to this activity-core setting, or null when none is. */
+  static Setting<?> tracking(ActivitySetting<?> setting) {
+    for (Setting<?> s : ALL) {
+      if (s.tracks() == setting) {
+        return s;
+      }
+    }
+    return null;
+  }
+
+  // ------------------------------------------------------------------ parsers: text to value
+
+  private static HostPort listen(String text) {
+    return text.trim().equalsIgnoreCase(NONE) ? null : HostPort.parse(text, true);
+  }
+
+  private static String sessionId(String text) {
+    if (!SessionIds.isValid(text)) {
+      throw new IllegalArgumentException("expected 1.." + SessionIds.MAX_LENGTH
+          + " characters from A-Z a-z 0-9 - _ . ~ : @ + [ ]");
+    }
+    return text;
+  }
+
+  private static byte[] jwtSecret(String text) {
+    byte[] bytes = ConfigFiles.secret(text, 0).getBytes(StandardCharsets.UTF_8);
+    if (bytes.length < MIN_JWT_SECRET_BYTES) {
+      throw new IllegalArgumentException("HS256 needs a secret of at least " + MIN_JWT_SECRET_BYTES + " bytes ("
+          + MIN_JWT_SECRET_BYTES * 8 + " bits), found " + bytes.length);
+    }
+    return bytes;
+  }
+
+  private static String routeQuery(String text) {
+    if (text.isBlank()) {
+      throw new IllegalArgumentException("must not be empty");
+    }
+    return text.trim();
+  }
+
+  private static StoreMode storeMode(String text) {
+    try {
+      return StoreMode.valueOf(text.trim().toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("expected postgres or memory");
+    }
+  }
+
+  private static BlindPolicy blindPolicy(String text) {
+    switch (text.trim().toLowerCase(Locale.ROOT)) {
+      case "active":
+        return BlindPolicy.ACTIVE_WHILE_SENDING;
+      case "idle":
+        return BlindPolicy.IDLE_WHILE_CONNECTED;
+      default:
+        throw new IllegalArgumentException("expected active or idle");
+    }
+  }
+
+  private static String blindPolicyName(BlindPolicy policy) {
+    return switch (policy) {
+      case ACTIVE_WHILE_SENDING -> "active";
+      case IDLE_WHILE_CONNECTED -> "idle";
+    };
+  }
+
+  private static Integer wholeNumber(String text) {
+    try {
+      return Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("expected a whole number");
+    }
+  }
+
+  private static String blankToNull(String text) {
+    return text.isBlank() ? null : text.trim();
+  }
+
+  // ------------------------------------------------------------------ checks: value in bounds
+
+  private static Duration duration(Duration d) {
+    if (d == null || d.isZero() || d.isNegative()) {
+      throw new IllegalArgumentException("must be greater than zero");
+    }
+    if (d.compareTo(MAX_DURATION) > 0) {
+      throw new IllegalArgumentException("must be at most " + Durations.format(MAX_DURATION));
+    }
+    return d;
+  }
+
+  private static Integer atLeastOne(Integer n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("must be at least 1");
+    }
+    return n;
+  }
+
+  private static Integer zeroOrMore(Integer n) {
+    if (n < 0) {
+      throw new IllegalArgumentException("must be 0 (no limit) or more");
+    }
+    return n;
+  }
+
+  private static String jdbcUrl(String url) {
+    if (url != null && !url.startsWith("jdbc:postgresql:")) {
+      throw new IllegalArgumentException("expected jdbc:postgresql://HOST[:PORT]/DATABASE");
+    }
+    return url;
+  }
+
+  /** The statement's form, which activity-core parses; whether the database accepts it is checked at start. */
+  private static String mirrorSql(String sql) {
+    if (sql != null) {
+      try {
+        JdbcActivityStore.builder().mirrorSql(sql);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(e.getMessage().replaceFirst("^mirrorSql ", ""));
+      }
+    }
+    return sql;
+  }
+
+  /** activity-core's check, worded for an operator: what an id may be rather than which part failed. */
+  private static String replicaId(String id) {
+    try {
+      return ActivitySettings.REPLICA_ID.check(id);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new IllegalArgumentException("expected 1.." + ActivitySettings.MAX_REPLICA_ID_LENGTH
+          + " characters without control characters");
+    }
+  }
+
+  /** {@code https://Example.com:443/} → {@code https://example.com:443}; browsers send origins without a path. */
+  static String origin(String origin) {
+    String value = origin == null ? "" : origin.trim().toLowerCase(Locale.ROOT);
+    while (value.endsWith("/")) {
+      value = value.substring(0, value.length() - 1);
+    }
+    int scheme = value.indexOf("://");
+    if (scheme <= 0 || !(value.startsWith("http://") || value.startsWith("https://"))
+        || value.indexOf('/', scheme + 3) >= 0 || value.length() == scheme + 3) {
+      throw new IllegalArgumentException("expected an origin like https://app.example.com[:PORT]");
+    }
+    return value;
+  }
+
+  private static <T> String masked(T secret) {
+    return "<masked>";
+  }
+}

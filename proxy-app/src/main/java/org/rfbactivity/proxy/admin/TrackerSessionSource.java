@@ -10,7 +10,7 @@ import org.rfbactivity.activity.ActivityTracker;
 import org.rfbactivity.activity.InputKind;
 import org.rfbactivity.activity.SessionSnapshot;
 import org.rfbactivity.activity.ViewerSnapshot;
-import org.rfbactivity.proxy.backend.RfbActivityBridge;
+import org.rfbactivity.proxy.relay.RfbActivityBridge;
 
 /** {@code /api/sessions} from the tracker's snapshots: this replica's live view, evaluated at request time. */
 public final class TrackerSessionSource implements SessionSource {

@@ -3,9 +3,9 @@ package org.rfbactivity.proxy.tcp;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
-import org.rfbactivity.proxy.backend.ConnectionLimiter;
-import org.rfbactivity.proxy.backend.FrontendPipeline;
-import org.rfbactivity.proxy.backend.RelayServices;
+import org.rfbactivity.proxy.relay.ConnectionLimiter;
+import org.rfbactivity.proxy.relay.FrontendPipeline;
+import org.rfbactivity.proxy.relay.RelayServices;
 
 /** Pipeline of a raw TCP viewer: [TLS] → connection limit → relay; plain TCP allows half-closure. */
 public final class TcpFrontendInitializer extends ChannelInitializer<SocketChannel> {

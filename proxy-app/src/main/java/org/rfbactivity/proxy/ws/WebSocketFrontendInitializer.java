@@ -7,9 +7,9 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import java.util.List;
-import org.rfbactivity.proxy.backend.ConnectionLimiter;
-import org.rfbactivity.proxy.backend.FrontendPipeline;
-import org.rfbactivity.proxy.backend.RelayServices;
+import org.rfbactivity.proxy.relay.ConnectionLimiter;
+import org.rfbactivity.proxy.relay.FrontendPipeline;
+import org.rfbactivity.proxy.relay.RelayServices;
 
 /** Pipeline of a noVNC viewer: [TLS] → connection limit → HTTP (one upgrade request) → upgrade → relay. */
 public final class WebSocketFrontendInitializer extends ChannelInitializer<SocketChannel> {

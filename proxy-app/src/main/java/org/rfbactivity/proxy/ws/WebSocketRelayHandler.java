@@ -10,9 +10,9 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
-import org.rfbactivity.proxy.backend.CloseReason;
-import org.rfbactivity.proxy.backend.FrontendHandler;
-import org.rfbactivity.proxy.backend.ViewerConnection;
+import org.rfbactivity.proxy.relay.CloseReason;
+import org.rfbactivity.proxy.relay.FrontendHandler;
+import org.rfbactivity.proxy.relay.ViewerConnection;
 
 /**
  * After the upgrade: binary frames (and their continuations) carry RFB bytes to the server, their payload

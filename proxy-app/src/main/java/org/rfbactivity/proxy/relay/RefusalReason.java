@@ -1,4 +1,4 @@
-package org.rfbactivity.proxy.backend;
+package org.rfbactivity.proxy.relay;
 
 /**
  * Why a connection never became a viewer; the label is the {@code reason} tag of

@@ -1,4 +1,4 @@
-package org.rfbactivity.proxy.backend;
+package org.rfbactivity.proxy.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

@@ -1,4 +1,4 @@
-package org.rfbactivity.proxy.backend;
+package org.rfbactivity.proxy.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -22,9 +22,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.rfbactivity.proxy.testing.LeakWatch;
 import org.rfbactivity.proxy.testing.RfbScript;
 import org.rfbactivity.proxy.testing.ScriptedRfbClient;
-import org.rfbactivity.proxy.testing.ScriptedRfbServer;
 import org.rfbactivity.proxy.testing.ScriptedRfbServer.Behaviour;
 import org.rfbactivity.proxy.testing.ScriptedRfbServer.Received;
+import org.rfbactivity.proxy.testing.ScriptedRfbServer;
 import org.rfbactivity.proxy.testing.TcpTransport;
 import org.rfbactivity.proxy.testing.TestProxy;
 import org.rfbactivity.proxy.testing.WriteFlood;

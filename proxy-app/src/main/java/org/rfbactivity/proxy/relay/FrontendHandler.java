@@ -1,4 +1,4 @@
-package org.rfbactivity.proxy.backend;
+package org.rfbactivity.proxy.relay;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;

@@ -1,4 +1,4 @@
-package org.rfbactivity.proxy.backend;
+package org.rfbactivity.proxy.relay;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;

@@ -1,11 +1,11 @@
-package org.rfbactivity.proxy.backend;
+package org.rfbactivity.proxy.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.rfbactivity.proxy.backend.ConnectionLimits.Admission.ADMITTED;
-import static org.rfbactivity.proxy.backend.ConnectionLimits.Admission.LIMIT;
-import static org.rfbactivity.proxy.backend.ConnectionLimits.Admission.SOURCE_BLOCKED;
-import static org.rfbactivity.proxy.backend.ConnectionLimits.Admission.SOURCE_LIMIT;
-import static org.rfbactivity.proxy.backend.ConnectionLimits.Admission.SOURCE_RATE;
+import static org.rfbactivity.proxy.relay.ConnectionLimits.Admission.ADMITTED;
+import static org.rfbactivity.proxy.relay.ConnectionLimits.Admission.LIMIT;
+import static org.rfbactivity.proxy.relay.ConnectionLimits.Admission.SOURCE_BLOCKED;
+import static org.rfbactivity.proxy.relay.ConnectionLimits.Admission.SOURCE_LIMIT;
+import static org.rfbactivity.proxy.relay.ConnectionLimits.Admission.SOURCE_RATE;
 
 import java.net.InetAddress;
 import java.time.Duration;

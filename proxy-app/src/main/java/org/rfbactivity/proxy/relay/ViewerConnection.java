@@ -13,7 +13,6 @@ import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.resolver.NoopAddressResolverGroup;
 import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
@@ -73,7 +72,7 @@ public final class ViewerConnection {
 
   private final String id;
   private final Channel frontend;
-  private final FrontendKind kind;
+  private final FrontendProtocol protocol;
   private final RelayServices services;
   private final String remote;
   private final long acceptedNanos = System.nanoTime();
@@ -111,10 +110,10 @@ public final class ViewerConnection {
   private String blindReason;
 
   /** Registers the viewer and arms the handshake timer; call from the frontend's {@code channelActive}. */
-  public ViewerConnection(Channel frontend, FrontendKind kind, RelayServices services) {
+  public ViewerConnection(Channel frontend, FrontendProtocol protocol, RelayServices services) {
     this.id = newId();
     this.frontend = frontend;
-    this.kind = kind;
+    this.protocol = protocol;
     this.services = services;
     this.remote = Addresses.describe(frontend.remoteAddress());
     this.halfClose = frontend.config() instanceof SocketChannelConfig c && c.isAllowHalfClosure();
@@ -210,9 +209,9 @@ public final class ViewerConnection {
     handshakeTimer.cancel(false);
     services.limits().authenticated(remoteAddress(frontend));
     Route r = route.route();
-    services.metrics().viewerOpened(kind.label());
+    services.metrics().viewerOpened(protocol.kind().label());
     log.info("viewer open id={} session={} route={} frontend={} remote={} target={} version={} security={}"
-            + " inspectable={}", id, r.sessionId(), r.kind(), kind.label(), remote, r.target(), orNone(version),
+            + " inspectable={}", id, r.sessionId(), r.kind(), protocol.kind().label(), remote, r.target(), orNone(version),
         orNone(security), blindReason == null ? "true" : "false blindReason=" + blindReason);
   }
 
@@ -248,7 +247,7 @@ public final class ViewerConnection {
       return;
     }
     services.metrics().refused(refusal.label());
-    services.refusalLog().refused(refusal.label(), id, kind.label(), remote, reason);
+    services.refusalLog().refused(refusal.label(), id, protocol.kind().label(), remote, reason);
     closed = true;
     finish();
     if (backend != null) {
@@ -266,11 +265,6 @@ public final class ViewerConnection {
    * and message, never payload) is added to the log line.
    */
   public void close(CloseReason reason, String detail) {
-    close(reason, detail, reason.webSocketStatus());
-  }
-
-  /** As {@link #close(CloseReason, String)}, with the status a WebSocket viewer's Close frame carries. */
-  public void close(CloseReason reason, String detail, WebSocketCloseStatus status) {
     if (closed) {
       return;
     }
@@ -289,9 +283,9 @@ public final class ViewerConnection {
       }
     }
     if (reason.clientAtFault() || !frontend.isActive()) {
-      kind.abort(frontend, reason);
+      protocol.abort(frontend, reason);
     } else {
-      closeGracefully(frontend, kind.lastMessage(relaying, status));
+      closeGracefully(frontend, protocol.lastMessage(relaying, reason));
     }
   }
 
@@ -331,13 +325,13 @@ public final class ViewerConnection {
       Route r = route.route();
       log.info("viewer close id={} session={} route={} frontend={} remote={} version={} security={} inspectable={} "
               + "bytesFromClient={} bytesFromServer={} duration={}ms reason={}",
-          id, r.sessionId(), r.kind(), kind.label(), remote, orNone(protocolVersion), orNone(securityType),
+          id, r.sessionId(), r.kind(), protocol.kind().label(), remote, orNone(protocolVersion), orNone(securityType),
           blindReason == null, bytesFromClient, bytesFromServer,
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - acceptedNanos), why);
     } else {
       String refusal = unestablishedReason(reason);
       services.metrics().refused(refusal);
-      services.refusalLog().refused(refusal, id, kind.label(), remote, detail);
+      services.refusalLog().refused(refusal, id, protocol.kind().label(), remote, detail);
     }
     if (relaying) {
       observer.relayClosed();
@@ -508,7 +502,7 @@ public final class ViewerConnection {
     int n = buf.readableBytes();
     bytesFromServer += n;
     services.metrics().bytesFromServer(n);
-    frontend.write(kind.wrap(buf)).addListener(closeOnWriteFailure);
+    frontend.write(protocol.wrap(buf)).addListener(closeOnWriteFailure);
     observer.serverDataRelayed(); // the inspector before the relay handler has parsed these bytes
   }
 
@@ -576,7 +570,7 @@ public final class ViewerConnection {
   }
 
   public FrontendKind kind() {
-    return kind;
+    return protocol.kind();
   }
 
   /** The route, or null before {@link #connect}. */

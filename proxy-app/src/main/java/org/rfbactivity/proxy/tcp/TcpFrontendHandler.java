@@ -6,7 +6,6 @@ import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Future;
 import org.rfbactivity.proxy.relay.FrontendHandler;
-import org.rfbactivity.proxy.relay.FrontendKind;
 import org.rfbactivity.proxy.relay.RefusalReason;
 import org.rfbactivity.proxy.relay.RelayServices;
 import org.rfbactivity.proxy.relay.ViewerConnection;
@@ -31,7 +30,7 @@ final class TcpFrontendHandler extends FrontendHandler {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    viewer = new ViewerConnection(ctx.channel(), FrontendKind.TCP, services);
+    viewer = new ViewerConnection(ctx.channel(), TcpProtocol.INSTANCE, services);
     if (tls) {
       // Auto-read is off and SslHandler only keeps reading once a read has started: start the TLS handshake.
       ctx.read();

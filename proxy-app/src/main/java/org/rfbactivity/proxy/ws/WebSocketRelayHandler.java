@@ -24,12 +24,14 @@ import org.rfbactivity.proxy.relay.ViewerConnection;
  */
 final class WebSocketRelayHandler extends FrontendHandler {
 
+  private final WebSocketProtocol protocol;
   private final FrameBudget budget = new FrameBudget();
   /** The newest ping's payload of this read, answered when the read ends; null when none. */
   private ByteBuf pendingPong;
 
-  WebSocketRelayHandler(ViewerConnection viewer) {
+  WebSocketRelayHandler(ViewerConnection viewer, WebSocketProtocol protocol) {
     super(viewer);
+    this.protocol = protocol;
   }
 
   @Override
@@ -89,7 +91,8 @@ final class WebSocketRelayHandler extends FrontendHandler {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof CorruptedWebSocketFrameException corrupt) {
       // The decoder discards the rest of the connection's input from now on (RFC 6455 §7.1.7: fail the connection).
-      viewer.close(CloseReason.FRAME_ERROR, ViewerConnection.describeCause(cause), corrupt.closeStatus());
+      protocol.rejectedFrame(corrupt.closeStatus());
+      viewer.close(CloseReason.FRAME_ERROR, ViewerConnection.describeCause(cause));
     } else {
       viewer.clientFailed(cause);
     }

@@ -26,7 +26,6 @@ import java.util.List;
 import org.rfbactivity.proxy.config.SessionIds;
 import org.rfbactivity.proxy.relay.CloseReason;
 import org.rfbactivity.proxy.relay.FrontendHandler;
-import org.rfbactivity.proxy.relay.FrontendKind;
 import org.rfbactivity.proxy.relay.RefusalReason;
 import org.rfbactivity.proxy.relay.RelayServices;
 import org.rfbactivity.proxy.relay.ViewerConnection;
@@ -68,6 +67,7 @@ final class WebSocketUpgradeHandler extends FrontendHandler {
   private final RelayServices services;
   private final OriginPolicy origins;
   private final boolean tls;
+  private final WebSocketProtocol protocol = new WebSocketProtocol();
   private boolean requestSeen;
 
   WebSocketUpgradeHandler(RelayServices services, OriginPolicy origins, boolean tls) {
@@ -79,7 +79,7 @@ final class WebSocketUpgradeHandler extends FrontendHandler {
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    viewer = new ViewerConnection(ctx.channel(), FrontendKind.WEBSOCKET, services);
+    viewer = new ViewerConnection(ctx.channel(), protocol, services);
     ctx.fireChannelActive();
   }
 
@@ -188,7 +188,7 @@ final class WebSocketUpgradeHandler extends FrontendHandler {
       if (viewer.isClosed()) {
         return;
       }
-      ctx.pipeline().replace(this, "ws-relay", new WebSocketRelayHandler(viewer));
+      ctx.pipeline().replace(this, "ws-relay", new WebSocketRelayHandler(viewer, protocol));
       viewer.startRelay();
     });
   }

@@ -14,9 +14,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
@@ -50,14 +47,15 @@ import org.rfbactivity.proxy.db.ProxyDatabase;
 import org.rfbactivity.proxy.metrics.EventLoopLagProbe;
 import org.rfbactivity.proxy.metrics.MicrometerActivityMetrics;
 import org.rfbactivity.proxy.metrics.ProxyMetrics;
+import org.rfbactivity.proxy.relay.BackendConnector;
 import org.rfbactivity.proxy.relay.CloseReason;
-import org.rfbactivity.proxy.relay.ConnectionLimiter;
 import org.rfbactivity.proxy.relay.ConnectionLimits;
 import org.rfbactivity.proxy.relay.FrontendKind;
 import org.rfbactivity.proxy.relay.RefusalLog;
 import org.rfbactivity.proxy.relay.RefusalReason;
 import org.rfbactivity.proxy.relay.RelayServices;
 import org.rfbactivity.proxy.relay.RfbActivityBridge;
+import org.rfbactivity.proxy.relay.Transport;
 import org.rfbactivity.proxy.relay.UninspectedObserver;
 import org.rfbactivity.proxy.relay.ViewerConnection;
 import org.rfbactivity.proxy.relay.ViewerObserver;
@@ -104,6 +102,8 @@ public final class ProxyServer implements AutoCloseable {
    * 3 ms of CPU a second more (measured); at 250 ms about a millisecond, with four samples a second per loop.
    */
   static final Duration LAG_PROBE_PERIOD = Duration.ofMillis(250);
+  /** The network transport of every event loop, listener and backend connection: chosen here, once. */
+  private static final Transport TRANSPORT = Transport.NIO;
 
   private final ProxyConfig config;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -163,8 +163,8 @@ public final class ProxyServer implements AutoCloseable {
       RefusalLog refusalLog = new RefusalLog(System::nanoTime);
       ConnectionLimits limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(),
           config.maxConnectRatePerIp(), System::nanoTime);
-      bindListeners(new RelayServices(routeLookup, metrics, viewers, observers, config.handshakeTimeout(), refusalLog,
-          limits), ssl);
+      bindListeners(new RelayServices(routeLookup, new BackendConnector(TRANSPORT, config.handshakeTimeout()), metrics,
+          viewers, observers, config.handshakeTimeout(), refusalLog, limits), ssl);
       tracker.start();
       lagProbe = new EventLoopLagProbe(ioGroup, LAG_PROBE_PERIOD, metrics::eventLoopLag);
       lagProbe.start();
@@ -203,28 +203,21 @@ public final class ProxyServer implements AutoCloseable {
 
   /** Binds every listener without accepting yet; the frontends share one event loop group and one limit. */
   private void bindListeners(RelayServices services, SslContext ssl) {
-    ioGroup = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
-        new DefaultThreadFactory("rfba-io"), NioIoHandler.newFactory());
-    adminGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rfba-admin"),
-        NioIoHandler.newFactory());
+    ioGroup = TRANSPORT.eventLoops(Runtime.getRuntime().availableProcessors(), "rfba-io");
+    adminGroup = TRANSPORT.eventLoops(1, "rfba-admin");
     if (config.tcpListen() != null) {
       tcpChannel = bind("--tcp-listen", config.tcpListen(), ioGroup, false,
-          new TcpFrontendInitializer(services, limiter(services, FrontendKind.TCP), ssl));
+          new TcpFrontendInitializer(services, ssl));
     }
     if (config.wsListen() != null) {
       wsChannel = bind("--ws-listen", config.wsListen(), ioGroup, true,
-          new WebSocketFrontendInitializer(services, limiter(services, FrontendKind.WEBSOCKET),
-              config.allowedOrigins(), ssl));
+          new WebSocketFrontendInitializer(services, config.allowedOrigins(), ssl));
     }
     if (config.adminListen() != null) {
       adminChannel = bind("--admin-listen", config.adminListen(), adminGroup, true,
           new AdminServer(new TrackerSessionSource(tracker), storedSessions, registry, this::readiness,
               config.adminToken()));
     }
-  }
-
-  private ConnectionLimiter limiter(RelayServices services, FrontendKind frontend) {
-    return new ConnectionLimiter(services.limits(), frontend, metrics, services.refusalLog());
   }
 
   private RouteResolver fileOrKeyResolver() {
@@ -249,7 +242,7 @@ public final class ProxyServer implements AutoCloseable {
     }
     ServerBootstrap b = new ServerBootstrap()
         .group(group)
-        .channel(NioServerSocketChannel.class)
+        .channel(TRANSPORT.serverChannel())
         .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
         .option(ChannelOption.AUTO_READ, false) // accept nothing until every listener is bound
         .childOption(ChannelOption.AUTO_READ, childAutoRead)

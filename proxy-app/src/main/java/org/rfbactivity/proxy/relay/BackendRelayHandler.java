@@ -50,6 +50,6 @@ final class BackendRelayHandler extends ChannelInboundHandlerAdapter {
 
   @Override
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-    viewer.close(CloseReason.SERVER_ERROR, ViewerConnection.describeCause(cause));
+    viewer.close(CloseReason.SERVER_ERROR, ViewerLog.describe(cause));
   }
 }

@@ -1,8 +1,8 @@
 package org.rfbactivity.proxy.relay;
 
 /**
- * Why a viewer's connection ended; the label is a log word and a metric tag (a fixed, small set). Whether a side was at
- * fault decides how it is closed: at once, or after what it still has to say was written (see {@link ViewerConnection}).
+ * Why a viewer's connection ended; the label is a log word and a metric tag (a fixed, small set). Whether a side was
+ * at fault decides how it is closed: at once, or after what it still has to say was written ({@link GracefulClose}).
  */
 public enum CloseReason {
   CLIENT_CLOSED("client_closed", false, false),

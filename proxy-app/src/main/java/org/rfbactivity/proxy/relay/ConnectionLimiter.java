@@ -7,7 +7,6 @@ import io.netty.util.AttributeKey;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import org.rfbactivity.proxy.metrics.ProxyMetrics;
 
 /**
  * First handler of every frontend connection after TLS: a connection beyond the {@link ConnectionLimits} is closed at
@@ -24,16 +23,13 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
   private record Admitted(InetAddress address) {}
 
   private final ConnectionLimits limits;
+  private final ViewerLog log;
   private final FrontendKind frontend;
-  private final ProxyMetrics metrics;
-  private final RefusalLog refusalLog;
 
-  public ConnectionLimiter(ConnectionLimits limits, FrontendKind frontend, ProxyMetrics metrics,
-      RefusalLog refusalLog) {
-    this.limits = limits;
+  public ConnectionLimiter(RelayServices services, FrontendKind frontend) {
+    this.limits = services.limits();
+    this.log = services.log();
     this.frontend = frontend;
-    this.metrics = metrics;
-    this.refusalLog = refusalLog;
   }
 
   @Override
@@ -43,8 +39,7 @@ public final class ConnectionLimiter extends ChannelInboundHandlerAdapter {
     ConnectionLimits.Admission admission = limits.admit(address);
     if (admission != ConnectionLimits.Admission.ADMITTED) {
       RefusalReason refusal = admission.refusal();
-      metrics.refused(refusal.label());
-      refusalLog.refused(refusal.label(), null, frontend.label(), Addresses.describe(remote), null);
+      log.refused(refusal.label(), null, frontend, Addresses.describe(remote), null);
       ctx.channel().config().setAutoRead(false);
       ctx.close();
       return;

@@ -5,8 +5,8 @@ import io.netty.channel.Channel;
 
 /**
  * What differs between kinds of frontend once a viewer is relayed: how the server's bytes travel to the viewer and
- * how the viewer is closed. Raw TCP passes buffers as they are ({@code tcp}); WebSocket frames them ({@code ws}). Called
- * on the viewer's event loop.
+ * how the viewer is closed. Raw TCP passes buffers as they are ({@code tcp}); WebSocket frames them ({@code ws}).
+ * Called on the viewer's event loop.
  */
 public interface FrontendProtocol {
 

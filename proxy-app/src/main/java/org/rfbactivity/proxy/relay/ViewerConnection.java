@@ -1,53 +1,40 @@
 package org.rfbactivity.proxy.relay;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.socket.DuplexChannel;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.SocketChannelConfig;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.resolver.NoopAddressResolverGroup;
-import io.netty.util.ReferenceCountUtil;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.rfbactivity.proxy.route.ResolvedRoute;
 import org.rfbactivity.proxy.route.Route;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One viewer: its frontend channel, the backend channel to the VNC server, and the relay between them.
  *
  * <p>The relay follows Netty's HexDumpProxy example: the backend is connected on the frontend's event loop
- * (so both channels share one thread and this object needs no locks), both channels start with auto-read
- * off and begin reading only when the relay starts. Unlike the example, back-pressure is by writability: when
- * one side's outbound buffer passes its high-water mark the other side's auto-read is switched off, and back
- * on when it drains. Every buffer is either written (the write releases it) or released here when the other
- * side is already gone; nothing is copied, changed or logged. What the viewer sends in one read burst (one TCP read,
- * or every WebSocket frame decoded from it) goes to the server as one write; empty payloads are released, never
- * written, so a flood of empty frames costs the server side nothing.
+ * ({@link BackendConnector}, so both channels share one thread and this object needs no locks), both channels start
+ * with auto-read off and begin reading only when the relay starts. Unlike the example, back-pressure is by
+ * writability: when one side's outbound buffer passes its high-water mark the other side's auto-read is switched off,
+ * and back on when it drains. Every buffer is either written (the write releases it) or released here when the other
+ * side is already gone; nothing is copied, changed or logged. What the viewer sends in one read burst goes to the
+ * server as one write ({@link ClientBatch}); empty payloads are released, never written, so a flood of empty frames
+ * costs the server side nothing.
  *
- * <p>A connection becomes a viewer only when its {@link ViewerObserver} says it is {@link #established}: until then
- * the handshake timer runs, nothing is logged as open and nothing reaches the session state; a connection that ends
- * before is counted as refused (handshake_failed, auth_failed, handshake_timeout …).
+ * <p>Its life is a {@link RelayState}. A connection becomes a viewer only when its {@link ViewerObserver} says it is
+ * {@link #established}: until then the handshake timer runs, nothing is logged as open and nothing reaches the
+ * session state; a connection that ends before is counted as refused (handshake_failed, auth_failed, handshake_timeout
+ * …). How a side is closed is the {@link CloseReason}'s and the {@link FrontendProtocol}'s; the half-close and drain
+ * are {@link GracefulClose}'s; the log lines and counters are the {@link ViewerLog}'s.
  *
  * <p>All methods run on the frontend's event loop.
  */
 public final class ViewerConnection {
-
-  private static final Logger log = LoggerFactory.getLogger("org.rfbactivity.proxy.viewer");
 
   /**
    * Client bytes accepted before the relay starts (only possible behind TLS, where the channel must read to
@@ -55,20 +42,6 @@ public final class ViewerConnection {
    * viewers send nothing early; the cap bounds what a misbehaving one can park here.
    */
   static final int MAX_EARLY_CLIENT_BYTES = 64 * 1024;
-
-  /**
-   * How long a side may take to finish after the other side has: to close its end after ours is half-closed, or to
-   * send what it still has after the other side's FIN (half-close). Then both are closed anyway, so that a peer that
-   * never closes (a viewer that ignores the end of its server) cannot keep a connection open.
-   */
-  static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
-
-  /**
-   * Buffers gathered into one write to the server before it is written anyway (mid-burst). Bounds the composite
-   * buffer a burst of many tiny frames builds, without ever copying (a composite consolidates, that is copies, when it
-   * outgrows its component limit).
-   */
-  static final int MAX_BATCH_COMPONENTS = 64;
 
   private final String id;
   private final Channel frontend;
@@ -83,31 +56,19 @@ public final class ViewerConnection {
    * half-closure, which a plain TCP frontend does. TLS and WebSocket end a connection with their own close messages.
    */
   private final boolean halfClose;
+  private final ClientBatch toServer;
 
-  private final ArrayDeque<ByteBuf> early = new ArrayDeque<>(2);
-  private int earlyBytes;
-  private ResolvedRoute route;
+  private RelayState state = RelayState.OPENING;
+  /** Who this viewer is; null until the route is known. */
+  private ViewerDescription viewer;
   private Channel backend;
   private ViewerObserver observer;
-  /** Client payload of the read burst under way: one buffer, or a composite of several; null when none. */
-  private ByteBuf clientBatch;
-  /** {@link #clientBatch} when it is a composite made here; null otherwise. */
-  private CompositeByteBuf batchComposite;
-  private long bytesFromClient;
-  private long bytesFromServer;
-  /** The observer said this connection is a viewer (see {@link #established}). */
-  private boolean established;
+  /** What the observer reported when it said this connection is a viewer; null until then. */
+  private HandshakeFacts established;
   /** The VNC server refused the security handshake (only consulted when the connection ends unestablished). */
   private boolean authenticationFailed;
-  private boolean relaying;
-  private boolean closed;
-  /** The viewer's FIN arrived and was passed on to the server (half-close). */
-  private boolean clientFinished;
-  /** The server's FIN arrived and was passed on to the viewer (half-close). */
-  private boolean serverFinished;
-  private String protocolVersion;
-  private String securityType;
-  private String blindReason;
+  private long bytesFromClient;
+  private long bytesFromServer;
 
   /** Registers the viewer and arms the handshake timer; call from the frontend's {@code channelActive}. */
   public ViewerConnection(Channel frontend, FrontendProtocol protocol, RelayServices services) {
@@ -117,9 +78,9 @@ public final class ViewerConnection {
     this.services = services;
     this.remote = Addresses.describe(frontend.remoteAddress());
     this.halfClose = frontend.config() instanceof SocketChannelConfig c && c.isAllowHalfClosure();
-    Duration timeout = services.handshakeTimeout();
-    this.handshakeTimer = frontend.eventLoop().schedule(this::handshakeTimedOut, timeout.toNanos(),
-        TimeUnit.NANOSECONDS);
+    this.toServer = new ClientBatch(frontend.alloc());
+    this.handshakeTimer = frontend.eventLoop().schedule(this::handshakeTimedOut,
+        services.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
     services.registry().add(this);
   }
 
@@ -128,60 +89,47 @@ public final class ViewerConnection {
     return String.format("v%016x", ThreadLocalRandom.current().nextLong());
   }
 
-  // ---------------------------------------------------------------- lifecycle
+  // ---------------------------------------------------------------- opening
 
   /**
    * Connects the VNC server on this viewer's event loop; {@code onConnected} runs when the TCP connection is
    * up, {@code onFailed} (with a loggable reason) when it cannot be made. Nothing is read yet.
    */
   public void connect(ResolvedRoute resolved, Runnable onConnected, Consumer<String> onFailed) {
-    if (closed) {
+    if (state == RelayState.CLOSED) {
       return;
     }
-    this.route = resolved;
-    this.observer = services.observe(this);
-    Bootstrap b = new Bootstrap()
-        .group(frontend.eventLoop())
-        .channel(NioSocketChannel.class)
-        .resolver(NoopAddressResolverGroup.INSTANCE)
-        .option(ChannelOption.AUTO_READ, false)
-        .option(ChannelOption.ALLOW_HALF_CLOSURE, halfClose)
-        .option(ChannelOption.TCP_NODELAY, true)
-        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
-            services.handshakeTimeout().toMillis()))
-        .handler(new ChannelInitializer<Channel>() {
-          @Override
-          protected void initChannel(Channel ch) {
-            if (observer.backendInspector() != null) {
-              ch.pipeline().addLast("rfb-inspector", observer.backendInspector());
-            }
-            ch.pipeline().addLast("relay", new BackendRelayHandler(ViewerConnection.this));
-          }
-        });
-    ChannelFuture f = b.connect(resolved.address());
+    state = RelayState.CONNECTING;
+    viewer = new ViewerDescription(id, protocol.kind(), remote, resolved.route());
+    observer = services.observe(this);
+    ChannelFuture f = services.connector().connect(frontend, resolved.address(), halfClose, pipeline -> {
+      if (observer.backendInspector() != null) {
+        pipeline.addLast("rfb-inspector", observer.backendInspector());
+      }
+      pipeline.addLast("relay", new BackendRelayHandler(this));
+    });
     backend = f.channel();
     f.addListener((ChannelFutureListener) future -> {
-      if (closed) {
+      if (state == RelayState.CLOSED) {
         future.channel().close();
       } else if (future.isSuccess()) {
         onConnected.run();
       } else {
-        onFailed.accept("VNC server unreachable: " + describeCause(future.cause()));
+        onFailed.accept("VNC server unreachable: " + ViewerLog.describe(future.cause()));
       }
     });
   }
 
   /** Route known, server connected, frontend ready: start reading both sides (what arrived early goes first). */
   public void startRelay() {
-    if (closed || relaying) {
+    if (state != RelayState.CONNECTING) {
       return;
     }
-    relaying = true;
-    if (!early.isEmpty()) {
-      for (ByteBuf buf = early.poll(); buf != null; buf = early.poll()) {
+    state = RelayState.RELAYING;
+    if (toServer.hasParked()) {
+      for (ByteBuf buf = toServer.unpark(); buf != null; buf = toServer.unpark()) {
         batch(buf);
       }
-      earlyBytes = 0;
       writeBatch();
       backend.flush();
     }
@@ -199,20 +147,13 @@ public final class ViewerConnection {
    * @param blindReason why the stream cannot be inspected, or null when it can
    */
   public void established(String version, String security, String blindReason) {
-    if (closed || established) {
+    if (state == RelayState.CLOSED || established != null) {
       return;
     }
-    this.protocolVersion = version;
-    this.securityType = security;
-    this.blindReason = blindReason;
-    this.established = true;
+    established = new HandshakeFacts(version, security, blindReason);
     handshakeTimer.cancel(false);
     services.limits().authenticated(remoteAddress(frontend));
-    Route r = route.route();
-    services.metrics().viewerOpened(protocol.kind().label());
-    log.info("viewer open id={} session={} route={} frontend={} remote={} target={} version={} security={}"
-            + " inspectable={}", id, r.sessionId(), r.kind(), protocol.kind().label(), remote, r.target(), orNone(version),
-        orNone(security), blindReason == null ? "true" : "false blindReason=" + blindReason);
+    services.log().opened(viewer, established);
   }
 
   /**
@@ -233,9 +174,17 @@ public final class ViewerConnection {
     return channel.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
   }
 
+  private void handshakeTimedOut() {
+    if (established == null && state != RelayState.CLOSED) {
+      close(CloseReason.HANDSHAKE_TIMEOUT);
+    }
+  }
+
+  // ---------------------------------------------------------------- closing
+
   /** The viewer's connection failed (reset, TLS error …): closes with the cause's class and message in the log. */
   public void clientFailed(Throwable cause) {
-    close(CloseReason.CLIENT_ERROR, describeCause(cause));
+    close(CloseReason.CLIENT_ERROR, ViewerLog.describe(cause));
   }
 
   /**
@@ -243,12 +192,11 @@ public final class ViewerConnection {
    * The caller answers the client (an HTTP status for WebSocket) and closes the frontend.
    */
   public void refuse(RefusalReason refusal, String reason) {
-    if (closed) {
+    if (state == RelayState.CLOSED) {
       return;
     }
-    services.metrics().refused(refusal.label());
-    services.refusalLog().refused(refusal.label(), id, protocol.kind().label(), remote, reason);
-    closed = true;
+    services.log().refused(refusal.label(), id, protocol.kind(), remote, reason);
+    state = RelayState.CLOSED;
     finish();
     if (backend != null) {
       backend.close();
@@ -265,75 +213,38 @@ public final class ViewerConnection {
    * and message, never payload) is added to the log line.
    */
   public void close(CloseReason reason, String detail) {
-    if (closed) {
+    if (state == RelayState.CLOSED) {
       return;
     }
-    if (relaying && !reason.serverAtFault()) {
+    boolean relayStarted = state.relaying();
+    if (relayStarted && !reason.serverAtFault()) {
       // What the viewer sent in this read before it closed (a Close frame after its last input) still goes first.
       writeBatch();
     }
-    closed = true;
+    state = RelayState.CLOSED;
     finish();
-    record(reason, detail); // before the sockets close, so whoever sees the close also sees it counted
+    record(reason, detail, relayStarted); // before the sockets close, so whoever sees the close also sees it counted
     if (backend != null) {
       if (reason.serverAtFault()) {
         backend.close();
       } else {
-        closeGracefully(backend, Unpooled.EMPTY_BUFFER);
+        GracefulClose.close(backend, Unpooled.EMPTY_BUFFER);
       }
     }
     if (reason.clientAtFault() || !frontend.isActive()) {
       protocol.abort(frontend, reason);
     } else {
-      closeGracefully(frontend, protocol.lastMessage(relaying, reason));
+      GracefulClose.close(frontend, protocol.lastMessage(relayStarted, reason));
     }
   }
 
-  /**
-   * Flushes what is queued plus {@code last}, half-closes, and reads (releasing what arrives: the other side is
-   * gone) until the peer closes too, for at most {@link #DRAIN_TIMEOUT}. Closing a socket that still has unread
-   * data makes the kernel send RST instead of FIN, and an RST can destroy the peer's last unread bytes: the final
-   * input a viewer sent, or the reason a server gave for refusing it.
-   */
-  private static void closeGracefully(Channel ch, Object last) {
-    if (!ch.isActive()) {
-      ReferenceCountUtil.release(last);
-      ch.close();
-      return;
-    }
-    ch.writeAndFlush(last).addListener((ChannelFutureListener) flushed -> {
-      if (!flushed.isSuccess() || !(ch instanceof SocketChannel socket) || !socket.isActive()
-          || socket.isInputShutdown()) {
-        ch.close(); // nothing flushed can be lost, or the peer has already finished sending: no drain needed
-        return;
-      }
-      socket.shutdownOutput().addListener(half -> {
-        if (half.isSuccess() && socket.isActive()) {
-          socket.config().setAutoRead(true);
-          socket.eventLoop().schedule(() -> socket.close(), DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        } else {
-          socket.close();
-        }
-      });
-    });
-  }
-
-  private void record(CloseReason reason, String detail) {
-    if (established) {
-      String why = detail == null ? reason.label() : reason.label() + " detail=\"" + detail + "\"";
-      services.metrics().viewerClosed(reason.label());
-      Route r = route.route();
-      log.info("viewer close id={} session={} route={} frontend={} remote={} version={} security={} inspectable={} "
-              + "bytesFromClient={} bytesFromServer={} duration={}ms reason={}",
-          id, r.sessionId(), r.kind(), protocol.kind().label(), remote, orNone(protocolVersion), orNone(securityType),
-          blindReason == null, bytesFromClient, bytesFromServer,
-          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - acceptedNanos), why);
+  private void record(CloseReason reason, String detail, boolean relayStarted) {
+    if (established != null) {
+      services.log().closed(viewer, established, reason, detail, bytesFromClient, bytesFromServer, acceptedNanos);
     } else {
-      String refusal = unestablishedReason(reason);
-      services.metrics().refused(refusal);
-      services.refusalLog().refused(refusal, id, protocol.kind().label(), remote, detail);
+      services.log().refused(unestablishedReason(reason), id, protocol.kind(), remote, detail);
     }
-    if (relaying) {
+    if (relayStarted) {
       observer.relayClosed();
     }
   }
@@ -355,44 +266,40 @@ public final class ViewerConnection {
   private void finish() {
     handshakeTimer.cancel(false);
     services.registry().remove(this);
-    for (ByteBuf buf = early.poll(); buf != null; buf = early.poll()) {
-      buf.release(); // the viewer is closing before its relay started: these bytes have nowhere to go
-    }
-    if (clientBatch != null) {
-      clientBatch.release(); // closing in the middle of a read burst: the server is being closed too
-      clientBatch = null;
-      batchComposite = null;
-    }
+    toServer.release(); // closing before the relay started or in the middle of a read burst: nowhere to go
   }
 
   /**
    * The viewer sent FIN (only reported when the frontend allows half-closure): what it sent goes to the server,
    * followed by a FIN, and the server's bytes keep flowing to the viewer until the server finishes too, for at most
-   * {@link #DRAIN_TIMEOUT}. Before the relay, or once the server has finished, this ends the viewer; after our own
-   * close it ends the drain.
+   * {@link GracefulClose#DRAIN_TIMEOUT}. Before the relay, or once the server has finished, this ends the viewer;
+   * after our own close it ends the drain.
    */
   public void clientInputShutdown() {
-    if (closed) {
+    if (state == RelayState.CLOSED) {
       frontend.close();
-    } else if (!relaying || serverFinished) {
+    } else if (state != RelayState.RELAYING) {
       clientEnded();
     } else {
-      clientFinished = true;
+      state = RelayState.CLIENT_FINISHED;
       writeBatch(); // what the viewer sent before its FIN goes first
-      shutdownOutputAfterWrites(backend);
+      GracefulClose.shutdownOutputAfterWrites(backend);
       closeAfterDrainTimeout(CloseReason.CLIENT_CLOSED);
     }
   }
 
-  /** The server sent FIN: as {@link #clientInputShutdown()} the other way round, or the viewer's end without half-close. */
+  /**
+   * The server sent FIN: as {@link #clientInputShutdown()} the other way round, or the viewer's end without
+   * half-close.
+   */
   void serverInputShutdown() {
-    if (closed) {
+    if (state == RelayState.CLOSED) {
       backend.close();
-    } else if (!halfClose || !relaying || clientFinished) {
+    } else if (!halfClose || state != RelayState.RELAYING) {
       serverEnded();
     } else {
-      serverFinished = true;
-      shutdownOutputAfterWrites(frontend);
+      state = RelayState.SERVER_FINISHED;
+      GracefulClose.shutdownOutputAfterWrites(frontend);
       closeAfterDrainTimeout(CloseReason.SERVER_CLOSED);
     }
   }
@@ -402,45 +309,28 @@ public final class ViewerConnection {
    * side that finished first: a viewer that closes after the server's FIN reached it is the server's close.
    */
   public void clientEnded() {
-    close(serverFinished ? CloseReason.SERVER_CLOSED : CloseReason.CLIENT_CLOSED);
+    close(state == RelayState.SERVER_FINISHED ? CloseReason.SERVER_CLOSED : CloseReason.CLIENT_CLOSED);
   }
 
   /** The server's connection ended: as {@link #clientEnded()} the other way round. */
   void serverEnded() {
-    close(clientFinished ? CloseReason.CLIENT_CLOSED : CloseReason.SERVER_CLOSED);
+    close(state == RelayState.CLIENT_FINISHED ? CloseReason.CLIENT_CLOSED : CloseReason.SERVER_CLOSED);
   }
 
   private void closeAfterDrainTimeout(CloseReason reason) {
-    frontend.eventLoop().schedule(() -> close(reason), DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-  }
-
-  /** Shuts down {@code ch}'s output once what is queued for it is written (shutting down discards queued writes). */
-  private void shutdownOutputAfterWrites(Channel ch) {
-    ch.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener((ChannelFutureListener) written -> {
-      if (written.isSuccess() && ch instanceof DuplexChannel duplex) {
-        duplex.shutdownOutput();
-      }
-    });
-  }
-
-  private void handshakeTimedOut() {
-    if (!established && !closed) {
-      close(CloseReason.HANDSHAKE_TIMEOUT);
-    }
+    frontend.eventLoop().schedule(() -> close(reason), GracefulClose.DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   // ---------------------------------------------------------------- relay
 
   /** Client bytes (TCP payload or WebSocket binary payload) to the server; ownership of {@code buf} moves here. */
   public void fromClient(ByteBuf buf) {
-    if (closed || !buf.isReadable()) {
+    if (state == RelayState.CLOSED || !buf.isReadable()) {
       buf.release(); // the connection is gone, or an empty frame: nothing to relay, and nothing may be queued for it
       return;
     }
-    if (!relaying) {
-      earlyBytes += buf.readableBytes();
-      early.add(buf);
-      if (earlyBytes > MAX_EARLY_CLIENT_BYTES) {
+    if (!state.relaying()) {
+      if (toServer.park(buf) > MAX_EARLY_CLIENT_BYTES) {
         close(CloseReason.CLIENT_ERROR,
             "more than " + MAX_EARLY_CLIENT_BYTES + " bytes before the server was connected");
       }
@@ -451,41 +341,33 @@ public final class ViewerConnection {
 
   /** Adds {@code buf} to the read burst's batch, which is written at the burst's end (or once it is full). */
   private void batch(ByteBuf buf) {
-    if (clientBatch == null) {
-      clientBatch = buf;
-    } else if (batchComposite == null) {
-      // Our own composite, not a test of the type: a frontend may hand over a composite buffer of its own.
-      batchComposite = frontend.alloc().compositeBuffer(MAX_BATCH_COMPONENTS);
-      batchComposite.addComponent(true, clientBatch);
-      batchComposite.addComponent(true, buf);
-      clientBatch = batchComposite;
-    } else if (batchComposite.numComponents() < MAX_BATCH_COMPONENTS) {
-      batchComposite.addComponent(true, buf);
-    } else {
-      writeBatch();
-      clientBatch = buf;
+    ByteBuf full = toServer.add(buf);
+    if (full != null) {
+      writeToServer(full);
     }
   }
 
-  /** Writes the read burst's batch to the server (without flushing), and tells the observer. */
+  /** Writes the read burst's batch to the server (without flushing). */
   private void writeBatch() {
-    ByteBuf buf = clientBatch;
-    if (buf == null) {
-      return;
+    ByteBuf buf = toServer.take();
+    if (buf != null) {
+      writeToServer(buf);
     }
-    clientBatch = null;
-    batchComposite = null;
+  }
+
+  /** Writes {@code buf} to the server (without flushing), and tells the observer. */
+  private void writeToServer(ByteBuf buf) {
     int n = buf.readableBytes();
     bytesFromClient += n;
     services.metrics().bytesFromClient(n);
     backend.write(buf).addListener(closeOnWriteFailure);
-    if (!closed) {
+    if (state != RelayState.CLOSED) {
       observer.clientDataRelayed(); // after the write: the inspector on the backend pipeline has parsed it
     }
   }
 
   public void clientReadComplete() {
-    if (!closed && relaying) {
+    if (state.relaying()) {
       writeBatch();
       backend.flush();
       if (!backend.isWritable()) {
@@ -495,7 +377,7 @@ public final class ViewerConnection {
   }
 
   void fromServer(ByteBuf buf) {
-    if (closed || !relaying) {
+    if (!state.relaying()) {
       buf.release();
       return;
     }
@@ -507,7 +389,7 @@ public final class ViewerConnection {
   }
 
   void serverReadComplete() {
-    if (!closed && relaying) {
+    if (state.relaying()) {
       frontend.flush();
       if (!frontend.isWritable()) {
         backend.config().setAutoRead(false);
@@ -521,14 +403,14 @@ public final class ViewerConnection {
    * never reads makes the proxy queue pongs without bound. Reading resumes when the frontend drains.
    */
   public void replyQueued() {
-    if (!closed && relaying && !frontend.isWritable()) {
+    if (state.relaying() && !frontend.isWritable()) {
       frontend.config().setAutoRead(false);
     }
   }
 
   /** The frontend drained (or filled): resume (or keep paused) reading from the server, and from the viewer. */
   public void frontendWritabilityChanged() {
-    if (!closed && relaying && frontend.isWritable()) {
+    if (state.relaying() && frontend.isWritable()) {
       backend.config().setAutoRead(true);
       if (backend.isWritable()) {
         frontend.config().setAutoRead(true); // it may have been paused by replyQueued
@@ -537,7 +419,7 @@ public final class ViewerConnection {
   }
 
   void backendWritabilityChanged() {
-    if (!closed && relaying && backend.isWritable()) {
+    if (state.relaying() && backend.isWritable()) {
       frontend.config().setAutoRead(true);
     }
   }
@@ -554,7 +436,7 @@ public final class ViewerConnection {
           clientEnded();
         }
       } else {
-        close(server ? CloseReason.SERVER_ERROR : CloseReason.CLIENT_ERROR, describeCause(future.cause()));
+        close(server ? CloseReason.SERVER_ERROR : CloseReason.CLIENT_ERROR, ViewerLog.describe(future.cause()));
       }
     }
   }
@@ -565,7 +447,7 @@ public final class ViewerConnection {
     return id;
   }
 
-  public Channel frontend() {
+  Channel frontend() {
     return frontend;
   }
 
@@ -575,7 +457,7 @@ public final class ViewerConnection {
 
   /** The route, or null before {@link #connect}. */
   public Route route() {
-    return route == null ? null : route.route();
+    return viewer == null ? null : viewer.route();
   }
 
   /** The viewer's address as {@code ip:port}. */
@@ -584,19 +466,6 @@ public final class ViewerConnection {
   }
 
   public boolean isClosed() {
-    return closed;
-  }
-
-  /** An exception as {@code Class: message} for a log line (exception messages here never carry payload). */
-  public static String describeCause(Throwable cause) {
-    if (cause == null) {
-      return "unknown";
-    }
-    String message = cause.getMessage();
-    return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
-  }
-
-  private static String orNone(String value) {
-    return value == null ? "none" : value;
+    return state == RelayState.CLOSED;
   }
 }

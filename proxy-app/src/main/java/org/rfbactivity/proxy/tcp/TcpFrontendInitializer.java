@@ -4,6 +4,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
 import org.rfbactivity.proxy.relay.ConnectionLimiter;
+import org.rfbactivity.proxy.relay.FrontendKind;
 import org.rfbactivity.proxy.relay.FrontendPipeline;
 import org.rfbactivity.proxy.relay.RelayServices;
 
@@ -11,13 +12,14 @@ import org.rfbactivity.proxy.relay.RelayServices;
 public final class TcpFrontendInitializer extends ChannelInitializer<SocketChannel> {
 
   private final RelayServices services;
+  /** Shared by this listener's connections; the limits themselves are the proxy's, across both frontends. */
   private final ConnectionLimiter limiter;
   private final SslContext ssl;
 
   /** @param ssl TLS context, or null for plain TCP */
-  public TcpFrontendInitializer(RelayServices services, ConnectionLimiter limiter, SslContext ssl) {
+  public TcpFrontendInitializer(RelayServices services, SslContext ssl) {
     this.services = services;
-    this.limiter = limiter;
+    this.limiter = new ConnectionLimiter(services, FrontendKind.TCP);
     this.ssl = ssl;
   }
 

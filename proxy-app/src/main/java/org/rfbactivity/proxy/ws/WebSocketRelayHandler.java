@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import org.rfbactivity.proxy.relay.CloseReason;
 import org.rfbactivity.proxy.relay.FrontendHandler;
+import org.rfbactivity.proxy.relay.ViewerLog;
 import org.rfbactivity.proxy.relay.ViewerConnection;
 
 /**
@@ -92,7 +93,7 @@ final class WebSocketRelayHandler extends FrontendHandler {
     if (cause instanceof CorruptedWebSocketFrameException corrupt) {
       // The decoder discards the rest of the connection's input from now on (RFC 6455 §7.1.7: fail the connection).
       protocol.rejectedFrame(corrupt.closeStatus());
-      viewer.close(CloseReason.FRAME_ERROR, ViewerConnection.describeCause(cause));
+      viewer.close(CloseReason.FRAME_ERROR, ViewerLog.describe(cause));
     } else {
       viewer.clientFailed(cause);
     }

@@ -86,7 +86,7 @@ class HalfCloseIT {
       viewer.setSoTimeout(10_000);
       assertThat(viewer.getInputStream().readAllBytes()).isEqualTo(BANNER);
       // ... and neither sends nor closes.
-      await().atMost(ViewerConnection.DRAIN_TIMEOUT.plusSeconds(8))
+      await().atMost(GracefulClose.DRAIN_TIMEOUT.plusSeconds(8))
           .until(() -> proxy.server().connectedViewers() == 0);
     }
     // Only a banner was exchanged: never a viewer, so it ends as a failed handshake.

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.rfbactivity.activity.ActivityConfig;
 import org.rfbactivity.activity.ActivityTracker;
 import org.rfbactivity.activity.StoreHealth;
@@ -35,6 +34,8 @@ import org.rfbactivity.proxy.admin.AdminServer;
 import org.rfbactivity.proxy.admin.Readiness;
 import org.rfbactivity.proxy.admin.StoredSessions;
 import org.rfbactivity.proxy.admin.TrackerSessionSource;
+import org.rfbactivity.proxy.bridge.ActivityObservers;
+import org.rfbactivity.proxy.bridge.UninspectedObserver;
 import org.rfbactivity.proxy.config.ConfigException;
 import org.rfbactivity.proxy.config.HostPort;
 import org.rfbactivity.proxy.config.JdbcUrls;
@@ -54,11 +55,7 @@ import org.rfbactivity.proxy.relay.FrontendKind;
 import org.rfbactivity.proxy.relay.RefusalLog;
 import org.rfbactivity.proxy.relay.RefusalReason;
 import org.rfbactivity.proxy.relay.RelayServices;
-import org.rfbactivity.proxy.relay.RfbActivityBridge;
 import org.rfbactivity.proxy.relay.Transport;
-import org.rfbactivity.proxy.relay.UninspectedObserver;
-import org.rfbactivity.proxy.relay.ViewerConnection;
-import org.rfbactivity.proxy.relay.ViewerObserver;
 import org.rfbactivity.proxy.relay.ViewerRegistry;
 import org.rfbactivity.proxy.route.JdbcRouteResolver;
 import org.rfbactivity.proxy.route.JwtRouteResolver;
@@ -157,14 +154,13 @@ public final class ProxyServer implements AutoCloseable {
       metrics.routeTableStale(() -> routeResolver.status().map(RoutingStatus::stale).orElse(false));
       bindJvmMetrics();
       tracker = new ActivityTracker(activityConfig());
-      Function<ViewerConnection, ViewerObserver> observers = config.inspect()
-          ? viewer -> new RfbActivityBridge(tracker, viewer, metrics)
-          : viewer -> new UninspectedObserver(tracker, viewer);
+      ActivityObservers observers = new ActivityObservers(tracker, metrics, config.handshakeTimeout(),
+          config.inspect());
       RefusalLog refusalLog = new RefusalLog(System::nanoTime);
       ConnectionLimits limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(),
           config.maxConnectRatePerIp(), System::nanoTime);
       bindListeners(new RelayServices(routeLookup, new BackendConnector(TRANSPORT, config.handshakeTimeout()), metrics,
-          viewers, observers, config.handshakeTimeout(), refusalLog, limits), ssl);
+          viewers, observers, refusalLog, limits), ssl);
       tracker.start();
       lagProbe = new EventLoopLagProbe(ioGroup, LAG_PROBE_PERIOD, metrics::eventLoopLag);
       lagProbe.start();

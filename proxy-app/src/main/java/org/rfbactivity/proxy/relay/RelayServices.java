@@ -1,15 +1,12 @@
 package org.rfbactivity.proxy.relay;
 
-import java.time.Duration;
 import java.util.Objects;
-import java.util.function.Function;
 import org.rfbactivity.proxy.metrics.ProxyMetrics;
 import org.rfbactivity.proxy.route.RouteLookup;
 
 /**
  * What every viewer connection shares: route lookup, the backend connector, metrics and the viewer log, the registry
- * of open viewers, the observer factory (inspector + activity tracking), the handshake timeout and the connection
- * limits. One instance per proxy, built by the composition root.
+ * of open viewers, the observer factory (inspector + activity tracking) and the connection limits. One instance per proxy, built by the composition root.
  */
 public final class RelayServices {
 
@@ -18,20 +15,17 @@ public final class RelayServices {
   private final ProxyMetrics metrics;
   private final ViewerLog log;
   private final ViewerRegistry registry;
-  private final Function<ViewerConnection, ViewerObserver> observers;
-  private final Duration handshakeTimeout;
+  private final ViewerObservers observers;
   private final ConnectionLimits limits;
 
   public RelayServices(RouteLookup routeLookup, BackendConnector connector, ProxyMetrics metrics,
-      ViewerRegistry registry, Function<ViewerConnection, ViewerObserver> observers, Duration handshakeTimeout,
-      RefusalLog refusalLog, ConnectionLimits limits) {
+      ViewerRegistry registry, ViewerObservers observers, RefusalLog refusalLog, ConnectionLimits limits) {
     this.routeLookup = Objects.requireNonNull(routeLookup, "routeLookup");
     this.connector = Objects.requireNonNull(connector, "connector");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.log = new ViewerLog(metrics, Objects.requireNonNull(refusalLog, "refusalLog"));
     this.registry = Objects.requireNonNull(registry, "registry");
     this.observers = Objects.requireNonNull(observers, "observers");
-    this.handshakeTimeout = Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
     this.limits = Objects.requireNonNull(limits, "limits");
   }
 
@@ -60,11 +54,7 @@ public final class RelayServices {
     return registry;
   }
 
-  Duration handshakeTimeout() {
-    return handshakeTimeout;
-  }
-
-  ViewerObserver observe(ViewerConnection viewer) {
-    return observers.apply(viewer);
+  ViewerObservers observers() {
+    return observers;
   }
 }

@@ -12,7 +12,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.rfbactivity.proxy.route.ResolvedRoute;
-import org.rfbactivity.proxy.route.Route;
 
 /**
  * One viewer: its frontend channel, the backend channel to the VNC server, and the relay between them.
@@ -26,15 +25,15 @@ import org.rfbactivity.proxy.route.Route;
  * server as one write ({@link ClientBatch}); empty payloads are released, never written, so a flood of empty frames
  * costs the server side nothing.
  *
- * <p>Its life is a {@link RelayState}. A connection becomes a viewer only when its {@link ViewerObserver} says it is
- * {@link #established}: until then the handshake timer runs, nothing is logged as open and nothing reaches the
- * session state; a connection that ends before is counted as refused (handshake_failed, auth_failed, handshake_timeout
- * …). How a side is closed is the {@link CloseReason}'s and the {@link FrontendProtocol}'s; the half-close and drain
+ * <p>Its life is a {@link RelayState}. A connection becomes a viewer only when its {@link ViewerObserver}, which
+ * watches it from its accept and owns its handshake timer, says it is {@link #established}: until then nothing is
+ * logged as open and nothing reaches the session state; a connection that ends before is counted as refused
+ * (handshake_failed, auth_failed, handshake_timeout …). How a side is closed is the {@link CloseReason}'s and the {@link FrontendProtocol}'s; the half-close and drain
  * are {@link GracefulClose}'s; the log lines and counters are the {@link ViewerLog}'s.
  *
  * <p>All methods run on the frontend's event loop.
  */
-public final class ViewerConnection {
+public final class ViewerConnection implements HandshakeOutcome {
 
   /**
    * Client bytes accepted before the relay starts (only possible behind TLS, where the channel must read to
@@ -50,19 +49,18 @@ public final class ViewerConnection {
   private final String remote;
   private final long acceptedNanos = System.nanoTime();
   private final ChannelFutureListener closeOnWriteFailure = this::onWriteDone;
-  private final io.netty.util.concurrent.ScheduledFuture<?> handshakeTimer;
   /**
    * Whether a FIN is passed on rather than closing the viewer (TCP half-close): when the frontend channel allows
    * half-closure, which a plain TCP frontend does. TLS and WebSocket end a connection with their own close messages.
    */
   private final boolean halfClose;
   private final ClientBatch toServer;
+  private final ViewerObserver observer;
 
   private RelayState state = RelayState.OPENING;
   /** Who this viewer is; null until the route is known. */
   private ViewerDescription viewer;
   private Channel backend;
-  private ViewerObserver observer;
   /** What the observer reported when it said this connection is a viewer; null until then. */
   private HandshakeFacts established;
   /** The VNC server refused the security handshake (only consulted when the connection ends unestablished). */
@@ -70,7 +68,10 @@ public final class ViewerConnection {
   private long bytesFromClient;
   private long bytesFromServer;
 
-  /** Registers the viewer and arms the handshake timer; call from the frontend's {@code channelActive}. */
+  /**
+   * Registers the viewer and hands it to its observer (whose handshake timer starts now); call from the frontend's
+   * {@code channelActive}.
+   */
   public ViewerConnection(Channel frontend, FrontendProtocol protocol, RelayServices services) {
     this.id = newId();
     this.frontend = frontend;
@@ -79,8 +80,7 @@ public final class ViewerConnection {
     this.remote = Addresses.describe(frontend.remoteAddress());
     this.halfClose = frontend.config() instanceof SocketChannelConfig c && c.isAllowHalfClosure();
     this.toServer = new ClientBatch(frontend.alloc());
-    this.handshakeTimer = frontend.eventLoop().schedule(this::handshakeTimedOut,
-        services.handshakeTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    this.observer = services.observers().accepted(frontend.eventLoop(), this);
     services.registry().add(this);
   }
 
@@ -101,11 +101,8 @@ public final class ViewerConnection {
     }
     state = RelayState.CONNECTING;
     viewer = new ViewerDescription(id, protocol.kind(), remote, resolved.route());
-    observer = services.observe(this);
     ChannelFuture f = services.connector().connect(frontend, resolved.address(), halfClose, pipeline -> {
-      if (observer.backendInspector() != null) {
-        pipeline.addLast("rfb-inspector", observer.backendInspector());
-      }
+      observer.connecting(viewer, pipeline);
       pipeline.addLast("relay", new BackendRelayHandler(this));
     });
     backend = f.channel();
@@ -137,30 +134,18 @@ public final class ViewerConnection {
     frontend.config().setAutoRead(true);
   }
 
-  /**
-   * The observer decided this connection is a viewer: its RFB handshake reached the client-message phase, or its
-   * stream went blind and has since carried bytes both ways. Stops the handshake timer, and logs and counts the
-   * open. Once only.
-   *
-   * @param version the client's protocol version, or null when unknown (a blind or uninspected stream)
-   * @param security the negotiated security type, or null when unknown
-   * @param blindReason why the stream cannot be inspected, or null when it can
-   */
-  public void established(String version, String security, String blindReason) {
+  /** Logs and counts the open, and tells the limits the source authenticated. Once only. */
+  @Override
+  public void established(HandshakeFacts facts) {
     if (state == RelayState.CLOSED || established != null) {
       return;
     }
-    established = new HandshakeFacts(version, security, blindReason);
-    handshakeTimer.cancel(false);
+    established = facts;
     services.limits().authenticated(remoteAddress(frontend));
     services.log().opened(viewer, established);
   }
 
-  /**
-   * The VNC server refused this connection in its security phase; if it ends unestablished, that is why
-   * ({@code auth_failed}). Only a refusal after an authentication attempt (a wrong password, not a server that refuses
-   * everyone before asking) counts towards the source's failure back-off.
-   */
+  @Override
   public void securityRefused(boolean afterAuthentication) {
     if (!authenticationFailed) {
       authenticationFailed = true;
@@ -174,7 +159,8 @@ public final class ViewerConnection {
     return channel.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
   }
 
-  private void handshakeTimedOut() {
+  @Override
+  public void handshakeTimedOut() {
     if (established == null && state != RelayState.CLOSED) {
       close(CloseReason.HANDSHAKE_TIMEOUT);
     }
@@ -201,6 +187,7 @@ public final class ViewerConnection {
     if (backend != null) {
       backend.close();
     }
+    observer.closed();
   }
 
   /** Closes both sides once (idempotent); pending writes are flushed first. */
@@ -223,7 +210,7 @@ public final class ViewerConnection {
     }
     state = RelayState.CLOSED;
     finish();
-    record(reason, detail, relayStarted); // before the sockets close, so whoever sees the close also sees it counted
+    record(reason, detail); // before the sockets close, so whoever sees the close also sees it counted
     if (backend != null) {
       if (reason.serverAtFault()) {
         backend.close();
@@ -238,15 +225,13 @@ public final class ViewerConnection {
     }
   }
 
-  private void record(CloseReason reason, String detail, boolean relayStarted) {
+  private void record(CloseReason reason, String detail) {
     if (established != null) {
       services.log().closed(viewer, established, reason, detail, bytesFromClient, bytesFromServer, acceptedNanos);
     } else {
       services.log().refused(unestablishedReason(reason), id, protocol.kind(), remote, detail);
     }
-    if (relayStarted) {
-      observer.relayClosed();
-    }
+    observer.closed();
   }
 
   /**
@@ -264,7 +249,6 @@ public final class ViewerConnection {
   }
 
   private void finish() {
-    handshakeTimer.cancel(false);
     services.registry().remove(this);
     toServer.release(); // closing before the relay started or in the middle of a read burst: nowhere to go
   }
@@ -443,26 +427,8 @@ public final class ViewerConnection {
 
   // ---------------------------------------------------------------- accessors
 
-  public String id() {
-    return id;
-  }
-
   Channel frontend() {
     return frontend;
-  }
-
-  public FrontendKind kind() {
-    return protocol.kind();
-  }
-
-  /** The route, or null before {@link #connect}. */
-  public Route route() {
-    return viewer == null ? null : viewer.route();
-  }
-
-  /** The viewer's address as {@code ip:port}. */
-  public String remoteAddress() {
-    return remote;
   }
 
   public boolean isClosed() {

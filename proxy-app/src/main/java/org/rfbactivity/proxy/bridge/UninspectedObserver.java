@@ -1,9 +1,13 @@
-package org.rfbactivity.proxy.relay;
+package org.rfbactivity.proxy.bridge;
 
-import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelPipeline;
 import org.rfbactivity.activity.ActivityTracker;
 import org.rfbactivity.activity.InputKind;
 import org.rfbactivity.activity.Viewer;
+import org.rfbactivity.proxy.relay.HandshakeFacts;
+import org.rfbactivity.proxy.relay.HandshakeOutcome;
+import org.rfbactivity.proxy.relay.ViewerDescription;
+import org.rfbactivity.proxy.relay.ViewerObserver;
 
 /**
  * Tracks a viewer whose stream is not inspected at all (the proxy built with inspection off, for benchmarks). Without
@@ -17,19 +21,24 @@ public final class UninspectedObserver implements ViewerObserver {
   public static final String NOT_INSPECTED = "NOT_INSPECTED";
 
   private final ActivityTracker tracker;
-  private final ViewerConnection connection;
+  private final HandshakeOutcome relay;
+  private final HandshakeTimer timer;
+  /** Who the connection is; null until the route is known. */
+  private ViewerDescription description;
   private boolean clientSent;
   private boolean serverSent;
   private Viewer viewer;
 
-  public UninspectedObserver(ActivityTracker tracker, ViewerConnection connection) {
+  UninspectedObserver(ActivityTracker tracker, HandshakeOutcome relay, HandshakeTimer timer) {
     this.tracker = tracker;
-    this.connection = connection;
+    this.relay = relay;
+    this.timer = timer;
   }
 
+  /** Nothing watches the stream: the backend pipeline is the relay's alone. */
   @Override
-  public ChannelHandler backendInspector() {
-    return null;
+  public void connecting(ViewerDescription viewer, ChannelPipeline pipeline) {
+    description = viewer;
   }
 
   @Override
@@ -52,14 +61,16 @@ public final class UninspectedObserver implements ViewerObserver {
 
   private void establishOnceBothSent() {
     if (clientSent && serverSent) {
-      viewer = tracker.viewerOpened(connection.route().sessionId(), connection.id(),
-          RfbActivityBridge.openingAttributes(connection), false);
-      connection.established(null, null, NOT_INSPECTED);
+      viewer = tracker.viewerOpened(description.route().sessionId(), description.id(),
+          ViewerAttributes.opening(description), false);
+      timer.stop();
+      relay.established(new HandshakeFacts(null, null, NOT_INSPECTED));
     }
   }
 
   @Override
-  public void relayClosed() {
+  public void closed() {
+    timer.stop();
     if (viewer != null) {
       tracker.viewerClosed(viewer);
     }

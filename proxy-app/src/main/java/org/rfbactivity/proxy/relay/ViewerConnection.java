@@ -6,12 +6,14 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.SocketChannelConfig;
+import io.netty.util.concurrent.Future;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.rfbactivity.proxy.route.ResolvedRoute;
+import org.rfbactivity.proxy.route.RouteRefusedException;
+import org.rfbactivity.proxy.route.RouteRequest;
 
 /**
  * One viewer: its frontend channel, the backend channel to the VNC server, and the relay between them.
@@ -92,13 +94,26 @@ public final class ViewerConnection implements HandshakeOutcome {
   // ---------------------------------------------------------------- opening
 
   /**
-   * Connects the VNC server on this viewer's event loop; {@code onConnected} runs when the TCP connection is
-   * up, {@code onFailed} (with a loggable reason) when it cannot be made. Nothing is read yet.
+   * The way from accepted to connected, the same for every frontend: looks up the route for what the viewer presented
+   * (off the event loop when that may block), then connects the VNC server on this viewer's event loop. Nothing is
+   * read yet. A refusal on the way (no route, the routing source down, the server unreachable) is logged and counted
+   * here, before {@code listener} answers the viewer its own way; a viewer closed meanwhile is left as it is.
    */
-  public void connect(ResolvedRoute resolved, Runnable onConnected, Consumer<String> onFailed) {
-    if (state == RelayState.CLOSED) {
-      return;
-    }
+  public void open(RouteRequest request, OpenListener listener) {
+    services.routeLookup().lookup(request, frontend.eventLoop()).addListener((Future<ResolvedRoute> f) -> {
+      if (state == RelayState.CLOSED) {
+        return;
+      }
+      if (f.isSuccess()) {
+        connect(f.getNow(), listener);
+      } else {
+        RouteRefusedException e = (RouteRefusedException) f.cause();
+        refuse(e.unavailable() ? RefusalReason.ROUTE_UNAVAILABLE : RefusalReason.ROUTE, e.getMessage(), listener);
+      }
+    });
+  }
+
+  private void connect(ResolvedRoute resolved, OpenListener listener) {
     state = RelayState.CONNECTING;
     viewer = new ViewerDescription(id, protocol.kind(), remote, resolved.route());
     ChannelFuture f = services.connector().connect(frontend, resolved.address(), halfClose, pipeline -> {
@@ -110,11 +125,16 @@ public final class ViewerConnection implements HandshakeOutcome {
       if (state == RelayState.CLOSED) {
         future.channel().close();
       } else if (future.isSuccess()) {
-        onConnected.run();
+        listener.connected();
       } else {
-        onFailed.accept("VNC server unreachable: " + ViewerLog.describe(future.cause()));
+        refuse(RefusalReason.BACKEND, "VNC server unreachable: " + ViewerLog.describe(future.cause()), listener);
       }
     });
+  }
+
+  private void refuse(RefusalReason refusal, String reason, OpenListener listener) {
+    refuse(refusal, reason);
+    listener.refused(refusal);
   }
 
   /** Route known, server connected, frontend ready: start reading both sides (what arrived early goes first). */
@@ -408,7 +428,7 @@ public final class ViewerConnection implements HandshakeOutcome {
     }
   }
 
-  private void onWriteDone(io.netty.util.concurrent.Future<? super Void> future) {
+  private void onWriteDone(Future<? super Void> future) {
     if (!future.isSuccess()) {
       Channel failed = ((ChannelFuture) future).channel();
       boolean server = failed == backend;

@@ -19,9 +19,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,7 +33,6 @@ import org.rfbactivity.proxy.admin.Readiness;
 import org.rfbactivity.proxy.admin.StoredSessions;
 import org.rfbactivity.proxy.admin.TrackerSessionSource;
 import org.rfbactivity.proxy.bridge.ActivityObservers;
-import org.rfbactivity.proxy.bridge.UninspectedObserver;
 import org.rfbactivity.proxy.config.ConfigException;
 import org.rfbactivity.proxy.config.HostPort;
 import org.rfbactivity.proxy.config.JdbcUrls;
@@ -49,11 +46,8 @@ import org.rfbactivity.proxy.metrics.EventLoopLagProbe;
 import org.rfbactivity.proxy.metrics.MicrometerActivityMetrics;
 import org.rfbactivity.proxy.metrics.ProxyMetrics;
 import org.rfbactivity.proxy.relay.BackendConnector;
-import org.rfbactivity.proxy.relay.CloseReason;
 import org.rfbactivity.proxy.relay.ConnectionLimits;
-import org.rfbactivity.proxy.relay.FrontendKind;
 import org.rfbactivity.proxy.relay.RefusalLog;
-import org.rfbactivity.proxy.relay.RefusalReason;
 import org.rfbactivity.proxy.relay.RelayServices;
 import org.rfbactivity.proxy.relay.Transport;
 import org.rfbactivity.proxy.relay.ViewerRegistry;
@@ -66,7 +60,6 @@ import org.rfbactivity.proxy.route.StaticRouteResolver;
 import org.rfbactivity.proxy.route.TokenFileRouteResolver;
 import org.rfbactivity.proxy.tcp.TcpFrontendInitializer;
 import org.rfbactivity.proxy.ws.WebSocketFrontendInitializer;
-import org.rfbactivity.rfb.BlindReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -280,29 +273,11 @@ public final class ProxyServer implements AutoCloseable {
     }
   }
 
-  /** Tag values every meter may carry, registered at zero up front (see {@link ProxyMetrics#declare}). */
+  /** The proxy's and the tracker's meters, every tag value known in advance registered at zero. */
   private MicrometerActivityMetrics declareMetrics() {
-    List<String> frontends = new ArrayList<>();
-    for (FrontendKind kind : FrontendKind.values()) {
-      frontends.add(kind.label());
-    }
-    List<String> closeReasons = new ArrayList<>();
-    for (CloseReason reason : CloseReason.values()) {
-      closeReasons.add(reason.label());
-    }
-    // A connection is refused for one of these, or for the close reason of a connection that ended before relaying.
-    List<String> refusals = new ArrayList<>(closeReasons);
-    for (RefusalReason reason : RefusalReason.values()) {
-      refusals.add(reason.label());
-    }
-    List<String> blindReasons = new ArrayList<>();
-    for (BlindReason reason : BlindReason.values()) {
-      blindReasons.add(reason.name());
-    }
-    metrics.declare(frontends, closeReasons, refusals, blindReasons);
+    metrics.declare();
     MicrometerActivityMetrics activityMetrics = new MicrometerActivityMetrics(registry);
-    blindReasons.add(UninspectedObserver.NOT_INSPECTED);
-    activityMetrics.declareBlindReasons(blindReasons);
+    activityMetrics.declareBlindReasons();
     return activityMetrics;
   }
 

@@ -3,8 +3,8 @@ package org.rfbactivity.proxy.bridge;
 import io.netty.channel.EventLoop;
 import java.time.Duration;
 import org.rfbactivity.activity.ActivityTracker;
-import org.rfbactivity.proxy.metrics.ProxyMetrics;
 import org.rfbactivity.proxy.relay.HandshakeOutcome;
+import org.rfbactivity.proxy.relay.RelayMetrics;
 import org.rfbactivity.proxy.relay.ViewerObserver;
 import org.rfbactivity.proxy.relay.ViewerObservers;
 
@@ -15,7 +15,7 @@ import org.rfbactivity.proxy.relay.ViewerObservers;
 public final class ActivityObservers implements ViewerObservers {
 
   private final ActivityTracker tracker;
-  private final ProxyMetrics metrics;
+  private final RelayMetrics metrics;
   private final Duration handshakeTimeout;
   private final boolean inspect;
 
@@ -23,7 +23,7 @@ public final class ActivityObservers implements ViewerObservers {
    * @param handshakeTimeout how long a connection has from its accept to become a viewer
    * @param inspect whether streams are inspected (false only to measure the relay without the codec)
    */
-  public ActivityObservers(ActivityTracker tracker, ProxyMetrics metrics, Duration handshakeTimeout,
+  public ActivityObservers(ActivityTracker tracker, RelayMetrics metrics, Duration handshakeTimeout,
       boolean inspect) {
     this.tracker = tracker;
     this.metrics = metrics;

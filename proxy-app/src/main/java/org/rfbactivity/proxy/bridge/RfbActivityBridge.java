@@ -4,9 +4,9 @@ import io.netty.channel.ChannelPipeline;
 import java.util.Map;
 import org.rfbactivity.activity.ActivityTracker;
 import org.rfbactivity.activity.Viewer;
-import org.rfbactivity.proxy.metrics.ProxyMetrics;
 import org.rfbactivity.proxy.relay.HandshakeFacts;
 import org.rfbactivity.proxy.relay.HandshakeOutcome;
+import org.rfbactivity.proxy.relay.RelayMetrics;
 import org.rfbactivity.proxy.relay.ViewerDescription;
 import org.rfbactivity.proxy.relay.ViewerObserver;
 import org.rfbactivity.rfb.BlindReason;
@@ -50,7 +50,7 @@ final class RfbActivityBridge implements RfbListener, ViewerObserver {
   private static final long NO_MARK = -1;
 
   private final ActivityTracker tracker;
-  private final ProxyMetrics metrics;
+  private final RelayMetrics metrics;
   private final HandshakeOutcome relay;
   private final HandshakeTimer timer;
   /** Who the connection is, and its inspector; both null until the route is known and the server connected. */
@@ -68,7 +68,7 @@ final class RfbActivityBridge implements RfbListener, ViewerObserver {
   /** After the relay closed, a draining backend may still be parsed: its events no longer concern anyone. */
   private boolean closed;
 
-  RfbActivityBridge(ActivityTracker tracker, ProxyMetrics metrics, HandshakeOutcome relay, HandshakeTimer timer) {
+  RfbActivityBridge(ActivityTracker tracker, RelayMetrics metrics, HandshakeOutcome relay, HandshakeTimer timer) {
     this.tracker = tracker;
     this.metrics = metrics;
     this.relay = relay;

@@ -1,24 +1,24 @@
 package org.rfbactivity.proxy.relay;
 
 import java.util.Objects;
-import org.rfbactivity.proxy.metrics.ProxyMetrics;
 import org.rfbactivity.proxy.route.RouteLookup;
 
 /**
  * What every viewer connection shares: route lookup, the backend connector, metrics and the viewer log, the registry
- * of open viewers, the observer factory (inspector + activity tracking) and the connection limits. One instance per proxy, built by the composition root.
+ * of open viewers, the observer factory (inspector + activity tracking) and the connection limits. One instance per
+ * proxy, built by the composition root.
  */
 public final class RelayServices {
 
   private final RouteLookup routeLookup;
   private final BackendConnector connector;
-  private final ProxyMetrics metrics;
+  private final RelayMetrics metrics;
   private final ViewerLog log;
   private final ViewerRegistry registry;
   private final ViewerObservers observers;
   private final ConnectionLimits limits;
 
-  public RelayServices(RouteLookup routeLookup, BackendConnector connector, ProxyMetrics metrics,
+  public RelayServices(RouteLookup routeLookup, BackendConnector connector, RelayMetrics metrics,
       ViewerRegistry registry, ViewerObservers observers, RefusalLog refusalLog, ConnectionLimits limits) {
     this.routeLookup = Objects.requireNonNull(routeLookup, "routeLookup");
     this.connector = Objects.requireNonNull(connector, "connector");
@@ -42,7 +42,7 @@ public final class RelayServices {
     return connector;
   }
 
-  ProxyMetrics metrics() {
+  RelayMetrics metrics() {
     return metrics;
   }
 

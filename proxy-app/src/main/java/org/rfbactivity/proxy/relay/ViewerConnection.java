@@ -30,8 +30,9 @@ import org.rfbactivity.proxy.route.RouteRequest;
  * <p>Its life is a {@link RelayState}. A connection becomes a viewer only when its {@link ViewerObserver}, which
  * watches it from its accept and owns its handshake timer, says it is {@link #established}: until then nothing is
  * logged as open and nothing reaches the session state; a connection that ends before is counted as refused
- * (handshake_failed, auth_failed, handshake_timeout …). How a side is closed is the {@link CloseReason}'s and the {@link FrontendProtocol}'s; the half-close and drain
- * are {@link GracefulClose}'s; the log lines and counters are the {@link ViewerLog}'s.
+ * (handshake_failed, auth_failed, handshake_timeout …). How a side is closed is the {@link CloseReason}'s and the
+ * {@link FrontendProtocol}'s; the half-close and drain are {@link GracefulClose}'s; the log lines and counters are the
+ * {@link ViewerLog}'s.
  *
  * <p>All methods run on the frontend's event loop.
  */

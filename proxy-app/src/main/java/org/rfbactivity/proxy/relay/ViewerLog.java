@@ -1,7 +1,6 @@
 package org.rfbactivity.proxy.relay;
 
 import java.util.concurrent.TimeUnit;
-import org.rfbactivity.proxy.metrics.ProxyMetrics;
 import org.rfbactivity.proxy.route.Route;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,10 +14,10 @@ public final class ViewerLog {
 
   private static final Logger log = LoggerFactory.getLogger("org.rfbactivity.proxy.viewer");
 
-  private final ProxyMetrics metrics;
+  private final RelayMetrics metrics;
   private final RefusalLog refusals;
 
-  ViewerLog(ProxyMetrics metrics, RefusalLog refusals) {
+  ViewerLog(RelayMetrics metrics, RefusalLog refusals) {
     this.metrics = metrics;
     this.refusals = refusals;
   }

@@ -186,7 +186,7 @@ final class WebSocketUpgradeHandler extends FrontendHandler implements OpenListe
     });
   }
 
-  /** A refusal of {@link ViewerConnection#open} as its HTTP status: 403 no route, 503 no routing source, 502 no server. */
+  /** A refusal by {@link ViewerConnection#open} as an HTTP status: 403 no route, 503 no route source, 502 no server. */
   @Override
   public void refused(RefusalReason reason) {
     respond(ctx, switch (reason) {

@@ -1,11 +1,14 @@
-package org.rfbactivity.proxy;
+package org.rfbactivity.proxy.route;
 
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-/** The proxy's few blocking-work pools (route lookups, stored-session reads): bounded, lazily threaded, owned. */
+/**
+ * The pools that keep blocking work off the event loops: the route lookups' ({@link RouteLookup}), and the admin API's
+ * stored-session reads. Bounded, lazily threaded, and owned by the class that uses one, which shuts it down.
+ */
 public final class OwnedExecutors {
 
   /** Idle pool threads end after this; a quiet proxy keeps no spare threads. */

@@ -19,6 +19,12 @@ final class ClientBatch {
    * outgrows its component limit).
    */
   static final int MAX_BATCH_COMPONENTS = 64;
+  /**
+   * Client bytes accepted before the relay starts (only possible behind TLS, where the channel must read to
+   * finish the TLS handshake). RFB clients wait for the server's ProtocolVersion first (RFB.md §1), so real
+   * viewers send nothing early; the cap bounds what a misbehaving one can park here.
+   */
+  static final int MAX_EARLY_CLIENT_BYTES = 64 * 1024;
 
   private final ByteBufAllocator alloc;
   private final ArrayDeque<ByteBuf> parked = new ArrayDeque<>(2);
@@ -32,11 +38,14 @@ final class ClientBatch {
     this.alloc = alloc;
   }
 
-  /** Parks {@code buf} (ownership moves here) until the relay starts; returns the bytes parked so far. */
-  int park(ByteBuf buf) {
+  /**
+   * Parks {@code buf} (ownership moves here) until the relay starts; false when more than
+   * {@link #MAX_EARLY_CLIENT_BYTES} are parked now (the viewer is to be closed).
+   */
+  boolean park(ByteBuf buf) {
     parkedBytes += buf.readableBytes();
     parked.add(buf);
-    return parkedBytes;
+    return parkedBytes <= MAX_EARLY_CLIENT_BYTES;
   }
 
   boolean hasParked() {

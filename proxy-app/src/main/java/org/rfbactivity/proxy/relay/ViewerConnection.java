@@ -7,7 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.util.concurrent.Future;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +27,7 @@ import org.rfbactivity.proxy.route.RouteRequest;
  * costs the server side nothing.
  *
  * <p>Its life is a {@link RelayState}. A connection becomes a viewer only when its {@link ViewerObserver}, which
- * watches it from its accept and owns its handshake timer, says it is {@link #established}: until then nothing is
+ * watches it from its accept and owns its handshake timer, says so ({@link HandshakeRecord}): until then nothing is
  * logged as open and nothing reaches the session state; a connection that ends before is counted as refused
  * (handshake_failed, auth_failed, handshake_timeout …). How a side is closed is the {@link CloseReason}'s and the
  * {@link FrontendProtocol}'s; the half-close and drain are {@link GracefulClose}'s; the log lines and counters are the
@@ -36,14 +35,7 @@ import org.rfbactivity.proxy.route.RouteRequest;
  *
  * <p>All methods run on the frontend's event loop.
  */
-public final class ViewerConnection implements HandshakeOutcome {
-
-  /**
-   * Client bytes accepted before the relay starts (only possible behind TLS, where the channel must read to
-   * finish the TLS handshake). RFB clients wait for the server's ProtocolVersion first (RFB.md §1), so real
-   * viewers send nothing early; the cap bounds what a misbehaving one can park here.
-   */
-  static final int MAX_EARLY_CLIENT_BYTES = 64 * 1024;
+public final class ViewerConnection {
 
   private final String id;
   private final Channel frontend;
@@ -58,16 +50,13 @@ public final class ViewerConnection implements HandshakeOutcome {
    */
   private final boolean halfClose;
   private final ClientBatch toServer;
+  private final HandshakeRecord handshake;
   private final ViewerObserver observer;
 
   private RelayState state = RelayState.OPENING;
   /** Who this viewer is; null until the route is known. */
   private ViewerDescription viewer;
   private Channel backend;
-  /** What the observer reported when it said this connection is a viewer; null until then. */
-  private HandshakeFacts established;
-  /** The VNC server refused the security handshake (only consulted when the connection ends unestablished). */
-  private boolean authenticationFailed;
   private long bytesFromClient;
   private long bytesFromServer;
 
@@ -83,7 +72,9 @@ public final class ViewerConnection implements HandshakeOutcome {
     this.remote = Addresses.describe(frontend.remoteAddress());
     this.halfClose = frontend.config() instanceof SocketChannelConfig c && c.isAllowHalfClosure();
     this.toServer = new ClientBatch(frontend.alloc());
-    this.observer = services.observers().accepted(frontend.eventLoop(), this);
+    this.handshake = new HandshakeRecord(this, services,
+        frontend.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null);
+    this.observer = services.observers().accepted(frontend.eventLoop(), handshake);
     services.registry().add(this);
   }
 
@@ -155,38 +146,6 @@ public final class ViewerConnection implements HandshakeOutcome {
     frontend.config().setAutoRead(true);
   }
 
-  /** Logs and counts the open, and tells the limits the source authenticated. Once only. */
-  @Override
-  public void established(HandshakeFacts facts) {
-    if (state == RelayState.CLOSED || established != null) {
-      return;
-    }
-    established = facts;
-    services.limits().authenticated(remoteAddress(frontend));
-    services.log().opened(viewer, established);
-  }
-
-  @Override
-  public void securityRefused(boolean afterAuthentication) {
-    if (!authenticationFailed) {
-      authenticationFailed = true;
-      if (afterAuthentication) {
-        services.limits().authenticationFailed(remoteAddress(frontend));
-      }
-    }
-  }
-
-  private static InetAddress remoteAddress(Channel channel) {
-    return channel.remoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
-  }
-
-  @Override
-  public void handshakeTimedOut() {
-    if (established == null && state != RelayState.CLOSED) {
-      close(CloseReason.HANDSHAKE_TIMEOUT);
-    }
-  }
-
   // ---------------------------------------------------------------- closing
 
   /** The viewer's connection failed (reset, TLS error …): closes with the cause's class and message in the log. */
@@ -247,26 +206,13 @@ public final class ViewerConnection implements HandshakeOutcome {
   }
 
   private void record(CloseReason reason, String detail) {
-    if (established != null) {
-      services.log().closed(viewer, established, reason, detail, bytesFromClient, bytesFromServer, acceptedNanos);
+    HandshakeFacts facts = handshake.facts();
+    if (facts != null) {
+      services.log().closed(viewer, facts, reason, detail, bytesFromClient, bytesFromServer, acceptedNanos);
     } else {
-      services.log().refused(unestablishedReason(reason), id, protocol.kind(), remote, detail);
+      services.log().refused(handshake.refusal(reason), id, protocol.kind(), remote, detail);
     }
     observer.closed();
-  }
-
-  /**
-   * Why a connection that never became a viewer ended: the server refused its authentication, or one side simply
-   * closed (a health check, a port scan, a viewer that gave up); a timeout or an error keeps its own reason.
-   */
-  private String unestablishedReason(CloseReason reason) {
-    if (authenticationFailed) {
-      return RefusalReason.AUTH_FAILED.label();
-    }
-    if (reason == CloseReason.CLIENT_CLOSED || reason == CloseReason.SERVER_CLOSED) {
-      return RefusalReason.HANDSHAKE_FAILED.label();
-    }
-    return reason.label();
   }
 
   private void finish() {
@@ -335,9 +281,9 @@ public final class ViewerConnection implements HandshakeOutcome {
       return;
     }
     if (!state.relaying()) {
-      if (toServer.park(buf) > MAX_EARLY_CLIENT_BYTES) {
+      if (!toServer.park(buf)) {
         close(CloseReason.CLIENT_ERROR,
-            "more than " + MAX_EARLY_CLIENT_BYTES + " bytes before the server was connected");
+            "more than " + ClientBatch.MAX_EARLY_CLIENT_BYTES + " bytes before the server was connected");
       }
       return;
     }
@@ -450,6 +396,11 @@ public final class ViewerConnection implements HandshakeOutcome {
 
   Channel frontend() {
     return frontend;
+  }
+
+  /** Who this viewer is; null until the route is known. */
+  ViewerDescription description() {
+    return viewer;
   }
 
   public boolean isClosed() {

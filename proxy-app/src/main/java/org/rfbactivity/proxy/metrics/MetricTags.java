@@ -2,6 +2,7 @@ package org.rfbactivity.proxy.metrics;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import org.rfbactivity.proxy.bridge.UninspectedObserver;
 import org.rfbactivity.proxy.relay.CloseReason;
 import org.rfbactivity.proxy.relay.FrontendKind;
@@ -18,20 +19,12 @@ final class MetricTags {
 
   /** {@code frontend} of {@code vnc_proxy_viewers_opened_total}. */
   static List<String> frontends() {
-    List<String> labels = new ArrayList<>();
-    for (FrontendKind kind : FrontendKind.values()) {
-      labels.add(kind.label());
-    }
-    return labels;
+    return labels(FrontendKind.values(), FrontendKind::label);
   }
 
   /** {@code reason} of {@code vnc_proxy_viewers_closed_total}. */
   static List<String> closeReasons() {
-    List<String> labels = new ArrayList<>();
-    for (CloseReason reason : CloseReason.values()) {
-      labels.add(reason.label());
-    }
-    return labels;
+    return labels(CloseReason.values(), CloseReason::label);
   }
 
   /**
@@ -40,19 +33,13 @@ final class MetricTags {
    */
   static List<String> refusalReasons() {
     List<String> labels = closeReasons();
-    for (RefusalReason reason : RefusalReason.values()) {
-      labels.add(reason.label());
-    }
+    labels.addAll(labels(RefusalReason.values(), RefusalReason::label));
     return labels;
   }
 
   /** {@code reason} of {@code vnc_proxy_viewers_blind}: the codec's blind reasons. */
   static List<String> blindReasons() {
-    List<String> names = new ArrayList<>();
-    for (BlindReason reason : BlindReason.values()) {
-      names.add(reason.name());
-    }
-    return names;
+    return labels(BlindReason.values(), BlindReason::name);
   }
 
   /** {@code reason} of {@code vnc_activity_blind_viewers_total}: the codec's, and the uninspected viewers' own. */
@@ -60,5 +47,13 @@ final class MetricTags {
     List<String> names = blindReasons();
     names.add(UninspectedObserver.NOT_INSPECTED);
     return names;
+  }
+
+  private static <E extends Enum<E>> List<String> labels(E[] values, Function<E, String> label) {
+    List<String> labels = new ArrayList<>(values.length);
+    for (E value : values) {
+      labels.add(label.apply(value));
+    }
+    return labels;
   }
 }

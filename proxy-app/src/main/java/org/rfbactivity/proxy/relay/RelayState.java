@@ -5,7 +5,7 @@ package org.rfbactivity.proxy.relay;
  * of the half-closed states, and from any state to {@code CLOSED}.
  *
  * <p>Whether the connection has become a viewer is not a state of the relay: that happens while it relays, before or
- * after one side has finished, and is what its observer reported (see {@link ViewerConnection#established}).
+ * after one side has finished, and is what its observer reported (see {@link HandshakeRecord}).
  */
 enum RelayState {
   /**

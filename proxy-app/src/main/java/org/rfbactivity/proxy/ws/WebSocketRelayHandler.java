@@ -12,8 +12,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
 import org.rfbactivity.proxy.relay.CloseReason;
 import org.rfbactivity.proxy.relay.FrontendHandler;
-import org.rfbactivity.proxy.relay.ViewerLog;
 import org.rfbactivity.proxy.relay.ViewerConnection;
+import org.rfbactivity.proxy.relay.ViewerLog;
 
 /**
  * After the upgrade: binary frames (and their continuations) carry RFB bytes to the server, their payload

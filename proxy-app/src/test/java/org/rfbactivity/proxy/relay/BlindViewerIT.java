@@ -18,8 +18,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.rfbactivity.proxy.testing.LeakWatch;
 import org.rfbactivity.proxy.testing.RfbScript;
-import org.rfbactivity.proxy.testing.ScriptedRfbServer.Behaviour;
 import org.rfbactivity.proxy.testing.ScriptedRfbServer;
+import org.rfbactivity.proxy.testing.ScriptedRfbServer.Behaviour;
 import org.rfbactivity.proxy.testing.TcpTransport;
 import org.rfbactivity.proxy.testing.TestProxy;
 

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.rfbactivity.proxy.testing.LeakWatch;
 import org.rfbactivity.proxy.testing.RfbScript;
 import org.rfbactivity.proxy.testing.ScriptedRfbClient;
-import org.rfbactivity.proxy.testing.ScriptedRfbServer.Behaviour;
 import org.rfbactivity.proxy.testing.ScriptedRfbServer;
+import org.rfbactivity.proxy.testing.ScriptedRfbServer.Behaviour;
 import org.rfbactivity.proxy.testing.TcpTransport;
 import org.rfbactivity.proxy.testing.TestProxy;
 

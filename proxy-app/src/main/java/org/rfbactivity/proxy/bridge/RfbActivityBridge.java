@@ -23,11 +23,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The only class that knows both the RFB codec and the activity tracker (DESIGN.md §2). One per connection, from its
- * accept: it owns the connection's {@link HandshakeTimer} and {@link RfbInspector} (placed first on the backend
- * channel), decides when the connection has become a viewer, and only then tells the tracker about it. What it knows
- * of the viewer is the {@link ViewerDescription} the relay hands it once routed; what it tells the relay goes through
- * {@link HandshakeOutcome}.
+ * The only class that knows both the RFB codec and the activity tracker (DESIGN.md §2). One per connection: it owns
+ * the connection's {@link HandshakeTimer} from its accept and its {@link RfbInspector} (placed first on the backend
+ * channel) once it is routed, decides when the connection has become a viewer, and only then tells the tracker about
+ * it. What it knows of the viewer is the {@link ViewerDescription} the relay hands it; what it tells the relay goes
+ * through {@link HandshakeOutcome}.
  *
  * <p><b>Established.</b> A connection counts as a viewer, for activity and for the API's viewer list, only once its
  * RFB handshake reached the client-message phase. One whose stream went blind on the way (an encrypting security

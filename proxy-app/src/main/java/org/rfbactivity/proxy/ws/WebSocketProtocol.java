@@ -55,7 +55,7 @@ final class WebSocketProtocol implements FrontendProtocol {
     }
   }
 
-  /** The status of the Close frame a viewer closed for {@code reason} is sent (RFC 6455 §7.4.1). */
+  /** The status of the Close frame sent to a viewer closed for {@code reason}. */
   static WebSocketCloseStatus status(CloseReason reason) {
     return switch (reason) {
       case CLIENT_CLOSED, SERVER_CLOSED -> WebSocketCloseStatus.NORMAL_CLOSURE;

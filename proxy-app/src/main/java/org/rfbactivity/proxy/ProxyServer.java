@@ -1,34 +1,17 @@
 package org.rfbactivity.proxy;
 
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelHandler;
-import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import org.rfbactivity.activity.ActivityConfig;
 import org.rfbactivity.activity.ActivityTracker;
 import org.rfbactivity.activity.StoreHealth;
@@ -38,48 +21,39 @@ import org.rfbactivity.proxy.admin.AdminServer;
 import org.rfbactivity.proxy.admin.Readiness;
 import org.rfbactivity.proxy.admin.StoredSessions;
 import org.rfbactivity.proxy.admin.TrackerSessionSource;
-import org.rfbactivity.proxy.backend.CloseReason;
-import org.rfbactivity.proxy.backend.ConnectionLimiter;
-import org.rfbactivity.proxy.backend.ConnectionLimits;
-import org.rfbactivity.proxy.backend.FrontendKind;
-import org.rfbactivity.proxy.backend.RefusalLog;
-import org.rfbactivity.proxy.backend.RefusalReason;
-import org.rfbactivity.proxy.backend.RelayServices;
-import org.rfbactivity.proxy.backend.RfbActivityBridge;
-import org.rfbactivity.proxy.backend.UninspectedObserver;
-import org.rfbactivity.proxy.backend.ViewerConnection;
-import org.rfbactivity.proxy.backend.ViewerObserver;
-import org.rfbactivity.proxy.backend.ViewerRegistry;
+import org.rfbactivity.proxy.bridge.ActivityObservers;
 import org.rfbactivity.proxy.config.ConfigException;
-import org.rfbactivity.proxy.config.HostPort;
 import org.rfbactivity.proxy.config.JdbcUrls;
 import org.rfbactivity.proxy.config.ProxyConfig;
-import org.rfbactivity.proxy.config.Routing;
 import org.rfbactivity.proxy.config.StoreMode;
 import org.rfbactivity.proxy.db.DatabaseStartException;
 import org.rfbactivity.proxy.db.MirrorCheck;
 import org.rfbactivity.proxy.db.ProxyDatabase;
 import org.rfbactivity.proxy.metrics.EventLoopLagProbe;
+import org.rfbactivity.proxy.metrics.JvmMetrics;
 import org.rfbactivity.proxy.metrics.MicrometerActivityMetrics;
 import org.rfbactivity.proxy.metrics.ProxyMetrics;
-import org.rfbactivity.proxy.route.JdbcRouteResolver;
-import org.rfbactivity.proxy.route.JwtRouteResolver;
+import org.rfbactivity.proxy.relay.BackendConnector;
+import org.rfbactivity.proxy.relay.ConnectionLimits;
+import org.rfbactivity.proxy.relay.RefusalLog;
+import org.rfbactivity.proxy.relay.RelayServices;
+import org.rfbactivity.proxy.relay.Transport;
+import org.rfbactivity.proxy.relay.ViewerRegistry;
 import org.rfbactivity.proxy.route.RouteLookup;
 import org.rfbactivity.proxy.route.RouteResolver;
+import org.rfbactivity.proxy.route.RouteResolvers;
 import org.rfbactivity.proxy.route.RoutingStatus;
-import org.rfbactivity.proxy.route.StaticRouteResolver;
-import org.rfbactivity.proxy.route.TokenFileRouteResolver;
 import org.rfbactivity.proxy.tcp.TcpFrontendInitializer;
 import org.rfbactivity.proxy.ws.WebSocketFrontendInitializer;
-import org.rfbactivity.rfb.BlindReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The proxy's lifecycle. The constructor starts nothing; {@link #start()} checks the files, opens the
- * database, binds every listener without accepting, and only when all of that worked starts accepting (so a
- * bad setting or a port in use stops the proxy before it serves anyone). {@link #close()} stops accepting,
- * closes each viewer on purpose (so its close is recorded), flushes, closes the pool, and stops the threads.
+ * The composition root: builds the proxy's parts from its {@link ProxyConfig} and owns their lifecycle. The
+ * constructor starts nothing; {@link #start()} checks the files, opens the database, binds every listener without
+ * accepting, and only when all of that worked starts accepting (so a bad setting or a port in use stops the proxy
+ * before it serves anyone). {@link #close()} stops accepting, closes each viewer on purpose (so its close is recorded),
+ * flushes, closes the pool, and stops the threads.
  */
 public final class ProxyServer implements AutoCloseable {
 
@@ -97,17 +71,18 @@ public final class ProxyServer implements AutoCloseable {
   static final Duration FINAL_FLUSH_TIMEOUT = Duration.ofSeconds(5);
   /** How long shutdown waits for the event loops to finish their queued work. */
   static final Duration LOOP_SHUTDOWN_TIMEOUT = Duration.ofSeconds(3);
-  /** Pending connections the kernel may queue while the loop accepts; viewers arrive in bursts after a restart. */
-  static final int ACCEPT_BACKLOG = 1024;
   /**
    * How often each viewer event loop is probed for lag. Each probe wakes an idle loop: at 100 ms an idle proxy spent
    * 3 ms of CPU a second more (measured); at 250 ms about a millisecond, with four samples a second per loop.
    */
   static final Duration LAG_PROBE_PERIOD = Duration.ofMillis(250);
+  /** The network transport of every event loop, listener and backend connection: chosen here, once. */
+  private static final Transport TRANSPORT = Transport.NIO;
 
   private final ProxyConfig config;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final ProxyMetrics metrics = new ProxyMetrics(registry);
+  private final JvmMetrics jvmMetrics = new JvmMetrics();
   private final ViewerRegistry viewers = new ViewerRegistry();
 
   private State state = State.NEW;
@@ -116,10 +91,9 @@ public final class ProxyServer implements AutoCloseable {
   private EventLoopGroup ioGroup;
   private EventLoopGroup adminGroup;
   private EventLoopLagProbe lagProbe;
-  private JvmGcMetrics gcMetrics;
-  private Channel tcpChannel;
-  private Channel wsChannel;
-  private Channel adminChannel;
+  private Listener tcp = Listener.NONE;
+  private Listener ws = Listener.NONE;
+  private Listener admin = Listener.NONE;
   private ProxyDatabase database;
   private JdbcActivityStore store;
   private StoredSessions storedSessions;
@@ -148,34 +122,24 @@ public final class ProxyServer implements AutoCloseable {
     state = State.STARTED;
     try {
       SslContext ssl = config.tlsCert() == null ? null : TlsContexts.server(config.tlsCert(), config.tlsKey());
-      routeResolver = fileOrKeyResolver();
+      // A token file or a key is checked before the database starts; a route query opens it to be checked on it.
+      routeResolver = RouteResolvers.create(config.routing(), config.maxTokenLifetime(), config.clock(),
+          () -> openDatabase().dataSource());
       openDatabase();
-      if (routeResolver == null) {
-        routeResolver = new JdbcRouteResolver((Routing.RouteQuery) config.routing(), database.dataSource());
-      }
       routeLookup = new RouteLookup(routeResolver, new DefaultThreadFactory("rfba-route", true));
       metrics.routeTableStale(() -> routeResolver.status().map(RoutingStatus::stale).orElse(false));
-      bindJvmMetrics();
+      jvmMetrics.bindTo(registry);
       tracker = new ActivityTracker(activityConfig());
-      Function<ViewerConnection, ViewerObserver> observers = config.inspect()
-          ? viewer -> new RfbActivityBridge(tracker, viewer, metrics)
-          : viewer -> new UninspectedObserver(tracker, viewer);
-      RefusalLog refusalLog = new RefusalLog(System::nanoTime);
-      ConnectionLimits limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(),
-          config.maxConnectRatePerIp(), System::nanoTime);
-      bindListeners(new RelayServices(routeLookup, metrics, viewers, observers, config.handshakeTimeout(), refusalLog,
-          limits), ssl);
+      bindListeners(ssl);
       tracker.start();
       lagProbe = new EventLoopLagProbe(ioGroup, LAG_PROBE_PERIOD, metrics::eventLoopLag);
       lagProbe.start();
-      for (Channel c : new Channel[] {tcpChannel, wsChannel, adminChannel}) {
-        if (c != null) {
-          c.config().setAutoRead(true);
-        }
-      }
+      tcp.accept();
+      ws.accept();
+      admin.accept();
       accepting = true;
       log.info("rfb-activity-proxy ready: tcp={} ws={} admin={} route={} store={}{} replica={}",
-          describe(tcpChannel), describe(wsChannel), describe(adminChannel), config.routing().kind(),
+          tcp.describe(), ws.describe(), admin.describe(), config.routing().kind(),
           config.store().name().toLowerCase(Locale.ROOT),
           database == null ? "" : " (" + database.description() + ")", config.replicaId());
     } catch (RuntimeException e) {
@@ -184,11 +148,15 @@ public final class ProxyServer implements AutoCloseable {
     }
   }
 
-  /** The database (embedded or external) when something needs one, with the schema and the store on it. */
-  private void openDatabase() {
-    if (config.needsDatabase()) {
-      database = ProxyDatabase.open(config);
+  /**
+   * The database (embedded or external) when something needs one, with the schema and the store on it; opened at the
+   * first call, null when nothing needs one.
+   */
+  private ProxyDatabase openDatabase() {
+    if (database != null || !config.needsDatabase()) {
+      return database;
     }
+    database = ProxyDatabase.open(config);
     if (config.store() == StoreMode.POSTGRES) {
       applySchema();
       JdbcActivityStore.Builder b = JdbcActivityStore.builder().dataSource(database.dataSource());
@@ -199,80 +167,33 @@ public final class ProxyServer implements AutoCloseable {
       store = b.build();
       storedSessions = new StoredSessions(database.dataSource(), new DefaultThreadFactory("rfba-admin-db", true));
     }
+    return database;
   }
 
-  /** Binds every listener without accepting yet; the frontends share one event loop group and one limit. */
-  private void bindListeners(RelayServices services, SslContext ssl) {
-    ioGroup = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(),
-        new DefaultThreadFactory("rfba-io"), NioIoHandler.newFactory());
-    adminGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("rfba-admin"),
-        NioIoHandler.newFactory());
+  /**
+   * Builds the relay and binds every listener without accepting yet; the frontends share one event loop group and
+   * one set of connection limits.
+   */
+  private void bindListeners(SslContext ssl) {
+    ioGroup = TRANSPORT.eventLoops(Runtime.getRuntime().availableProcessors(), "rfba-io");
+    adminGroup = TRANSPORT.eventLoops(1, "rfba-admin");
+    RelayServices relay = new RelayServices(routeLookup, new BackendConnector(TRANSPORT, config.handshakeTimeout()),
+        metrics, viewers, new ActivityObservers(tracker, metrics, config.handshakeTimeout(), config.inspect()),
+        new RefusalLog(System::nanoTime), new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(),
+            config.maxConnectRatePerIp(), System::nanoTime));
     if (config.tcpListen() != null) {
-      tcpChannel = bind("--tcp-listen", config.tcpListen(), ioGroup, false,
-          new TcpFrontendInitializer(services, limiter(services, FrontendKind.TCP), ssl));
+      tcp = Listener.bind(TRANSPORT, "--tcp-listen", config.tcpListen(), ioGroup, false,
+          new TcpFrontendInitializer(relay, ssl));
     }
     if (config.wsListen() != null) {
-      wsChannel = bind("--ws-listen", config.wsListen(), ioGroup, true,
-          new WebSocketFrontendInitializer(services, limiter(services, FrontendKind.WEBSOCKET),
-              config.allowedOrigins(), ssl));
+      ws = Listener.bind(TRANSPORT, "--ws-listen", config.wsListen(), ioGroup, true,
+          new WebSocketFrontendInitializer(relay, config.allowedOrigins(), ssl));
     }
     if (config.adminListen() != null) {
-      adminChannel = bind("--admin-listen", config.adminListen(), adminGroup, true,
+      admin = Listener.bind(TRANSPORT, "--admin-listen", config.adminListen(), adminGroup, true,
           new AdminServer(new TrackerSessionSource(tracker), storedSessions, registry, this::readiness,
               config.adminToken()));
     }
-  }
-
-  private ConnectionLimiter limiter(RelayServices services, FrontendKind frontend) {
-    return new ConnectionLimiter(services.limits(), frontend, metrics, services.refusalLog());
-  }
-
-  private RouteResolver fileOrKeyResolver() {
-    Routing routing = config.routing();
-    if (routing instanceof Routing.Static s) {
-      return new StaticRouteResolver(s);
-    }
-    if (routing instanceof Routing.TokenFile t) {
-      return new TokenFileRouteResolver(t);
-    }
-    if (routing instanceof Routing.JwtHs256 || routing instanceof Routing.JwtRs256) {
-      return new JwtRouteResolver(routing, config.maxTokenLifetime(), config.clock());
-    }
-    return null;
-  }
-
-  private Channel bind(String flag, HostPort listen, EventLoopGroup group, boolean childAutoRead,
-      ChannelHandler initializer) {
-    InetSocketAddress address = new InetSocketAddress(listen.host(), listen.port());
-    if (address.isUnresolved()) {
-      throw new ConfigException(flag, listen.toString(), "unknown host");
-    }
-    ServerBootstrap b = new ServerBootstrap()
-        .group(group)
-        .channel(NioServerSocketChannel.class)
-        .option(ChannelOption.SO_BACKLOG, ACCEPT_BACKLOG)
-        .option(ChannelOption.AUTO_READ, false) // accept nothing until every listener is bound
-        .childOption(ChannelOption.AUTO_READ, childAutoRead)
-        .childOption(ChannelOption.TCP_NODELAY, true) // input events are tiny and latency-sensitive
-        .childOption(ChannelOption.SO_KEEPALIVE, true)
-        .childHandler(initializer);
-    ChannelFuture f = b.bind(address).awaitUninterruptibly();
-    if (!f.isSuccess()) {
-      Throwable cause = f.cause();
-      throw new ConfigException(flag, listen.toString(), "cannot listen: "
-          + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()), cause);
-    }
-    return f.channel();
-  }
-
-  private void bindJvmMetrics() {
-    new ClassLoaderMetrics().bindTo(registry);
-    new JvmMemoryMetrics().bindTo(registry);
-    gcMetrics = new JvmGcMetrics();
-    gcMetrics.bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    new UptimeMetrics().bindTo(registry);
   }
 
   /**
@@ -291,29 +212,11 @@ public final class ProxyServer implements AutoCloseable {
     }
   }
 
-  /** Tag values every meter may carry, registered at zero up front (see {@link ProxyMetrics#declare}). */
+  /** The proxy's and the tracker's meters, every tag value known in advance registered at zero. */
   private MicrometerActivityMetrics declareMetrics() {
-    List<String> frontends = new ArrayList<>();
-    for (FrontendKind kind : FrontendKind.values()) {
-      frontends.add(kind.label());
-    }
-    List<String> closeReasons = new ArrayList<>();
-    for (CloseReason reason : CloseReason.values()) {
-      closeReasons.add(reason.label());
-    }
-    // A connection is refused for one of these, or for the close reason of a connection that ended before relaying.
-    List<String> refusals = new ArrayList<>(closeReasons);
-    for (RefusalReason reason : RefusalReason.values()) {
-      refusals.add(reason.label());
-    }
-    List<String> blindReasons = new ArrayList<>();
-    for (BlindReason reason : BlindReason.values()) {
-      blindReasons.add(reason.name());
-    }
-    metrics.declare(frontends, closeReasons, refusals, blindReasons);
+    metrics.declare();
     MicrometerActivityMetrics activityMetrics = new MicrometerActivityMetrics(registry);
-    blindReasons.add(UninspectedObserver.NOT_INSPECTED);
-    activityMetrics.declareBlindReasons(blindReasons);
+    activityMetrics.declareBlindReasons();
     return activityMetrics;
   }
 
@@ -332,7 +235,6 @@ public final class ProxyServer implements AutoCloseable {
     }
     return b.build();
   }
-
   /**
    * What {@code /readyz} reports: accepting viewers, the embedded server running, the store writing (or memory only),
    * and the routing source's status when it has one. While the database is down the relay keeps working and activity
@@ -367,17 +269,17 @@ public final class ProxyServer implements AutoCloseable {
 
   /** Bound address of the raw TCP listener, or null when it is off. */
   public InetSocketAddress tcpAddress() {
-    return address(tcpChannel);
+    return tcp.address();
   }
 
   /** Bound address of the WebSocket listener, or null when it is off. */
   public InetSocketAddress wsAddress() {
-    return address(wsChannel);
+    return ws.address();
   }
 
   /** Bound address of the admin listener, or null when it is off. */
   public InetSocketAddress adminAddress() {
-    return address(adminChannel);
+    return admin.address();
   }
 
   public PrometheusMeterRegistry meterRegistry() {
@@ -397,14 +299,6 @@ public final class ProxyServer implements AutoCloseable {
   /** The database, or null with {@code --store memory} and no route query. */
   public ProxyDatabase database() {
     return database;
-  }
-
-  private static InetSocketAddress address(Channel c) {
-    return c == null ? null : (InetSocketAddress) c.localAddress();
-  }
-
-  private static String describe(Channel c) {
-    return c == null ? "off" : c.localAddress().toString().replaceFirst("^/", "");
   }
 
   @Override
@@ -429,8 +323,8 @@ public final class ProxyServer implements AutoCloseable {
     if (wasServing) {
       log.info("shutting down: closing {} viewers", viewers.size());
     }
-    closeChannel(tcpChannel);
-    closeChannel(wsChannel);
+    tcp.close();
+    ws.close();
     try {
       if (!viewers.closeAll(VIEWER_CLOSE_TIMEOUT)) {
         clean = false;
@@ -458,23 +352,15 @@ public final class ProxyServer implements AutoCloseable {
     if (database != null) {
       clean &= database.stop();
     }
-    closeChannel(adminChannel);
+    admin.close();
     shutdown(adminGroup);
-    if (gcMetrics != null) {
-      gcMetrics.close(); // removes its GC notification listeners
-    }
+    jvmMetrics.close();
     registry.close();
     if (wasServing) {
       log.info("stopped");
     }
     stoppedCleanly = clean;
     return clean;
-  }
-
-  private static void closeChannel(Channel c) {
-    if (c != null) {
-      c.close().awaitUninterruptibly();
-    }
   }
 
   private static void shutdown(EventLoopGroup group) {

@@ -14,7 +14,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import javax.sql.DataSource;
-import org.rfbactivity.proxy.OwnedExecutors;
+import org.rfbactivity.proxy.route.OwnedExecutors;
 
 /**
  * The cluster-wide status of a session this replica no longer holds (closed here, or held by another replica),

@@ -10,7 +10,7 @@ import org.rfbactivity.activity.ActivityTracker;
 import org.rfbactivity.activity.InputKind;
 import org.rfbactivity.activity.SessionSnapshot;
 import org.rfbactivity.activity.ViewerSnapshot;
-import org.rfbactivity.proxy.backend.RfbActivityBridge;
+import org.rfbactivity.proxy.bridge.ViewerAttributes;
 
 /** {@code /api/sessions} from the tracker's snapshots: this replica's live view, evaluated at request time. */
 public final class TrackerSessionSource implements SessionSource {
@@ -39,10 +39,10 @@ public final class TrackerSessionSource implements SessionSource {
     List<SessionJson.ViewerJson> viewers = new ArrayList<>(s.viewers().size());
     for (ViewerSnapshot v : s.viewers()) {
       Map<String, String> a = v.attributes();
-      viewers.add(new SessionJson.ViewerJson(v.viewerId(), a.get(RfbActivityBridge.REMOTE_ADDRESS), v.state().name(),
-          v.inspectable(), v.blindReason(), a.get(RfbActivityBridge.PROTOCOL_VERSION),
-          a.get(RfbActivityBridge.SECURITY_TYPE), iso(v.connectedSince()), a.get(RfbActivityBridge.FRONTEND),
-          a.get(RfbActivityBridge.ROUTE)));
+      viewers.add(new SessionJson.ViewerJson(v.viewerId(), a.get(ViewerAttributes.REMOTE_ADDRESS), v.state().name(),
+          v.inspectable(), v.blindReason(), a.get(ViewerAttributes.PROTOCOL_VERSION),
+          a.get(ViewerAttributes.SECURITY_TYPE), iso(v.connectedSince()), a.get(ViewerAttributes.FRONTEND),
+          a.get(ViewerAttributes.ROUTE)));
     }
     Map<String, Long> counts = new LinkedHashMap<>();
     for (Map.Entry<InputKind, Long> e : s.inputCounts().entrySet()) {

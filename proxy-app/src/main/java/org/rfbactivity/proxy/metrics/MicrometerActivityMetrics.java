@@ -3,7 +3,6 @@ package org.rfbactivity.proxy.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import java.util.Collection;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
@@ -117,8 +116,8 @@ public final class MicrometerActivityMetrics implements ActivityMetrics {
   }
 
   /** Registers the blind reasons known in advance at zero (see {@link ProxyMetrics#declare}). */
-  public void declareBlindReasons(Collection<String> reasons) {
-    for (String reason : reasons) {
+  public void declareBlindReasons() {
+    for (String reason : MetricTags.trackerBlindReasons()) {
       blindCounter(reason);
     }
   }

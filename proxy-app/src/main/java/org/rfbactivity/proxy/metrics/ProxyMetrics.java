@@ -6,14 +6,14 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.Collection;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
+import org.rfbactivity.proxy.relay.RelayMetrics;
 
 /**
  * The relay's own meters (the tracker's are bound separately). Names follow Prometheus conventions once
@@ -21,7 +21,7 @@ import java.util.function.BooleanSupplier;
  * Hot-path updates are a {@link LongAdder} add; tag values come from small fixed sets (frontend kind,
  * refusal reason, close reason), never from ids or addresses, so cardinality stays bounded.
  */
-public final class ProxyMetrics {
+public final class ProxyMetrics implements RelayMetrics {
 
   private final MeterRegistry registry;
   private final AtomicInteger openViewers = new AtomicInteger();
@@ -65,35 +65,37 @@ public final class ProxyMetrics {
    * Prometheus's {@code increase()} and {@code rate()} cannot see the first increment of a series that appears with
    * it, and a dashboard can tell "none" from "not reported".
    */
-  public void declare(Collection<String> frontends, Collection<String> closeReasons, Collection<String> refusalReasons,
-      Collection<String> blindReasons) {
-    for (String frontend : frontends) {
+  public void declare() {
+    for (String frontend : MetricTags.frontends()) {
       counter("vnc.proxy.viewers.opened", "Viewers whose relay started", "frontend", frontend);
     }
-    for (String reason : closeReasons) {
+    for (String reason : MetricTags.closeReasons()) {
       counter("vnc.proxy.viewers.closed", "Viewers closed, by reason", "reason", reason);
     }
-    for (String reason : refusalReasons) {
+    for (String reason : MetricTags.refusalReasons()) {
       refusedCounter(reason);
     }
-    for (String reason : blindReasons) {
+    for (String reason : MetricTags.blindReasons()) {
       blindGauge(reason);
     }
   }
 
   /** A viewer's relay started (route found, VNC server connected). {@code frontend} is tcp or ws. */
+  @Override
   public void viewerOpened(String frontend) {
     openViewers.incrementAndGet();
     counter("vnc.proxy.viewers.opened", "Viewers whose relay started", "frontend", frontend).increment();
   }
 
   /** A viewer that was opened has closed; {@code reason} is a fixed word such as client_closed or timeout. */
+  @Override
   public void viewerClosed(String reason) {
     openViewers.decrementAndGet();
     counter("vnc.proxy.viewers.closed", "Viewers closed, by reason", "reason", reason).increment();
   }
 
   /** A connection refused before its relay started (limit, origin, route, backend, bad_request, timeout …). */
+  @Override
   public void refused(String reason) {
     refusedCounter(reason).increment();
   }
@@ -103,11 +105,13 @@ public final class ProxyMetrics {
   }
 
   /** An open viewer's stream became uninspectable; {@code reason} is a codec BlindReason name (a fixed set). */
+  @Override
   public void blindViewerOpened(String reason) {
     blindGauge(reason).incrementAndGet();
   }
 
   /** A viewer counted by {@link #blindViewerOpened} closed. */
+  @Override
   public void blindViewerClosed(String reason) {
     blindGauge(reason).decrementAndGet();
   }
@@ -134,10 +138,12 @@ public final class ProxyMetrics {
         .register(registry);
   }
 
+  @Override
   public void bytesFromClient(int n) {
     bytesFromClient.add(n);
   }
 
+  @Override
   public void bytesFromServer(int n) {
     bytesFromServer.add(n);
   }

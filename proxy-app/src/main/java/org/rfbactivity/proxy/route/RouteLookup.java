@@ -10,7 +10,6 @@ import java.net.UnknownHostException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
-import org.rfbactivity.proxy.OwnedExecutors;
 
 /**
  * Runs a {@link RouteResolver} and resolves the target's name without blocking an event loop. A non-blocking

@@ -4,24 +4,23 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.Future;
-import org.rfbactivity.proxy.backend.FrontendHandler;
-import org.rfbactivity.proxy.backend.FrontendKind;
-import org.rfbactivity.proxy.backend.RefusalReason;
-import org.rfbactivity.proxy.backend.RelayServices;
-import org.rfbactivity.proxy.backend.ViewerConnection;
-import org.rfbactivity.proxy.route.ResolvedRoute;
-import org.rfbactivity.proxy.route.RouteRefusedException;
+import org.rfbactivity.proxy.relay.FrontendHandler;
+import org.rfbactivity.proxy.relay.OpenListener;
+import org.rfbactivity.proxy.relay.RefusalReason;
+import org.rfbactivity.proxy.relay.RelayServices;
+import org.rfbactivity.proxy.relay.ViewerConnection;
 import org.rfbactivity.proxy.route.RouteRequest;
 
 /**
  * A native viewer on the raw TCP listener. It presents nothing to route by, so it gets the static route; the
- * channel does not read until the VNC server is connected, then bytes flow both ways unchanged.
+ * channel does not read until the VNC server is connected, then bytes flow both ways unchanged. A refused viewer is
+ * simply closed: raw RFB has no way to say why before the server's banner.
  */
-final class TcpFrontendHandler extends FrontendHandler {
+final class TcpFrontendHandler extends FrontendHandler implements OpenListener {
 
   private final RelayServices services;
   private final boolean tls;
+  private ChannelHandlerContext ctx;
 
   TcpFrontendHandler(RelayServices services, boolean tls) {
     super(null);
@@ -30,13 +29,18 @@ final class TcpFrontendHandler extends FrontendHandler {
   }
 
   @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    viewer = new ViewerConnection(ctx.channel(), FrontendKind.TCP, services);
+    viewer = new ViewerConnection(ctx.channel(), TcpProtocol.INSTANCE, services);
     if (tls) {
       // Auto-read is off and SslHandler only keeps reading once a read has started: start the TLS handshake.
       ctx.read();
     } else {
-      route(ctx);
+      viewer.open(RouteRequest.NONE, this);
     }
     ctx.fireChannelActive();
   }
@@ -45,7 +49,7 @@ final class TcpFrontendHandler extends FrontendHandler {
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof SslHandshakeCompletionEvent done && viewer != null) {
       if (done.isSuccess()) {
-        route(ctx);
+        viewer.open(RouteRequest.NONE, this);
       } else {
         viewer.refuse(RefusalReason.TLS, "TLS handshake failed: " + done.cause().getClass().getSimpleName());
         ctx.close();
@@ -54,19 +58,14 @@ final class TcpFrontendHandler extends FrontendHandler {
     super.userEventTriggered(ctx, evt);
   }
 
-  private void route(ChannelHandlerContext ctx) {
-    services.routeLookup().lookup(RouteRequest.NONE, ctx.executor()).addListener((Future<ResolvedRoute> f) -> {
-      if (!f.isSuccess()) {
-        RouteRefusedException e = (RouteRefusedException) f.cause();
-        viewer.refuse(e.unavailable() ? RefusalReason.ROUTE_UNAVAILABLE : RefusalReason.ROUTE, e.getMessage());
-        ctx.close();
-        return;
-      }
-      viewer.connect(f.getNow(), viewer::startRelay, reason -> {
-        viewer.refuse(RefusalReason.BACKEND, reason);
-        ctx.close();
-      });
-    });
+  @Override
+  public void connected() {
+    viewer.startRelay();
+  }
+
+  @Override
+  public void refused(RefusalReason reason) {
+    ctx.close();
   }
 
   @Override

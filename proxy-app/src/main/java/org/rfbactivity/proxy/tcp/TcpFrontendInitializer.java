@@ -3,21 +3,23 @@ package org.rfbactivity.proxy.tcp;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.ssl.SslContext;
-import org.rfbactivity.proxy.backend.ConnectionLimiter;
-import org.rfbactivity.proxy.backend.FrontendPipeline;
-import org.rfbactivity.proxy.backend.RelayServices;
+import org.rfbactivity.proxy.relay.ConnectionLimiter;
+import org.rfbactivity.proxy.relay.FrontendKind;
+import org.rfbactivity.proxy.relay.FrontendPipeline;
+import org.rfbactivity.proxy.relay.RelayServices;
 
 /** Pipeline of a raw TCP viewer: [TLS] → connection limit → relay; plain TCP allows half-closure. */
 public final class TcpFrontendInitializer extends ChannelInitializer<SocketChannel> {
 
   private final RelayServices services;
+  /** Shared by this listener's connections; the limits themselves are the proxy's, across both frontends. */
   private final ConnectionLimiter limiter;
   private final SslContext ssl;
 
   /** @param ssl TLS context, or null for plain TCP */
-  public TcpFrontendInitializer(RelayServices services, ConnectionLimiter limiter, SslContext ssl) {
+  public TcpFrontendInitializer(RelayServices services, SslContext ssl) {
     this.services = services;
-    this.limiter = limiter;
+    this.limiter = new ConnectionLimiter(services, FrontendKind.TCP);
     this.ssl = ssl;
   }
 

@@ -7,9 +7,10 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import java.util.List;
-import org.rfbactivity.proxy.backend.ConnectionLimiter;
-import org.rfbactivity.proxy.backend.FrontendPipeline;
-import org.rfbactivity.proxy.backend.RelayServices;
+import org.rfbactivity.proxy.relay.ConnectionLimiter;
+import org.rfbactivity.proxy.relay.FrontendKind;
+import org.rfbactivity.proxy.relay.FrontendPipeline;
+import org.rfbactivity.proxy.relay.RelayServices;
 
 /** Pipeline of a noVNC viewer: [TLS] → connection limit → HTTP (one upgrade request) → upgrade → relay. */
 public final class WebSocketFrontendInitializer extends ChannelInitializer<SocketChannel> {
@@ -29,6 +30,7 @@ public final class WebSocketFrontendInitializer extends ChannelInitializer<Socke
   static final int MAX_READ_BYTES = 2 * 1024;
 
   private final RelayServices services;
+  /** Shared by this listener's connections; the limits themselves are the proxy's, across both frontends. */
   private final ConnectionLimiter limiter;
   private final OriginPolicy origins;
   private final SslContext ssl;
@@ -37,10 +39,9 @@ public final class WebSocketFrontendInitializer extends ChannelInitializer<Socke
    * @param allowedOrigins normalised {@code --allowed-origin} values
    * @param ssl TLS context, or null for plain WebSocket
    */
-  public WebSocketFrontendInitializer(RelayServices services, ConnectionLimiter limiter, List<String> allowedOrigins,
-      SslContext ssl) {
+  public WebSocketFrontendInitializer(RelayServices services, List<String> allowedOrigins, SslContext ssl) {
     this.services = services;
-    this.limiter = limiter;
+    this.limiter = new ConnectionLimiter(services, FrontendKind.WEBSOCKET);
     this.origins = new OriginPolicy(allowedOrigins);
     this.ssl = ssl;
   }

@@ -10,9 +10,10 @@ import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
-import org.rfbactivity.proxy.backend.CloseReason;
-import org.rfbactivity.proxy.backend.FrontendHandler;
-import org.rfbactivity.proxy.backend.ViewerConnection;
+import org.rfbactivity.proxy.relay.CloseReason;
+import org.rfbactivity.proxy.relay.FrontendHandler;
+import org.rfbactivity.proxy.relay.ViewerConnection;
+import org.rfbactivity.proxy.relay.ViewerLog;
 
 /**
  * After the upgrade: binary frames (and their continuations) carry RFB bytes to the server, their payload
@@ -24,12 +25,14 @@ import org.rfbactivity.proxy.backend.ViewerConnection;
  */
 final class WebSocketRelayHandler extends FrontendHandler {
 
+  private final WebSocketProtocol protocol;
   private final FrameBudget budget = new FrameBudget();
   /** The newest ping's payload of this read, answered when the read ends; null when none. */
   private ByteBuf pendingPong;
 
-  WebSocketRelayHandler(ViewerConnection viewer) {
+  WebSocketRelayHandler(ViewerConnection viewer, WebSocketProtocol protocol) {
     super(viewer);
+    this.protocol = protocol;
   }
 
   @Override
@@ -89,7 +92,8 @@ final class WebSocketRelayHandler extends FrontendHandler {
   public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
     if (cause instanceof CorruptedWebSocketFrameException corrupt) {
       // The decoder discards the rest of the connection's input from now on (RFC 6455 §7.1.7: fail the connection).
-      viewer.close(CloseReason.FRAME_ERROR, ViewerConnection.describeCause(cause), corrupt.closeStatus());
+      protocol.rejectedFrame(corrupt.closeStatus());
+      viewer.close(CloseReason.FRAME_ERROR, ViewerLog.describe(cause));
     } else {
       viewer.clientFailed(cause);
     }

@@ -21,17 +21,14 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker13;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.util.CharsetUtil;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.Future;
 import java.util.List;
-import org.rfbactivity.proxy.backend.CloseReason;
-import org.rfbactivity.proxy.backend.FrontendHandler;
-import org.rfbactivity.proxy.backend.FrontendKind;
-import org.rfbactivity.proxy.backend.RefusalReason;
-import org.rfbactivity.proxy.backend.RelayServices;
-import org.rfbactivity.proxy.backend.ViewerConnection;
 import org.rfbactivity.proxy.config.SessionIds;
-import org.rfbactivity.proxy.route.ResolvedRoute;
-import org.rfbactivity.proxy.route.RouteRefusedException;
+import org.rfbactivity.proxy.relay.CloseReason;
+import org.rfbactivity.proxy.relay.FrontendHandler;
+import org.rfbactivity.proxy.relay.OpenListener;
+import org.rfbactivity.proxy.relay.RefusalReason;
+import org.rfbactivity.proxy.relay.RelayServices;
+import org.rfbactivity.proxy.relay.ViewerConnection;
 import org.rfbactivity.proxy.route.RouteRequest;
 
 /**
@@ -41,7 +38,7 @@ import org.rfbactivity.proxy.route.RouteRequest;
  * headers, WebSocket version, Origin, then the route (off the event loop when it needs I/O), then the VNC
  * server connection. Only then is the 101 sent and this handler replaced by {@link WebSocketRelayHandler}.
  */
-final class WebSocketUpgradeHandler extends FrontendHandler {
+final class WebSocketUpgradeHandler extends FrontendHandler implements OpenListener {
 
   /**
    * Largest client frame payload. noVNC sends input in frames of at most its 10 KiB send buffer
@@ -68,7 +65,12 @@ final class WebSocketUpgradeHandler extends FrontendHandler {
   private final RelayServices services;
   private final OriginPolicy origins;
   private final boolean tls;
+  private final WebSocketProtocol protocol = new WebSocketProtocol();
+  private ChannelHandlerContext ctx;
   private boolean requestSeen;
+  /** Set when the request passed every check: what answers it once the VNC server is connected. */
+  private WebSocketServerHandshaker handshaker;
+  private FullHttpRequest upgradeRequest;
 
   WebSocketUpgradeHandler(RelayServices services, OriginPolicy origins, boolean tls) {
     super(null);
@@ -78,8 +80,13 @@ final class WebSocketUpgradeHandler extends FrontendHandler {
   }
 
   @Override
+  public void handlerAdded(ChannelHandlerContext ctx) {
+    this.ctx = ctx;
+  }
+
+  @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    viewer = new ViewerConnection(ctx.channel(), FrontendKind.WEBSOCKET, services);
+    viewer = new ViewerConnection(ctx.channel(), protocol, services);
     ctx.fireChannelActive();
   }
 
@@ -148,33 +155,19 @@ final class WebSocketUpgradeHandler extends FrontendHandler {
       return;
     }
     String url = (tls ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();
-    WebSocketServerHandshaker handshaker = new WebSocketServerHandshaker13(url, SUBPROTOCOL, DECODER);
-    RouteRequest routeRequest = new RouteRequest(pathId, tokens == null || tokens.isEmpty() ? null : tokens.get(0));
+    handshaker = new WebSocketServerHandshaker13(url, SUBPROTOCOL, DECODER);
     // The handshake needs the request's headers after the lookup; keep a copy without the (refcounted) body.
-    FullHttpRequest upgrade = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
+    upgradeRequest = new DefaultFullHttpRequest(request.protocolVersion(), request.method(), request.uri(),
         Unpooled.EMPTY_BUFFER, request.headers().copy(), request.trailingHeaders().copy());
-    services.routeLookup().lookup(routeRequest, ctx.executor()).addListener((Future<ResolvedRoute> f) -> {
-      if (viewer.isClosed()) {
-        return;
-      }
-      if (!f.isSuccess()) {
-        RouteRefusedException e = (RouteRefusedException) f.cause();
-        if (e.unavailable()) {
-          reject(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, RefusalReason.ROUTE_UNAVAILABLE, e.getMessage());
-        } else {
-          reject(ctx, HttpResponseStatus.FORBIDDEN, RefusalReason.ROUTE, e.getMessage());
-        }
-        return;
-      }
-      viewer.connect(f.getNow(), () -> upgrade(ctx, handshaker, upgrade),
-          reason -> reject(ctx, HttpResponseStatus.BAD_GATEWAY, RefusalReason.BACKEND, reason));
-    });
+    viewer.open(new RouteRequest(pathId, tokens == null || tokens.isEmpty() ? null : tokens.get(0)), this);
   }
 
-  private void upgrade(ChannelHandlerContext ctx, WebSocketServerHandshaker handshaker, FullHttpRequest request) {
+  /** The VNC server is connected: the 101 goes out, and this handler makes way for the relay's. */
+  @Override
+  public void connected() {
     ChannelFuture handshake;
     try {
-      handshake = handshaker.handshake(ctx.channel(), request);
+      handshake = handshaker.handshake(ctx.channel(), upgradeRequest);
     } catch (RuntimeException e) {
       // The request was checked before the route lookup; this is the backstop that keeps the exception in here.
       viewer.close(CloseReason.CLIENT_ERROR, "WebSocket handshake failed: " + e.getClass().getSimpleName());
@@ -188,13 +181,29 @@ final class WebSocketUpgradeHandler extends FrontendHandler {
       if (viewer.isClosed()) {
         return;
       }
-      ctx.pipeline().replace(this, "ws-relay", new WebSocketRelayHandler(viewer));
+      ctx.pipeline().replace(this, "ws-relay", new WebSocketRelayHandler(viewer, protocol));
       viewer.startRelay();
+    });
+  }
+
+  /** A refusal by {@link ViewerConnection#open} as an HTTP status: 403 no route, 503 no route source, 502 no server. */
+  @Override
+  public void refused(RefusalReason reason) {
+    respond(ctx, switch (reason) {
+      case ROUTE -> HttpResponseStatus.FORBIDDEN;
+      case ROUTE_UNAVAILABLE -> HttpResponseStatus.SERVICE_UNAVAILABLE;
+      case BACKEND -> HttpResponseStatus.BAD_GATEWAY;
+      default -> throw new IllegalArgumentException("not a refusal of the route or the server: " + reason);
     });
   }
 
   private void reject(ChannelHandlerContext ctx, HttpResponseStatus status, RefusalReason refusal, String reason) {
     viewer.refuse(refusal, reason);
+    respond(ctx, status);
+  }
+
+  /** The refusal's answer: a short plain-text status, and the connection closed. */
+  private static void respond(ChannelHandlerContext ctx, HttpResponseStatus status) {
     ByteBuf body = Unpooled.copiedBuffer(status.code() + " " + status.reasonPhrase() + "\n", CharsetUtil.US_ASCII);
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
     response.headers()

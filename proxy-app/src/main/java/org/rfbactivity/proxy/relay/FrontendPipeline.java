@@ -1,0 +1,18 @@
+package org.rfbactivity.proxy.relay;
+
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
+
+/** The start every frontend pipeline shares: TLS first when configured, then the connection limit. */
+public final class FrontendPipeline {
+
+  private FrontendPipeline() {}
+
+  /** @param ssl TLS context, or null for plain TCP */
+  public static void begin(SocketChannel ch, SslContext ssl, ConnectionLimiter limiter) {
+    if (ssl != null) {
+      ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+    }
+    ch.pipeline().addLast("limit", limiter);
+  }
+}

@@ -1,0 +1,60 @@
+package org.rfbactivity.proxy.relay;
+
+import java.util.Objects;
+import org.rfbactivity.proxy.route.RouteLookup;
+
+/**
+ * What every viewer connection shares: route lookup, the backend connector, metrics and the viewer log, the registry
+ * of open viewers, the observer factory (inspector + activity tracking) and the connection limits. One instance per
+ * proxy, built by the composition root.
+ */
+public final class RelayServices {
+
+  private final RouteLookup routeLookup;
+  private final BackendConnector connector;
+  private final RelayMetrics metrics;
+  private final ViewerLog log;
+  private final ViewerRegistry registry;
+  private final ViewerObservers observers;
+  private final ConnectionLimits limits;
+
+  public RelayServices(RouteLookup routeLookup, BackendConnector connector, RelayMetrics metrics,
+      ViewerRegistry registry, ViewerObservers observers, RefusalLog refusalLog, ConnectionLimits limits) {
+    this.routeLookup = Objects.requireNonNull(routeLookup, "routeLookup");
+    this.connector = Objects.requireNonNull(connector, "connector");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
+    this.log = new ViewerLog(metrics, Objects.requireNonNull(refusalLog, "refusalLog"));
+    this.registry = Objects.requireNonNull(registry, "registry");
+    this.observers = Objects.requireNonNull(observers, "observers");
+    this.limits = Objects.requireNonNull(limits, "limits");
+  }
+
+  /** The connection limits the frontends admit by; told of authentication outcomes per source. */
+  ConnectionLimits limits() {
+    return limits;
+  }
+
+  public RouteLookup routeLookup() {
+    return routeLookup;
+  }
+
+  BackendConnector connector() {
+    return connector;
+  }
+
+  RelayMetrics metrics() {
+    return metrics;
+  }
+
+  ViewerLog log() {
+    return log;
+  }
+
+  ViewerRegistry registry() {
+    return registry;
+  }
+
+  ViewerObservers observers() {
+    return observers;
+  }
+}

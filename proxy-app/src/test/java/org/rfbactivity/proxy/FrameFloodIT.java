@@ -7,11 +7,13 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,8 +35,14 @@ import org.rfbactivity.proxy.testing.WsTransport;
 /**
  * A client that, after its RFB handshake, floods the proxy with degenerate input as fast as it can for a second (and
  * reconnects to go on when it is closed): neither of the proxy's event loops falls behind (a task scheduled on each
- * runs within 50 ms throughout), viewers arriving meanwhile on both frontends get their whole session through, and
- * each WebSocket flood is closed as one. Before the fix, one second of empty frames held an event loop for minutes.
+ * every 5 ms runs within 50 ms, 99 times in 100, and never later than 250 ms), viewers arriving meanwhile on both
+ * frontends get their whole session through, and each WebSocket flood is closed as one. Before the fix, one second of
+ * empty frames held an event loop for minutes.
+ *
+ * <p>Why a percentile and a looser maximum rather than one bound on the worst probe: on a shared two-core machine a
+ * single probe can wait for the operating system's scheduler or a garbage-collection pause that has nothing to do with
+ * the proxy (the flood, the viewers and the scripted server all run in this JVM), while a proxy that stalls delays
+ * every probe behind the stall, which both bounds catch.
  */
 @ExtendWith(LeakWatch.class)
 class FrameFloodIT {
@@ -42,7 +50,8 @@ class FrameFloodIT {
   static final Duration FLOOD = Duration.ofSeconds(1);
   static final Duration WARM_UP = Duration.ofMillis(300);
   static final Duration PROBE_PERIOD = Duration.ofMillis(5);
-  static final Duration MAX_LAG = Duration.ofMillis(50);
+  static final Duration P99_LAG = Duration.ofMillis(50);
+  static final Duration MAX_LAG = Duration.ofMillis(250);
 
   /** What the flooding viewer sends, repeated; frames are masked with key 0 (RFC 6455 §5.3), so payloads are as is. */
   enum Shape {
@@ -110,14 +119,10 @@ class FrameFloodIT {
   @ParameterizedTest
   @EnumSource(Shape.class)
   void aFloodNeitherStallsAnEventLoopNorKeepsOtherViewersOut(Shape shape) throws Exception {
-    AtomicLong worstLag = new AtomicLong();
-    AtomicLong probes = new AtomicLong();
+    Queue<Long> lags = new ConcurrentLinkedQueue<>();
     int served = 0;
     long flooders;
-    try (EventLoopLagProbe probe = new EventLoopLagProbe(proxy.server().eventLoops(), PROBE_PERIOD, lag -> {
-      probes.incrementAndGet();
-      worstLag.accumulateAndGet(lag, Math::max);
-    })) {
+    try (EventLoopLagProbe probe = new EventLoopLagProbe(proxy.server().eventLoops(), PROBE_PERIOD, lags::add)) {
       probe.start();
       long start = System.nanoTime();
       Future<Long> flood = pool.submit(() -> flood(shape, FLOOD));
@@ -131,13 +136,18 @@ class FrameFloodIT {
         served++;
       } while (!flood.isDone() || served < 2);
       flooders = flood.get(30, TimeUnit.SECONDS);
-      System.out.printf("%s: worst lag %.1f ms over %d probes in %d ms, %d flooding connections, %d viewers "
-          + "served%n", shape, worstLag.get() / 1e6, probes.get(), (System.nanoTime() - start) / 1_000_000, flooders,
+      List<Long> sorted = lags.stream().sorted().toList();
+      System.out.printf("%s: event-loop lag p99 %.1f ms, worst %.1f ms over %d probes in %d ms, %d flooding "
+          + "connections, %d viewers served%n", shape, percentile(sorted, 0.99) / 1e6,
+          sorted.get(sorted.size() - 1) / 1e6, sorted.size(), (System.nanoTime() - start) / 1_000_000, flooders,
           served);
     }
-    assertThat(Duration.ofNanos(worstLag.get())).as("worst event-loop lag during a %s flood", shape)
+    List<Long> sorted = lags.stream().sorted().toList();
+    assertThat(sorted.size()).as("both loops were probed throughout").isGreaterThan(100);
+    assertThat(Duration.ofNanos(percentile(sorted, 0.99))).as("p99 event-loop lag during a %s flood", shape)
+        .isLessThan(P99_LAG);
+    assertThat(Duration.ofNanos(sorted.get(sorted.size() - 1))).as("worst event-loop lag during a %s flood", shape)
         .isLessThan(MAX_LAG);
-    assertThat(probes.get()).as("both loops were probed throughout").isGreaterThan(100);
     if (shape.webSocket) {
       // Every flooding connection is closed as a flood, but the last, which the test may end first.
       double closed = flooders;
@@ -146,6 +156,10 @@ class FrameFloodIT {
           .isBetween(closed - 1, closed));
     }
     await().atMost(Duration.ofSeconds(10)).until(() -> proxy.server().connectedViewers() == 0);
+  }
+
+  private static long percentile(List<Long> sorted, double p) {
+    return sorted.get(Math.max(0, (int) Math.ceil(p * sorted.size()) - 1));
   }
 
   /**

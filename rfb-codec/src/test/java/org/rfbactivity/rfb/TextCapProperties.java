@@ -20,7 +20,7 @@ class TextCapProperties {
     byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
     byte[] captured = Arrays.copyOf(utf8, Math.min(cut, utf8.length));
     boolean truncated = captured.length < utf8.length;
-    String decoded = ConnectionState.decode(captured, truncated);
+    String decoded = CapturedText.decode(captured, truncated);
     // Unpaired surrogates in the generated string are encoded as '?', so compare with what UTF-8 carries.
     String onTheWire = new String(utf8, StandardCharsets.UTF_8);
     assertThat(onTheWire).startsWith(decoded);

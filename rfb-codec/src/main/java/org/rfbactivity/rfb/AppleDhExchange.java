@@ -1,13 +1,13 @@
 package org.rfbactivity.rfb;
 
 /**
- * 30 Apple Diffie-Hellman (RFB.md §2 row 30; rfbproto "Diffie-Hellman Authentication"): the server sends U16
+ * 30 Apple Diffie-Hellman (docs/protocol.md#apple-diffie-hellman): the server sends U16
  * generator, U16 key length, then prime and public key of key-length bytes each; the client answers 128 bytes of
  * encrypted credentials and its own public key. The server's key length sizes the client's answer.
  */
 final class AppleDhExchange extends SecurityExchange {
 
-  /** Apple DH key lengths seen are 128–512 bytes (RFB.md §2 row 30); a far larger one is not ARD. */
+  /** Apple DH key lengths seen are 128–512 bytes; a far larger one is not ARD. */
   static final int MAX_KEY_BYTES = 8192;
   private static final long CREDENTIAL_BYTES = 128;
 

@@ -1,10 +1,10 @@
 package org.rfbactivity.rfb;
 
 /**
- * A choice after which the stream cannot be followed (RFB.md §2): encrypted or transformed from here on (VeNCrypt
- * TLS/X509, the RA2 family but RA2ne, Vino TLS, SASL, UltraVNC SecureVNC, a Tight tunnel), or an exchange that is
- * undocumented or unknown, whose length is never guessed. The connection goes blind when it is chosen, so neither
- * half ever runs.
+ * A choice after which the stream cannot be followed (docs/protocol.md#security-types): encrypted or transformed from
+ * here on (VeNCrypt TLS/X509, the RA2 family but RA2ne, Vino TLS, SASL, UltraVNC SecureVNC, a Tight tunnel), or an
+ * exchange that is undocumented or unknown, whose length is never guessed. The connection goes blind when it is chosen,
+ * so neither half ever runs.
  */
 final class BlindExchange extends SecurityExchange {
 

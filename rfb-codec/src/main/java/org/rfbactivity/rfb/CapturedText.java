@@ -15,9 +15,10 @@ final class CapturedText {
   }
 
   /**
-   * UTF-8 when valid, otherwise Latin-1, as TigerVNC's client decodes reason strings (RFB.md §1.2). A string
-   * captured only up to its cap ({@code truncated}) may end inside a UTF-8 character; that incomplete tail is
-   * left out, so a long UTF-8 name keeps its whole characters instead of turning into Latin-1 mojibake.
+   * UTF-8 when valid, otherwise Latin-1, as TigerVNC's client decodes reason strings
+   * (docs/protocol.md#failure-reasons). A string captured only up to its cap ({@code truncated}) may end inside a
+   * UTF-8 character; that incomplete tail is left out, so a long UTF-8 name keeps its whole characters instead of
+   * turning into Latin-1 mojibake.
    */
   static String decode(byte[] bytes, boolean truncated) {
     int length = truncated ? withoutIncompleteUtf8Tail(bytes) : bytes.length;

@@ -2,8 +2,9 @@ package org.rfbactivity.rfb;
 
 /**
  * Credentials the client sends in the clear, after which the server answers with its SecurityResult and nothing
- * else (RFB.md §2): VeNCrypt Plain (256) and Tight Unix login (129) send U32 user length, U32 password length,
- * user, password; VeNCrypt Ident (265) sends U32 length + user name.
+ * else: VeNCrypt Plain (256) and Tight Unix login (129) send U32 user length, U32 password length, user, password
+ * (docs/protocol.md#tight-unix-login); VeNCrypt Ident (265) sends U32 length + user name
+ * (docs/protocol.md#vencrypt-plain-and-ident).
  */
 final class ClientCredentialsExchange extends SecurityExchange {
 

@@ -1,17 +1,19 @@
 package org.rfbactivity.rfb;
 
 /**
- * Follows the client→server half of the handshake (RFB.md §1, §2, §6): ProtocolVersion (or the UltraVNC repeater
- * ID), the security-type choice and the client's half of the chosen {@link SecurityExchange}, then ClientInit.
+ * Follows the client→server half of the handshake (docs/protocol.md#handshake): ProtocolVersion (or the UltraVNC
+ * repeater ID), the security-type choice and the client's half of the chosen {@link SecurityExchange}, then ClientInit.
  * Where the client's bytes depend on what the server sent (the SecurityResult, a new round), it reads the server's
  * facts from {@link ConnectionState}. When it is done, {@link #inMessagePhase()} turns true and the caller hands the
  * rest of the stream to the {@link ClientMessageParser}.
  */
 final class ClientHandshakeParser extends HandshakeParser {
 
-  /** UltraVNC repeater ID: {@code "ID:<id>"} NUL-padded to MAX_HOST_NAME_LEN (RFB.md §1.1). */
+  /** UltraVNC repeater ID: {@code "ID:<id>"} NUL-padded to 250 (docs/protocol.md#ultravnc-repeater). */
   static final int REPEATER_ID_LENGTH = 250;
-  /** SingleClick's answer to the prompt: U32 little-endian, 1 accept, 0 refuse (RFB.md §1.1). */
+  /**
+   * SingleClick's answer to the prompt: U32 little-endian, 1 accept, 0 refuse (docs/protocol.md#ultravnc-singleclick).
+   */
   private static final int SC_ANSWER_LENGTH = 4;
   private static final long MAX_CLIENT_INIT_TEXT = 255;
 
@@ -125,7 +127,8 @@ final class ClientHandshakeParser extends HandshakeParser {
 
   private void onVersion() {
     if (fieldBytes().getByte(0) == 'R' && fieldBytes().getByte(1) == 'E' && fieldBytes().getByte(2) == 'P') {
-      // UltraVNC repeater keep-alive sent in place of a version; the server reads another (RFB.md §1.1)
+      // UltraVNC repeater keep-alive sent in place of a version; the server reads another
+      // (docs/protocol.md#ultravnc-repeater)
       consumeField();
       return;
     }
@@ -136,7 +139,8 @@ final class ClientHandshakeParser extends HandshakeParser {
     conn.clientVersion = version;
     int minor = version.minor();
     conn.apple889 = version.major() == 3 && minor == 889;
-    // SingleClick: both say 3.14/3.16/3.18, a prompt follows, then both use minor - 10 (RFB.md §1.1)
+    // SingleClick: both say 3.14/3.16/3.18, a prompt follows, then both use minor - 10
+    // (docs/protocol.md#ultravnc-singleclick)
     conn.scPrompt = version.major() == 3 && (minor == 14 || minor == 16 || minor == 18)
         && version.equals(conn.serverVersion);
     conn.effectiveMinor = conn.scPrompt ? new RfbVersion(3, minor - 10).effectiveMinor() : version.effectiveMinor();
@@ -154,7 +158,8 @@ final class ClientHandshakeParser extends HandshakeParser {
       return;
     }
     if (!exchange.clientInitFollows(conn)) {
-      // Apple 3.889 + None: no SecurityResult, no ClientInit, implicit shared (RFB.md §1.3 table)
+      // Apple 3.889 + None: no SecurityResult, no ClientInit, implicit shared
+      // (docs/protocol.md#when-a-securityresult-is-sent)
       beginMessages();
       return;
     }
@@ -164,8 +169,8 @@ final class ClientHandshakeParser extends HandshakeParser {
   /**
    * The client finished its part of the exchange and sends more: ClientInit, unless the server asked for another
    * round (UltraVNC 0xFFFFFFFF) or refused. A client may send ClientInit before the SecurityResult arrives
-   * (ATEN pipelines it, RFB.md §1.3), so an unknown result means ClientInit — except after the UltraVNC types
-   * that always continue, where the client must wait for the next list.
+   * (ATEN pipelines it, docs/protocol.md#when-a-securityresult-is-sent), so an unknown result means ClientInit —
+   * except after the UltraVNC types that always continue, where the client must wait for the next list.
    */
   private void afterAuth() {
     if (conn.failed) {
@@ -179,7 +184,10 @@ final class ClientHandshakeParser extends HandshakeParser {
     }
   }
 
-  /** RFB.md §1.4: U8 shared flag; UltraVNC flag 0x02 adds U8 length + text when the server listed 0x75. */
+  /**
+   * U8 shared flag; UltraVNC's flag 0x02 adds U8 length + text when the server listed 0x75
+   * (docs/protocol.md#clientinit).
+   */
   private void onClientInit(int flags) {
     if (conn.clientInitFlagsOffered && (flags & 0x02) != 0) {
       startPrefixed(1);

@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The server handshake parser and the client stream parser read each other's facts here: a value one side needs
  * is always written by the other side before the bytes that depend on it can arrive, because the client only
- * answers what it has received (RFB.md §5.3, "causal sync"). When the bytes arrive first anyway, the connection
- * goes blind ({@link BlindReason#UNEXPECTED_DATA}) instead of guessing.
+ * answers what it has received (docs/protocol.md#one-event-loop-for-both-directions). When the bytes arrive
+ * first anyway, the connection goes blind ({@link BlindReason#UNEXPECTED_DATA}) instead of guessing.
  *
  * <p>Confined to the channel's event loop, except {@link #isBlind()}, which any thread may read.
  */
@@ -21,9 +21,9 @@ final class ConnectionState {
 
   static final long RESULT_UNKNOWN = -1;
   static final long RESULT_OK = 0;
-  /** UltraVNC rfbVncAuthContinue: another security-type round follows (RFB.md §1.3). */
+  /** UltraVNC rfbVncAuthContinue: another security-type round follows (docs/protocol.md#securityresult). */
   static final long RESULT_CONTINUE = 0xFFFFFFFFL;
-  /** UltraVNC rfbVncAuthFailedEx: a reason string follows even before 3.8 (RFB.md §1.3). */
+  /** UltraVNC rfbVncAuthFailedEx: a reason string follows even before 3.8. */
   static final long RESULT_FAILED_WITH_REASON = 3;
 
   final RfbListener listener;
@@ -33,7 +33,7 @@ final class ConnectionState {
   private String label = "unregistered";
   private volatile boolean blind;
 
-  // ProtocolVersion, RFB.md §1.1
+  // ProtocolVersion, docs/protocol.md#protocolversion
   RfbVersion serverVersion;
   RfbVersion clientVersion;
   /** The server said 000.000 (UltraVNC repeater): the client sends a 250-byte ID, then the real handshake starts. */
@@ -44,11 +44,11 @@ final class ConnectionState {
   boolean scPrompt;
   boolean scPromptShown;
 
-  // The security round, RFB.md §1.2–1.3 and §2; the round fields are reset by UltraVNC's 0xFFFFFFFF
+  // The security round (docs/protocol.md#security-type-list); UltraVNC's 0xFFFFFFFF resets it
   boolean listComplete;
   /** The server's list held type 16 alone: with an implausible Tight tunnel count, that is ATEN iKVM's dialect. */
   boolean onlyTightListed;
-  /** The server listed 0x75: ClientInit may carry UltraVNC's extra info (RFB.md §1.4). */
+  /** The server listed 0x75: ClientInit may carry UltraVNC's extra info (docs/protocol.md#clientinit). */
   boolean clientInitFlagsOffered;
   boolean typeChosen;
   /** What {@link HandshakeCompleted} reports: the chosen type, with the subtype once one is nested. */
@@ -56,11 +56,11 @@ final class ConnectionState {
   /** The chosen type's exchange; a Tight or VeNCrypt exchange runs its nested one itself. */
   SecurityExchange exchange;
 
-  // Its result, RFB.md §1.3
+  // Its result, docs/protocol.md#securityresult
   long result = RESULT_UNKNOWN;
   boolean failed;
 
-  // Initialisation, RFB.md §1.4
+  // Initialisation, docs/protocol.md#clientinit
   boolean clientInitSeen;
   private boolean handshakeReported;
 
@@ -100,12 +100,15 @@ final class ConnectionState {
     }
   }
 
-  /** Whether the server sends a SecurityResult after the running exchange (RFB.md §1.3 table). */
+  /** Whether the server sends a SecurityResult after the running exchange. */
   boolean resultExpected() {
     return exchange.resultFollows(this);
   }
 
-  /** SecurityResult 0xFFFFFFFF: a new U8-count list and a new client choice follow (RFB.md §1.3). */
+  /**
+   * SecurityResult 0xFFFFFFFF: a new U8-count list and a new client choice follow
+   * (docs/protocol.md#chained-security-rounds).
+   */
   void startNewRound() {
     listComplete = false;
     typeChosen = false;

@@ -1,7 +1,7 @@
 package org.rfbactivity.rfb;
 
 /**
- * The exchanges in which each side sends a fixed number of bytes (RFB.md §2): VNC authentication (16-byte
+ * The exchanges in which each side sends a fixed number of bytes: VNC authentication (16-byte
  * challenge, 16-byte DES response), UltraVNC MS-Logon II (server 8 generator + 8 modulus + 8 public key; client 8
  * public key + 256 encrypted user + 64 encrypted password), also as 3.3's legacy 0xFFFFFFFA, and UltraVNC
  * MS-Logon III (server 32-byte X25519 key; client 32 + 256 + 64).
@@ -18,14 +18,17 @@ final class FixedLengthExchange extends SecurityExchange {
     this.clientBytes = clientBytes;
   }
 
+  /** docs/protocol.md#vnc-authentication */
   static FixedLengthExchange vncAuth() {
     return new FixedLengthExchange(16, 16);
   }
 
+  /** docs/protocol.md#ms-logon-ii */
   static FixedLengthExchange msLogonII() {
     return new FixedLengthExchange(24, 328);
   }
 
+  /** docs/protocol.md#ms-logon-iii */
   static FixedLengthExchange msLogonIII() {
     return new FixedLengthExchange(32, 352);
   }

@@ -4,10 +4,10 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * Field-reading primitives shared by the two handshake parsers and the {@link SecurityExchange} halves they drive,
- * in the shape of Netty's {@code RedisDecoder} (STYLE.md): a subclass runs {@code for (;;) switch (state)} and each
- * step asks for a field, a skip or a capped text, getting {@code false} back ("need more bytes") until it is
- * complete. Nothing is buffered except a split
- * fixed-size field in the {@link HeaderScratch}; skipped lengths are {@code long} counters.
+ * in the shape of Netty's {@code RedisDecoder}: a subclass runs {@code for (;;) switch (state)} and each step asks
+ * for a field, a skip or a capped text, getting {@code false} back ("need more bytes") until it is complete. Nothing
+ * is buffered except a split fixed-size field in the {@link HeaderScratch}; skipped lengths are {@code long}
+ * counters.
  *
  * <p>During one {@code parse} call the subclass sees the current buffer through {@link #buf}, {@link #index} and
  * {@link #end}; the reference is dropped when the call returns, so no buffer outlives its read or write.
@@ -67,7 +67,10 @@ abstract class HandshakeParser {
     return base + index;
   }
 
-  /** Collects a fixed-size field in the scratch; true when all {@code length} bytes are there (then read, then {@link #consumeField()}). */
+  /**
+   * Collects a fixed-size field in the scratch; true when all {@code length} bytes are there (then read, then
+   * {@link #consumeField()}).
+   */
   final boolean field(int length) {
     if (scratch.length() < length && index < end) {
       index += scratch.fill(buf, index, end, length);
@@ -219,7 +222,7 @@ abstract class HandshakeParser {
   }
 
   /**
-   * Checks a ProtocolVersion field ({@code "RFB xxx.yyy\n"}, RFB.md §1.1).
+   * Checks a ProtocolVersion field ({@code "RFB xxx.yyy\n"}, docs/protocol.md#protocolversion).
    *
    * @return the version, or {@code null} if the 12 bytes do not have that shape
    */

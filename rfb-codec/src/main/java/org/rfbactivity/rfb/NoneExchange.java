@@ -1,10 +1,11 @@
 package org.rfbactivity.rfb;
 
 /**
- * 1 None, chosen directly or as a Tight or VeNCrypt sub-authentication: no bytes either way. What follows depends
- * on the version (RFB.md §1.3 table): a SecurityResult only from 3.8 on, and an Apple 3.889 client that chose None
- * from the list waits for neither a SecurityResult nor sends ClientInit (its messages start right after the type
- * byte, shared implicitly). Inside VeNCrypt the result always follows; that is VeNCrypt's rule, not this one.
+ * 1 None, chosen directly or as a Tight or VeNCrypt sub-authentication: no bytes either way. What follows depends on
+ * the version (docs/protocol.md#when-a-securityresult-is-sent): a SecurityResult only from 3.8 on, and an Apple 3.889
+ * client that chose None from the list waits for neither a SecurityResult nor sends ClientInit (its messages start
+ * right after the type byte, shared implicitly). Inside VeNCrypt the result always follows; that is VeNCrypt's rule,
+ * not this one.
  */
 final class NoneExchange extends SecurityExchange {
 

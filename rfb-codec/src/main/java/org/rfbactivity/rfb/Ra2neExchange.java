@@ -1,10 +1,10 @@
 package org.rfbactivity.rfb;
 
 /**
- * 6 RA2ne and 130 RA2ne_256: both halves have the same shape (RFB.md §2; TigerVNC SSecurityRSAAES with
- * isAllEncrypted=false): U32 key length in bits, modulus and exponent of ⌈bits/8⌉ bytes each; U16 length +
- * RSA-encrypted random; then two AES-EAX frames, each U16 length + ciphertext + 16-byte MAC (the hash, then the
- * subtype from the server or the credentials from the client). Only the exchange is encrypted: the SecurityResult
+ * 6 RA2ne and 130 RA2ne_256: both halves have the same shape (docs/protocol.md#ra2ne-and-ra2ne_256; TigerVNC
+ * SSecurityRSAAES with isAllEncrypted=false): U32 key length in bits, modulus and exponent of ⌈bits/8⌉ bytes each; U16
+ * length + RSA-encrypted random; then two AES-EAX frames, each U16 length + ciphertext + 16-byte MAC (the hash, then
+ * the subtype from the server or the credentials from the client). Only the exchange is encrypted: the SecurityResult
  * and everything after it are plain.
  */
 final class Ra2neExchange extends SecurityExchange {

@@ -3,9 +3,10 @@ package org.rfbactivity.rfb;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Follows the server→client half of the handshake up to and including ServerInit (RFB.md §1, §2, §6): the
+ * Follows the server→client half of the handshake up to and including ServerInit (docs/protocol.md#handshake): the
  * ProtocolVersion, the security-type list or decision, the server's half of the chosen {@link SecurityExchange},
- * the SecurityResult and ServerInit. After it the server direction is relayed without parsing (DESIGN.md §3).
+ * the SecurityResult and ServerInit. After it the server direction is relayed without parsing:
+ * nothing the inspector reports depends on it.
  */
 final class ServerHandshakeParser extends HandshakeParser {
 
@@ -55,7 +56,7 @@ final class ServerHandshakeParser extends HandshakeParser {
           }
           break;
         case SC_PROMPT:
-          // UltraVNC SingleClick: U32 little-endian length + prompt text (RFB.md §1.1 table, SC_PROMPT)
+          // UltraVNC SingleClick: U32 little-endian length + prompt text (docs/protocol.md#ultravnc-singleclick)
           if (!prefixedSkipped(UltraVncRoundExchange.MAX_PROMPT_BYTES)) {
             return;
           }
@@ -153,7 +154,7 @@ final class ServerHandshakeParser extends HandshakeParser {
       return;
     }
     if (version.major() == 0 && version.minor() == 0) {
-      // UltraVNC repeater: the client sends a 250-byte ID, then the real server's version arrives (RFB.md §1.1)
+      // UltraVNC repeater: the client sends a 250-byte ID, then the real server's version arrives
       conn.repeaterIdExpected = true;
       return;
     }
@@ -161,7 +162,7 @@ final class ServerHandshakeParser extends HandshakeParser {
     state = State.SECURITY;
   }
 
-  /** RFB.md §1.2, 3.3 form: the server decides with a U32. */
+  /** 3.3: the server decides with a U32 (docs/protocol.md#security-type-chosen-by-the-server). */
   private void onType33(long type) {
     if (type == 0) {
       failureCode = 0;
@@ -172,7 +173,9 @@ final class ServerHandshakeParser extends HandshakeParser {
     state = State.AUTH;
   }
 
-  /** RFB.md §1.2, 3.7/3.8 form: U8 count, then that many U8 types; count 0 means failure + reason. */
+  /**
+   * 3.7/3.8: U8 count, then that many U8 types; count 0 means failure + reason (docs/protocol.md#security-type-list).
+   */
   private void onTypeCount(int count) {
     if (count == 0) {
       failureCode = 0;
@@ -186,7 +189,7 @@ final class ServerHandshakeParser extends HandshakeParser {
 
   private void onListedType(int type) {
     if (type == 0x75) {
-      // ClientInitExtraMsgSupportNew: ClientInit may carry UltraVNC extra info (RFB.md §1.4)
+      // ClientInitExtraMsgSupportNew: ClientInit may carry UltraVNC extra info (docs/protocol.md#clientinit)
       conn.clientInitFlagsOffered = true;
     }
     conn.onlyTightListed &= type == SecurityType.TIGHT;
@@ -208,7 +211,7 @@ final class ServerHandshakeParser extends HandshakeParser {
     }
   }
 
-  /** RFB.md §1.3: 0 OK, 0xFFFFFFFF another round (UltraVNC), anything else failed. */
+  /** 0 OK, 0xFFFFFFFF another round (UltraVNC), anything else failed (docs/protocol.md#securityresult). */
   private void onResult(long result) {
     conn.result = result;
     if (result == ConnectionState.RESULT_OK) {
@@ -227,7 +230,8 @@ final class ServerHandshakeParser extends HandshakeParser {
 
   /**
    * Server bytes before the client's ClientInit cannot be ServerInit (the server sends it in reply). Where no
-   * SecurityResult was due, they are the one an UltraVNC server sends even for None on 3.7 (RFB.md §1.3 table).
+   * SecurityResult was due, they are the one an UltraVNC server sends even for None on 3.7
+   * (docs/protocol.md#when-a-securityresult-is-sent).
    */
   private void onEarlyServerData() {
     if (!conn.resultExpected() && conn.result == ConnectionState.RESULT_UNKNOWN) {
@@ -237,7 +241,7 @@ final class ServerHandshakeParser extends HandshakeParser {
     }
   }
 
-  /** RFB.md §1.5: U16 width, U16 height, 16-byte PIXEL_FORMAT, U32 name length. */
+  /** U16 width, U16 height, 16-byte PIXEL_FORMAT, U32 name length (docs/protocol.md#serverinit). */
   private void onServerInitHeader(ByteBuf header) {
     width = header.getUnsignedShort(0);
     height = header.getUnsignedShort(2);

@@ -1,7 +1,7 @@
 package org.rfbactivity.rfb;
 
 /**
- * 16 Tight (rfbproto "Tight Security Type"; RFB.md §2): the server lists tunnels (U32 count + 16-byte
+ * 16 Tight (docs/protocol.md#tight): the server lists tunnels (U32 count + 16-byte
  * capabilities); only if it listed any, the client answers a U32 tunnel code (0 NOTUNNEL; any other tunnel makes
  * the stream unreadable). The server then lists authentication types the same way; only if it listed any, the
  * client answers a U32 auth code, and the exchange goes on as that sub-authentication (1 None, 2 VNC
@@ -15,7 +15,7 @@ final class TightExchange extends SecurityExchange {
   /** Tight lists more than this many tunnel or auth capabilities nowhere (TightVNC offers at most a handful). */
   static final long MAX_CAPABILITIES = 64;
   private static final long CAPABILITY_BYTES = 16;
-  /** ATEN iKVM's first U32 after choosing 16 is 0 or above this (RFB.md §2 heuristic). */
+  /** ATEN iKVM's first U32 after choosing 16 is 0 or above this (docs/protocol.md#aten-ikvm). */
   private static final long ATEN_FIRST_WORD = 0x1000000L;
 
   // Facts one half takes from the other: -1 until read
@@ -170,7 +170,7 @@ final class TightExchange extends SecurityExchange {
 
   @Override
   boolean resultFollows(ConnectionState conn) {
-    // Tight with None on 3.7 has no SecurityResult: the sub-authentication's rule (RFB.md §1.3 table)
+    // Tight with None on 3.7 has no SecurityResult: the sub-authentication's rule
     return subAuth.resultFollows(conn);
   }
 

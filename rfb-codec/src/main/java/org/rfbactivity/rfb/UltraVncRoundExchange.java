@@ -2,10 +2,10 @@ package org.rfbactivity.rfb;
 
 /**
  * UltraVNC's types after which the server answers SecurityResult 0xFFFFFFFF and sends a new list of types for the
- * client to choose from again (RFB.md §1.3, §2): 17 Ultra and 105 SessionSelect exchange no bytes; 104 SCPrompt
- * has the server send a U32 little-endian length + prompt text and the client a U32 little-endian answer; 116
- * ClientInitExtra (the old variant) has the client send U8 length + text right after the type byte. One class:
- * they share the round rule, and none can be nested in VeNCrypt.
+ * client to choose from again (docs/protocol.md#ultravnc-round-types): 17 Ultra and 105 SessionSelect exchange no
+ * bytes; 104 SCPrompt has the server send a U32 little-endian length + prompt text and the client a U32 little-endian
+ * answer; 116 ClientInitExtra (the old variant) has the client send U8 length + text right after the type byte. One
+ * class: they share the round rule, and none can be nested in VeNCrypt.
  */
 final class UltraVncRoundExchange extends SecurityExchange {
 

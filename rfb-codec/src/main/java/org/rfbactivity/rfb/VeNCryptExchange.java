@@ -3,7 +3,7 @@ package org.rfbactivity.rfb;
 import io.netty.buffer.ByteBuf;
 
 /**
- * 19 VeNCrypt (rfbproto "VeNCrypt"; RFB.md §2 row 19): the server sends its highest version (U8 major, U8
+ * 19 VeNCrypt (docs/protocol.md#vencrypt): the server sends its highest version (U8 major, U8
  * minor), the client the version it will use, the server a U8 ack (0 OK; anything else refuses and closes), then
  * the subtype list (U8 count + U32 subtypes in 0.2, U8 subtypes in the obsolete 0.1), and the client its choice
  * (U32, or U8 in 0.1). The exchange goes on as the chosen subtype: Plain and Ident send credentials in the clear,
@@ -25,7 +25,7 @@ final class VeNCryptExchange extends SecurityExchange {
 
   /**
    * A VeNCrypt 0.2 subtype (U32): 256 Plain, 265 Ident, the TLS/X509 family (257–264, 266, 267) and the plain
-   * types nested inside VeNCrypt (RFB.md §2 row 19).
+   * types nested inside VeNCrypt.
    */
   static SecurityExchange forSubtype(long code) {
     if (code == 256) {
@@ -46,7 +46,7 @@ final class VeNCryptExchange extends SecurityExchange {
   }
 
   /**
-   * Maps an obsolete VeNCrypt 0.1 U8 subtype (19 Plain, 20–22 TLS, 23–25 X509; VC01) to its 0.2 number, or -1.
+   * Maps an obsolete VeNCrypt 0.1 U8 subtype (19 Plain, 20–22 TLS, 23–25 X509) to its 0.2 number, or -1.
    */
   static long fromVersion01(int code) {
     return code >= 19 && code <= 25 ? 256 + (code - 19) : -1;
@@ -70,7 +70,7 @@ final class VeNCryptExchange extends SecurityExchange {
           }
           ack = in.u8Field();
           if (ack != 0) {
-            // TigerVNC answers 0xFF to versions it does not support, then closes (RFB.md §2 row 19)
+            // TigerVNC answers 0xFF to versions it does not support, then closes
             in.conn.securityFailed(0, null, false);
             return true;
           }

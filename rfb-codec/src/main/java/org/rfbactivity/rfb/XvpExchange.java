@@ -5,7 +5,8 @@ import io.netty.buffer.ByteBuf;
 /**
  * 22 xvp: the client sends U8 user length, U8 target length, user and target, then the exchange goes on as VNC
  * authentication (server 16-byte challenge, client 16-byte response). noVNC sends the names from the client;
- * rfbproto's text has the server send them, and we follow the implementation (RFB.md §2).
+ * rfbproto's text has the server send them, and we follow the implementation
+ * (docs/protocol.md#xvp-authentication).
  */
 final class XvpExchange extends SecurityExchange {
 

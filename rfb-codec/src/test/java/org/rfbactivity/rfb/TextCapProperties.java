@@ -9,8 +9,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * Desktop names and failure reasons are captured up to a cap (RFB.md §1.2, §1.5), which may fall inside a UTF-8
- * character: the decoded text is then the whole characters before the cut, never Latin-1 mojibake.
+ * Desktop names and failure reasons are captured up to a cap (docs/protocol.md#failure-reasons), which may fall inside
+ * a UTF-8 character: the decoded text is then the whole characters before the cut, never Latin-1 mojibake.
  */
 class TextCapProperties {
 

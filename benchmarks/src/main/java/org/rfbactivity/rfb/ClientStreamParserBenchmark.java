@@ -62,7 +62,7 @@ public class ClientStreamParserBenchmark {
     ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
     listener = new CountingListener();
     inspector = new RfbInspector(listener);
-    // RFB 3.8 with security type None up to the message phase (RFB.md §1).
+    // RFB 3.8 with security type None up to the message phase (docs/protocol.md#handshake).
     feed(allocator, Direction.SERVER_TO_CLIENT, ascii("RFB 003.008\n"));
     feed(allocator, Direction.CLIENT_TO_SERVER, ascii("RFB 003.008\n"));
     feed(allocator, Direction.SERVER_TO_CLIENT, new byte[] {1, 1});
@@ -141,7 +141,7 @@ public class ClientStreamParserBenchmark {
     return text.getBytes(StandardCharsets.US_ASCII);
   }
 
-  /** {@value #MESSAGES} whole client messages (RFB.md §3.1) for the workload. */
+  /** {@value #MESSAGES} whole client messages (docs/protocol.md#client-messages) for the workload. */
   static byte[] transcript(Workload workload) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int i = 0; i < MESSAGES; i++) {

@@ -1,32 +1,48 @@
 package org.rfbactivity.rfb;
 
 /**
- * Why the inspector stopped interpreting a connection. After the single {@link RfbListener#inspectionLost} event
- * every byte is still relayed unchanged; only the interpretation stops (RFB.md §5.2: never guess a length).
+ * Why the inspector stopped interpreting a connection. After the single {@link RfbListener#inspectionLost} event every
+ * byte is still relayed unchanged; only the interpretation stops
+ * (docs/protocol.md#why-the-codec-never-guesses-a-length).
  */
 public enum BlindReason {
-  /** A ProtocolVersion that is not {@code "RFB ddd.ddd\n"}, e.g. an UltraVNC DSM plugin encrypting from byte 0 (RFB.md §1.1). */
+  /**
+   * A ProtocolVersion that is not {@code "RFB ddd.ddd\n"}, e.g. an UltraVNC DSM plugin encrypting from byte 0
+   * (docs/protocol.md#protocolversion).
+   */
   BAD_VERSION,
   /**
-   * The chosen security type encrypts or may transform the rest of the stream (RFB.md §2): VeNCrypt TLS and X509
-   * subtypes, RA2, RA2_256, RA2r, RA2r_256, SASL, Vino TLS (18), a Tight tunnel, UltraVNC's encryption plugins.
+   * The chosen security type encrypts or may transform the rest of the stream (docs/protocol.md#security-types):
+   * VeNCrypt TLS and X509 subtypes, RA2, RA2_256, RA2r, RA2r_256, SASL, Vino TLS (18), a Tight tunnel, UltraVNC's
+   * encryption plugins.
    */
   ENCRYPTED_SECURITY_TYPE,
-  /** A security type, VeNCrypt subtype or Tight sub-auth whose exchange is unknown or undocumented (RFB.md §2). */
+  /**
+   * A security type, VeNCrypt subtype or Tight sub-auth whose exchange is unknown or undocumented
+   * (docs/protocol.md#undocumented-and-unknown-types).
+   */
   UNKNOWN_SECURITY_TYPE,
-  /** A client message type that no known implementation frames (RFB.md §5.1, §5.2). */
+  /** A client message type that no known implementation frames (docs/protocol.md#undocumented-message-types). */
   UNKNOWN_MESSAGE_TYPE,
   /**
    * A known client message whose length cannot be derived from the stream: UltraVNC FileTransfer (7),
    * NotifyPluginStreaming (0x50), 252, 254, FixColourMapEntries (1), an unknown QEMU sub-type or audio operation
-   * (RFB.md §5.1).
+   * (docs/protocol.md#framing).
    */
   UNFRAMEABLE_MESSAGE,
-  /** The client advertised a KasmVNC pseudo-encoding (−2048…−770), whose dialect reframes messages (RFB.md §3.5). */
+  /**
+   * The client advertised a KasmVNC pseudo-encoding (−2048…−770), whose dialect reframes messages
+   * (docs/protocol.md#kasmvnc-dialect).
+   */
   KASMVNC_DIALECT,
-  /** The server's Tight security data looks like ATEN iKVM's non-Tight reuse of type 16 (RFB.md §2, §3.6). */
+  /**
+   * The server's Tight security data looks like ATEN iKVM's non-Tight reuse of type 16 (docs/protocol.md#aten-ikvm).
+   */
   ATEN_DIALECT,
-  /** A length or count that no implementation accepts (for example a TextChat over 4096 bytes, RFB.md §3.2). */
+  /**
+   * A length or count that no implementation accepts (for example a TextChat over 4096 bytes,
+   * docs/protocol.md#textchat).
+   */
   IMPLAUSIBLE_LENGTH,
   /**
    * Bytes arrived where the protocol allows none, e.g. a client ahead of the server's handshake; or a listener

@@ -3,10 +3,10 @@ package org.rfbactivity.rfb;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Frames every client→server message after ClientInit (RFB.md §3) using {@link ClientMessageType}, classifies
- * input (DESIGN.md §3, RFB.md §3.4, §4) and reports it. This is the hot path: a header whose first 8 bytes lie in
- * the buffer is read in place with one absolute {@code getLong} and decoded by shifts; only a header split across
- * buffers (or in a buffer's last 7 bytes) is copied, into the {@link HeaderScratch}; bodies (clipboard text,
+ * Frames every client→server message after ClientInit (docs/protocol.md#framing) using {@link ClientMessageType},
+ * classifies input (docs/protocol.md#input-and-noise) and reports it. This is the hot path: a header whose first 8
+ * bytes lie in the buffer is read in place with one absolute {@code getLong} and decoded by shifts; only a header split
+ * across buffers (or in a buffer's last 7 bytes) is copied, into the {@link HeaderScratch}; bodies (clipboard text,
  * encodings lists, fences, gii, screens) are skipped by a {@code long} counter. Nothing is allocated per message.
  *
  * <p>The parser walks "units": a message header, then, inside SetEncodings, each 4-byte encoding, and inside a
@@ -14,16 +14,19 @@ import io.netty.buffer.ByteBuf;
  */
 final class ClientMessageParser {
 
-  /** ExtendedMouseButtons pseudo-encoding: 7-byte PointerEvents when mask bit 7 is set (RFB.md §3.3, §3.4). */
+  /**
+   * ExtendedMouseButtons pseudo-encoding: 7-byte PointerEvents when mask bit 7 is set
+   * (docs/protocol.md#extendedmousebuttons).
+   */
   static final int EXTENDED_MOUSE_BUTTONS = -316;
-  /** KasmVNC's pseudo-encoding range, whose dialect reframes messages (RFB.md §3.3, §3.5). */
+  /** KasmVNC's pseudo-encoding range, whose dialect reframes messages (docs/protocol.md#kasmvnc-pseudo-encodings). */
   static final int KASM_FIRST = -2048;
   static final int KASM_LAST = -770;
-  /** Buttons 4–7 are wheel up/down/left/right (RFB.md §3.4). */
+  /** Buttons 4–7 are wheel up/down/left/right (docs/protocol.md#button-mask). */
   static final int WHEEL_BUTTONS = 0x78;
-  /** KasmVNC treats keysym 1 as a keep-alive (RFB.md §3.1 KeyEvent, §4.1). */
+  /** KasmVNC treats keysym 1 as a keep-alive (docs/protocol.md#keyevent). */
   static final int KEEP_ALIVE_KEYSYM = 1;
-  /** UltraVNC's TEXTMAXSIZE; libvncserver closes at 4096, UltraVNC desyncs above (RFB.md §3.2). */
+  /** UltraVNC's TEXTMAXSIZE; libvncserver closes at 4096, UltraVNC desyncs above (docs/protocol.md#textchat). */
   static final long MAX_TEXT_CHAT = 4096;
   private static final long TEXT_CHAT_CONTROL = 0xFFFFFFFDL;
 
@@ -48,10 +51,10 @@ final class ClientMessageParser {
   private int encodingsLeft;
   private boolean listingExtendedMouse;
   private boolean listingKasm;
-  /** From the latest complete SetEncodings (each one replaces the set, RFB.md §3.3). */
+  /** From the latest complete SetEncodings (each one replaces the set, docs/protocol.md#setencodings). */
   private boolean extendedMouseButtons;
 
-  /** Bytes of a gii event injection still to read as events (RFB.md §3.1 gii). */
+  /** Bytes of a gii event injection still to read as events (docs/protocol.md#gii). */
   private int giiLeft;
 
   // The previous PointerEvent, to tell moves, button changes and repeats apart
@@ -216,7 +219,7 @@ final class ClientMessageParser {
     return giiEvent(byteAt(word, 0), byteAt(word, 1));
   }
 
-  /** The messages with a length field or a sub-type (RFB.md §3.1, §3.2), once their header is complete. */
+  /** The messages with a length field or a sub-type, once their header is complete. */
   private long variableMessage(ClientMessageType type, long word, ByteBuf src, int base) {
     switch (type.framing) {
       case KEEP_ALIVE:
@@ -278,9 +281,9 @@ final class ClientMessageParser {
   }
 
   /**
-   * RFB.md §3.4 and DESIGN.md §3: identical to the previous event → NOISE; a non-wheel button changed → BUTTON;
-   * a wheel button went down → WHEEL; the position changed → MOVE; otherwise (a wheel button released in place,
-   * the second half of a notch) → NOISE, so one notch counts once.
+   * Identical to the previous event → NOISE; a non-wheel button changed → BUTTON; a wheel button went down → WHEEL;
+   * the position changed → MOVE; otherwise (a wheel button released in place, the second half of a notch) → NOISE,
+   * so one notch counts once (docs/protocol.md#wheel-notches).
    */
   private void pointerEvent(long word) {
     int mask = byteAt(word, 1);
@@ -319,7 +322,7 @@ final class ClientMessageParser {
     return --encodingsLeft == 0 ? encodingsDone() : 0;
   }
 
-  /** The list is complete: it replaces the previous set (T:CP setEncodings clears first, RFB.md §3.3). */
+  /** The list is complete: it replaces the previous set (as TigerVNC clears it first). */
   private long encodingsDone() {
     extendedMouseButtons = listingExtendedMouse;
     if (listingKasm) {
@@ -330,7 +333,7 @@ final class ClientMessageParser {
     return 0;
   }
 
-  /** RFB.md §3.1 gii: bit 7 of byte 1 = big-endian, low 7 bits = sub-type, EU16 length at 2. */
+  /** gii: bit 7 of byte 1 = big-endian, low 7 bits = sub-type, EU16 length at 2 (docs/protocol.md#gii). */
   private long giiHeader(int flags, int bigEndianLength) {
     int length = (flags & 0x80) != 0 ? bigEndianLength
         : ((bigEndianLength & 0xFF) << 8) | (bigEndianLength >>> 8);
@@ -343,7 +346,7 @@ final class ClientMessageParser {
 
   /**
    * One injected gii event: U8 size (whole event), U8 type. Key 5 press / 6 release / 7 repeat, pointer 8
-   * relative / 9 absolute, button 10 press / 11 release, valuator 12 relative / 13 absolute (RFB.md §3.1).
+   * relative / 9 absolute, button 10 press / 11 release, valuator 12 relative / 13 absolute.
    */
   private long giiEvent(int size, int eventType) {
     if (size < 2 || size > giiLeft) {
@@ -375,7 +378,10 @@ final class ClientMessageParser {
     return size - 2;
   }
 
-  /** RFB.md §3.1 QEMU: 0 ExtendedKeyEvent (U16 down, U32 keysym, U32 keycode); 1 Audio (U16 operation). */
+  /**
+   * QEMU: 0 ExtendedKeyEvent (U16 down, U32 keysym, U32 keycode); 1 Audio (U16 operation)
+   * (docs/protocol.md#qemu-client-message).
+   */
   private long qemu(long word) {
     if (byteAt(word, 1) == 0) {
       keyEvent(u16At(word, 2) != 0, (int) word, true);

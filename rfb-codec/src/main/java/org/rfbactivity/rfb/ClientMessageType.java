@@ -1,31 +1,39 @@
 package org.rfbactivity.rfb;
 
 /**
- * The framing table for client→server messages after ClientInit: the one source of truth for lengths
- * (STYLE.md "one table is the truth for framing"). Every message starts with a U8 type and has no generic
- * length field; its length is implied by the type (RFB.md §3, rfbproto "Client to Server Messages").
+ * The framing table for client→server messages after ClientInit: the one source of truth for lengths, so
+ * a message size is written here and nowhere else. Every message starts with a U8 type and has no generic length
+ * field; its length is implied by the type (docs/protocol.md#framing).
  *
  * <p>{@link #header} is how many bytes must be seen before the body length is known and the message can be
  * classified; {@link #length} is the total for fixed-size messages. Types absent from the table are unknown
  * ({@link BlindReason#UNKNOWN_MESSAGE_TYPE}); types marked {@link Framing#UNFRAMEABLE} are known but cannot be
- * framed generically (RFB.md §5.1).
+ * framed generically (docs/protocol.md#framing).
  */
 enum ClientMessageType {
-  /** 0 SetPixelFormat: 20 = type + 3 pad + 16-byte PIXEL_FORMAT (RFB.md §3.1). */
+  /** 0 SetPixelFormat: 20 = type + 3 pad + 16-byte PIXEL_FORMAT (docs/protocol.md#setpixelformat). */
   SET_PIXEL_FORMAT(0, Framing.FIXED, 1, 20),
-  /** 1 FixColourMapEntries (historic): libvncserver reads 6 bytes and closes (RFB.md §3.1). */
+  /** 1 FixColourMapEntries (historic): libvncserver reads 6 bytes and closes (docs/protocol.md#fixcolourmapentries). */
   FIX_COLOUR_MAP_ENTRIES(1, Framing.UNFRAMEABLE, 0, 0),
-  /** 2 SetEncodings: 4 (type, pad, U16 count) + 4 × count; replaces the encoding set (RFB.md §3.1, §3.3). */
+  /** 2 SetEncodings: 4 (type, pad, U16 count) + 4 × count; replaces the set (docs/protocol.md#setencodings). */
   SET_ENCODINGS(2, Framing.SET_ENCODINGS, 4, 0),
   /** 3 FramebufferUpdateRequest: 10 (U8 incremental, U16 x, y, w, h). */
   FRAMEBUFFER_UPDATE_REQUEST(3, Framing.FIXED, 1, 10),
   /** 4 KeyEvent: 8 (U8 down, 2 pad, U32 keysym). */
   KEY_EVENT(4, Framing.KEY, 8, 8),
-  /** 5 PointerEvent: 6 (U8 mask, U16 x, U16 y); 7 when −316 is in the latest SetEncodings and mask bit 7 is set (§3.4). */
+  /**
+   * 5 PointerEvent: 6 (U8 mask, U16 x, U16 y); 7 when −316 is in the latest SetEncodings and mask bit 7 is set
+   * (docs/protocol.md#pointerevent).
+   */
   POINTER_EVENT(5, Framing.POINTER, 6, 6),
-  /** 6 ClientCutText: 8 (3 pad, S32 length) + |length|; negative = Extended Clipboard (RFB.md §3.1). */
+  /**
+   * 6 ClientCutText: 8 (3 pad, S32 length) + |length|; negative = Extended Clipboard (docs/protocol.md#clientcuttext).
+   */
   CLIENT_CUT_TEXT(6, Framing.CUT_TEXT, 8, 0),
-  /** 7 UltraVNC FileTransfer: payload depends on contentType, "length is filled with garbage" (RFB.md §3.2). */
+  /**
+   * 7 UltraVNC FileTransfer: payload depends on contentType, length unreliable
+   * (docs/protocol.md#ultravnc-filetransfer).
+   */
   ULTRA_FILE_TRANSFER(7, Framing.UNFRAMEABLE, 0, 0),
   /** 8 UltraVNC SetScale: 4 (U8 scale, U16 pad). */
   ULTRA_SET_SCALE(8, Framing.FIXED, 1, 4),
@@ -33,29 +41,37 @@ enum ClientMessageType {
   ULTRA_SET_SERVER_INPUT(9, Framing.FIXED, 1, 4),
   /** 10 UltraVNC SetSW (single window): 6 (U8 status, U16 x, U16 y). */
   ULTRA_SET_SINGLE_WINDOW(10, Framing.FIXED, 1, 6),
-  /** 11 UltraVNC TextChat: 8 (pad, U16 pad, U32 length) + length, except the 0xFFFFFFFD–F control codes (§3.2). */
+  /**
+   * 11 UltraVNC TextChat: 8 (pad, U16 pad, U32 length) + length, except the 0xFFFFFFFD–F control codes
+   * (docs/protocol.md#textchat).
+   */
   ULTRA_TEXT_CHAT(11, Framing.TEXT_CHAT, 8, 0),
   /** 13 UltraVNC KeepAlive: 1 (sz_rfbKeepAliveMsg). */
   ULTRA_KEEP_ALIVE(13, Framing.KEEP_ALIVE, 1, 1),
   /** 15 PalmVNC SetScaleFactor: 4. */
   PALM_SET_SCALE_FACTOR(15, Framing.FIXED, 1, 4),
-  /** 0x50 UltraVNC NotifyPluginStreaming: the stream after it is plugin-transformed (RFB.md §3.2). */
+  /**
+   * 0x50 UltraVNC NotifyPluginStreaming: the stream after it is transformed (docs/protocol.md#notifypluginstreaming).
+   */
   ULTRA_NOTIFY_PLUGIN_STREAMING(0x50, Framing.UNFRAMEABLE, 0, 0),
   /** 150 EnableContinuousUpdates: 10 (U8 enable, U16 x, y, w, h). */
   ENABLE_CONTINUOUS_UPDATES(150, Framing.FIXED, 1, 10),
-  /** 248 ClientFence: 9 (3 pad, U32 flags, U8 length) + length (RFB.md §3.1). */
+  /** 248 ClientFence: 9 (3 pad, U32 flags, U8 length) + length (docs/protocol.md#clientfence). */
   CLIENT_FENCE(248, Framing.FENCE, 9, 0),
   /** 250 xvp: 4 (pad, U8 version, U8 code). */
   XVP(250, Framing.FIXED, 1, 4),
   /** 251 SetDesktopSize: 8 (pad, U16 w, U16 h, U8 screens, pad) + 16 × screens. */
   SET_DESKTOP_SIZE(251, Framing.DESKTOP_SIZE, 8, 0),
-  /** 252 TightVNC 2 extension (per-code bodies) or KasmVNC's 5-byte message: ambiguous by vendor (RFB.md §5.1). */
+  /** 252 TightVNC 2 extension (per-code bodies) or KasmVNC's 5-byte message: ambiguous (docs/protocol.md#type-252). */
   TIGHT2_EXTENSION(252, Framing.UNFRAMEABLE, 0, 0),
-  /** 253 gii: 4 (U8 endian-flag | subtype, EU16 length) + length; subtype 0 carries injected events (§3.1). */
+  /** 253 gii: 4 (U8 endian-flag | subtype, EU16 length) + length; subtype 0 injects events (docs/protocol.md#gii). */
   GII(253, Framing.GII, 4, 0),
-  /** 254 UltraVNC SetMonitor (4) per UltraVNC, VMware per the registry: ambiguous (RFB.md §5.1). */
+  /** 254 UltraVNC SetMonitor (4) per UltraVNC, VMware per the registry: ambiguous (docs/protocol.md#type-254). */
   SET_MONITOR(254, Framing.UNFRAMEABLE, 0, 0),
-  /** 255 QEMU: sub 0 ExtendedKeyEvent 12; sub 1 Audio 4, or 10 for set-format; other subs unframeable (§3.1). */
+  /**
+   * 255 QEMU: sub 0 ExtendedKeyEvent 12; sub 1 Audio 4, or 10 for set-format; other subs unframeable
+   * (docs/protocol.md#qemu-client-message).
+   */
   QEMU(255, Framing.QEMU, 2, 0);
 
   /** How a message's length is derived. */

@@ -1,19 +1,17 @@
 package org.rfbactivity.rfb;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What both directions of one connection have learned about the handshake, plus the single place that reports
- * events, counts, and makes the connection blind. The server handshake parser and the client stream parser read
- * each other's facts here: a value one side needs is always written by the other side before the bytes that
- * depend on it can arrive, because the client only answers what it has received (RFB.md §5.3, "causal sync").
- * When the bytes arrive first anyway, the connection goes blind ({@link BlindReason#UNEXPECTED_DATA}) instead of
- * guessing.
+ * What both directions of one connection have learned about the ProtocolVersion, the security round and its
+ * result, plus the single place that reports events, counts, and makes the connection blind. The facts a security
+ * type's exchange passes between its two halves live in its {@link SecurityExchange}, not here.
+ *
+ * <p>The server handshake parser and the client stream parser read each other's facts here: a value one side needs
+ * is always written by the other side before the bytes that depend on it can arrive, because the client only
+ * answers what it has received (docs/protocol.md#one-event-loop-for-both-directions). When the bytes arrive
+ * first anyway, the connection goes blind ({@link BlindReason#UNEXPECTED_DATA}) instead of guessing.
  *
  * <p>Confined to the channel's event loop, except {@link #isBlind()}, which any thread may read.
  */
@@ -23,9 +21,9 @@ final class ConnectionState {
 
   static final long RESULT_UNKNOWN = -1;
   static final long RESULT_OK = 0;
-  /** UltraVNC rfbVncAuthContinue: another security-type round follows (RFB.md §1.3). */
+  /** UltraVNC rfbVncAuthContinue: another security-type round follows (docs/protocol.md#securityresult). */
   static final long RESULT_CONTINUE = 0xFFFFFFFFL;
-  /** UltraVNC rfbVncAuthFailedEx: a reason string follows even before 3.8 (RFB.md §1.3). */
+  /** UltraVNC rfbVncAuthFailedEx: a reason string follows even before 3.8. */
   static final long RESULT_FAILED_WITH_REASON = 3;
 
   final RfbListener listener;
@@ -35,7 +33,7 @@ final class ConnectionState {
   private String label = "unregistered";
   private volatile boolean blind;
 
-  // ProtocolVersion, RFB.md §1.1
+  // ProtocolVersion, docs/protocol.md#protocolversion
   RfbVersion serverVersion;
   RfbVersion clientVersion;
   /** The server said 000.000 (UltraVNC repeater): the client sends a 250-byte ID, then the real handshake starts. */
@@ -46,29 +44,23 @@ final class ConnectionState {
   boolean scPrompt;
   boolean scPromptShown;
 
-  // Security negotiation, RFB.md §1.2–1.3 and §2; the round fields are reset by UltraVNC's 0xFFFFFFFF
+  // The security round (docs/protocol.md#security-type-list); UltraVNC's 0xFFFFFFFF resets it
   boolean listComplete;
+  /** The server's list held type 16 alone: with an implausible Tight tunnel count, that is ATEN iKVM's dialect. */
   boolean onlyTightListed;
+  /** The server listed 0x75: ClientInit may carry UltraVNC's extra info (docs/protocol.md#clientinit). */
   boolean clientInitFlagsOffered;
   boolean typeChosen;
+  /** What {@link HandshakeCompleted} reports: the chosen type, with the subtype once one is nested. */
   SecurityType securityType;
-  AuthScheme outerScheme;
-  AuthScheme scheme;
+  /** The chosen type's exchange; a Tight or VeNCrypt exchange runs its nested one itself. */
+  SecurityExchange exchange;
+
+  // Its result, docs/protocol.md#securityresult
   long result = RESULT_UNKNOWN;
   boolean failed;
 
-  // Values one side's exchange takes from the other side (RFB.md §2 practical notes)
-  long tightTunnels = -1;
-  boolean tightTunnelChosen;
-  long tightAuthTypes = -1;
-  boolean tightAuthChosen;
-  int venCryptClientMinor = -1;
-  int venCryptAck = -1;
-  boolean venCryptListComplete;
-  boolean venCryptSubtypeChosen;
-  int appleKeyLength = -1;
-
-  // Initialisation, RFB.md §1.4
+  // Initialisation, docs/protocol.md#clientinit
   boolean clientInitSeen;
   private boolean handshakeReported;
 
@@ -88,10 +80,9 @@ final class ConnectionState {
   }
 
   /** A type was chosen: by the client from a list (3.7/3.8) or by the server (3.3). Starts a round's exchange. */
-  void chooseType(SecurityType type, AuthScheme chosen, Direction direction, long offsetAfterChoice) {
+  void chooseType(SecurityType type, SecurityExchange chosen, Direction direction, long offsetAfterChoice) {
     securityType = type;
-    outerScheme = chosen;
-    scheme = chosen;
+    exchange = chosen;
     typeChosen = true;
     result = RESULT_UNKNOWN;
     BlindReason reason = chosen.blindReason();
@@ -100,37 +91,24 @@ final class ConnectionState {
     }
   }
 
-  /** A Tight sub-authentication or VeNCrypt subtype replaces the running scheme. */
-  void nest(AuthScheme nested, long subtype, Direction direction, long offsetAfterChoice) {
+  /** A Tight sub-authentication or VeNCrypt subtype was chosen: reported with the type from now on. */
+  void nest(SecurityExchange nested, long subtype, Direction direction, long offsetAfterChoice) {
     securityType = SecurityType.of(securityType.code(), subtype);
-    scheme = nested;
     BlindReason reason = nested.blindReason();
     if (reason != null) {
       goBlind(direction, reason, offsetAfterChoice, "security subtype " + subtype, null);
     }
   }
 
-  /**
-   * Whether the server sends a SecurityResult after the running scheme (RFB.md §1.3 table): always after
-   * VeNCrypt and every authenticating type; after None (plain or Tight's) only from 3.8 on, and never for an
-   * Apple 3.889 client that chose None.
-   */
+  /** Whether the server sends a SecurityResult after the running exchange. */
   boolean resultExpected() {
-    if (outerScheme == AuthScheme.VENCRYPT || scheme != AuthScheme.NONE) {
-      return true;
-    }
-    if (skipsClientInit()) {
-      return false;
-    }
-    return effectiveMinor >= 8;
+    return exchange.resultFollows(this);
   }
 
-  /** Apple 3.889 + None: neither SecurityResult nor ClientInit, messages start right after the type byte. */
-  boolean skipsClientInit() {
-    return apple889 && outerScheme == AuthScheme.NONE;
-  }
-
-  /** SecurityResult 0xFFFFFFFF: a new U8-count list and a new client choice follow (RFB.md §1.3). */
+  /**
+   * SecurityResult 0xFFFFFFFF: a new U8-count list and a new client choice follow
+   * (docs/protocol.md#chained-security-rounds).
+   */
   void startNewRound() {
     listComplete = false;
     typeChosen = false;
@@ -140,8 +118,8 @@ final class ConnectionState {
   /** The server refused; {@code reason} is the captured prefix of its reason string (or null: none on the wire). */
   void securityFailed(long code, byte[] reason, boolean reasonTruncated) {
     failed = true;
-    SecurityFailure failure = new SecurityFailure(code, reason == null ? "" : decode(reason, reasonTruncated));
-    listener.securityFailed(failure);
+    String text = reason == null ? "" : CapturedText.decode(reason, reasonTruncated);
+    listener.securityFailed(new SecurityFailure(code, text));
   }
 
   /** The client has finished ClientInit (or skips it): the message phase begins and is inspectable. */
@@ -189,38 +167,5 @@ final class ConnectionState {
     // is on by default would let any client write the log; the listener's event is the report, its owner logs it.
     LOG.debug("{} RFB inspection lost: direction={} reason={} offset={}{}", label, direction, reason, offset,
         detail.isEmpty() ? "" : " (" + detail + ")");
-  }
-
-  /**
-   * UTF-8 when valid, otherwise Latin-1, as TigerVNC's client decodes reason strings (RFB.md §1.2). A string
-   * captured only up to its cap ({@code truncated}) may end inside a UTF-8 character; that incomplete tail is
-   * left out, so a long UTF-8 name keeps its whole characters instead of turning into Latin-1 mojibake.
-   */
-  static String decode(byte[] bytes, boolean truncated) {
-    int length = truncated ? withoutIncompleteUtf8Tail(bytes) : bytes.length;
-    try {
-      return StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(bytes, 0, length))
-          .toString();
-    } catch (CharacterCodingException notUtf8) {
-      return new String(bytes, StandardCharsets.ISO_8859_1);
-    }
-  }
-
-  /** The length of {@code bytes} without a last UTF-8 sequence that its lead byte says is incomplete. */
-  static int withoutIncompleteUtf8Tail(byte[] bytes) {
-    int end = bytes.length;
-    int lead = end - 1;
-    while (lead > end - 4 && lead > 0 && (bytes[lead] & 0xC0) == 0x80) {
-      lead--; // continuation bytes 10xxxxxx: at most 3 precede the end of a sequence
-    }
-    if (lead < 0) {
-      return end;
-    }
-    int first = bytes[lead] & 0xFF;
-    int sequence = first >= 0xF0 ? 4 : first >= 0xE0 ? 3 : first >= 0xC0 ? 2 : 1;
-    return lead + sequence > end ? lead : end;
   }
 }

@@ -3,10 +3,11 @@ package org.rfbactivity.rfb;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Field-reading primitives shared by the two handshake parsers, in the shape of Netty's {@code RedisDecoder}
- * (STYLE.md): a subclass runs {@code for (;;) switch (state)} and each step asks for a field, a skip or a capped
- * text, getting {@code false} back ("need more bytes") until it is complete. Nothing is buffered except a split
- * fixed-size field in the {@link HeaderScratch}; skipped lengths are {@code long} counters.
+ * Field-reading primitives shared by the two handshake parsers and the {@link SecurityExchange} halves they drive,
+ * in the shape of Netty's {@code RedisDecoder}: a subclass runs {@code for (;;) switch (state)} and each step asks
+ * for a field, a skip or a capped text, getting {@code false} back ("need more bytes") until it is complete. Nothing
+ * is buffered except a split fixed-size field in the {@link HeaderScratch}; skipped lengths are {@code long}
+ * counters.
  *
  * <p>During one {@code parse} call the subclass sees the current buffer through {@link #buf}, {@link #index} and
  * {@link #end}; the reference is dropped when the call returns, so no buffer outlives its read or write.
@@ -29,8 +30,6 @@ abstract class HandshakeParser {
   private long textDeclared;
   private int prefixWidth;
   private boolean prefixRead;
-  private int ra2Step;
-  private int ra2FramesLeft;
 
   HandshakeParser(ConnectionState conn, Direction direction, HeaderScratch scratch) {
     this.conn = conn;
@@ -68,7 +67,10 @@ abstract class HandshakeParser {
     return base + index;
   }
 
-  /** Collects a fixed-size field in the scratch; true when all {@code length} bytes are there (then read, then {@link #consumeField()}). */
+  /**
+   * Collects a fixed-size field in the scratch; true when all {@code length} bytes are there (then read, then
+   * {@link #consumeField()}).
+   */
   final boolean field(int length) {
     if (scratch.length() < length && index < end) {
       index += scratch.fill(buf, index, end, length);
@@ -176,68 +178,6 @@ abstract class HandshakeParser {
     return skipped();
   }
 
-  /** Starts the RA2ne/RA2ne_256 exchange, which has the same shape in both directions (RFB.md §2 rows 5/6). */
-  final void startRa2() {
-    ra2Step = 0;
-  }
-
-  /**
-   * U32 key length in bits (TigerVNC accepts 1024–8192), modulus and exponent of ⌈bits/8⌉ bytes each; U16 length
-   * + RSA-encrypted random; then two AES-EAX frames, each U16 length + ciphertext + 16-byte MAC (hash, then
-   * subtype from the server or credentials from the client). True when done.
-   */
-  final boolean ra2Exchanged() {
-    for (;;) {
-      switch (ra2Step) {
-        case 0:
-          if (!field(4)) {
-            return false;
-          }
-          long bits = u32Field();
-          if (bits < 1024 || bits > 8192) {
-            implausible(bits);
-            return false;
-          }
-          startSkip(2 * ((bits + 7) / 8));
-          ra2Step = 1;
-          break;
-        case 1:
-          if (!skipped()) {
-            return false;
-          }
-          startPrefixed(2);
-          ra2Step = 2;
-          break;
-        case 2:
-          if (!prefixedSkipped(0xFFFF)) {
-            return false;
-          }
-          ra2FramesLeft = 2;
-          ra2Step = 3;
-          break;
-        case 3:
-          if (ra2FramesLeft == 0) {
-            return true;
-          }
-          if (!field(2)) {
-            return false;
-          }
-          startSkip(u16Field() + 16L);
-          ra2Step = 4;
-          break;
-        case 4:
-          if (!skipped()) {
-            return false;
-          }
-          ra2FramesLeft--;
-          ra2Step = 3;
-          break;
-        default:
-          throw new IllegalStateException("RA2 step " + ra2Step);
-      }
-    }
-  }
-
   /**
    * The causal check before a step that answers the other side: true when bytes are here and the other side has
    * already sent what they answer ({@code peerReady}); false when more bytes are needed, or (blind, see
@@ -267,6 +207,11 @@ abstract class HandshakeParser {
     return version;
   }
 
+  /** Stops interpreting at {@code at}, a stream offset of this direction; {@code detail} never holds payload. */
+  final void goBlind(BlindReason reason, long at, String detail) {
+    conn.goBlind(direction, reason, at, detail, null);
+  }
+
   /** Bytes arrived that this side cannot have sent yet, or after the handshake allows none. */
   final void unexpected(String what) {
     conn.goBlind(direction, BlindReason.UNEXPECTED_DATA, offset(), what, null);
@@ -277,7 +222,7 @@ abstract class HandshakeParser {
   }
 
   /**
-   * Checks a ProtocolVersion field ({@code "RFB xxx.yyy\n"}, RFB.md §1.1).
+   * Checks a ProtocolVersion field ({@code "RFB xxx.yyy\n"}, docs/protocol.md#protocolversion).
    *
    * @return the version, or {@code null} if the 12 bytes do not have that shape
    */

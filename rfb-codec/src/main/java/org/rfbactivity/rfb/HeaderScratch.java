@@ -4,7 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 
 /**
- * A small preallocated array for a fixed-size field or header that spans two or more buffers (DESIGN.md §3).
+ * A small preallocated array for a fixed-size field or header that spans two or more buffers.
  * Bytes are copied in only when a header is split; a header that lies within one buffer is read in place.
  * {@link #view()} wraps the array once, so split and unsplit headers are parsed by the same absolute-getter code.
  * The wrapper is an unpooled heap buffer that owns no pooled memory; it is never released and never leaves the
@@ -12,7 +12,7 @@ import io.netty.buffer.Unpooled;
  */
 final class HeaderScratch {
 
-  /** Largest field read at once: ServerInit's 24-byte fixed part (RFB.md §1.5). */
+  /** Largest field read at once: ServerInit's 24-byte fixed part (docs/protocol.md#serverinit). */
   static final int CAPACITY = 24;
 
   private final byte[] bytes = new byte[CAPACITY];

@@ -1,32 +1,35 @@
 package org.rfbactivity.rfb;
 
 /**
- * The classification of one client input message (DESIGN.md §3, RFB.md §4). {@link RfbListener#input} is called
- * exactly once per classified message; activity-core has an enum with the same constants and the proxy bridge maps
- * them by name.
+ * The classification of one client input message (docs/protocol.md#input-and-noise). {@link RfbListener#input} is
+ * called exactly once per classified message; activity-core has an enum with the same constants and the proxy bridge
+ * maps them by name.
  *
  * <p>Counted as user activity by default: {@link #KEY_PRESS}, {@link #POINTER_MOVE}, {@link #POINTER_BUTTON},
  * {@link #POINTER_WHEEL}. The others are reported so that a policy can count them if it wants to.
  */
 public enum InputKind {
-  /** KeyEvent with down-flag set, QEMU extended key down, gii key press or repeat (RFB.md §3.1, §4.3). */
+  /** KeyEvent with down-flag set, QEMU extended key down, gii key press or repeat (docs/protocol.md#key-repeat). */
   KEY_PRESS,
   /** KeyEvent with down-flag clear, QEMU extended key up, gii key release. */
   KEY_RELEASE,
   /** PointerEvent whose position differs from the previous one, with no button or wheel change; gii motion. */
   POINTER_MOVE,
-  /** PointerEvent that changes a non-wheel button (buttons 1–3, 8, 9; RFB.md §3.4); gii button events. */
+  /** PointerEvent that changes a non-wheel button (buttons 1–3, 8, 9); gii button events. */
   POINTER_BUTTON,
-  /** PointerEvent that presses a wheel button (buttons 4–7; one notch = press then release, RFB.md §3.4). */
+  /**
+   * PointerEvent that presses a wheel button (buttons 4–7; one notch = press then release,
+   * docs/protocol.md#wheel-notches).
+   */
   POINTER_WHEEL,
-  /** ClientCutText, plain or extended (negative length), RFB.md §3.1. */
+  /** ClientCutText, plain or extended (negative length), docs/protocol.md#clientcuttext. */
   CLIPBOARD,
-  /** SetDesktopSize (type 251), RFB.md §3.1. */
+  /** SetDesktopSize (type 251), docs/protocol.md#setdesktopsize. */
   DESKTOP_RESIZE,
   /**
    * Input-shaped traffic that is not user input: a PointerEvent identical to the previous one, the release half
    * of a wheel notch at an unchanged position, a KeyEvent with keysym 1 (KasmVNC keep-alive) and UltraVNC
-   * KeepAlive (type 13), RFB.md §4.1–4.2.
+   * KeepAlive (type 13), docs/protocol.md#automatic-client-traffic.
    */
   NOISE
 }

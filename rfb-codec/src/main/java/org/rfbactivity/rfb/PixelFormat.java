@@ -1,7 +1,7 @@
 package org.rfbactivity.rfb;
 
 /**
- * The server's natural PIXEL_FORMAT from ServerInit (RFB.md §1.5; rfbproto "ServerInit").
+ * The server's natural PIXEL_FORMAT from ServerInit (docs/protocol.md#serverinit).
  *
  * @param bitsPerPixel bits per pixel on the wire (8, 16 or 32)
  * @param depth useful bits per pixel

@@ -34,8 +34,8 @@ public final class RfbCounters {
   }
 
   /**
-   * Client messages framed after ClientInit with this message-type byte (RFB.md §3), counted when their header
-   * has been read.
+   * Client messages framed after ClientInit with this message-type byte (docs/protocol.md#framing), counted when their
+   * header has been read.
    *
    * @param messageType 0..255
    */

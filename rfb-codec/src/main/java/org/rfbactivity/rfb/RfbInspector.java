@@ -11,7 +11,7 @@ import java.util.Objects;
 
 /**
  * Observes one RFB (VNC) connection and reports handshake facts and every piece of client input to an
- * {@link RfbListener}, without changing, copying, retaining or delaying a single byte (DESIGN.md §3).
+ * {@link RfbListener}, without changing, copying, retaining or delaying a single byte.
  *
  * <p>Add one instance per connection to the backend channel of a proxy (server bytes are reads, client bytes are
  * writes), or, with {@link RfbInspectorConfig.Placement#CLIENT_FACING}, to a raw TCP channel accepted from the
@@ -22,7 +22,8 @@ import java.util.Objects;
  * }</pre>
  *
  * <p>Both channels of the proxy must share one event loop (open the backend with
- * {@code bootstrap.group(frontend.eventLoop())}, as Netty's proxy example does, RFB.md §5.3): the inspector then
+ * {@code bootstrap.group(frontend.eventLoop())}, as Netty's proxy example does,
+ * docs/protocol.md#one-event-loop-for-both-directions): the inspector then
  * sees each direction's bytes in causal order on one thread and needs no locks.
  *
  * <p>Every message is parsed with absolute getters and then passed on as the same object with unchanged
@@ -158,7 +159,7 @@ public final class RfbInspector extends ChannelDuplexHandler {
   }
 
   /**
-   * RFB is big-endian on the wire (RFB.md "All multi-byte integers are big-endian"). A little-endian view made with
+   * RFB is big-endian on the wire (docs/protocol.md#byte-order). A little-endian view made with
    * the deprecated {@code ByteBuf#order} swaps every multi-byte getter; {@code order(BIG_ENDIAN)} returns the
    * buffer itself when it is big-endian and the underlying buffer of a swapped view, so nothing is allocated.
    * Only the parser reads the result; the message passed on is the one received.

@@ -91,8 +91,8 @@ public final class RfbInspectorConfig {
 
     /**
      * Default {@code false}: {@link RfbListener#key} gets {@link RfbListener#REDACTED_KEYSYM}. Set it only for a
-     * listener that truly needs key identities (e.g. to ignore lock-key resyncs, RFB.md §4.2); keysyms are
-     * keystrokes, and must then be kept out of logs and storage by the listener.
+     * listener that truly needs key identities (e.g. to ignore lock-key resyncs, docs/protocol.md#synthetic-input);
+     * keysyms are keystrokes, and must then be kept out of logs and storage by the listener.
      */
     public Builder revealKeysyms(boolean revealKeysyms) {
       this.revealKeysyms = revealKeysyms;

@@ -49,7 +49,7 @@ public interface RfbListener {
   /**
    * A KeyEvent (type 4) or QEMU extended key event (255/0).
    *
-   * @param down whether the key went down (auto-repeat is repeated downs, RFB.md §4.3)
+   * @param down whether the key went down (auto-repeat is repeated downs, docs/protocol.md#key-repeat)
    * @param keysym the X keysym, or {@link #REDACTED_KEYSYM} unless keysyms are revealed by configuration
    */
   default void key(boolean down, int keysym) {
@@ -60,7 +60,7 @@ public interface RfbListener {
    *
    * @param kind its classification (also passed to {@link #input} right after)
    * @param buttonMask buttons 1–8 in bits 0–7; with ExtendedMouseButtons (−316) and the 7-byte form, bit 7 is
-   *     button 8 (back) and bit 8 button 9 (forward), as TigerVNC rebuilds it (RFB.md §3.4)
+   *     button 8 (back) and bit 8 button 9 (forward), as TigerVNC rebuilds it (docs/protocol.md#button-mask)
    * @param x pointer x (a relative delta offset by 0x7FFF when QEMU pointer-motion-change is active)
    * @param y pointer y
    */
@@ -71,7 +71,7 @@ public interface RfbListener {
    * A ClientCutText (type 6); the text itself is skipped, never read.
    *
    * @param length body length in bytes (0 … 2^31)
-   * @param extended whether the length was negative (Extended Clipboard, RFB.md §3.1)
+   * @param extended whether the length was negative (Extended Clipboard, docs/protocol.md#clientcuttext)
    */
   default void clipboard(long length, boolean extended) {
   }

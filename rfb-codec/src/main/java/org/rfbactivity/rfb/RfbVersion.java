@@ -2,7 +2,7 @@ package org.rfbactivity.rfb;
 
 /**
  * A ProtocolVersion as sent on the wire ({@code "RFB 003.008\n"} is {@code 3.8}, {@code "RFB 003.889\n"} is
- * {@code 3.889}); RFB.md §1.1.
+ * {@code 3.889}); docs/protocol.md#protocolversion.
  *
  * @param major the three-digit major number
  * @param minor the three-digit minor number
@@ -16,8 +16,9 @@ public record RfbVersion(int major, int minor) {
   }
 
   /**
-   * The protocol the security phase follows when the client answers with this version (RFB.md §1.1 decoder rule):
-   * minor 3–6 behave as 3.3, 7 as 3.7, 8 and above (3.889, 3.14 …) as 3.8, and any other major as 3.8.
+   * The protocol the security phase follows when the client answers with this version
+   * (docs/protocol.md#effective-version): minor 3–6 behave as 3.3, 7 as 3.7, 8 and above (3.889, 3.14 …) as 3.8, and
+   * any other major as 3.8.
    *
    * @return 3, 7 or 8
    */

@@ -3,8 +3,8 @@ package org.rfbactivity.rfb;
 import java.util.Objects;
 
 /**
- * The server refused the connection during the security phase (RFB.md §1.2–1.3): an empty security-type list,
- * a 3.3 security type 0, a refused VeNCrypt version, or a non-zero SecurityResult. The server closes afterwards.
+ * The server refused the connection during the security phase (docs/protocol.md#securityresult): an empty security-type
+ * list, a 3.3 security type 0, a refused VeNCrypt version, or a non-zero SecurityResult. The server closes afterwards.
  *
  * @param code the SecurityResult value (1 failed, 2 too many attempts, 3 UltraVNC failed-with-reason), or 0 when
  *     the server refused before authentication (empty list, 3.3 type 0, VeNCrypt version refused)

@@ -1,8 +1,8 @@
 package org.rfbactivity.rfb;
 
 /**
- * The security type a connection negotiated (RFB.md §2), with the VeNCrypt subtype or Tight sub-authentication
- * where there is one. {@link #toString()} is a readable name such as {@code None}, {@code VncAuth},
+ * The security type a connection negotiated (docs/protocol.md#security-types), with the VeNCrypt subtype or Tight
+ * sub-authentication where there is one. {@link #toString()} is a readable name such as {@code None}, {@code VncAuth},
  * {@code VeNCrypt/Plain} or {@code Tight/VncAuth}.
  *
  * @param code the security type: the U8 the client chose (3.7/3.8) or the U32 the server chose (3.3), so
@@ -44,7 +44,7 @@ public record SecurityType(long code, long subtype) {
     return name();
   }
 
-  /** Names from the IANA/rfbproto registry and the UltraVNC, TigerVNC and Apple sources in RFB.md §2. */
+  /** Names from rfbproto's registry and from UltraVNC, TigerVNC and Apple (docs/protocol.md#security-types). */
   static String codeName(long code) {
     if (code == LEGACY_MS_LOGON) {
       return "MSLogon";
@@ -81,7 +81,7 @@ public record SecurityType(long code, long subtype) {
     }
   }
 
-  /** VeNCrypt 0.2 subtypes (RFB.md §2 row 19); plain types nested in VeNCrypt keep their own names. */
+  /** VeNCrypt 0.2 subtypes (docs/protocol.md#vencrypt); plain types nested in VeNCrypt keep their own names. */
   static String venCryptSubtypeName(long subtype) {
     switch ((int) subtype) {
       case 256: return "Plain";

@@ -3,29 +3,19 @@ package org.rfbactivity.rfb;
 import io.netty.buffer.ByteBuf;
 
 /**
- * Follows the server→client half of the handshake up to and including ServerInit (RFB.md §1, §2, §6); after it
- * the server direction is relayed without parsing (DESIGN.md §3).
+ * Follows the server→client half of the handshake up to and including ServerInit (docs/protocol.md#handshake): the
+ * ProtocolVersion, the security-type list or decision, the server's half of the chosen {@link SecurityExchange},
+ * the SecurityResult and ServerInit. After it the server direction is relayed without parsing:
+ * nothing the inspector reports depends on it.
  */
 final class ServerHandshakeParser extends HandshakeParser {
 
-  /** Tight lists more than this many tunnel or auth capabilities nowhere (TightVNC offers at most a handful). */
-  static final long MAX_TIGHT_CAPABILITIES = 64;
-  /** ATEN iKVM's first U32 after choosing 16 is 0 or above this (RFB.md §2 heuristic). */
-  private static final long ATEN_FIRST_WORD = 0x1000000L;
-  /** Apple DH key lengths seen are 128–512 bytes (RFB.md §2 row 30); a far larger one is not ARD. */
-  static final int MAX_APPLE_DH_KEY_BYTES = 8192;
-  /** UltraVNC SingleClick prompt texts are short dialog strings. */
-  static final long MAX_PROMPT_BYTES = 65536;
-
   private enum State {
-    VERSION, SECURITY, SC_PROMPT, TYPE_33, TYPE_COUNT, TYPE_LIST, AUTH, SKIP_THEN, RA2,
-    TIGHT_TUNNELS, TIGHT_AUTH_TYPES, TIGHT_SUB_AUTH,
-    VENCRYPT_VERSION, VENCRYPT_ACK, VENCRYPT_SUBTYPES, VENCRYPT_SUB_AUTH,
-    APPLE_DH, SC_PROMPT_AUTH, RESULT, FAILURE_REASON, FAILURE_TEXT, SERVER_INIT, SERVER_NAME, DONE, CLOSED
+    VERSION, SECURITY, SC_PROMPT, TYPE_33, TYPE_COUNT, TYPE_LIST, AUTH, EXCHANGE, RESULT, FAILURE_REASON,
+    FAILURE_TEXT, SERVER_INIT, SERVER_NAME, DONE, CLOSED
   }
 
   private State state = State.VERSION;
-  private State afterSkip;
   private int typesLeft;
   private long failureCode;
   private int width;
@@ -66,8 +56,8 @@ final class ServerHandshakeParser extends HandshakeParser {
           }
           break;
         case SC_PROMPT:
-          // UltraVNC SingleClick: U32 little-endian length + prompt text (RFB.md §1.1 table, SC_PROMPT)
-          if (!prefixedSkipped(MAX_PROMPT_BYTES)) {
+          // UltraVNC SingleClick: U32 little-endian length + prompt text (docs/protocol.md#ultravnc-singleclick)
+          if (!prefixedSkipped(UltraVncRoundExchange.MAX_PROMPT_BYTES)) {
             return;
           }
           conn.scPromptShown = true;
@@ -95,77 +85,10 @@ final class ServerHandshakeParser extends HandshakeParser {
           if (!awaited(conn.typeChosen, "server auth data before the client's security type")) {
             return;
           }
-          startAuth(conn.scheme);
+          state = State.EXCHANGE;
           break;
-        case SKIP_THEN:
-          if (!skipped()) {
-            return;
-          }
-          state = afterSkip;
-          break;
-        case RA2:
-          if (!ra2Exchanged()) {
-            return;
-          }
-          afterAuth();
-          break;
-        case TIGHT_TUNNELS:
-          if (!field(4)) {
-            return;
-          }
-          onTightTunnels(u32Field());
-          break;
-        case TIGHT_AUTH_TYPES:
-          if (!awaited(conn.tightTunnels <= 0 || conn.tightTunnelChosen,
-              "Tight auth list before the client's tunnel") || !field(4)) {
-            return;
-          }
-          onTightAuthTypes(u32Field());
-          break;
-        case TIGHT_SUB_AUTH:
-          if (!awaited(conn.tightAuthTypes <= 0 || conn.tightAuthChosen,
-              "Tight auth data before the client's choice")) {
-            return;
-          }
-          startAuth(conn.scheme);
-          break;
-        case VENCRYPT_VERSION:
-          // U8 major, U8 minor: the server's highest VeNCrypt version (RFB.md §2 row 19)
-          if (!field(2)) {
-            return;
-          }
-          consumeField();
-          state = State.VENCRYPT_ACK;
-          break;
-        case VENCRYPT_ACK:
-          if (!awaited(conn.venCryptClientMinor >= 0, "VeNCrypt ack before the client's version") || !field(1)) {
-            return;
-          }
-          onVenCryptAck(u8Field());
-          break;
-        case VENCRYPT_SUBTYPES:
-          // 0.2: U8 count + U32 subtypes; 0.1: U8 count + U8 subtypes
-          if (!field(1)) {
-            return;
-          }
-          skipThen(u8Field() * (conn.venCryptClientMinor == 2 ? 4L : 1L), State.VENCRYPT_SUB_AUTH);
-          break;
-        case VENCRYPT_SUB_AUTH:
-          conn.venCryptListComplete = true;
-          if (!awaited(conn.venCryptSubtypeChosen, "VeNCrypt data before the client's subtype")) {
-            return;
-          }
-          startAuth(conn.scheme);
-          break;
-        case APPLE_DH:
-          // U16 generator, U16 key length; then prime and public key of key-length bytes each
-          if (!field(4)) {
-            return;
-          }
-          onAppleDh(fieldBytes().getUnsignedShort(2));
-          break;
-        case SC_PROMPT_AUTH:
-          if (!prefixedSkipped(MAX_PROMPT_BYTES)) {
+        case EXCHANGE:
+          if (!conn.exchange.server(this)) {
             return;
           }
           afterAuth();
@@ -210,7 +133,7 @@ final class ServerHandshakeParser extends HandshakeParser {
           }
           byte[] name = takeText();
           state = State.DONE;
-          String decoded = ConnectionState.decode(name, declaredTextLength() > name.length);
+          String decoded = CapturedText.decode(name, declaredTextLength() > name.length);
           conn.serverInit(new ServerInit(width, height, pixelFormat, decoded, declaredTextLength()));
           return;
         case DONE:
@@ -231,7 +154,7 @@ final class ServerHandshakeParser extends HandshakeParser {
       return;
     }
     if (version.major() == 0 && version.minor() == 0) {
-      // UltraVNC repeater: the client sends a 250-byte ID, then the real server's version arrives (RFB.md §1.1)
+      // UltraVNC repeater: the client sends a 250-byte ID, then the real server's version arrives
       conn.repeaterIdExpected = true;
       return;
     }
@@ -239,18 +162,20 @@ final class ServerHandshakeParser extends HandshakeParser {
     state = State.SECURITY;
   }
 
-  /** RFB.md §1.2, 3.3 form: the server decides with a U32. */
+  /** 3.3: the server decides with a U32 (docs/protocol.md#security-type-chosen-by-the-server). */
   private void onType33(long type) {
     if (type == 0) {
       failureCode = 0;
       state = State.FAILURE_REASON;
       return;
     }
-    conn.chooseType(SecurityType.of(type), AuthScheme.forLegacyType(type), direction, offset());
+    conn.chooseType(SecurityType.of(type), SecurityExchanges.forLegacyType(type), direction, offset());
     state = State.AUTH;
   }
 
-  /** RFB.md §1.2, 3.7/3.8 form: U8 count, then that many U8 types; count 0 means failure + reason. */
+  /**
+   * 3.7/3.8: U8 count, then that many U8 types; count 0 means failure + reason (docs/protocol.md#security-type-list).
+   */
   private void onTypeCount(int count) {
     if (count == 0) {
       failureCode = 0;
@@ -264,7 +189,7 @@ final class ServerHandshakeParser extends HandshakeParser {
 
   private void onListedType(int type) {
     if (type == 0x75) {
-      // ClientInitExtraMsgSupportNew: ClientInit may carry UltraVNC extra info (RFB.md §1.4)
+      // ClientInitExtraMsgSupportNew: ClientInit may carry UltraVNC extra info (docs/protocol.md#clientinit)
       conn.clientInitFlagsOffered = true;
     }
     conn.onlyTightListed &= type == SecurityType.TIGHT;
@@ -274,122 +199,19 @@ final class ServerHandshakeParser extends HandshakeParser {
     }
   }
 
-  /** Starts the server half of the running scheme (RFB.md §2). */
-  private void startAuth(AuthScheme scheme) {
-    switch (scheme) {
-      case VNC_AUTH:
-      case XVP:
-        skipThenAuthDone(16);
-        break;
-      case MS_LOGON_II:
-        skipThenAuthDone(24);
-        break;
-      case MS_LOGON_III:
-        skipThenAuthDone(32);
-        break;
-      case RA2NE:
-        startRa2();
-        state = State.RA2;
-        break;
-      case TIGHT:
-        state = State.TIGHT_TUNNELS;
-        break;
-      case VENCRYPT:
-        state = State.VENCRYPT_VERSION;
-        break;
-      case APPLE_DH:
-        state = State.APPLE_DH;
-        break;
-      case SC_PROMPT:
-        startPrefixed(-4);
-        state = State.SC_PROMPT_AUTH;
-        break;
-      case NONE:
-      case USER_PASSWORD:
-      case IDENT:
-      case ULTRA:
-      case SESSION_SELECT:
-      case CLIENT_INIT_EXTRA:
-        afterAuth();
-        break;
-      default:
-        // ENCRYPTED / UNKNOWN were made blind when chosen.
-        throw new IllegalStateException("no server exchange for " + scheme);
-    }
-  }
-
-  private void skipThenAuthDone(long length) {
-    skipThen(length, authDoneState());
-  }
-
-  private void skipThen(long length, State next) {
-    startSkip(length);
-    afterSkip = next;
-    state = State.SKIP_THEN;
-  }
-
+  /**
+   * The server's half of the exchange is over: its SecurityResult follows where one is due, otherwise ServerInit
+   * (after the client's ClientInit). A refusal inside the exchange (VeNCrypt's ack) has been reported: closed.
+   */
   private void afterAuth() {
-    state = authDoneState();
-  }
-
-  private State authDoneState() {
-    return conn.resultExpected() ? State.RESULT : State.SERVER_INIT;
-  }
-
-  private void onTightTunnels(long count) {
-    if (count > MAX_TIGHT_CAPABILITIES) {
-      if (conn.onlyTightListed && count >= ATEN_FIRST_WORD) {
-        conn.goBlind(direction, BlindReason.ATEN_DIALECT, offset() - 4, "", null);
-      } else {
-        conn.goBlind(direction, BlindReason.IMPLAUSIBLE_LENGTH, offset() - 4, "Tight tunnels " + count, null);
-      }
-      return;
-    }
-    conn.tightTunnels = count;
-    // 16-byte capabilities; the client answers with a tunnel code only if count > 0 (rfbproto "Tight")
-    skipThen(count * 16, State.TIGHT_AUTH_TYPES);
-  }
-
-  private void onTightAuthTypes(long count) {
-    if (count > MAX_TIGHT_CAPABILITIES) {
-      conn.goBlind(direction, BlindReason.IMPLAUSIBLE_LENGTH, offset() - 4, "Tight auth types " + count, null);
-      return;
-    }
-    conn.tightAuthTypes = count;
-    if (count == 0) {
-      // "If number-of-auth-types is zero, the protocol proceeds directly at security type None"
-      conn.nest(AuthScheme.NONE, 1, direction, offset());
-    }
-    skipThen(count * 16, State.TIGHT_SUB_AUTH);
-  }
-
-  private void onVenCryptAck(int ack) {
-    conn.venCryptAck = ack;
-    if (ack != 0) {
-      // TigerVNC answers 0xFF to versions it does not support, then closes (RFB.md §2 row 19)
-      conn.securityFailed(0, null, false);
+    if (conn.failed) {
       state = State.CLOSED;
-      return;
+    } else {
+      state = conn.resultExpected() ? State.RESULT : State.SERVER_INIT;
     }
-    int minor = conn.venCryptClientMinor;
-    if (minor != 1 && minor != 2) {
-      conn.goBlind(direction, BlindReason.UNKNOWN_SECURITY_TYPE, offset(), "VeNCrypt 0." + minor, null);
-      return;
-    }
-    state = State.VENCRYPT_SUBTYPES;
   }
 
-  private void onAppleDh(int keyLength) {
-    consumeField();
-    if (keyLength == 0 || keyLength > MAX_APPLE_DH_KEY_BYTES) {
-      conn.goBlind(direction, BlindReason.IMPLAUSIBLE_LENGTH, offset() - 2, "DH key length " + keyLength, null);
-      return;
-    }
-    conn.appleKeyLength = keyLength;
-    skipThenAuthDone(2L * keyLength);
-  }
-
-  /** RFB.md §1.3: 0 OK, 0xFFFFFFFF another round (UltraVNC), anything else failed. */
+  /** 0 OK, 0xFFFFFFFF another round (UltraVNC), anything else failed (docs/protocol.md#securityresult). */
   private void onResult(long result) {
     conn.result = result;
     if (result == ConnectionState.RESULT_OK) {
@@ -408,7 +230,8 @@ final class ServerHandshakeParser extends HandshakeParser {
 
   /**
    * Server bytes before the client's ClientInit cannot be ServerInit (the server sends it in reply). Where no
-   * SecurityResult was due, they are the one an UltraVNC server sends even for None on 3.7 (RFB.md §1.3 table).
+   * SecurityResult was due, they are the one an UltraVNC server sends even for None on 3.7
+   * (docs/protocol.md#when-a-securityresult-is-sent).
    */
   private void onEarlyServerData() {
     if (!conn.resultExpected() && conn.result == ConnectionState.RESULT_UNKNOWN) {
@@ -418,7 +241,7 @@ final class ServerHandshakeParser extends HandshakeParser {
     }
   }
 
-  /** RFB.md §1.5: U16 width, U16 height, 16-byte PIXEL_FORMAT, U32 name length. */
+  /** U16 width, U16 height, 16-byte PIXEL_FORMAT, U32 name length (docs/protocol.md#serverinit). */
   private void onServerInitHeader(ByteBuf header) {
     width = header.getUnsignedShort(0);
     height = header.getUnsignedShort(2);

@@ -3,7 +3,8 @@ package org.rfbactivity.rfb;
 import java.util.Objects;
 
 /**
- * The server's ServerInit (RFB.md §1.5), fired once. After it the server direction is relayed without parsing.
+ * The server's ServerInit (docs/protocol.md#serverinit), fired once. After it the server direction is relayed without
+ * parsing.
  *
  * @param width framebuffer width
  * @param height framebuffer height
@@ -14,7 +15,10 @@ import java.util.Objects;
  */
 public record ServerInit(int width, int height, PixelFormat pixelFormat, String name, long nameLength) {
 
-  /** How many bytes of the desktop name are captured (issue 2: name capped at 256 bytes). */
+  /**
+   * How many bytes of the desktop name are captured (the rest is relayed unread: a name costs no more memory than
+   * this).
+   */
   public static final int MAX_NAME_BYTES = 256;
 
   public ServerInit {

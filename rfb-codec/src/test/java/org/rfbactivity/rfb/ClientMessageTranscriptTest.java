@@ -21,9 +21,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every client→server message type after ClientInit (RFB.md §3), framed and classified, as annotated byte
- * fixtures. Each test starts after a 3.8 None handshake (14 client bytes, so the first message is at client
- * offset 14) and ends with a KeyEvent where the stream must still be in sync.
+ * Every client→server message type after ClientInit (docs/protocol.md#framing), framed and classified, as annotated
+ * byte fixtures. Each test starts after a 3.8 None handshake (14 client bytes, so the first message is at client offset
+ * 14) and ends with a KeyEvent where the stream must still be in sync.
  */
 class ClientMessageTranscriptTest {
 

@@ -17,10 +17,10 @@ import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 
 /**
- * Generates valid connections: any protocol version (3.3, 3.5, 3.6, 3.7, 3.8, 3.889, 4.1, the UltraVNC repeater
- * and SingleClick variants), any inspectable security type with its exchange (RFB.md §2), then any mix of client
- * messages (RFB.md §3) interleaved with server traffic. The expected handshake line and number of inputs are
- * stated by the generator, from the spec, independently of the parser.
+ * Generates valid connections: any protocol version (3.3, 3.5, 3.6, 3.7, 3.8, 3.889, 4.1, the UltraVNC repeater and
+ * SingleClick variants), any inspectable security type with its exchange (docs/protocol.md#security-types), then any
+ * mix of client messages (docs/protocol.md#client-messages) interleaved with server traffic. The expected handshake
+ * line and number of inputs are stated by the generator, from the spec, independently of the parser.
  */
 final class Connections {
 
@@ -102,7 +102,8 @@ final class Connections {
       List.of("003.007", "003.008", "004.001", "005.000", "003.889", "003.018", "repeater");
   /**
    * How server and client order the end of the security phase: as the spec says; an UltraVNC server's
-   * SecurityResult even for None on 3.7 (RFB.md §1.3); a client pipelining ClientInit before the result (ATEN).
+   * SecurityResult even for None on 3.7; a client pipelining ClientInit before the result (ATEN)
+   * (docs/protocol.md#when-a-securityresult-is-sent).
    */
   static final List<String> ENDINGS = List.of("spec", "ultravnc", "pipelined");
 
@@ -153,7 +154,7 @@ final class Connections {
     t.expectedHandshake = "handshake " + clientVersion + " " + security.name();
     t.expectedServerInit = "serverInit 1024x768 '" + name + "'";
     if (clientVersion.minor() == 889 && security.type() == 1) {
-      // Apple 3.889 + None: no SecurityResult, no ClientInit (RFB.md §1.3)
+      // Apple 3.889 + None: no SecurityResult, no ClientInit (docs/protocol.md#when-a-securityresult-is-sent)
       t.server(Wire.serverInit(name));
       return;
     }
@@ -200,7 +201,7 @@ final class Connections {
     return Arbitraries.strings().withCharRange('a', 'z').ofMinLength(0).ofMaxLength(12);
   }
 
-  /** Security types of the 3.7/3.8 list form whose streams stay readable (RFB.md §2). */
+  /** Security types of the 3.7/3.8 list form whose streams stay readable (docs/protocol.md#security-types). */
   static Arbitrary<Security> securities() {
     return Arbitraries.oneOf(
         Arbitraries.just(new Security(1, "None", true, t -> { })),
@@ -264,7 +265,7 @@ final class Connections {
         nestedExchange(t, subtype);
       });
     });
-    // The obsolete 0.1: U8 subtypes, 19 = Plain (VC01)
+    // The obsolete 0.1: U8 subtypes, 19 = Plain (docs/protocol.md#vencrypt)
     Arbitrary<Security> v01 = Arbitraries.just(new Security(19, "VeNCrypt/Plain", false, t -> {
       t.server(u8(0), u8(2));
       t.client(u8(0), u8(1));
@@ -276,7 +277,7 @@ final class Connections {
     return Arbitraries.oneOf(v02, v01);
   }
 
-  /** The exchange of a subtype chosen inside VeNCrypt (RFB.md §2 row 19). */
+  /** The exchange of a subtype chosen inside VeNCrypt (docs/protocol.md#vencrypt). */
   private static void nestedExchange(Transcript t, int subtype) {
     switch (subtype) {
       case 256 -> t.client(u32(4), u32(4), filler(8));
@@ -323,7 +324,7 @@ final class Connections {
 
   // ---- client messages --------------------------------------------------------------------------------------
 
-  /** Any client message of RFB.md §3 that stays framable, or a burst of server traffic. */
+  /** Any client message (docs/protocol.md#client-messages) that stays framable, or a burst of server traffic. */
   static Arbitrary<Step> messages() {
     return Arbitraries.oneOf(List.of(
         keyEvents(), pointerEvents(), setEncodings(), cutTexts(), fences(), desktopSizes(), gii(), qemu(),

@@ -12,10 +12,10 @@ import net.jqwik.api.Provide;
 import org.rfbactivity.rfb.InspectorHarness.BufferKind;
 
 /**
- * Properties (1) and (2) of issue 2: for generated valid connections (any version, security type and message mix),
- * every fragmentation into chunks of 1..N bytes — all-1-byte included — yields the same events as the unsplit
- * stream; and every forwarded buffer is the very object delivered, with unchanged indices and reference count,
- * the forwarded bytes concatenating to the input (checked by {@link InspectorHarness} on every buffer).
+ * Fragmentation invariance and pass-through: for generated valid connections (any version, security type and message
+ * mix), every fragmentation into chunks of 1..N bytes — all-1-byte included — yields the same events as the unsplit
+ * stream; and every forwarded buffer is the very object delivered, with unchanged indices and reference count, the
+ * forwarded bytes concatenating to the input (checked by {@link InspectorHarness} on every buffer).
  */
 class FragmentationProperties {
 

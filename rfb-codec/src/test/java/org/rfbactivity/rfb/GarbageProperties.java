@@ -16,7 +16,7 @@ import net.jqwik.api.Provide;
 import org.rfbactivity.rfb.Transcript.Segment;
 
 /**
- * Property (3) of issue 2: arbitrary bytes in lenient mode never throw, every byte is forwarded unchanged, and at
+ * Garbage tolerance: arbitrary bytes in lenient mode never throw, every byte is forwarded unchanged, and at
  * most one blind event is reported per direction. Inputs are pure noise, valid connections with bytes replaced,
  * and valid handshakes followed by noise (so the message parser sees random type bytes). In strict mode the same
  * inputs fail only with {@link RfbProtocolException}, at most once, and the offending buffer is released.
@@ -115,7 +115,7 @@ class GarbageProperties {
       h.deliver(segment.direction(), segment.bytes(), Integer.MAX_VALUE);
     }
     h.finish();
-    // RfbListener#inspectionLost: at most once per connection, in either direction (issue 2 asks per direction)
+    // RfbListener#inspectionLost: at most once per connection, in either direction (stricter than once per direction)
     assertThat(h.listener.blindEvents()).as("blind events").isLessThanOrEqualTo(1);
   }
 }

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Handshake transcripts in both directions (RFB.md §1, §2, §6), one per version and security-type variant. Each
- * field of each fixture has its comment; the harness checks the pass-through contract for every buffer and
+ * Handshake transcripts in both directions (docs/protocol.md#handshake), one per version and security-type variant.
+ * Each field of each fixture has its comment; the harness checks the pass-through contract for every buffer and
  * {@code finish()} in {@link #finish()}. Each inspectable transcript ends with one KeyEvent to prove the client
  * message phase was found at the right byte.
  */
@@ -721,9 +721,10 @@ class HandshakeTranscriptTest {
   }
 
   /**
-   * A client whose bytes arrive before the server bytes that decide their framing (possible only for a client
-   * that pipelines, since on one event loop the inspector sees each server byte before the client can answer
-   * it, RFB.md §5.3): the inspector never guesses a length; it goes blind at the first such byte.
+   * A client whose bytes arrive before the server bytes that decide their framing (possible only for a client that
+   * pipelines, since on one event loop the inspector sees each server byte before the client can answer it,
+   * docs/protocol.md#one-event-loop-for-both-directions): the inspector never guesses a length; it goes blind at the
+   * first such byte.
    */
   @Test
   void clientTypeChoiceBeforeTheServersList() {

@@ -22,7 +22,7 @@ import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * Property (4) of issue 2: declared lengths up to 2^31 − 1 (and the Extended Clipboard's −2^31), fed in chunks,
+ * Huge lengths: declared lengths up to 2^31 − 1 (and the Extended Clipboard's −2^31), fed in chunks,
  * are skipped by a counter: no byte is retained (every delivered buffer keeps its reference count, the shared
  * body buffer is back to one reference at the end), and the stream is in sync right after the body.
  */

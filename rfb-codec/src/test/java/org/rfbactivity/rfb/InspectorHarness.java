@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * An {@link RfbInspector} in an {@link EmbeddedChannel}. Every buffer it delivers checks the pass-through
- * contract (DESIGN.md §3): the very same object comes out, with unchanged reader/writer index and reference count,
+ * contract: the very same object comes out, with unchanged reader/writer index and reference count,
  * and nothing else comes out. Buffers start with a few bytes before the reader index and end before their
  * capacity, so a parser that ignored the reader index or read past the writer index would fail.
  */

@@ -9,8 +9,8 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 
 /**
- * Desktop names and failure reasons are captured up to a cap (RFB.md §1.2, §1.5), which may fall inside a UTF-8
- * character: the decoded text is then the whole characters before the cut, never Latin-1 mojibake.
+ * Desktop names and failure reasons are captured up to a cap (docs/protocol.md#failure-reasons), which may fall inside
+ * a UTF-8 character: the decoded text is then the whole characters before the cut, never Latin-1 mojibake.
  */
 class TextCapProperties {
 
@@ -20,7 +20,7 @@ class TextCapProperties {
     byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
     byte[] captured = Arrays.copyOf(utf8, Math.min(cut, utf8.length));
     boolean truncated = captured.length < utf8.length;
-    String decoded = ConnectionState.decode(captured, truncated);
+    String decoded = CapturedText.decode(captured, truncated);
     // Unpaired surrogates in the generated string are encoded as '?', so compare with what UTF-8 carries.
     String onTheWire = new String(utf8, StandardCharsets.UTF_8);
     assertThat(onTheWire).startsWith(decoded);

@@ -75,7 +75,7 @@ final class Wire {
         zeros(3));       // padding
   }
 
-  /** ServerInit (RFB.md §1.5) for a 1024x768 desktop with the given name. */
+  /** ServerInit (docs/protocol.md#serverinit) for a 1024x768 desktop with the given name. */
   static byte[] serverInit(String name) {
     byte[] nameBytes = name.getBytes(StandardCharsets.UTF_8);
     return bytes(

@@ -26,10 +26,10 @@ import java.util.function.Function;
 import org.rfbactivity.activity.store.ActivityStore;
 
 /**
- * The immutable, validated configuration of an {@link ActivityTracker}, built by {@link #builder()} (Caffeine's
- * fail-fast builder, CAF-1: every setting may be set once, arguments are checked where they are given, and rules
- * that span settings are checked in {@link Builder#build()}). Each setting's name, default and check are defined in
- * {@link ActivitySettings}, the rules between settings in {@link Rule}.
+ * The immutable, validated configuration of an {@link ActivityTracker}, built by {@link #builder()} (a fail-fast
+ * builder, docs/style.md#fail-fast-builders: every setting may be set once, arguments are checked where they are
+ * given, and rules that span settings are checked in {@link Builder#build()}). Each setting's name, default and check
+ * are defined in {@link ActivitySettings}, the rules between settings in {@link Rule}.
  */
 public final class ActivityConfig {
 
@@ -405,7 +405,7 @@ public final class ActivityConfig {
     }
   }
 
-  /** Named daemon threads, one per tracker start (HikariCP HIK-8). */
+  /** Named daemon threads, one per tracker start (docs/style.md#threads-are-owned-and-named). */
   private static final class FlusherThreadFactory implements ThreadFactory {
     private final String name;
     private final AtomicInteger count = new AtomicInteger();

@@ -1,10 +1,11 @@
 package org.rfbactivity.activity;
 
 /**
- * What a viewer sent, as classified by the protocol inspector (docs/architecture.md#input-classification). The constants up to {@link #NOISE} are
- * the same, in the same order, as rfb-codec's {@code org.rfbactivity.rfb.InputKind}; the proxy bridges the two by
- * name, because this module must not depend on the codec. {@link #BLIND_TRAFFIC} is the tracker's own: what a
- * viewer whose stream cannot be inspected sends.
+ * What a viewer sent, as classified by the protocol inspector (docs/architecture.md#input-classification). The
+ * constants up to {@link #NOISE} mirror rfb-codec's {@code org.rfbactivity.rfb.InputKind}, because this module must
+ * not depend on the codec; an embedder maps one onto the other (the proxy with an exhaustive switch, which fails to
+ * compile when the codec gains a kind). {@link #BLIND_TRAFFIC} is the tracker's own: what a viewer whose stream
+ * cannot be inspected sends.
  *
  * <p>Which kinds count as activity is a tracker setting ({@link ActivityConfig.Builder#countedKinds}, and
  * {@link ActivityConfig.Builder#blindPolicy} for {@link #BLIND_TRAFFIC}); every kind is counted in snapshots and

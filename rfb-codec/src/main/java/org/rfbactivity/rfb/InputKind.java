@@ -2,8 +2,8 @@ package org.rfbactivity.rfb;
 
 /**
  * The classification of one client input message (docs/protocol.md#input-and-noise). {@link RfbListener#input} is
- * called exactly once per classified message; activity-core has an enum with the same constants and the proxy bridge
- * maps them by name.
+ * called exactly once per classified message; activity-core has an enum with the same constants, onto which the
+ * proxy's bridge maps these with an exhaustive switch.
  *
  * <p>Counted as user activity by default: {@link #KEY_PRESS}, {@link #POINTER_MOVE}, {@link #POINTER_BUTTON},
  * {@link #POINTER_WHEEL}. The others are reported so that a policy can count them if it wants to.

@@ -25,7 +25,7 @@ import java.nio.charset.StandardCharsets;
  *       writable): the bulk server-to-client load;
  *   <li>for each incremental FramebufferUpdateRequest, one small update of {@value #SMALL_UPDATE_BYTES} bytes,
  *       as a VNC server answers a viewer that requests the next update after each one it receives (noVNC
- *       does, RFB.md §4.1): the request-response load, where each relay's per-message cost shows;
+ *       does, docs/protocol.md#automatic-client-traffic): the request-response load, where each relay's per-message cost shows;
  *   <li>for every PointerEvent, the one-way latency since the client stamped it, from the sequence number
  *       the client packs into x (low 16 bits) and y (high 16 bits) and the shared {@link LatencyProbe}.
  * </ul>

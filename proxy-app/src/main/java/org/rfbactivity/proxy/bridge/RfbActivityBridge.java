@@ -23,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The only class that knows both the RFB codec and the activity tracker (DESIGN.md §2). One per connection: it owns
+ * The only class that knows both the RFB codec and the activity tracker (docs/architecture.md#modules-and-their-dependencies). One per connection: it owns
  * the connection's {@link HandshakeTimer} from its accept and its {@link RfbInspector} (placed first on the backend
  * channel) once it is routed, decides when the connection has become a viewer, and only then tells the tracker about
  * it. What it knows of the viewer is the {@link ViewerDescription} the relay hands it; what it tells the relay goes

@@ -7,7 +7,7 @@ import java.util.Objects;
 
 /**
  * Where viewers are sent. Exactly one kind per proxy; none of them ever takes a target from the client
- * (DESIGN.md §5: no open relay, ever).
+ * (no open relay, ever: docs/architecture.md#the-proxy).
  */
 public sealed interface Routing {
 

@@ -4,6 +4,10 @@ package org.rfbactivity.proxy.config;
  * What a session id may look like. Ids travel in URLs ({@code /vnc/{id}}), JSON, logs and database keys, so
  * they are short printable ASCII with no URL delimiters; {@code :} and brackets are allowed so that a
  * {@code host:port} target can serve as an id.
+ *
+ * <p>It lives in {@code config}, beside {@link HostPort}, for the same reason: it is a setting's value type (the static
+ * route's {@code --session-id}) that {@code route} and {@code ws} also check on what a client sends, and
+ * {@code config} is the package every other one reads; in {@code route} it would make the two depend on each other.
  */
 public final class SessionIds {
 

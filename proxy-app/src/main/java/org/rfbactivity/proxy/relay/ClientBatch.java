@@ -21,7 +21,7 @@ final class ClientBatch {
   static final int MAX_BATCH_COMPONENTS = 64;
   /**
    * Client bytes accepted before the relay starts (only possible behind TLS, where the channel must read to
-   * finish the TLS handshake). RFB clients wait for the server's ProtocolVersion first (RFB.md §1), so real
+   * finish the TLS handshake). RFB clients wait for the server's ProtocolVersion first (docs/protocol.md#protocolversion), so real
    * viewers send nothing early; the cap bounds what a misbehaving one can park here.
    */
   static final int MAX_EARLY_CLIENT_BYTES = 64 * 1024;

@@ -20,7 +20,7 @@ import org.rfbactivity.activity.BlindPolicy;
 
 class ProxyCommandTest {
 
-  /** StreamSpace's column (peers.md §1.3), kept current by the mirror statement. */
+  /** StreamSpace's column (docs/architecture.md#persistence), kept current by the mirror statement. */
   static final String MIRROR =
       "UPDATE sessions SET last_activity = GREATEST(last_activity, :last_activity) WHERE id = :session_id";
 

@@ -135,7 +135,7 @@ class PrivacyIT {
   }
 
   /**
-   * A whole RFB 3.8 VncAuth session over the WebSocket frontend (RFB.md §1): version, security type 2, the DES
+   * A whole RFB 3.8 VncAuth session over the WebSocket frontend (docs/protocol.md#handshake): version, security type 2, the DES
    * response to the challenge, ClientInit, ServerInit; then a key press and release and a ClientCutText. Returns the
    * DES response as hex (a secret derived from the password).
    */
@@ -173,7 +173,7 @@ class PrivacyIT {
     ws.write(bytes, 0, bytes.length);
   }
 
-  /** DES-ECB of the challenge with the password as key, each key byte bit-reversed (RFB.md §1.2, VNC Authentication). */
+  /** DES-ECB of the challenge with the password as key, each key byte bit-reversed (docs/protocol.md#vnc-authentication). */
   static byte[] vncAuthResponse(byte[] challenge, String password) throws Exception {
     byte[] key = new byte[8];
     byte[] pw = password.getBytes(StandardCharsets.ISO_8859_1);

@@ -8,7 +8,7 @@ import java.util.HexFormat;
 import java.util.Random;
 
 /**
- * Both sides of one scripted RFB 3.8 connection with security type None (RFB.md §1–2), followed by a payload
+ * Both sides of one scripted RFB 3.8 connection with security type None (docs/protocol.md#handshake, docs/protocol.md#none), followed by a payload
  * in each direction: valid client messages (KeyEvent, PointerEvent, FramebufferUpdateRequest, ClientCutText)
  * from the client, and random bytes (framebuffer data is not parsed by anyone) from the server.
  *
@@ -65,7 +65,7 @@ public final class RfbScript {
     return b;
   }
 
-  /** Valid client messages (RFB.md §3) until at least {@code size} bytes. */
+  /** Valid client messages (docs/protocol.md#client-messages) until at least {@code size} bytes. */
   static byte[] clientMessages(Random random, int size) {
     ByteArrayOutputStream out = new ByteArrayOutputStream(size + 64);
     while (out.size() < size) {

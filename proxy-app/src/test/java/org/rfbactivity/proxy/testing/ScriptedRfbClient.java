@@ -16,7 +16,7 @@ public final class ScriptedRfbClient {
 
   private ScriptedRfbClient() {}
 
-  /** Does the lock-step handshake only (RFB.md §1–2); returns the SHA-256 state so far. */
+  /** Does the lock-step handshake only (docs/protocol.md#handshake); returns the SHA-256 state so far. */
   public static MessageDigest handshake(ViewerTransport t, RfbScript s) throws IOException {
     MessageDigest digest = RfbScript.digest();
     InputStream in = t.in();

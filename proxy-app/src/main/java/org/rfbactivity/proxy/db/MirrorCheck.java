@@ -1,14 +1,11 @@
 package org.rfbactivity.proxy.db;
 
-import java.io.PrintWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Instant;
 import java.util.List;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.rfbactivity.activity.store.JdbcActivityStore;
 import org.rfbactivity.activity.store.SessionActivityRow;
@@ -47,26 +44,15 @@ public final class MirrorCheck {
     }
   }
 
-  /** Hands out connections whose {@code commit()} rolls back. */
-  private static final class RollbackOnly implements DataSource {
-
-    private final DataSource delegate;
+  /** Hands out connections whose {@code commit()} rolls back, and never the pool behind them. */
+  private static final class RollbackOnly extends ForwardingDataSource {
 
     RollbackOnly(DataSource delegate) {
-      this.delegate = delegate;
+      super(delegate);
     }
 
     @Override
-    public Connection getConnection() throws SQLException {
-      return rollbackOnly(delegate.getConnection());
-    }
-
-    @Override
-    public Connection getConnection(String username, String password) throws SQLException {
-      return rollbackOnly(delegate.getConnection(username, password));
-    }
-
-    private static Connection rollbackOnly(Connection real) {
+    Connection wrap(Connection real) {
       return (Connection) Proxy.newProxyInstance(MirrorCheck.class.getClassLoader(), new Class<?>[] {Connection.class},
           (proxy, method, args) -> {
             if (method.getName().equals("commit") && method.getParameterCount() == 0) {
@@ -79,31 +65,6 @@ public final class MirrorCheck {
               throw e.getCause();
             }
           });
-    }
-
-    @Override
-    public PrintWriter getLogWriter() throws SQLException {
-      return delegate.getLogWriter();
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) throws SQLException {
-      delegate.setLogWriter(out);
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) throws SQLException {
-      delegate.setLoginTimeout(seconds);
-    }
-
-    @Override
-    public int getLoginTimeout() throws SQLException {
-      return delegate.getLoginTimeout();
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-      return delegate.getParentLogger();
     }
 
     @Override

@@ -187,7 +187,7 @@ public final class ProxyServer implements AutoCloseable {
     }
     if (config.wsListen() != null) {
       ws = Listener.bind(TRANSPORT, "--ws-listen", config.wsListen(), ioGroup, true,
-          new WebSocketFrontendInitializer(relay, config.allowedOrigins(), ssl));
+          new WebSocketFrontendInitializer(relay, config.allowedOrigins(), ssl, config.frameBudget()));
     }
     if (config.adminListen() != null) {
       admin = Listener.bind(TRANSPORT, "--admin-listen", config.adminListen(), adminGroup, true,

@@ -12,7 +12,7 @@ import org.rfbactivity.proxy.config.StoreMode;
 
 /**
  * The proxy as the load run starts it, in its own JVM like a deployed proxy: static route, in-memory store,
- * no admin port, no per-address limits, and the inspector on or off ({@link ProxyConfig.Builder#inspect}, which has
+ * no admin port, no per-address limits, no WebSocket frame budget, and the inspector on or off ({@link ProxyConfig.Builder#inspect}, which has
  * no command-line flag because only this comparison needs it).
  *
  * <p>Arguments: {@code TCP_PORT WS_PORT BACKEND_PORT on|off}. Runs until killed.
@@ -64,6 +64,10 @@ public final class BenchmarkProxy {
         // Every load client connects from 127.0.0.1: per-address limits would measure themselves, not the relay.
         .maxConnectionsPerIp(0)
         .maxConnectRatePerIp(0)
+        // The request-response loop asks for updates as fast as the scripted server answers them, tens of thousands
+        // of WebSocket frames a second, which the per-viewer frame budget closes as a flood (no browser viewer comes
+        // near it: see FrameBudget); this run measures the relay's cost per message, not the budget.
+        .frameBudget(false)
         .build();
     ProxyServer server = new ProxyServer(config);
     server.start();

@@ -63,6 +63,7 @@ public final class ProxyConfig {
   private final List<String> allowedOrigins;
   private final String adminToken;
   private final boolean inspect;
+  private final boolean frameBudget;
   private final Clock clock;
 
   private ProxyConfig(Builder b) {
@@ -92,6 +93,7 @@ public final class ProxyConfig {
     this.allowedOrigins = List.copyOf(b.allowedOrigins);
     this.adminToken = b.adminToken;
     this.inspect = b.inspect;
+    this.frameBudget = b.frameBudget;
     this.clock = b.clock;
   }
 
@@ -222,6 +224,15 @@ public final class ProxyConfig {
     return inspect;
   }
 
+  /**
+   * Whether each WebSocket viewer has a frame budget (always on from the CLI). The relay benchmark turns it off: its
+   * request-response loop asks for updates as fast as the scripted server answers, tens of thousands of frames a second,
+   * which the budget takes for a flood.
+   */
+  public boolean frameBudget() {
+    return frameBudget;
+  }
+
   /** Wall clock used for JWT expiry and timestamps. */
   public Clock clock() {
     return clock;
@@ -254,7 +265,7 @@ public final class ProxyConfig {
         + ", maxConnectionsPerIp=" + maxConnectionsPerIp + ", maxConnectRatePerIp=" + maxConnectRatePerIp
         + ", maxTokenLifetime=" + maxTokenLifetime
         + ", tls=" + (tlsCert != null) + ", allowedOrigins=" + allowedOrigins
-        + ", adminToken=" + (adminToken == null ? "none" : "<masked>") + ", inspect=" + inspect + "]";
+        + ", adminToken=" + (adminToken == null ? "none" : "<masked>") + ", inspect=" + inspect + ", frameBudget=" + frameBudget + "]";
   }
 
   /** Fail-fast builder; {@link #build()} throws {@link ConfigException} naming the flag at fault. */
@@ -285,6 +296,7 @@ public final class ProxyConfig {
     private final List<String> allowedOrigins = new ArrayList<>();
     private String adminToken;
     private boolean inspect = true;
+    private boolean frameBudget = true;
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -413,6 +425,11 @@ public final class ProxyConfig {
 
     public Builder inspect(boolean value) {
       this.inspect = value;
+      return this;
+    }
+
+    public Builder frameBudget(boolean value) {
+      this.frameBudget = value;
       return this;
     }
 

@@ -34,16 +34,20 @@ public final class WebSocketFrontendInitializer extends ChannelInitializer<Socke
   private final ConnectionLimiter limiter;
   private final OriginPolicy origins;
   private final SslContext ssl;
+  private final boolean frameBudget;
 
   /**
    * @param allowedOrigins normalised {@code --allowed-origin} values
    * @param ssl TLS context, or null for plain WebSocket
+   * @param frameBudget whether each viewer gets a {@link FrameBudget} (off only in the relay benchmark)
    */
-  public WebSocketFrontendInitializer(RelayServices services, List<String> allowedOrigins, SslContext ssl) {
+  public WebSocketFrontendInitializer(RelayServices services, List<String> allowedOrigins, SslContext ssl,
+      boolean frameBudget) {
     this.services = services;
     this.limiter = new ConnectionLimiter(services, FrontendKind.WEBSOCKET);
     this.origins = new OriginPolicy(allowedOrigins);
     this.ssl = ssl;
+    this.frameBudget = frameBudget;
   }
 
   @Override
@@ -53,6 +57,6 @@ public final class WebSocketFrontendInitializer extends ChannelInitializer<Socke
     FrontendPipeline.begin(ch, ssl, limiter);
     ch.pipeline().addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
     ch.pipeline().addLast("http-aggregate", new HttpObjectAggregator(MAX_BODY));
-    ch.pipeline().addLast("upgrade", new WebSocketUpgradeHandler(services, origins, ssl != null));
+    ch.pipeline().addLast("upgrade", new WebSocketUpgradeHandler(services, origins, ssl != null, frameBudget));
   }
 }

@@ -26,13 +26,14 @@ import org.rfbactivity.proxy.relay.ViewerLog;
 final class WebSocketRelayHandler extends FrontendHandler {
 
   private final WebSocketProtocol protocol;
-  private final FrameBudget budget = new FrameBudget();
+  private final FrameBudget budget;
   /** The newest ping's payload of this read, answered when the read ends; null when none. */
   private ByteBuf pendingPong;
 
-  WebSocketRelayHandler(ViewerConnection viewer, WebSocketProtocol protocol) {
+  WebSocketRelayHandler(ViewerConnection viewer, WebSocketProtocol protocol, FrameBudget budget) {
     super(viewer);
     this.protocol = protocol;
+    this.budget = budget;
   }
 
   @Override

@@ -65,6 +65,7 @@ final class WebSocketUpgradeHandler extends FrontendHandler implements OpenListe
   private final RelayServices services;
   private final OriginPolicy origins;
   private final boolean tls;
+  private final boolean frameBudget;
   private final WebSocketProtocol protocol = new WebSocketProtocol();
   private ChannelHandlerContext ctx;
   private boolean requestSeen;
@@ -72,11 +73,12 @@ final class WebSocketUpgradeHandler extends FrontendHandler implements OpenListe
   private WebSocketServerHandshaker handshaker;
   private FullHttpRequest upgradeRequest;
 
-  WebSocketUpgradeHandler(RelayServices services, OriginPolicy origins, boolean tls) {
+  WebSocketUpgradeHandler(RelayServices services, OriginPolicy origins, boolean tls, boolean frameBudget) {
     super(null);
     this.services = services;
     this.origins = origins;
     this.tls = tls;
+    this.frameBudget = frameBudget;
   }
 
   @Override
@@ -181,7 +183,8 @@ final class WebSocketUpgradeHandler extends FrontendHandler implements OpenListe
       if (viewer.isClosed()) {
         return;
       }
-      ctx.pipeline().replace(this, "ws-relay", new WebSocketRelayHandler(viewer, protocol));
+      ctx.pipeline().replace(this, "ws-relay", new WebSocketRelayHandler(viewer, protocol,
+          frameBudget ? FrameBudget.perViewer() : FrameBudget.unlimited()));
       viewer.startRelay();
     });
   }

@@ -17,7 +17,7 @@ class FrameBudgetProperties {
   @Property
   void neverMoreThanTheBurstPlusTheRate(
       @ForAll @Size(max = 30_000) List<@IntRange(min = 0, max = 2_000) Integer> gapsMicros) {
-    FrameBudget budget = new FrameBudget();
+    FrameBudget budget = FrameBudget.perViewer();
     long now = 1_000_000_000L;
     long start = now;
     long admitted = 0;
@@ -34,7 +34,7 @@ class FrameBudgetProperties {
   @Property
   void aViewerWithinTheRateIsNeverRefused(@ForAll @IntRange(min = 200, max = 1_000_000) int gapMicros,
       @ForAll @IntRange(min = 1, max = 50_000) int frames) {
-    FrameBudget budget = new FrameBudget();
+    FrameBudget budget = FrameBudget.perViewer();
     long now = 0;
     for (int i = 0; i < frames; i++) {
       now += gapMicros * 1_000L;

@@ -29,7 +29,8 @@ import org.rfbactivity.activity.store.ActivityStore;
  * The immutable, validated configuration of an {@link ActivityTracker}, built by {@link #builder()} (a fail-fast
  * builder, docs/style.md#fail-fast-builders: every setting may be set once, arguments are checked where they are
  * given, and rules that span settings are checked in {@link Builder#build()}). Each setting's name, default and check
- * are defined in {@link ActivitySettings}, the rules between settings in {@link Rule}.
+ * are defined in {@link ActivitySettings}, the rules between settings in {@link Rule}. The class is long only because
+ * it holds a field, an accessor and a builder method for each setting, and the builder's checks.
  */
 public final class ActivityConfig {
 

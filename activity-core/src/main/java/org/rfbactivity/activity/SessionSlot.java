@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * <p>Locking: everything but the flusher-owned write bookkeeping is guarded by this object's monitor. Intake takes it
  * only for opens, closes, inspection losses and attributes, never for input (which writes {@link Viewer}'s
  * single-writer fields). Nothing is done under the lock but arithmetic and queueing: no I/O, no listener calls.
+ *
+ * <p>It is longer than most classes here because everything that reads or writes the session's state under its
+ * monitor is in it (intake, evaluation, snapshot, the flusher's write and its acknowledgement); split, the locking rule
+ * would have to be kept across files.
  */
 final class SessionSlot {
 

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import java.net.InetSocketAddress;
+import java.util.regex.Pattern;
 import org.rfbactivity.proxy.config.ConfigException;
 import org.rfbactivity.proxy.config.HostPort;
 import org.rfbactivity.proxy.relay.Transport;
@@ -16,6 +17,8 @@ import org.rfbactivity.proxy.relay.Transport;
  * so that a port in use stops the start before anyone is served; {@link #accept()} then opens it.
  */
 final class Listener {
+
+  private static final Pattern NATIVE_PREFIX = Pattern.compile("^\\w+\\(\\.\\.\\) failed with error\\(-?\\d+\\): ");
 
   /** Pending connections the kernel may queue while the loop accepts; viewers arrive in bursts after a restart. */
   static final int ACCEPT_BACKLOG = 1024;
@@ -56,10 +59,20 @@ final class Listener {
     ChannelFuture f = b.bind(address).awaitUninterruptibly();
     if (!f.isSuccess()) {
       Throwable cause = f.cause();
-      throw new ConfigException(flag, listen.toString(), "cannot listen: "
-          + (cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage()), cause);
+      throw new ConfigException(flag, listen.toString(), "cannot listen: " + reason(cause), cause);
     }
     return new Listener(f.channel());
+  }
+
+  /**
+   * The operating system's words for a failed bind, the same on every transport: the native ones prefix them with the
+   * call and the error number ({@code bind(..) failed with error(-98): Address already in use}), NIO does not.
+   */
+  static String reason(Throwable cause) {
+    if (cause.getMessage() == null) {
+      return cause.getClass().getSimpleName();
+    }
+    return NATIVE_PREFIX.matcher(cause.getMessage()).replaceFirst("");
   }
 
   /** Starts accepting connections. */

@@ -76,8 +76,6 @@ public final class ProxyServer implements AutoCloseable {
    * 3 ms of CPU a second more (measured); at 250 ms about a millisecond, with four samples a second per loop.
    */
   static final Duration LAG_PROBE_PERIOD = Duration.ofMillis(250);
-  /** The network transport of every event loop, listener and backend connection: chosen here, once. */
-  private static final Transport TRANSPORT = Transport.NIO;
 
   private final ProxyConfig config;
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -88,6 +86,8 @@ public final class ProxyServer implements AutoCloseable {
   private State state = State.NEW;
   private boolean stoppedCleanly;
   private volatile boolean accepting;
+  /** The network transport of every event loop, listener and backend connection: chosen once, at start. */
+  private Transport transport;
   private EventLoopGroup ioGroup;
   private EventLoopGroup adminGroup;
   private EventLoopLagProbe lagProbe;
@@ -121,6 +121,7 @@ public final class ProxyServer implements AutoCloseable {
     }
     state = State.STARTED;
     try {
+      transport = Transport.choose(config.transport());
       SslContext ssl = config.tlsCert() == null ? null : TlsContexts.server(config.tlsCert(), config.tlsKey());
       // A token file or a key is checked before the database starts; a route query opens it to be checked on it.
       routeResolver = RouteResolvers.create(config.routing(), config.maxTokenLifetime(), config.clock(),
@@ -129,6 +130,7 @@ public final class ProxyServer implements AutoCloseable {
       routeLookup = new RouteLookup(routeResolver, new DefaultThreadFactory("rfba-route", true));
       metrics.routeTableStale(() -> routeResolver.status().map(RoutingStatus::stale).orElse(false));
       jvmMetrics.bindTo(registry);
+      metrics.transport(transport.label());
       tracker = new ActivityTracker(activityConfig());
       bindListeners(ssl);
       tracker.start();
@@ -138,10 +140,10 @@ public final class ProxyServer implements AutoCloseable {
       ws.accept();
       admin.accept();
       accepting = true;
-      log.info("rfb-activity-proxy ready: tcp={} ws={} admin={} route={} store={}{} replica={}",
+      log.info("rfb-activity-proxy ready: tcp={} ws={} admin={} route={} store={}{} replica={} transport={}",
           tcp.describe(), ws.describe(), admin.describe(), config.routing().kind(),
           config.store().name().toLowerCase(Locale.ROOT),
-          database == null ? "" : " (" + database.description() + ")", config.replicaId());
+          database == null ? "" : " (" + database.description() + ")", config.replicaId(), transport.label());
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -175,22 +177,22 @@ public final class ProxyServer implements AutoCloseable {
    * one set of connection limits.
    */
   private void bindListeners(SslContext ssl) {
-    ioGroup = TRANSPORT.eventLoops(Runtime.getRuntime().availableProcessors(), "rfba-io");
-    adminGroup = TRANSPORT.eventLoops(1, "rfba-admin");
-    RelayServices relay = new RelayServices(routeLookup, new BackendConnector(TRANSPORT, config.handshakeTimeout()),
+    ioGroup = transport.eventLoops(Runtime.getRuntime().availableProcessors(), "rfba-io");
+    adminGroup = transport.eventLoops(1, "rfba-admin");
+    RelayServices relay = new RelayServices(routeLookup, new BackendConnector(transport, config.handshakeTimeout()),
         metrics, viewers, new ActivityObservers(tracker, metrics, config.handshakeTimeout(), config.inspect()),
         new RefusalLog(System::nanoTime), new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(),
             config.maxConnectRatePerIp(), System::nanoTime));
     if (config.tcpListen() != null) {
-      tcp = Listener.bind(TRANSPORT, "--tcp-listen", config.tcpListen(), ioGroup, false,
+      tcp = Listener.bind(transport, "--tcp-listen", config.tcpListen(), ioGroup, false,
           new TcpFrontendInitializer(relay, ssl));
     }
     if (config.wsListen() != null) {
-      ws = Listener.bind(TRANSPORT, "--ws-listen", config.wsListen(), ioGroup, true,
+      ws = Listener.bind(transport, "--ws-listen", config.wsListen(), ioGroup, true,
           new WebSocketFrontendInitializer(relay, config.allowedOrigins(), ssl, config.frameBudget()));
     }
     if (config.adminListen() != null) {
-      admin = Listener.bind(TRANSPORT, "--admin-listen", config.adminListen(), adminGroup, true,
+      admin = Listener.bind(transport, "--admin-listen", config.adminListen(), adminGroup, true,
           new AdminServer(new TrackerSessionSource(tracker), storedSessions, registry, this::readiness,
               config.adminToken()));
     }

@@ -4,18 +4,22 @@ import java.io.File;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import org.rfbactivity.proxy.ProxyServer;
 import org.rfbactivity.proxy.config.HostPort;
 import org.rfbactivity.proxy.config.ProxyConfig;
 import org.rfbactivity.proxy.config.Routing;
 import org.rfbactivity.proxy.config.StoreMode;
+import org.rfbactivity.proxy.config.TransportKind;
 
 /**
  * The proxy as the load run starts it, in its own JVM like a deployed proxy: static route, in-memory store,
  * no admin port, no per-address limits, no WebSocket frame budget, and the inspector on or off ({@link ProxyConfig.Builder#inspect}, which has
  * no command-line flag because only this comparison needs it).
  *
- * <p>Arguments: {@code TCP_PORT WS_PORT BACKEND_PORT on|off}. Runs until killed.
+ * <p>Arguments: {@code TCP_PORT WS_PORT BACKEND_PORT on|off}. Runs until killed. The network transport is NIO, on
+ * which the recorded runs were made, unless the system property {@code rfba.transport} names another
+ * ({@code io_uring}, {@code epoll}, {@code auto}), e.g. {@code --proxy-jvm-args "-Drfba.transport=epoll"}.
  */
 public final class BenchmarkProxy {
 
@@ -61,6 +65,7 @@ public final class BenchmarkProxy {
         .routing(new Routing.Static("load", new HostPort("127.0.0.1", Integer.parseInt(args[2]))))
         .store(StoreMode.MEMORY)
         .inspect(args[3].equals("on"))
+        .transport(TransportKind.valueOf(System.getProperty("rfba.transport", "nio").toUpperCase(Locale.ROOT)))
         // Every load client connects from 127.0.0.1: per-address limits would measure themselves, not the relay.
         .maxConnectionsPerIp(0)
         .maxConnectRatePerIp(0)

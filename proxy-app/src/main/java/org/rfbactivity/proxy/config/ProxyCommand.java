@@ -29,6 +29,7 @@ import static org.rfbactivity.proxy.config.ProxySettings.TCP_LISTEN;
 import static org.rfbactivity.proxy.config.ProxySettings.TLS_CERT;
 import static org.rfbactivity.proxy.config.ProxySettings.TLS_KEY;
 import static org.rfbactivity.proxy.config.ProxySettings.TOKEN_FILE;
+import static org.rfbactivity.proxy.config.ProxySettings.TRANSPORT;
 import static org.rfbactivity.proxy.config.ProxySettings.WS_LISTEN;
 
 import java.nio.file.Path;
@@ -188,6 +189,7 @@ public final class ProxyCommand {
     b.maxConnections(value(MAX_CONNECTIONS));
     b.maxConnectionsPerIp(value(MAX_CONNECTIONS_PER_IP));
     b.maxConnectRatePerIp(value(MAX_CONNECT_RATE_PER_IP));
+    b.transport(value(TRANSPORT));
     b.maxTokenLifetime(value(MAX_TOKEN_LIFETIME));
     if (text(TLS_CERT) != null || text(TLS_KEY) != null) {
       b.tls(value(TLS_CERT), value(TLS_KEY));

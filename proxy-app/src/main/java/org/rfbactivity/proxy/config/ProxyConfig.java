@@ -16,6 +16,7 @@ import static org.rfbactivity.proxy.config.ProxySettings.MIRROR_SQL;
 import static org.rfbactivity.proxy.config.ProxySettings.PERSIST_INTERVAL;
 import static org.rfbactivity.proxy.config.ProxySettings.REPLICA_ID;
 import static org.rfbactivity.proxy.config.ProxySettings.STORE;
+import static org.rfbactivity.proxy.config.ProxySettings.TRANSPORT;
 import static org.rfbactivity.proxy.config.ProxySettings.WS_LISTEN;
 
 import java.nio.file.Path;
@@ -42,6 +43,7 @@ public final class ProxyConfig {
   private final HostPort adminListen;
   private final Routing routing;
   private final StoreMode store;
+  private final TransportKind transport;
   private final String jdbcUrl;
   private final String jdbcUser;
   private final String jdbcPassword;
@@ -72,6 +74,7 @@ public final class ProxyConfig {
     this.adminListen = b.adminListen;
     this.routing = b.routing;
     this.store = b.store;
+    this.transport = b.transport;
     this.jdbcUrl = b.jdbcUrl;
     this.jdbcUser = b.jdbcUser;
     this.jdbcPassword = b.jdbcPassword;
@@ -122,6 +125,11 @@ public final class ProxyConfig {
 
   public StoreMode store() {
     return store;
+  }
+
+  /** The transport asked for; the one used is chosen from it at start. */
+  public TransportKind transport() {
+    return transport;
   }
 
   /** External PostgreSQL, or null for the embedded one in {@link #dataDir()}. */
@@ -256,7 +264,7 @@ public final class ProxyConfig {
   @Override
   public String toString() {
     return "ProxyConfig[tcpListen=" + tcpListen + ", wsListen=" + wsListen + ", adminListen=" + adminListen
-        + ", routing=" + routing.kind() + ", store=" + store
+        + ", routing=" + routing.kind() + ", store=" + store + ", transport=" + transport.label()
         + ", jdbcUrl=" + (jdbcUrl == null ? "embedded in " + dataDir : JdbcUrls.mask(jdbcUrl))
         + ", jdbcUser=" + jdbcUser + ", jdbcPassword=" + (jdbcPassword == null ? "none" : "<masked>")
         + ", mirrorSql=" + (mirrorSql != null) + ", replicaId=" + replicaId + ", blindPolicy=" + blindPolicy
@@ -276,6 +284,7 @@ public final class ProxyConfig {
     private HostPort adminListen = ADMIN_LISTEN.defaultValue();
     private Routing routing;
     private StoreMode store = STORE.defaultValue();
+    private TransportKind transport = TRANSPORT.defaultValue();
     private String jdbcUrl;
     private String jdbcUser;
     private String jdbcPassword;
@@ -320,6 +329,11 @@ public final class ProxyConfig {
 
     public Builder routing(Routing value) {
       this.routing = value;
+      return this;
+    }
+
+    public Builder transport(TransportKind value) {
+      this.transport = Objects.requireNonNull(value, "transport");
       return this;
     }
 

@@ -168,6 +168,12 @@ public final class ProxySettings {
           + "with each repeat", ProxySettings::wholeNumber)
       .byDefault("20").checkedBy(ProxySettings::zeroOrMore).build();
 
+  /** The best the machine offers (epoll); NIO wherever it does not load (macOS, Windows, another architecture). */
+  public static final Setting<TransportKind> TRANSPORT = Setting.named("transport", "auto|io_uring|epoll|nio",
+      "Network transport of every listener and backend connection: auto takes epoll where it works, else Java NIO, "
+          + "and the ready line says which; io_uring only when named", TransportKind::parse)
+      .byDefault("auto").shownAs(TransportKind::label).build();
+
   public static final Setting<Path> TLS_CERT = Setting.named("tls-cert", "PATH",
       "PEM certificate chain: both frontends then speak TLS", ConfigFiles::readable).build();
 
@@ -188,7 +194,8 @@ public final class ProxySettings {
   public static final List<Setting<?>> ALL = List.of(CONFIG, TCP_LISTEN, WS_LISTEN, ADMIN_LISTEN, TARGET, SESSION_ID,
       TOKEN_FILE, JWT_SECRET_FILE, JWT_PUBLIC_KEY, MAX_TOKEN_LIFETIME, ROUTE_QUERY, JDBC_URL, JDBC_USER,
       JDBC_PASSWORD_FILE, STORE, DATA_DIR, MIRROR_SQL, REPLICA_ID, ACTIVE_WINDOW, PERSIST_INTERVAL, FLUSH_TICK,
-      BLIND_POLICY, HANDSHAKE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, MAX_CONNECT_RATE_PER_IP, TLS_CERT,
+      BLIND_POLICY, HANDSHAKE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, MAX_CONNECT_RATE_PER_IP, TRANSPORT,
+      TLS_CERT,
       TLS_KEY, ALLOWED_ORIGIN, ADMIN_TOKEN_FILE);
 
   private ProxySettings() {}

@@ -138,6 +138,18 @@ public final class ProxyMetrics implements RelayMetrics {
         .register(registry);
   }
 
+  /**
+   * Registers {@code vnc_proxy_transport_info{transport}}: 1, tagged with the network transport the proxy chose at
+   * start ({@code io_uring}, {@code epoll} or {@code nio}), so a dashboard shows which one {@code --transport auto} took.
+   */
+  public void transport(String label) {
+    Gauge.builder("vnc.proxy.transport.info", () -> 1)
+        .description("The network transport in use (1, tagged with its name)")
+        .tag("transport", label)
+        .strongReference(true)
+        .register(registry);
+  }
+
   @Override
   public void bytesFromClient(int n) {
     bytesFromClient.add(n);

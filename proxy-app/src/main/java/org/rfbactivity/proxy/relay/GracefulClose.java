@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * data makes the kernel send RST instead of FIN, and an RST can destroy the peer's last unread bytes: the final input
  * a viewer sent, or the reason a server gave for refusing it. So a side is half-closed and drained first.
  */
-final class GracefulClose {
+public final class GracefulClose {
 
   /**
    * How long a side may take to finish after the other side has: to close its end after ours is half-closed, or to
@@ -29,7 +29,7 @@ final class GracefulClose {
    * Flushes what is queued plus {@code last} (ownership moves here), half-closes, and reads (releasing what arrives:
    * the other side is gone) until the peer closes too, for at most {@link #DRAIN_TIMEOUT}.
    */
-  static void close(Channel ch, Object last) {
+  public static void close(Channel ch, Object last) {
     if (!ch.isActive()) {
       ReferenceCountUtil.release(last);
       ch.close();

@@ -25,6 +25,7 @@ import java.util.List;
 import org.rfbactivity.proxy.config.SessionIds;
 import org.rfbactivity.proxy.relay.CloseReason;
 import org.rfbactivity.proxy.relay.FrontendHandler;
+import org.rfbactivity.proxy.relay.GracefulClose;
 import org.rfbactivity.proxy.relay.OpenListener;
 import org.rfbactivity.proxy.relay.RefusalReason;
 import org.rfbactivity.proxy.relay.RelayServices;
@@ -205,7 +206,11 @@ final class WebSocketUpgradeHandler extends FrontendHandler implements OpenListe
     respond(ctx, status);
   }
 
-  /** The refusal's answer: a short plain-text status, and the connection closed. */
+  /**
+   * The refusal's answer: a short plain-text status, and the connection closed gracefully, so that what the client
+   * sent after its request (garbage beyond the first read, a pipelined request) cannot turn the close into a reset that
+   * destroys the answer before the client reads it.
+   */
   private static void respond(ChannelHandlerContext ctx, HttpResponseStatus status) {
     ByteBuf body = Unpooled.copiedBuffer(status.code() + " " + status.reasonPhrase() + "\n", CharsetUtil.US_ASCII);
     FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
@@ -213,6 +218,6 @@ final class WebSocketUpgradeHandler extends FrontendHandler implements OpenListe
         .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN)
         .setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
         .set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-    ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+    GracefulClose.close(ctx.channel(), response);
   }
 }

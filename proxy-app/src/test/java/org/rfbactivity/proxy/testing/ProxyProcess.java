@@ -42,8 +42,15 @@ public final class ProxyProcess implements AutoCloseable {
 
   /** Starts {@code Main} with {@code args}; does not wait. */
   public static ProxyProcess start(Path output, String... args) throws IOException {
-    List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"),
+    return start(output, List.of(), args);
+  }
+
+  /** Starts {@code Main} with {@code args} in a JVM given {@code jvmOptions}; does not wait. */
+  public static ProxyProcess start(Path output, List<String> jvmOptions, String... args) throws IOException {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-Dlogback.configurationFile=logback.xml", "-cp", System.getProperty("java.class.path"),
         Main.class.getName()));
     command.addAll(Arrays.asList(args));
     Process process = new ProcessBuilder(command)

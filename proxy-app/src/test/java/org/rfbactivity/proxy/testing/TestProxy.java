@@ -34,6 +34,8 @@ public final class TestProxy implements AutoCloseable {
   public static TestProxy start(Map<String, String> env, String... args) {
     List<String> all = new ArrayList<>(Arrays.asList(args));
     addDefault(all, "--store", "memory");
+    // CI runs the suite once more on NIO (-Drfba.test.transport=nio); by default the best transport here.
+    addDefault(all, "--transport", System.getProperty("rfba.test.transport", "auto"));
     addDefault(all, "--ws-listen", "127.0.0.1:0");
     addDefault(all, "--admin-listen", "127.0.0.1:0");
     if (all.contains("--target")) {

@@ -31,17 +31,20 @@ import org.rfbactivity.proxy.load.LoadClient.Transport;
  *
  * Prints one table of medians with ratios. Usage (after {@code ./mvnw -B -q -DskipTests package}):
  * {@code java -cp benchmarks/target/benchmarks.jar org.rfbactivity.proxy.load.RelayLoadBenchmark
- * [--seconds 5] [--rounds 3] [--events 5000] [--rate 1000] [--only websockify]
- * [--proxy-jvm-args "-XX:StartFlightRecording=filename=/tmp/p-{mode}.jfr"]}. Both proxies run in JVMs of their own
- * ({@link BenchmarkProxy}, from the same jar), as a deployed proxy would.
+ * [--seconds 5] [--rounds 3] [--events 5000] [--rate 1000] [--only websockify] [--transports epoll,nio]
+ * [--proxy-jvm-args "-XX:StartFlightRecording=filename=/tmp/p-{mode}.jfr"]}. Every proxy runs in a JVM of its own
+ * ({@link BenchmarkProxy}, from the same jar), as a deployed proxy would: one with the inspector on per transport in
+ * {@code --transports}, and one with it off on the first of them. haproxy runs twice, as Debian ships it and with
+ * {@code option splice-auto} (its documentation's advice for a TCP relay: the kernel moves the bytes).
  */
 public final class RelayLoadBenchmark {
 
   private static final String DIRECT = "direct";
-  private static final String PROXY = "proxy TCP, inspector on";
-  private static final String PROXY_NO_INSPECT = "proxy TCP, inspector off";
+  private static final String PROXY = "proxy TCP, inspector on, ";
+  private static final String PROXY_NO_INSPECT = "proxy TCP, inspector off, ";
   private static final String HAPROXY = "haproxy tcp";
-  private static final String PROXY_WS = "proxy WebSocket, inspector on";
+  private static final String HAPROXY_SPLICE = "haproxy tcp, splice-auto";
+  private static final String PROXY_WS = "proxy WebSocket, inspector on, ";
   private static final String WEBSOCKIFY = "websockify";
 
   private final int seconds;
@@ -55,6 +58,8 @@ public final class RelayLoadBenchmark {
    * but ratios to an unmeasured path print as NaN.
    */
   private final String only;
+  /** The proxy's network transports to measure ({@code nio}, {@code epoll}, {@code io_uring}); the first is the base. */
+  private final List<String> transports;
   private final PrintStream out;
 
   private RelayLoadBenchmark(Map<String, String> options, PrintStream out) {
@@ -64,6 +69,7 @@ public final class RelayLoadBenchmark {
     this.rate = Integer.parseInt(options.getOrDefault("--rate", "1000"));
     this.proxyJvmArgs = options.getOrDefault("--proxy-jvm-args", "");
     this.only = options.getOrDefault("--only", "");
+    this.transports = List.of(options.getOrDefault("--transports", "epoll,nio").split(","));
     this.out = out;
   }
 
@@ -87,33 +93,40 @@ public final class RelayLoadBenchmark {
       List<Target> targets = new ArrayList<>();
       targets.add(new Target(DIRECT, Transport.TCP, backend, "", null));
 
-      int inspectTcp = freePort();
-      int inspectWs = freePort();
-      ExternalRelay proxy = ExternalRelay.start("proxy", BenchmarkProxy.command(proxyJvmArgs, inspectTcp, inspectWs, backend, true),
-          work, inspectTcp, inspectWs);
-      relays.add(proxy);
-      targets.add(new Target(PROXY, Transport.TCP, inspectTcp, "", proxy));
+      List<Target> webSocketProxies = new ArrayList<>();
+      for (String transport : transports) {
+        int inspectTcp = freePort();
+        int inspectWs = freePort();
+        ExternalRelay proxy = ExternalRelay.start("proxy-" + transport, BenchmarkProxy.command(
+            onTransport(transport), inspectTcp, inspectWs, backend, true), work, inspectTcp, inspectWs);
+        relays.add(proxy);
+        targets.add(new Target(PROXY + transport, Transport.TCP, inspectTcp, "", proxy));
+        webSocketProxies.add(new Target(PROXY_WS + transport, Transport.WEBSOCKET, inspectWs, "/websockify", proxy));
+      }
 
       int plainTcp = freePort();
       int plainWs = freePort();
-      ExternalRelay plain = ExternalRelay.start("proxy-no-inspect",
-          BenchmarkProxy.command(proxyJvmArgs, plainTcp, plainWs, backend, false), work, plainTcp, plainWs);
+      ExternalRelay plain = ExternalRelay.start("proxy-no-inspect", BenchmarkProxy.command(
+          onTransport(transports.get(0)), plainTcp, plainWs, backend, false), work, plainTcp, plainWs);
       relays.add(plain);
-      targets.add(new Target(PROXY_NO_INSPECT, Transport.TCP, plainTcp, "", plain));
+      targets.add(new Target(baseNoInspect(), Transport.TCP, plainTcp, "", plain));
 
-      int haproxyPort = freePort();
-      Path cfg = work.resolve("haproxy.cfg");
-      Files.writeString(cfg, String.join("\n",
-          "global", "  maxconn 1000",
-          "defaults", "  mode tcp", "  timeout connect 5s", "  timeout client 1h", "  timeout server 1h",
-          "frontend fe", "  bind 127.0.0.1:" + haproxyPort, "  default_backend be",
-          "backend be", "  server s1 127.0.0.1:" + backend, ""));
-      ExternalRelay haproxy = ExternalRelay.start("haproxy", List.of("haproxy", "-f", cfg.toString(), "-db"),
-          work, haproxyPort);
-      relays.add(haproxy);
-      targets.add(new Target(HAPROXY, Transport.TCP, haproxyPort, "", haproxy));
+      for (boolean splice : new boolean[] {false, true}) {
+        int haproxyPort = freePort();
+        Path cfg = work.resolve(splice ? "haproxy-splice.cfg" : "haproxy.cfg");
+        Files.writeString(cfg, String.join("\n",
+            "global", "  maxconn 1000",
+            "defaults", "  mode tcp", "  timeout connect 5s", "  timeout client 1h", "  timeout server 1h",
+            splice ? "  option splice-auto" : "",
+            "frontend fe", "  bind 127.0.0.1:" + haproxyPort, "  default_backend be",
+            "backend be", "  server s1 127.0.0.1:" + backend, ""));
+        ExternalRelay haproxy = ExternalRelay.start(splice ? "haproxy-splice" : "haproxy",
+            List.of("haproxy", "-f", cfg.toString(), "-db"), work, haproxyPort);
+        relays.add(haproxy);
+        targets.add(new Target(splice ? HAPROXY_SPLICE : HAPROXY, Transport.TCP, haproxyPort, "", haproxy));
+      }
 
-      targets.add(new Target(PROXY_WS, Transport.WEBSOCKET, inspectWs, "/websockify", proxy));
+      targets.addAll(webSocketProxies);
       int websockifyPort = freePort();
       ExternalRelay websockify = ExternalRelay.start("websockify",
           List.of("websockify", "127.0.0.1:" + websockifyPort, "127.0.0.1:" + backend), work, websockifyPort);
@@ -137,7 +150,7 @@ public final class RelayLoadBenchmark {
           if (round > 0) {
             results.get(target.name()).add(m);
           }
-          out.printf(Locale.ROOT, "round %d  %-30s %7.1f MB/s %5.2f CPU s/GB  %6.0f updates/s %6.1f CPU us/update"
+          out.printf(Locale.ROOT, "round %d  %-36s %7.1f MB/s %5.2f CPU s/GB  %6.0f updates/s %6.1f CPU us/update"
               + "  p50 %6.1f us  p99 %7.1f us  lost %d%n",
               round, target.name(), m.megabytesPerSecond(), m.cpuSecondsPerGigabyte(), m.updatesPerSecond(),
               m.cpuMicrosPerUpdate(), m.p50Micros(), m.p99Micros(), m.lostEvents());
@@ -223,7 +236,7 @@ public final class RelayLoadBenchmark {
       out.printf(Locale.ROOT, "| %s | %.0f | %.2f | %.2f | %.2f | %.2f | %.2f | %.0f | %.2f | %.2f | %.1f |%n",
           name, mbps,
           mbps / median(results, DIRECT, Measurement::megabytesPerSecond),
-          mbps / median(results, PROXY_NO_INSPECT, Measurement::megabytesPerSecond),
+          mbps / median(results, baseNoInspect(), Measurement::megabytesPerSecond),
           mbps / median(results, HAPROXY, Measurement::megabytesPerSecond),
           mbps / median(results, WEBSOCKIFY, Measurement::megabytesPerSecond),
           median(results, name, Measurement::cpuSecondsPerGigabyte),
@@ -246,6 +259,15 @@ public final class RelayLoadBenchmark {
     out.printf(Locale.ROOT, "%nper-round bulk MB/s: %s%n", perRound(results, Measurement::megabytesPerSecond));
     out.printf(Locale.ROOT, "per-round updates/s: %s%n", perRound(results, Measurement::updatesPerSecond));
     out.printf(Locale.ROOT, "per-round input p99 µs: %s%n", perRound(results, Measurement::p99Micros));
+  }
+
+  private String baseNoInspect() {
+    return PROXY_NO_INSPECT + transports.get(0);
+  }
+
+  /** The proxy's JVM options with its transport chosen ({@code BenchmarkProxy} reads {@code rfba.transport}). */
+  private String onTransport(String transport) {
+    return (proxyJvmArgs + " -Drfba.transport=" + transport).trim();
   }
 
   private static double median(Map<String, List<Measurement>> results, String name,

@@ -1,12 +1,12 @@
 package org.rfbactivity.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,10 +20,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.rfbactivity.proxy.testing.FragmentingWsTransport;
+import org.rfbactivity.proxy.testing.ProxyProcess;
 import org.rfbactivity.proxy.testing.RfbScript;
 import org.rfbactivity.proxy.testing.ScriptedRfbClient;
 import org.rfbactivity.proxy.testing.ScriptedRfbServer;
@@ -42,7 +42,6 @@ class FloodMemoryIT {
   static final String HEAP = "-Xmx256m";
   static final long BUDGET_KIB = 512 * 1024;
   static final Duration FLOOD = Duration.ofSeconds(10);
-  static final Pattern READY = Pattern.compile("ready: tcp=127\\.0\\.0\\.1:(\\d+) ws=127\\.0\\.0\\.1:(\\d+) ");
 
   /** Empty binary frames, one-byte binary frames, empty pings whose pongs are never read, 8 KiB binary frames. */
   static final byte[][] SHAPES = {frame(0x82, 0), frame(0x82, 1), frame(0x89, 0), frame(0x82, 8 * 1024)};
@@ -54,54 +53,48 @@ class FloodMemoryIT {
   void theResidentSetStaysWithinTheBudgetUnderEveryFloodAtOnce() throws Exception {
     ExecutorService pool = Executors.newCachedThreadPool();
     Path log = Files.createTempFile("rfba-flood-proxy", ".log");
-    try (ScriptedRfbServer server = ScriptedRfbServer.start(script, Behaviour.SCRIPT)) {
-      Process proxy = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), HEAP,
-          "-cp", System.getProperty("java.class.path"), Main.class.getName(),
-          "--target", server.target(), "--session-id", "desk", "--store", "memory", "--admin-listen", "none",
-          "--tcp-listen", "127.0.0.1:0", "--ws-listen", "127.0.0.1:0", "--max-connect-rate-per-ip", "0")
-          .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-      try {
-        int[] ports = awaitReady(proxy, log);
-        InetSocketAddress tcp = new InetSocketAddress("127.0.0.1", ports[0]);
-        InetSocketAddress ws = new InetSocketAddress("127.0.0.1", ports[1]);
-        long end = System.nanoTime() + FLOOD.toNanos();
-        List<Future<?>> floods = new ArrayList<>();
-        for (byte[] shape : SHAPES) {
-          floods.add(pool.submit(() -> {
-            flood(ws, shape, end);
-            return null;
-          }));
-        }
-        AtomicInteger served = new AtomicInteger();
-        Future<?> viewers = pool.submit(() -> {
-          while (System.nanoTime() - end < 0) {
-            try (TcpTransport viewer = TcpTransport.connect(tcp)) {
-              assertThat(ScriptedRfbClient.run(viewer, script, pool))
-                  .isEqualTo(RfbScript.sha256(script.serverStream()));
-            }
-            served.incrementAndGet();
-          }
+    try (ScriptedRfbServer server = ScriptedRfbServer.start(script, Behaviour.SCRIPT);
+        ProxyProcess proxy = ProxyProcess.start(log, List.of(HEAP), "--target", server.target(), "--session-id",
+            "desk", "--store", "memory", "--admin-listen", "none", "--tcp-listen", "127.0.0.1:0", "--ws-listen",
+            "127.0.0.1:0", "--max-connect-rate-per-ip", "0")) {
+      proxy.awaitReady(Duration.ofSeconds(60));
+      InetSocketAddress tcp = new InetSocketAddress("127.0.0.1", proxy.tcpPort());
+      InetSocketAddress ws = new InetSocketAddress("127.0.0.1", proxy.wsPort());
+      long end = System.nanoTime() + FLOOD.toNanos();
+      List<Future<?>> floods = new ArrayList<>();
+      for (byte[] shape : SHAPES) {
+        floods.add(pool.submit(() -> {
+          flood(ws, shape, end);
           return null;
-        });
-        long worst = 0;
-        while (System.nanoTime() - end < 0) {
-          worst = Math.max(worst, residentKib(proxy));
-          Thread.sleep(200); // sampling a child process's memory: the period between two samples
-        }
-        for (Future<?> f : floods) {
-          f.get(30, TimeUnit.SECONDS);
-        }
-        viewers.get(60, TimeUnit.SECONDS);
-        worst = Math.max(worst, residentKib(proxy));
-        System.out.printf("proxy %s under floods: resident set at most %d KiB, %d viewers served%n", HEAP, worst,
-            served.get());
-        assertThat(worst).as("resident set (KiB) of the proxy with %s", HEAP).isLessThan(BUDGET_KIB);
-        assertThat(served.get()).as("viewers served during the flood").isPositive();
-        assertThat(proxy.isAlive()).isTrue();
-      } finally {
-        proxy.destroy();
-        proxy.waitFor(20, TimeUnit.SECONDS);
+        }));
       }
+      AtomicInteger served = new AtomicInteger();
+      Future<?> viewers = pool.submit(() -> {
+        while (System.nanoTime() - end < 0) {
+          try (TcpTransport viewer = TcpTransport.connect(tcp)) {
+            assertThat(ScriptedRfbClient.run(viewer, script, pool))
+                .isEqualTo(RfbScript.sha256(script.serverStream()));
+          }
+          served.incrementAndGet();
+        }
+        return null;
+      });
+      // The resident set sampled every 200 ms while the floods last.
+      AtomicLong worst = new AtomicLong();
+      await().atMost(FLOOD.plusSeconds(10)).pollInterval(Duration.ofMillis(200)).until(() -> {
+        worst.accumulateAndGet(residentKib(proxy.pid()), Math::max);
+        return System.nanoTime() - end >= 0;
+      });
+      for (Future<?> f : floods) {
+        f.get(30, TimeUnit.SECONDS);
+      }
+      viewers.get(60, TimeUnit.SECONDS);
+      worst.accumulateAndGet(residentKib(proxy.pid()), Math::max);
+      System.out.printf("proxy %s under floods: resident set at most %d KiB, %d viewers served%n", HEAP, worst.get(),
+          served.get());
+      assertThat(worst.get()).as("resident set (KiB) of the proxy with %s", HEAP).isLessThan(BUDGET_KIB);
+      assertThat(served.get()).as("viewers served during the flood").isPositive();
+      assertThat(proxy.process().isAlive()).isTrue();
     } finally {
       pool.shutdownNow();
       Files.deleteIfExists(log);
@@ -130,32 +123,15 @@ class FloodMemoryIT {
     }
   }
 
-  private static int[] awaitReady(Process proxy, Path log) throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-    while (System.nanoTime() - deadline < 0) {
-      for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
-        Matcher m = READY.matcher(line);
-        if (m.find()) {
-          return new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))};
-        }
-      }
-      if (!proxy.isAlive()) {
-        break;
-      }
-      Thread.sleep(100); // polling a child process's log for its ready line
-    }
-    throw new IllegalStateException("the proxy did not start:\n" + Files.readString(log));
-  }
-
-  private static long residentKib(Process proxy) throws IOException {
+  private static long residentKib(long pid) throws IOException {
     try (BufferedReader status = new BufferedReader(new InputStreamReader(
-        Files.newInputStream(Path.of("/proc", Long.toString(proxy.pid()), "status")), StandardCharsets.UTF_8))) {
+        Files.newInputStream(Path.of("/proc", Long.toString(pid), "status")), StandardCharsets.UTF_8))) {
       for (String line = status.readLine(); line != null; line = status.readLine()) {
         if (line.startsWith("VmRSS:")) {
           return Long.parseLong(line.replaceAll("\\D", ""));
         }
       }
     }
-    throw new IOException("no VmRSS for " + proxy.pid());
+    throw new IOException("no VmRSS for " + pid);
   }
 }

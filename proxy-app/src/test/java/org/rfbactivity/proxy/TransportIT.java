@@ -2,16 +2,13 @@ package org.rfbactivity.proxy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.concurrent.ForkJoinPool;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +36,6 @@ import org.rfbactivity.proxy.testing.WsTransport;
 @ExtendWith(LeakWatch.class)
 class TransportIT {
 
-  static final Pattern READY_TRANSPORT = Pattern.compile("rfb-activity-proxy ready: .* transport=(\\S+)");
   static final List<String> NO_NATIVE = List.of("-Dio.netty.transport.noNative=true");
 
   final long seed = new SecureRandom().nextLong();
@@ -71,7 +67,7 @@ class TransportIT {
       for (boolean tcp : new boolean[] {true, false}) {
         try (var viewer = tcp ? TcpTransport.connect(proxy.tcp()) : WsTransport.connect(proxy.wsUri("/websockify"),
             null)) {
-          assertThat(ScriptedRfbClient.run(viewer, script, java.util.concurrent.ForkJoinPool.commonPool()))
+          assertThat(ScriptedRfbClient.run(viewer, script, ForkJoinPool.commonPool()))
               .as("%s %s, seed %d", transport, tcp ? "tcp" : "ws", seed)
               .isEqualTo(RfbScript.sha256(script.serverStream()));
         }
@@ -99,11 +95,7 @@ class TransportIT {
     try (ProxyProcess proxy = ProxyProcess.start(dir.resolve("auto.log"), NO_NATIVE, "--target", "127.0.0.1:5901",
         "--session-id", "desk", "--store", "memory", "--tcp-listen", "127.0.0.1:0", "--ws-listen", "127.0.0.1:0",
         "--admin-listen", "127.0.0.1:0")) {
-      await().atMost(Duration.ofSeconds(30)).until(() -> READY_TRANSPORT.matcher(proxy.output()).find()
-          || !proxy.process().isAlive());
-      Matcher ready = READY_TRANSPORT.matcher(proxy.output());
-      assertThat(ready.find()).as(proxy.output()).isTrue();
-      assertThat(ready.group(1)).isEqualTo("nio");
+      assertThat(proxy.awaitReady(Duration.ofSeconds(30)).transport()).isEqualTo("nio");
     }
   }
 }

@@ -154,7 +154,7 @@ final class WebSocketUpgradeHandler extends FrontendHandler implements OpenListe
     if (!WEBSOCKET_VERSION.equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "").trim())) {
       viewer.refuse(RefusalReason.BAD_REQUEST, "unsupported WebSocket version");
       WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel())
-          .addListener(ChannelFutureListener.CLOSE);
+          .addListener(sent -> GracefulClose.close(ctx.channel(), Unpooled.EMPTY_BUFFER));
       return;
     }
     String url = (tls ? "wss://" : "ws://") + request.headers().get(HttpHeaderNames.HOST, "localhost") + request.uri();

@@ -27,13 +27,13 @@ import org.rfbactivity.proxy.Main;
  */
 public final class ProxyProcess implements AutoCloseable {
 
-  private static final Pattern READY = Pattern.compile(
-      "rfb-activity-proxy ready: tcp=\\S+:(\\d+) ws=\\S+ admin=\\S+:(\\d+) .* on 127\\.0\\.0\\.1:(\\d+)\\)");
+  private static final Pattern READY = Pattern.compile("rfb-activity-proxy ready: .*");
 
   private final Process process;
   private final Path output;
   private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private Matcher ready;
+  /** The ready line, once seen. */
+  private String ready;
 
   private ProxyProcess(Process process, Path output) {
     this.process = process;
@@ -72,21 +72,42 @@ public final class ProxyProcess implements AutoCloseable {
         .until(() -> READY.matcher(output()).find());
     Matcher m = READY.matcher(output());
     m.find();
-    ready = m;
+    ready = m.group();
     return this;
   }
 
   public int tcpPort() {
-    return Integer.parseInt(ready.group(1));
+    return Integer.parseInt(field("tcp=\\S+:(\\d+) "));
+  }
+
+  public int wsPort() {
+    return Integer.parseInt(field("ws=\\S+:(\\d+) "));
   }
 
   public int adminPort() {
-    return Integer.parseInt(ready.group(2));
+    return Integer.parseInt(field("admin=\\S+:(\\d+) "));
   }
 
   /** The port of the embedded PostgreSQL, from the ready line. */
   public int postgresPort() {
-    return Integer.parseInt(ready.group(3));
+    return Integer.parseInt(field("embedded PostgreSQL .* on 127\\.0\\.0\\.1:(\\d+)\\)"));
+  }
+
+  /** The network transport the proxy chose, from the ready line. */
+  public String transport() {
+    return field("transport=(\\S+)");
+  }
+
+  /** The first group of {@code regex} in the ready line; fails when the line has no such field. */
+  private String field(String regex) {
+    if (ready == null) {
+      throw new IllegalStateException("not ready yet: call awaitReady first");
+    }
+    Matcher m = Pattern.compile(regex).matcher(ready);
+    if (!m.find()) {
+      throw new AssertionError("no " + regex + " in the ready line: " + ready);
+    }
+    return m.group(1);
   }
 
   public Process process() {

@@ -6,6 +6,7 @@ import static org.rfbactivity.activity.ActivitySettings.CLOCK;
 import static org.rfbactivity.activity.ActivitySettings.CLOSE_TIMEOUT;
 import static org.rfbactivity.activity.ActivitySettings.COUNTED_KINDS;
 import static org.rfbactivity.activity.ActivitySettings.FLUSH_TICK;
+import static org.rfbactivity.activity.ActivitySettings.EVENT_LISTENER;
 import static org.rfbactivity.activity.ActivitySettings.LISTENER;
 import static org.rfbactivity.activity.ActivitySettings.MAX_RETRY_BACKOFF;
 import static org.rfbactivity.activity.ActivitySettings.METRICS;
@@ -23,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import org.rfbactivity.activity.event.ActivityEventListener;
 import org.rfbactivity.activity.store.ActivityStore;
 
 /**
@@ -47,6 +49,7 @@ public final class ActivityConfig {
   private final ThreadFactory threadFactory;
   private final ActivityStore store;
   private final List<ActivityListener> listeners;
+  private final List<ActivityEventListener> eventListeners;
   private final ActivityMetrics metrics;
 
   private ActivityConfig(Builder b) {
@@ -66,6 +69,7 @@ public final class ActivityConfig {
     this.threadFactory = b.threadFactory == null ? new FlusherThreadFactory(this.replicaId) : b.threadFactory;
     this.store = STORE.orDefault(b.store);
     this.listeners = List.copyOf(b.listeners);
+    this.eventListeners = List.copyOf(b.eventListeners);
     this.metrics = METRICS.orDefault(b.metrics);
   }
 
@@ -140,6 +144,11 @@ public final class ActivityConfig {
     return listeners;
   }
 
+  /** Event listeners (docs/architecture.md#events), in the order added. */
+  public List<ActivityEventListener> eventListeners() {
+    return eventListeners;
+  }
+
   public ActivityMetrics metrics() {
     return metrics;
   }
@@ -149,11 +158,12 @@ public final class ActivityConfig {
     return "ActivityConfig[activeWindow=" + activeWindow + ", persistInterval=" + persistInterval
         + ", flushTick=" + flushTick + ", maxRetryBackoff=" + maxRetryBackoff + ", closeTimeout="
         + closeTimeout + ", countedKinds=" + countedKinds + ", blindPolicy=" + blindPolicy
-        + ", replicaId=" + replicaId + ", store=" + store + ", listeners=" + listeners.size() + "]";
+        + ", replicaId=" + replicaId + ", store=" + store + ", listeners=" + listeners.size()
+        + ", eventListeners=" + eventListeners.size() + "]";
   }
 
   /**
-   * Builds an {@link ActivityConfig}. Every setting except {@link #listener} may be set once.
+   * Builds an {@link ActivityConfig}. Every setting except {@link #listener} and {@link #eventListener} may be set once.
    */
   public static final class Builder {
 
@@ -170,6 +180,7 @@ public final class ActivityConfig {
     private ThreadFactory threadFactory;
     private ActivityStore store;
     private final List<ActivityListener> listeners = new ArrayList<>();
+    private final List<ActivityEventListener> eventListeners = new ArrayList<>();
     private ActivityMetrics metrics;
 
     private Builder() {
@@ -276,6 +287,16 @@ public final class ActivityConfig {
     /** Adds a transition listener; may be called more than once. Default: none. */
     public Builder listener(ActivityListener listener) {
       listeners.add(LISTENER.check(listener));
+      return this;
+    }
+
+    /**
+     * Adds an event listener (docs/architecture.md#events); may be called more than once. Default: none. With a
+     * database store it hears each event after the flush that records it commits; without one, at the tick that
+     * evaluated it.
+     */
+    public Builder eventListener(ActivityEventListener listener) {
+      eventListeners.add(EVENT_LISTENER.check(listener));
       return this;
     }
 

@@ -10,6 +10,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadFactory;
 import java.util.stream.Collectors;
+import org.rfbactivity.activity.event.ActivityEventListener;
 import org.rfbactivity.activity.store.ActivityStore;
 
 /**
@@ -74,9 +75,15 @@ public final class ActivitySettings {
   /** Where activity is persisted. */
   public static final ActivitySetting<ActivityStore> STORE = new ActivitySetting<>("store", ActivityStore::none,
       "`ActivityStore.none()` (memory only)", value -> Objects.requireNonNull(value, "store"));
-  /** A transition listener; the one setting that may be given more than once. */
+  /** A transition listener (this replica's view, at each tick); may be given more than once. */
   public static final ActivitySetting<ActivityListener> LISTENER = new ActivitySetting<>("listener", null, "none",
       value -> Objects.requireNonNull(value, "listener"));
+  /**
+   * An event listener (docs/architecture.md#events): state changes as committed, viewer opens and closes. May be
+   * given more than once.
+   */
+  public static final ActivitySetting<ActivityEventListener> EVENT_LISTENER = new ActivitySetting<>("eventListener",
+      null, "none", value -> Objects.requireNonNull(value, "eventListener"));
   /** Counters and timers. */
   public static final ActivitySetting<ActivityMetrics> METRICS = new ActivitySetting<>("metrics",
       ActivityMetrics::noop, "`ActivityMetrics.noop()`", value -> Objects.requireNonNull(value, "metrics"));
@@ -84,7 +91,7 @@ public final class ActivitySettings {
   /** Every setting, in the README's order. */
   public static final List<ActivitySetting<?>> ALL = List.of(ACTIVE_WINDOW, PERSIST_INTERVAL, FLUSH_TICK,
       MAX_RETRY_BACKOFF, CLOSE_TIMEOUT, COUNTED_KINDS, BLIND_POLICY, REPLICA_ID, TICKER, CLOCK, THREAD_FACTORY, STORE,
-      LISTENER, METRICS);
+      LISTENER, EVENT_LISTENER, METRICS);
 
   private ActivitySettings() {}
 

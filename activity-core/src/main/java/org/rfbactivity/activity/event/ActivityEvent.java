@@ -1,0 +1,172 @@
+package org.rfbactivity.activity.event;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import org.rfbactivity.activity.ActivityState;
+import org.rfbactivity.activity.InputKind;
+
+/**
+ * One event, the same for every sink (PostgreSQL {@code NOTIFY}, webhooks, server-sent events); its JSON is
+ * {@link #toJson()} and its schema is documented in docs/architecture.md#events. Events carry kinds, times and ids,
+ * never content: no keysym, clipboard text, token or address.
+ *
+ * @param id        unique event id ({@link EventIds}); a webhook's {@code webhook-id}, an SSE event's {@code id:}
+ * @param type      what happened
+ * @param at        when it happened (UTC)
+ * @param replicaId the replica that emitted it
+ * @param sessionId the session
+ * @param from      state before ({@link EventType#SESSION_STATE_CHANGED} only, else null)
+ * @param to        state after ({@link EventType#SESSION_STATE_CHANGED} only, else null)
+ * @param fromSince when the session entered {@code from}, null if unknown (state events only)
+ * @param viewerId  the viewer that opened or closed, or that caused the change; null if no viewer did
+ * @param inputKind the input kind behind a state change, null if none
+ * @param reason    a state change's cause ({@code INPUT}, {@code WINDOW_ELAPSED}, ...), or a close reason
+ *                  ({@code client_closed}, ...); null for {@link EventType#VIEWER_OPENED}. Cut to
+ *                  {@value #MAX_REASON_LENGTH} characters, control characters replaced by {@code ?}
+ */
+public record ActivityEvent(
+    String id,
+    EventType type,
+    Instant at,
+    String replicaId,
+    String sessionId,
+    ActivityState from,
+    ActivityState to,
+    Instant fromSince,
+    String viewerId,
+    InputKind inputKind,
+    String reason) {
+
+  /** The {@code schema} field of every event this version emits; raised only for incompatible changes. */
+  public static final int SCHEMA_VERSION = 1;
+  /** Longest reason kept. */
+  public static final int MAX_REASON_LENGTH = 64;
+  /**
+   * Upper bound of {@link #toJson()}'s UTF-8 length: ids are at most 256 (session, viewer) and 128 (replica)
+   * characters without control characters, the reason at most 64, each character at most 3 bytes or 2 escaped,
+   * plus the fixed fields. Below PostgreSQL's 8000-byte {@code NOTIFY} payload limit by construction.
+   */
+  public static final int MAX_JSON_BYTES = 3 * (256 + 256 + 128 + MAX_REASON_LENGTH + 32) + 512;
+
+  public ActivityEvent {
+    Objects.requireNonNull(id, "id");
+    Objects.requireNonNull(type, "type");
+    Objects.requireNonNull(at, "at");
+    Objects.requireNonNull(replicaId, "replicaId");
+    Objects.requireNonNull(sessionId, "sessionId");
+    if ((type == EventType.SESSION_STATE_CHANGED) != (from != null && to != null)) {
+      throw new IllegalArgumentException(type + " events " + (from == null ? "need" : "cannot have")
+          + " from and to");
+    }
+    if (type != EventType.SESSION_STATE_CHANGED && viewerId == null) {
+      throw new IllegalArgumentException(type + " events need a viewerId");
+    }
+    reason = cleanReason(reason);
+  }
+
+  /** A state change. */
+  public static ActivityEvent stateChanged(String id, Instant at, String replicaId, String sessionId,
+      ActivityState from, ActivityState to, Instant fromSince, String causeViewerId, InputKind causeInputKind,
+      String causeReason) {
+    return new ActivityEvent(id, EventType.SESSION_STATE_CHANGED, at, replicaId, sessionId, from, to, fromSince,
+        causeViewerId, causeInputKind, causeReason);
+  }
+
+  /** A viewer connected. */
+  public static ActivityEvent viewerOpened(String id, Instant at, String replicaId, String sessionId,
+      String viewerId) {
+    return new ActivityEvent(id, EventType.VIEWER_OPENED, at, replicaId, sessionId, null, null, null, viewerId,
+        null, null);
+  }
+
+  /** A viewer's connection ended. */
+  public static ActivityEvent viewerClosed(String id, Instant at, String replicaId, String sessionId,
+      String viewerId, String reason) {
+    return new ActivityEvent(id, EventType.VIEWER_CLOSED, at, replicaId, sessionId, null, null, null, viewerId,
+        null, reason);
+  }
+
+  /** How long the session was in {@code from}, or null when that is unknown or this is no state change. */
+  public Duration timeInPreviousState() {
+    return fromSince == null ? null : Duration.between(fromSince, at).isNegative() ? Duration.ZERO
+        : Duration.between(fromSince, at);
+  }
+
+  /**
+   * The event as one line of JSON, fields in a fixed order, absent fields omitted. Example:
+   * {@code {"schema":1,"id":"evt_…_7","type":"session.state_changed","at":"2026-12-03T10:00:00.250Z",
+   * "replicaId":"proxy-1","sessionId":"desk-1","from":"CONNECTED_IDLE","to":"ACTIVE",
+   * "fromSince":"2026-12-03T09:40:00Z","durationMs":1200250,"cause":{"viewerId":"c1","inputKind":"KEY_PRESS",
+   * "reason":"INPUT"}}}.
+   */
+  public String toJson() {
+    StringBuilder b = new StringBuilder(256);
+    b.append("{\"schema\":").append(SCHEMA_VERSION);
+    field(b, "id", id);
+    field(b, "type", type.wireName());
+    field(b, "at", at.toString());
+    field(b, "replicaId", replicaId);
+    field(b, "sessionId", sessionId);
+    if (type == EventType.SESSION_STATE_CHANGED) {
+      field(b, "from", from.name());
+      field(b, "to", to.name());
+      if (fromSince != null) {
+        field(b, "fromSince", fromSince.toString());
+        b.append(",\"durationMs\":").append(timeInPreviousState().toMillis());
+      }
+      b.append(",\"cause\":{");
+      int mark = b.length();
+      field(b, "viewerId", viewerId);
+      field(b, "inputKind", inputKind == null ? null : inputKind.name());
+      field(b, "reason", reason);
+      if (b.length() > mark) {
+        b.deleteCharAt(mark); // the comma before the first field
+      }
+      b.append('}');
+    } else {
+      field(b, "viewerId", viewerId);
+      field(b, "reason", reason);
+    }
+    return b.append('}').toString();
+  }
+
+  private static void field(StringBuilder b, String name, String value) {
+    if (value == null) {
+      return;
+    }
+    b.append(",\"").append(name).append("\":\"");
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      switch (c) {
+        case '"' -> b.append("\\\"");
+        case '\\' -> b.append("\\\\");
+        default -> {
+          if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+            b.append(String.format("\\u%04x", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    b.append('"');
+  }
+
+  private static String cleanReason(String reason) {
+    if (reason == null) {
+      return null;
+    }
+    String cut = reason.length() <= MAX_REASON_LENGTH ? reason : reason.substring(0, MAX_REASON_LENGTH);
+    StringBuilder clean = null;
+    for (int i = 0; i < cut.length(); i++) {
+      if (Character.isISOControl(cut.charAt(i))) {
+        if (clean == null) {
+          clean = new StringBuilder(cut);
+        }
+        clean.setCharAt(i, '?');
+      }
+    }
+    return clean == null ? cut : clean.toString();
+  }
+}

@@ -1,0 +1,36 @@
+package org.rfbactivity.activity.event;
+
+/**
+ * What an {@link ActivityEvent} reports; {@link #wireName()} is its {@code type} in JSON, the SSE {@code event:}
+ * field and the webhook filter's vocabulary (docs/architecture.md#events). Consumers must ignore types they do not
+ * know: new ones (the policy events of idle disconnects and warnings) are added without a schema change.
+ */
+public enum EventType {
+  /** A session's state changed: from, to, since when it was in {@code from}, and the cause. */
+  SESSION_STATE_CHANGED("session.state_changed"),
+  /** A viewer connected to the session on this replica. */
+  VIEWER_OPENED("viewer.opened"),
+  /** A viewer's connection ended, with the reason. */
+  VIEWER_CLOSED("viewer.closed");
+
+  private final String wireName;
+
+  EventType(String wireName) {
+    this.wireName = wireName;
+  }
+
+  /** The name in JSON and SSE, e.g. {@code session.state_changed}. */
+  public String wireName() {
+    return wireName;
+  }
+
+  /** The type with this wire name. */
+  public static EventType ofWireName(String name) {
+    for (EventType type : values()) {
+      if (type.wireName.equals(name)) {
+        return type;
+      }
+    }
+    throw new IllegalArgumentException("unknown event type: " + name);
+  }
+}

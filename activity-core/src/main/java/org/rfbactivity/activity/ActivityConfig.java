@@ -12,6 +12,7 @@ import static org.rfbactivity.activity.ActivitySettings.MAX_RETRY_BACKOFF;
 import static org.rfbactivity.activity.ActivitySettings.METRICS;
 import static org.rfbactivity.activity.ActivitySettings.PERSIST_INTERVAL;
 import static org.rfbactivity.activity.ActivitySettings.REPLICA_ID;
+import static org.rfbactivity.activity.ActivitySettings.RETAINED_SESSIONS;
 import static org.rfbactivity.activity.ActivitySettings.STORE;
 import static org.rfbactivity.activity.ActivitySettings.THREAD_FACTORY;
 import static org.rfbactivity.activity.ActivitySettings.TICKER;
@@ -43,6 +44,7 @@ public final class ActivityConfig {
   private final Duration closeTimeout;
   private final Set<InputKind> countedKinds;
   private final BlindPolicy blindPolicy;
+  private final int retainedSessions;
   private final String replicaId;
   private final Ticker ticker;
   private final Clock clock;
@@ -63,6 +65,7 @@ public final class ActivityConfig {
     this.closeTimeout = CLOSE_TIMEOUT.orDefault(b.closeTimeout);
     this.countedKinds = COUNTED_KINDS.orDefault(b.countedKinds);
     this.blindPolicy = BLIND_POLICY.orDefault(b.blindPolicy);
+    this.retainedSessions = RETAINED_SESSIONS.orDefault(b.retainedSessions);
     this.replicaId = REPLICA_ID.orDefault(b.replicaId);
     this.ticker = TICKER.orDefault(b.ticker);
     this.clock = CLOCK.orDefault(b.clock);
@@ -120,6 +123,11 @@ public final class ActivityConfig {
         : countedKinds.contains(kind);
   }
 
+  /** Sessions without viewers remembered ({@link ActivitySettings#RETAINED_SESSIONS}). */
+  public int retainedSessions() {
+    return retainedSessions;
+  }
+
   public String replicaId() {
     return replicaId;
   }
@@ -174,6 +182,7 @@ public final class ActivityConfig {
     private Duration closeTimeout;
     private Set<InputKind> countedKinds;
     private BlindPolicy blindPolicy;
+    private Integer retainedSessions;
     private String replicaId;
     private Ticker ticker;
     private Clock clock;
@@ -245,6 +254,15 @@ public final class ActivityConfig {
     /** How blind viewers count: {@link ActivitySettings#BLIND_POLICY}. */
     public Builder blindPolicy(BlindPolicy blindPolicy) {
       this.blindPolicy = setOnce(BLIND_POLICY, this.blindPolicy, blindPolicy);
+      return this;
+    }
+
+    /**
+     * How many sessions without viewers are remembered ({@link ActivitySettings#RETAINED_SESSIONS}): they answer
+     * {@link ActivityTracker#snapshot} as DISCONNECTED with their times. The one without viewers longest goes first.
+     */
+    public Builder retainedSessions(int retainedSessions) {
+      this.retainedSessions = setOnce(RETAINED_SESSIONS, this.retainedSessions, retainedSessions);
       return this;
     }
 

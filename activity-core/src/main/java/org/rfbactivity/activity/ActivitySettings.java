@@ -75,6 +75,13 @@ public final class ActivitySettings {
   /** Where activity is persisted. */
   public static final ActivitySetting<ActivityStore> STORE = new ActivitySetting<>("store", ActivityStore::none,
       "`ActivityStore.none()` (memory only)", value -> Objects.requireNonNull(value, "store"));
+  /**
+   * How many sessions without viewers the tracker remembers (state DISCONNECTED, its times, the cause), so that a
+   * session it has seen, or one declared known, answers with its times rather than not at all; beyond this the one
+   * that has been without viewers longest is forgotten first. 0 remembers none.
+   */
+  public static final ActivitySetting<Integer> RETAINED_SESSIONS = new ActivitySetting<>("retainedSessions",
+      () -> 10_000, "10000", ActivitySettings::checkRetainedSessions);
   /** A transition listener (this replica's view, at each tick); may be given more than once. */
   public static final ActivitySetting<ActivityListener> LISTENER = new ActivitySetting<>("listener", null, "none",
       value -> Objects.requireNonNull(value, "listener"));
@@ -90,10 +97,16 @@ public final class ActivitySettings {
 
   /** Every setting, in the README's order. */
   public static final List<ActivitySetting<?>> ALL = List.of(ACTIVE_WINDOW, PERSIST_INTERVAL, FLUSH_TICK,
-      MAX_RETRY_BACKOFF, CLOSE_TIMEOUT, COUNTED_KINDS, BLIND_POLICY, REPLICA_ID, TICKER, CLOCK, THREAD_FACTORY, STORE,
+      MAX_RETRY_BACKOFF, CLOSE_TIMEOUT, COUNTED_KINDS, BLIND_POLICY, RETAINED_SESSIONS, REPLICA_ID, TICKER, CLOCK, THREAD_FACTORY, STORE,
       LISTENER, EVENT_LISTENER, METRICS);
 
   private ActivitySettings() {}
+
+  private static Integer checkRetainedSessions(Integer value) {
+    Objects.requireNonNull(value, "retainedSessions");
+    requireArgument(value >= 0, "retainedSessions must be >= 0: " + value);
+    return value;
+  }
 
   private static ActivitySetting<Duration> duration(String name, Duration defaultValue) {
     return duration(name, defaultValue, "");

@@ -1,11 +1,11 @@
 package org.rfbactivity.activity;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -48,6 +48,7 @@ public final class ActivityTracker implements AutoCloseable {
   private final Ticker ticker;
   private final Rules rules;
   private final ConcurrentHashMap<String, SessionSlot> sessions = new ConcurrentHashMap<>();
+  private final RetainedSessions retained;
   private final Flusher flusher;
   private final ActivityMetrics metrics;
   private final AtomicBoolean inputFailureLogged = new AtomicBoolean();
@@ -63,7 +64,8 @@ public final class ActivityTracker implements AutoCloseable {
     this.ticker = config.ticker();
     this.rules = new Rules(config, new TransitionQueue());
     this.metrics = GuardedMetrics.of(config.metrics(), config.replicaId());
-    this.flusher = new Flusher(config, metrics, sessions, rules);
+    this.retained = new RetainedSessions(config.retainedSessions());
+    this.flusher = new Flusher(config, metrics, sessions, retained, rules);
   }
 
   /** The configuration this tracker was built with. */
@@ -136,11 +138,12 @@ public final class ActivityTracker implements AutoCloseable {
       }
       Map<String, String> attrs = Attributes.copyOf(attributes);
       for (;;) {
-        SessionSlot slot = sessions.computeIfAbsent(sessionId, id -> new SessionSlot(id, ticker.read()));
+        SessionSlot slot = sessions.computeIfAbsent(sessionId,
+            id -> new SessionSlot(id, ticker.read(), retained.take(id)));
         Viewer viewer = slot.open(viewerId, inspectable, blindReason, attrs, ticker.read(), rules);
         if (viewer != null && closed) {
           // close() ran meanwhile and may have missed this viewer: undo, as for any open after close.
-          slot.close(viewer, ticker.read(), rules);
+          slot.close(viewer, ticker.read(), rules, SessionSlot.TRACKER_CLOSED);
           return Viewer.detached(viewerId);
         }
         if (viewer != null) {
@@ -220,15 +223,25 @@ public final class ActivityTracker implements AutoCloseable {
   }
 
   /**
-   * The viewer disconnected. Closing is not activity: it does not move the session's last activity, but the newest
-   * pending value and the new state are written at the next tick. Closing twice is harmless.
+   * The viewer disconnected, for no reason given; see {@link #viewerClosed(Viewer, String)}.
    */
   public void viewerClosed(Viewer viewer) {
+    viewerClosed(viewer, null);
+  }
+
+  /**
+   * The viewer disconnected. Closing is not activity: it does not move the session's last activity, but the newest
+   * pending value and the new state are written at the next tick. Closing twice is harmless.
+   *
+   * @param reason a short constant such as {@code client_closed}, carried by the {@code viewer.closed} event (cut at
+   *               {@value org.rfbactivity.activity.event.ActivityEvent#MAX_REASON_LENGTH} characters); may be null
+   */
+  public void viewerClosed(Viewer viewer, String reason) {
     if (viewer == null || viewer.session() == null) {
       return;
     }
     try {
-      viewer.session().close(viewer, ticker.read(), rules);
+      viewer.session().close(viewer, ticker.read(), rules, reason);
     } catch (RuntimeException e) {
       LOG.error("{} - viewer close could not be recorded", config.replicaId(), e);
     }
@@ -237,28 +250,59 @@ public final class ActivityTracker implements AutoCloseable {
   // ---------------------------------------------------------------- queries
 
   /**
-   * This replica's view of one session, evaluated now; empty if the session has no viewer here and its final
-   * state was already written (the database view {@code rfb_session_status} keeps it).
+   * Makes a session known before any viewer opens it (e.g. a configured route): it then answers
+   * {@link #snapshot} as DISCONNECTED since now, rather than not at all. Nothing for a session already known.
+   * Counts against {@link ActivityConfig#retainedSessions()} like any session without viewers.
+   */
+  public void declareSession(String sessionId) {
+    String problem = idProblem("sessionId", sessionId);
+    if (problem != null) {
+      LOG.warn("{} - ignored a session declaration: {}", config.replicaId(), problem);
+      return;
+    }
+    if (!sessions.containsKey(sessionId)) {
+      retained.putIfAbsent(sessionId, SessionHistory.declared(ticker.read()));
+    }
+  }
+
+  /**
+   * This replica's view of one session, evaluated now: a session with viewers here, or one it remembers
+   * ({@link ActivityConfig#retainedSessions()}: seen since start, or declared) as DISCONNECTED with its times.
+   * Empty for a session this tracker does not know (the database view {@code rfb_session_status} may).
    */
   public Optional<SessionSnapshot> snapshot(String sessionId) {
     if (sessionId == null) {
       return Optional.empty();
     }
     SessionSlot slot = sessions.get(sessionId);
+    if (slot != null) {
+      return Optional.of(slot.snapshot(ticker.read(), flusher.timeBase(), rules));
+    }
+    SessionHistory history = retained.get(sessionId);
+    if (history != null) {
+      return Optional.of(SessionSlot.snapshotOf(sessionId, history, flusher.timeBase()));
+    }
+    // An open may have moved it from the retained sessions to a slot between the two lookups.
+    slot = sessions.get(sessionId);
     return slot == null ? Optional.empty()
         : Optional.of(slot.snapshot(ticker.read(), flusher.timeBase(), rules));
   }
 
-  /** Every session this replica tracks, evaluated now, ordered by session id. O(sessions + viewers). */
+  /**
+   * Every session this replica knows, evaluated now, ordered by session id: those with viewers here and those it
+   * remembers without viewers. O(sessions + viewers).
+   */
   public List<SessionSnapshot> snapshots() {
     long now = ticker.read();
     TimeBase base = flusher.timeBase();
-    List<SessionSnapshot> all = new ArrayList<>(sessions.size());
-    for (SessionSlot slot : sessions.values()) {
-      all.add(slot.snapshot(now, base, rules));
+    Map<String, SessionSnapshot> all = new TreeMap<>();
+    for (Map.Entry<String, SessionHistory> e : retained.copy().entrySet()) {
+      all.put(e.getKey(), SessionSlot.snapshotOf(e.getKey(), e.getValue(), base));
     }
-    all.sort(Comparator.comparing(SessionSnapshot::sessionId));
-    return all;
+    for (SessionSlot slot : sessions.values()) {
+      all.put(slot.sessionId(), slot.snapshot(now, base, rules));
+    }
+    return new ArrayList<>(all.values());
   }
 
   /** How writes to the store are going, as of the last flush tick. */
@@ -338,6 +382,11 @@ public final class ActivityTracker implements AutoCloseable {
   /** One flush tick on the calling thread; tests drive the tracker with this and a fake ticker. */
   void tick() {
     flusher.tick(false);
+  }
+
+  /** Whether a slot is held for the session (for tests: it is let go once settled). */
+  boolean holds(String sessionId) {
+    return sessions.containsKey(sessionId);
   }
 
   /** Closed viewers a session still holds (for tests: memory kept through an outage); 0 if the session is gone. */

@@ -2,9 +2,13 @@ package org.rfbactivity.activity;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentMap;
+import org.rfbactivity.activity.event.ActivityEvent;
+import org.rfbactivity.activity.event.ActivityEventListener;
+import org.rfbactivity.activity.event.EventIds;
 import org.rfbactivity.activity.store.ActivityStore;
 import org.rfbactivity.activity.store.RejectedRow;
 import org.rfbactivity.activity.store.SessionActivityRow;
@@ -28,7 +32,16 @@ final class Flusher {
 
   private static final Logger LOG = LoggerFactory.getLogger(Flusher.class);
 
+  /**
+   * Events kept for the store while it fails: they are committed with the first write that succeeds. Past this, the
+   * oldest are dropped (and counted in the log): notifications matter less than memory in a long outage.
+   */
+  static final int MAX_UNCOMMITTED_EVENTS = 65_536;
+
   private final ConcurrentMap<String, SessionSlot> sessions;
+  private final RetainedSessions retained;
+  private final List<ActivityEventListener> eventListeners;
+  private final EventIds eventIds = new EventIds();
   private final Rules rules;
   private final ActivityStore store;
   private final ActivityMetrics metrics;
@@ -50,9 +63,15 @@ final class Flusher {
   private Instant lastSuccessAt;
   private Instant lastFailureAt;
   private long rejectedRows;
+  /** This replica's events not yet committed, oldest first. */
+  private final ArrayDeque<ActivityEvent> uncommitted = new ArrayDeque<>();
+  private long droppedEvents;
 
-  Flusher(ActivityConfig config, ActivityMetrics metrics, ConcurrentMap<String, SessionSlot> sessions, Rules rules) {
+  Flusher(ActivityConfig config, ActivityMetrics metrics, ConcurrentMap<String, SessionSlot> sessions,
+      RetainedSessions retained, Rules rules) {
     this.sessions = sessions;
+    this.retained = retained;
+    this.eventListeners = config.eventListeners();
     this.rules = rules;
     this.store = config.store();
     this.metrics = metrics;
@@ -96,14 +115,14 @@ final class Flusher {
       }
     }
     for (SessionSlot slot : stats.retired) {
-      sessions.remove(slot.sessionId(), slot);
+      retire(slot);
     }
-    rules.transitions.deliver(base, listeners, metrics, owner);
+    keep(rules.transitions.deliver(base, listeners, metrics, eventIds, owner));
     reportInputs(stats);
 
     boolean purge = writeAllowed && now - lastPurgeNanos >= rules.persistIntervalNanos;
     boolean succeeded = true;
-    if (!writes.isEmpty() || purge) {
+    if (!writes.isEmpty() || purge || (writeAllowed && !uncommitted.isEmpty())) {
       succeeded = write(writes, purge, now, base, stats.pendingSessions);
       if (succeeded && purge) {
         lastPurgeNanos = now;
@@ -128,7 +147,8 @@ final class Flusher {
       viewerRows.addAll(write.viewerRows());
       deletes.addAll(write.deletes());
     }
-    StoreBatch batch = new StoreBatch(sessionRows, viewerRows, deletes, purge);
+    StoreBatch batch = new StoreBatch(sessionRows, viewerRows, deletes, purge, List.copyOf(uncommitted),
+        owner);
     WriteResult result;
     try {
       result = store.write(batch);
@@ -146,9 +166,11 @@ final class Flusher {
       SessionSlot slot = write.slot();
       suppressed += write.suppressedWrites();
       if (slot.written(write, now)) {
-        sessions.remove(slot.sessionId(), slot);
+        retire(slot);
       }
     }
+    uncommitted.clear();
+    publish(result.events());
     if (suppressed != 0) {
       metrics.writesSuppressed(suppressed);
     }
@@ -163,6 +185,47 @@ final class Flusher {
     consecutiveFailures = 0;
     lastSuccessAt = base.toInstant(now);
     return true;
+  }
+
+  /** Remembered before it is removed, so that a lookup in between finds it in one place or the other. */
+  private void retire(SessionSlot slot) {
+    retained.put(slot.sessionId(), slot.history());
+    sessions.remove(slot.sessionId(), slot);
+  }
+
+  private void keep(List<ActivityEvent> events) {
+    uncommitted.addAll(events);
+    int over = uncommitted.size() - MAX_UNCOMMITTED_EVENTS;
+    if (over > 0) {
+      for (int i = 0; i < over; i++) {
+        uncommitted.removeFirst();
+      }
+      if (droppedEvents == 0) {
+        LOG.warn("{} - the store has not committed for a while; dropping the oldest events beyond {}", owner,
+            MAX_UNCOMMITTED_EVENTS);
+      }
+      droppedEvents += over;
+    }
+  }
+
+  /** Committed events to the event listeners, in order; a throwing listener is logged and the others still run. */
+  private void publish(List<ActivityEvent> events) {
+    if (droppedEvents > 0) {
+      LOG.warn("{} - {} events were dropped while the store was failing", owner, droppedEvents);
+      droppedEvents = 0;
+    }
+    for (ActivityEvent event : events) {
+      for (ActivityEventListener listener : eventListeners) {
+        try {
+          listener.onEvent(event);
+        } catch (VirtualMachineError e) {
+          throw e;
+        } catch (Throwable e) {
+          LOG.error("{} - event listener {} failed on {} of session {}", owner, listener.getClass().getName(),
+              event.type().wireName(), event.sessionId(), e);
+        }
+      }
+    }
   }
 
   private void failed(StoreException e, long now, TimeBase base, int dueSessions) {

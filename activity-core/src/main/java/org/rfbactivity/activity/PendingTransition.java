@@ -1,17 +1,26 @@
 package org.rfbactivity.activity;
 
-/** A transition waiting for delivery; its time is still in ticker nanoseconds. */
+import org.rfbactivity.activity.event.ActivityEvent;
+
+/** A transition waiting for delivery; its times are still in ticker nanoseconds. */
 record PendingTransition(
     String sessionId,
     ActivityState from,
     ActivityState to,
+    long fromSinceNanos,
     long atNanos,
     String causeViewerId,
     InputKind causeInputKind,
-    TransitionReason reason) {
+    TransitionReason reason) implements PendingEvent {
 
   ActivityTransition toTransition(TimeBase timeBase) {
     return new ActivityTransition(sessionId, from, to, timeBase.toInstant(atNanos), causeViewerId, causeInputKind,
         reason);
+  }
+
+  @Override
+  public ActivityEvent toEvent(String id, TimeBase timeBase, String replicaId) {
+    return ActivityEvent.stateChanged(id, timeBase.toInstant(atNanos), replicaId, sessionId, from, to,
+        timeBase.toInstant(fromSinceNanos), causeViewerId, causeInputKind, reason.name());
   }
 }

@@ -1,5 +1,6 @@
 package org.rfbactivity.activity;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -32,6 +33,11 @@ final class SessionSlot {
 
   private static final Logger LOG = LoggerFactory.getLogger(SessionSlot.class);
 
+  /** Close reason of a viewer closed by {@link #closeAll}: the tracker is closing. */
+  static final String TRACKER_CLOSED = "tracker_closed";
+  /** Close reason of a viewer replaced by a second open under its id. */
+  static final String REPLACED = "replaced";
+
   /** "No time": no activity yet. Below every real time, so {@code t > NONE} for any time and {@code NONE > t} never. */
   static final long NONE = Long.MIN_VALUE;
 
@@ -54,6 +60,10 @@ final class SessionSlot {
   private long closedInputNanos = NONE;
   private InputKind closedInputKind;
   private final long[] closedCounts = new long[InputKind.COUNT];
+  private long lastConnectNanos = NONE;
+  private long lastDisconnectNanos = NONE;
+  /** The cause of the newest transition; null before the first. */
+  private TransitionCause cause;
   /** Incremented by every change that must reach the store at the next tick. */
   private int changeSeq;
   /** Set when the flusher drops this slot; an open racing with that retries on a fresh slot. */
@@ -67,10 +77,29 @@ final class SessionSlot {
   private long inputsSinceRaise;
 
   SessionSlot(String sessionId, long createdNanos) {
+    this(sessionId, createdNanos, null);
+  }
+
+  /** A slot for a session, resuming what the tracker remembered of it ({@code history}, may be null). */
+  SessionSlot(String sessionId, long createdNanos, SessionHistory history) {
     this.sessionId = sessionId;
     this.stateSinceNanos = createdNanos;
     this.evaluatedNanos = createdNanos;
     this.lastWriteNanos = createdNanos;
+    if (history != null) {
+      stateSinceNanos = Math.min(history.stateSinceNanos(), createdNanos);
+      closedActivityNanos = history.lastActivityNanos();
+      closedActivityViewerId = history.lastActivityViewerId();
+      closedActivityKind = history.lastActivityKind();
+      closedInputNanos = history.lastInputNanos();
+      closedInputKind = history.lastInputKind();
+      lastConnectNanos = history.lastConnectNanos();
+      lastDisconnectNanos = history.lastDisconnectNanos();
+      cause = history.cause();
+      System.arraycopy(history.inputCounts(), 0, closedCounts, 0, InputKind.COUNT);
+      // Already written by the slot that remembered it: nothing to raise again.
+      writtenActivityNanos = history.lastActivityNanos();
+    }
   }
 
   String sessionId() {
@@ -98,6 +127,8 @@ final class SessionSlot {
     }
     viewers.add(viewer);
     changeSeq++;
+    lastConnectNanos = now;
+    rules.transitions.offer(new PendingViewerEvent(sessionId, viewerId, true, now, null));
     // Opening counts as activity: the user just acted. Before a replaced connection is closed, whose evaluation
     // would otherwise report this open's activity as input.
     transition(ActivityState.ACTIVE, now, now, viewerId, null, TransitionReason.VIEWER_OPENED, rules);
@@ -106,20 +137,20 @@ final class SessionSlot {
       // The new connection replaces it (added first, so the session is never seen without viewers).
       LOG.warn("{} - viewer {} of session {} opened again; the previous connection is closed", rules.replicaId,
           viewerId, sessionId);
-      closeLocked(previous, now, rules);
+      closeLocked(previous, now, rules, REPLACED);
     }
     return viewer;
   }
 
   /** Removes a viewer; nothing if it was not connected (closed twice). */
-  synchronized void close(Viewer viewer, long now, Rules rules) {
+  synchronized void close(Viewer viewer, long now, Rules rules, String reason) {
     if (!viewers.contains(viewer)) {
       return;
     }
     now = advanceTo(now);
     // Evaluate with the viewer still present, so input it sent just before closing is attributed to it.
     evaluate(now, rules);
-    closeLocked(viewer, now, rules);
+    closeLocked(viewer, now, rules, reason);
   }
 
   /** Closes every viewer (the tracker is closing). */
@@ -127,7 +158,7 @@ final class SessionSlot {
     now = advanceTo(now);
     evaluate(now, rules);
     while (!viewers.isEmpty()) {
-      closeLocked(viewers.get(viewers.size() - 1), now, rules);
+      closeLocked(viewers.get(viewers.size() - 1), now, rules, TRACKER_CLOSED);
     }
   }
 
@@ -157,8 +188,10 @@ final class SessionSlot {
 
   // ---- evaluation ----
 
-  private void closeLocked(Viewer viewer, long now, Rules rules) {
+  private void closeLocked(Viewer viewer, long now, Rules rules, String reason) {
     viewers.remove(viewer);
+    lastDisconnectNanos = now;
+    rules.transitions.offer(new PendingViewerEvent(sessionId, viewer.viewerId(), false, now, reason));
     viewer.markClosed();
     long last = viewer.lastActivityNanos();
     InputKind kind = viewer.lastInputKind();
@@ -236,10 +269,13 @@ final class SessionSlot {
       return;
     }
     long at = Math.min(Math.max(atNanos, stateSinceNanos), now);
+    long fromSince = stateSinceNanos;
     state = to;
     stateSinceNanos = at;
+    cause = new TransitionCause(causeViewerId, causeKind, reason);
     changeSeq++;
-    rules.transitions.offer(new PendingTransition(sessionId, from, to, at, causeViewerId, causeKind, reason));
+    rules.transitions.offer(new PendingTransition(sessionId, from, to, fromSince, at, causeViewerId, causeKind,
+        reason));
   }
 
   private long advanceTo(long now) {
@@ -307,9 +343,31 @@ final class SessionSlot {
           !viewer.blind(), viewer.blindReason(), timeBase.toInstant(viewer.openedNanos()),
           timeBase.toInstant(last), kind, viewer.attributes(), SessionSnapshot.countsOf(own)));
     }
+    Instant activeUntil = state == ActivityState.ACTIVE && newest.nanos != NONE
+        ? timeBase.toInstant(newest.nanos + rules.activeWindowNanos) : null;
     return new SessionSnapshot(sessionId, state, timeBase.toInstant(stateSinceNanos),
-        newest.nanos == NONE ? null : timeBase.toInstant(newest.nanos), inputKind, viewerSnapshots,
-        SessionSnapshot.countsOf(counts), allInspectable);
+        instantOrNull(newest.nanos, timeBase), inputKind, viewerSnapshots, SessionSnapshot.countsOf(counts),
+        allInspectable, instantOrNull(lastConnectNanos, timeBase), instantOrNull(lastDisconnectNanos, timeBase),
+        activeUntil, cause);
+  }
+
+  private static Instant instantOrNull(long nanos, TimeBase timeBase) {
+    return nanos == NONE ? null : timeBase.toInstant(nanos);
+  }
+
+  /** A session the tracker remembers without viewers, as a snapshot: DISCONNECTED with its times. */
+  static SessionSnapshot snapshotOf(String sessionId, SessionHistory h, TimeBase timeBase) {
+    long newest = h.lastActivityNanos();
+    return new SessionSnapshot(sessionId, ActivityState.DISCONNECTED, timeBase.toInstant(h.stateSinceNanos()),
+        instantOrNull(newest, timeBase), h.lastInputKind(), List.of(), SessionSnapshot.countsOf(h.inputCounts()),
+        true, instantOrNull(h.lastConnectNanos(), timeBase), instantOrNull(h.lastDisconnectNanos(), timeBase), null,
+        h.cause());
+  }
+
+  /** What the tracker keeps of this slot once it is retired (no viewers: everything is in the closed fields). */
+  synchronized SessionHistory history() {
+    return new SessionHistory(stateSinceNanos, closedActivityNanos, closedActivityViewerId, closedActivityKind,
+        closedInputNanos, closedInputKind, lastConnectNanos, lastDisconnectNanos, cause, closedCounts.clone());
   }
 
   private static ActivityState viewerState(Viewer viewer, long now, Rules rules) {
@@ -359,7 +417,7 @@ final class SessionSlot {
     }
     long activeUntil = newest.nanos == NONE ? now : newest.nanos + rules.activeWindowNanos;
     SessionActivityRow sessionRow = raised ? new SessionActivityRow(sessionId, timeBase.toInstant(newest.nanos),
-        timeBase.toInstant(activeUntil)) : null;
+        timeBase.toInstant(activeUntil), newest.kind) : null;
     List<ViewerRow> rows = new ArrayList<>(viewers.size());
     for (Viewer viewer : viewers) {
       long last = viewer.lastActivityNanos();

@@ -21,6 +21,11 @@ import java.util.Objects;
  * @param inputCounts           inputs by kind (every kind present, zeros included), of connected and closed viewers
  * @param allViewersInspectable {@code false} while any connected viewer is blind: its activity is only the traffic it
  *                              sends, not input seen
+ * @param lastConnectAt         when a viewer last opened, null if none has since this tracker started
+ * @param lastDisconnectAt      when a viewer last closed, null if none has
+ * @param activeUntil           while ACTIVE: when the session turns idle if no more input comes; otherwise null
+ * @param lastCause             the cause of the transition into the current state; null if it has had none (a
+ *                              session declared known that no viewer has opened)
  */
 public record SessionSnapshot(
     String sessionId,
@@ -30,7 +35,11 @@ public record SessionSnapshot(
     InputKind lastInputKind,
     List<ViewerSnapshot> viewers,
     Map<InputKind, Long> inputCounts,
-    boolean allViewersInspectable) {
+    boolean allViewersInspectable,
+    Instant lastConnectAt,
+    Instant lastDisconnectAt,
+    Instant activeUntil,
+    TransitionCause lastCause) {
 
   public SessionSnapshot {
     Objects.requireNonNull(sessionId, "sessionId");

@@ -101,7 +101,9 @@ class IntakeRaceTest {
           .isBeforeOrEqualTo(micros(e.getValue().after));
     }
     assertThat(store.viewers()).as("every viewer row deleted").isEmpty();
-    assertThat(tracker.snapshots()).isEmpty();
+    assertThat(tracker.snapshots()).as("every session remembered as disconnected")
+        .allSatisfy(s -> assertThat(s.state()).isEqualTo(ActivityState.DISCONNECTED))
+        .allSatisfy(s -> assertThat(s.viewers()).isEmpty());
     Map<String, ActivityTransition> last = new HashMap<>();
     for (ActivityTransition t : listener.transitions()) {
       ActivityTransition before = last.put(t.sessionId(), t);

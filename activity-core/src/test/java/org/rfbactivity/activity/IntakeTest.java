@@ -83,7 +83,11 @@ class IntakeTest {
     tracker.input(a, InputKind.KEY_PRESS);
     Viewer late = tracker.viewerOpened("t", "b", Map.of(), true);
     assertThat(late.sessionId()).isNull();
-    assertThat(tracker.snapshots()).isEmpty();
+    assertThat(tracker.snapshots()).singleElement().satisfies(s -> {
+      assertThat(s.sessionId()).isEqualTo("s");
+      assertThat(s.state()).isEqualTo(ActivityState.DISCONNECTED);
+      assertThat(s.viewers()).isEmpty();
+    });
   }
 
   @Test

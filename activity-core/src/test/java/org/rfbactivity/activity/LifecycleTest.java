@@ -171,7 +171,7 @@ class LifecycleTest {
     assertThat(listener.transitions()).extracting(ActivityTransition::to)
         .containsExactly(ActivityState.ACTIVE, ActivityState.DISCONNECTED);
     assertThat(store.viewers()).isEmpty();
-    assertThat(tracker.snapshots()).isEmpty();
+    assertThat(tracker.snapshots()).extracting(SessionSnapshot::state).containsExactly(ActivityState.DISCONNECTED);
   }
 
   @Test

@@ -77,7 +77,13 @@ class PostgresPersistenceIT {
     tracker.tick();
     assertThat(db.rows(VIEWER_ROWS)).isEmpty();
     assertThat(db.rows(STATUS)).containsExactly(row("s1", "DISCONNECTED", time.at(s("1")), 0L));
-    assertThat(tracker.snapshot("s1")).as("forgotten once stored").isEmpty();
+    assertThat(tracker.snapshot("s1")).as("remembered once stored").get().satisfies(snap -> {
+      assertThat(snap.state()).isEqualTo(ActivityState.DISCONNECTED);
+      assertThat(snap.stateSince()).isEqualTo(time.at(s("31")));
+      assertThat(snap.lastDisconnectAt()).isEqualTo(time.at(s("31")));
+      assertThat(snap.lastConnectAt()).isEqualTo(o);
+      assertThat(snap.viewers()).isEmpty();
+    });
   }
 
   @Test

@@ -123,9 +123,13 @@ final class Scenario {
         .as("%s: viewers of %s", name, session).hasSize(count));
   }
 
+  /** The tracker let go of the session's slot; it still answers DISCONNECTED from what it remembers. */
   Scenario absent(String session) {
-    return step("absent " + session,
-        r -> assertThat(r.tracker.snapshot(session)).as("%s: %s forgotten", name, session).isEmpty());
+    return step("absent " + session, r -> {
+      assertThat(r.tracker.holds(session)).as("%s: %s let go", name, session).isFalse();
+      assertThat(r.snapshot(session).state()).as("%s: %s remembered", name, session)
+          .isEqualTo(ActivityState.DISCONNECTED);
+    });
   }
 
   Scenario expect(String... transitions) {

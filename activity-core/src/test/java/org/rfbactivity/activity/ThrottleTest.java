@@ -165,7 +165,7 @@ class ThrottleTest {
     List<RecordingStore.Write> after = store.writes().subList(before, store.writes().size());
     assertThat(after).hasSize(1);
     assertThat(after.get(0).batch().sessions()).containsExactly(new SessionActivityRow("s",
-        time.at(Duration.ofSeconds(2)), time.at(Duration.ofSeconds(62))));
+        time.at(Duration.ofSeconds(2)), time.at(Duration.ofSeconds(62)), InputKind.KEY_PRESS));
     assertThat(after.get(0).batch().closedViewers()).extracting(k -> k.viewerId()).containsExactly("a");
     assertThat(after.get(0).batch().viewers()).extracting(ViewerRow::viewerId, ViewerRow::state,
         ViewerRow::activeUntil).containsExactly(org.assertj.core.groups.Tuple.tuple("b", ActivityState.ACTIVE,

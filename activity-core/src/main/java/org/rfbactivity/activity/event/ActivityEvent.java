@@ -44,10 +44,11 @@ public record ActivityEvent(
   public static final int MAX_REASON_LENGTH = 64;
   /**
    * Upper bound of {@link #toJson()}'s UTF-8 length: ids are at most 256 (session, viewer) and 128 (replica)
-   * characters without control characters, the reason at most 64, each character at most 3 bytes or 2 escaped,
-   * plus the fixed fields. Below PostgreSQL's 8000-byte {@code NOTIFY} payload limit by construction.
+   * characters (the tracker refuses longer ones), the reason at most {@value #MAX_REASON_LENGTH}, the event id short;
+   * a character takes at most 6 bytes (a control character escaped as {@code \u0000}), plus the fixed fields and
+   * three timestamps. Below PostgreSQL's 8000-byte {@code NOTIFY} payload limit by construction.
    */
-  public static final int MAX_JSON_BYTES = 3 * (256 + 256 + 128 + MAX_REASON_LENGTH + 32) + 512;
+  public static final int MAX_JSON_BYTES = 6 * (256 + 256 + 128 + MAX_REASON_LENGTH + 48) + 512;
 
   public ActivityEvent {
     Objects.requireNonNull(id, "id");

@@ -13,6 +13,10 @@ public interface ActivityStore extends AutoCloseable {
    * Writes the whole batch in one transaction. Rows the database refuses for their content (SQLSTATE class 22 or
    * 23) are isolated, reported in the result and dropped; everything else commits.
    *
+   * <p>Events: the result carries the events the write committed ({@link WriteResult#events()}); the tracker hands
+   * exactly those to its event listeners. A write that throws committed none, and the tracker passes the same
+   * events again with its next batch.
+   *
    * @throws StoreException if nothing was committed; the tracker will retry with the newest values
    */
   WriteResult write(StoreBatch batch) throws StoreException;

@@ -26,10 +26,13 @@ final class BatchStatements {
   /** Statements in execution order. */
   enum Kind {
     SESSION_RAISE("rfb_session_activity",
-        "INSERT INTO rfb_session_activity AS s (session_id, last_activity, active_until) "
-            + "SELECT * FROM unnest(?::text[], ?::timestamptz[], ?::timestamptz[]) "
+        "INSERT INTO rfb_session_activity AS s (session_id, last_activity, active_until, last_input_kind) "
+            + "SELECT * FROM unnest(?::text[], ?::timestamptz[], ?::timestamptz[], ?::text[]) "
             + "ON CONFLICT (session_id) DO UPDATE "
             + "SET last_activity = GREATEST(s.last_activity, EXCLUDED.last_activity), "
+            // The kind of the newest input: taken from a raise that is the newest and was an input, not an open.
+            + "last_input_kind = CASE WHEN EXCLUDED.last_activity > s.last_activity "
+            + "AND EXCLUDED.last_input_kind IS NOT NULL THEN EXCLUDED.last_input_kind ELSE s.last_input_kind END, "
             // GREATEST ignores NULLs: a row without active_until takes the other's.
             + "active_until = GREATEST(s.active_until, EXCLUDED.active_until), updated_at = now() "
             // Skip the row version when nothing rises: out-of-order writes are no-ops.
@@ -116,9 +119,7 @@ final class BatchStatements {
     for (ViewerKey key : closed) {
       ops.add(new Op(Kind.VIEWER_DELETE, key.sessionId(), key));
     }
-    if (batch.purgeExpiredViewers()) {
-      ops.add(new Op(Kind.PURGE_EXPIRED, "", null));
-    }
+    // The purge of expired rows is not an op: it runs after the settling, which dates a disconnection by them.
     return ops;
   }
 
@@ -126,8 +127,8 @@ final class BatchStatements {
   private static SessionActivityRow newest(SessionActivityRow a, SessionActivityRow b) {
     Instant activeUntil = a.activeUntil() == null || (b.activeUntil() != null
         && b.activeUntil().isAfter(a.activeUntil())) ? b.activeUntil() : a.activeUntil();
-    return new SessionActivityRow(a.sessionId(),
-        b.lastActivity().isAfter(a.lastActivity()) ? b.lastActivity() : a.lastActivity(), activeUntil);
+    SessionActivityRow newer = b.lastActivity().isAfter(a.lastActivity()) ? b : a;
+    return new SessionActivityRow(a.sessionId(), newer.lastActivity(), activeUntil, newer.lastInputKind());
   }
 
   private static final Comparator<ViewerKey> KEY_ORDER = Comparator.comparing(ViewerKey::sessionId)
@@ -194,15 +195,18 @@ final class BatchStatements {
         String[] ids = new String[n];
         OffsetDateTime[] activity = new OffsetDateTime[n];
         OffsetDateTime[] activeUntil = new OffsetDateTime[n];
+        String[] kinds = new String[n];
         for (int i = 0; i < n; i++) {
           SessionActivityRow row = (SessionActivityRow) group.get(i).row();
           ids[i] = row.sessionId();
           activity[i] = utc(row.lastActivity());
           activeUntil[i] = utc(row.activeUntil());
+          kinds[i] = row.lastInputKind() == null ? null : row.lastInputKind().name();
         }
         ps.setArray(1, c.createArrayOf("text", ids));
         ps.setArray(2, c.createArrayOf("timestamptz", activity));
         ps.setArray(3, c.createArrayOf("timestamptz", activeUntil));
+        ps.setArray(4, c.createArrayOf("text", kinds));
       }
       case VIEWER_UPSERT -> {
         // Typed element arrays (Object[][] only holds them), so pgjdbc encodes each element by its Java type.
@@ -244,7 +248,7 @@ final class BatchStatements {
     }
   }
 
-  private static OffsetDateTime utc(Instant instant) {
+  static OffsetDateTime utc(Instant instant) {
     return instant == null ? null : OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
   }
 }

@@ -7,9 +7,12 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import javax.sql.DataSource;
+import org.rfbactivity.activity.event.ActivityEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,15 +51,20 @@ public final class JdbcActivityStore implements ActivityStore {
   private final DataSource dataSource;
   private final HikariDataSource ownedPool;
   private final BatchStatements statements;
+  private final Settlement settlement;
   private final String name;
 
   private JdbcActivityStore(DataSource dataSource, HikariDataSource ownedPool, MirrorStatement mirror,
-      String name) {
+      String notifyChannel, String name) {
     this.dataSource = dataSource;
     this.ownedPool = ownedPool;
     this.statements = new BatchStatements(mirror);
+    this.settlement = new Settlement(notifyChannel);
     this.name = name;
   }
+
+  /** The default {@code NOTIFY} channel (docs/architecture.md#events). */
+  public static final String DEFAULT_NOTIFY_CHANNEL = Settlement.DEFAULT_CHANNEL;
 
   /** A new builder. */
   public static Builder builder() {
@@ -78,7 +86,7 @@ public final class JdbcActivityStore implements ActivityStore {
       boolean autoCommit = c.getAutoCommit();
       c.setAutoCommit(false);
       try {
-        return writeInTransaction(c, ops);
+        return writeInTransaction(c, ops, batch);
       } finally {
         restoreAutoCommit(c, autoCommit);
       }
@@ -90,12 +98,14 @@ public final class JdbcActivityStore implements ActivityStore {
     }
   }
 
-  private WriteResult writeInTransaction(Connection c, List<BatchStatements.Op> ops) throws SQLException {
+  private WriteResult writeInTransaction(Connection c, List<BatchStatements.Op> ops, StoreBatch batch)
+      throws SQLException {
     try {
       begin(c);
       statements.execute(c, ops);
+      List<ActivityEvent> events = settlement.run(c, batch, name, Set.of());
       c.commit();
-      return result(ops, List.of());
+      return result(ops, List.of(), events);
     } catch (SQLException e) {
       rollbackQuietly(c);
       if (SqlStates.classify(e) != SqlStates.Decision.ISOLATE_ROW) {
@@ -111,13 +121,21 @@ public final class JdbcActivityStore implements ActivityStore {
     } else {
       bisect(c, ops, rejectedOps, rejected);
     }
+    Set<String> refused = new HashSet<>();
+    for (BatchStatements.Op op : rejectedOps) {
+      refused.add(op.sessionId());
+    }
+    List<ActivityEvent> events = settlement.run(c, batch, name, refused);
     c.commit();
     List<BatchStatements.Op> written = new ArrayList<>(ops);
     written.removeAll(rejectedOps);
-    return result(written, rejected);
+    return result(written, rejected, events);
   }
 
   private void begin(Connection c) throws SQLException {
+    try (Statement s = c.createStatement()) {
+      s.execute(Settlement.LOCK);
+    }
     if (statements.hasMirror()) {
       try (Statement s = c.createStatement()) {
         // The mirror may target a timestamp WITHOUT time zone column: make the implicit conversion UTC.
@@ -159,7 +177,8 @@ public final class JdbcActivityStore implements ActivityStore {
     isolate(c, ops.subList(half, ops.size()), rejectedOps, rejected);
   }
 
-  private static WriteResult result(List<BatchStatements.Op> written, List<RejectedRow> rejected) {
+  private static WriteResult result(List<BatchStatements.Op> written, List<RejectedRow> rejected,
+      List<ActivityEvent> events) {
     int sessions = 0;
     int viewers = 0;
     for (BatchStatements.Op op : written) {
@@ -170,7 +189,7 @@ public final class JdbcActivityStore implements ActivityStore {
         }
       }
     }
-    return new WriteResult(sessions, viewers, rejected);
+    return new WriteResult(sessions, viewers, rejected, events);
   }
 
   private void rollbackQuietly(Connection c) {
@@ -201,7 +220,8 @@ public final class JdbcActivityStore implements ActivityStore {
   @Override
   public String toString() {
     return "JdbcActivityStore[" + name + (ownedPool != null ? ", owned pool" : ", caller's data source")
-        + (statements.hasMirror() ? ", mirror" : "") + "]";
+        + (statements.hasMirror() ? ", mirror" : "")
+        + (settlement.channel() == null ? ", no NOTIFY" : ", NOTIFY " + settlement.channel()) + "]";
   }
 
   /**
@@ -217,6 +237,8 @@ public final class JdbcActivityStore implements ActivityStore {
     private String poolName;
     private int maximumPoolSize;
     private String mirrorSql;
+    private String notifyChannel = Settlement.DEFAULT_CHANNEL;
+    private boolean notifyChannelSet;
 
     private Builder() {
     }
@@ -290,6 +312,21 @@ public final class JdbcActivityStore implements ActivityStore {
     }
 
     /**
+     * The channel every committed event is {@code NOTIFY}ed on, in the flush's transaction
+     * (docs/architecture.md#events); default {@value Settlement#DEFAULT_CHANNEL}; {@code null} for none. Lower-case
+     * letters, digits and underscores, not starting with a digit, at most 63 characters.
+     */
+    public Builder notifyChannel(String channel) {
+      requireState(!notifyChannelSet, "notifyChannel was already set");
+      requireArgument(channel == null || Settlement.CHANNEL.matcher(channel).matches(),
+          "notifyChannel must be lower-case letters, digits and underscores, not starting with a digit, at most "
+              + "63 characters: " + channel);
+      this.notifyChannel = channel;
+      this.notifyChannelSet = true;
+      return this;
+    }
+
+    /**
      * Validates and builds. With {@link #jdbcUrl}, creates the pool without connecting: a database that is down
      * at start is an outage the tracker rides out, not a configuration error. Run {@link Migrations#apply} to
      * fail fast on bad credentials.
@@ -305,7 +342,7 @@ public final class JdbcActivityStore implements ActivityStore {
       if (dataSource != null) {
         requireState(username == null && password == null && poolName == null && maximumPoolSize == 0,
             "username, password, poolName and maximumPoolSize apply only to the pool built from jdbcUrl");
-        return new JdbcActivityStore(dataSource, null, mirror, name);
+        return new JdbcActivityStore(dataSource, null, mirror, notifyChannel, name);
       }
       HikariConfig config = new HikariConfig();
       config.setPoolName(name);
@@ -328,7 +365,7 @@ public final class JdbcActivityStore implements ActivityStore {
       // that HikariCP or an embedder might log.
       config.addDataSourceProperty("logServerErrorDetail", "false");
       HikariDataSource pool = new HikariDataSource(config);
-      return new JdbcActivityStore(pool, pool, mirror, name);
+      return new JdbcActivityStore(pool, pool, mirror, notifyChannel, name);
     }
 
     private static void requireState(boolean ok, String message) {

@@ -2,6 +2,7 @@ package org.rfbactivity.activity.store;
 
 import java.time.Instant;
 import java.util.Objects;
+import org.rfbactivity.activity.InputKind;
 
 /**
  * Raise {@code rfb_session_activity.last_activity} for one session to {@code lastActivity}, and its
@@ -12,8 +13,11 @@ import java.util.Objects;
  * @param activeUntil  {@code lastActivity} plus the writing tracker's active window, or {@code null} to leave it. It
  *                     keeps the session active in {@code rfb_session_status} after the viewer that was active
  *                     closed, while viewers on other replicas, which did not see that activity, remain connected
+ * @param lastInputKind the kind of input {@code lastActivity} is, or null when it was an open: stored as the session's
+ *                      {@code last_input_kind} when this raise is the newest
  */
-public record SessionActivityRow(String sessionId, Instant lastActivity, Instant activeUntil) {
+public record SessionActivityRow(String sessionId, Instant lastActivity, Instant activeUntil,
+    InputKind lastInputKind) {
 
   public SessionActivityRow {
     Objects.requireNonNull(sessionId, "sessionId");
@@ -22,6 +26,11 @@ public record SessionActivityRow(String sessionId, Instant lastActivity, Instant
 
   /** A raise of {@code last_activity} alone. */
   public SessionActivityRow(String sessionId, Instant lastActivity) {
-    this(sessionId, lastActivity, null);
+    this(sessionId, lastActivity, null, null);
+  }
+
+  /** A raise without an input kind. */
+  public SessionActivityRow(String sessionId, Instant lastActivity, Instant activeUntil) {
+    this(sessionId, lastActivity, activeUntil, null);
   }
 }

@@ -1,6 +1,7 @@
 package org.rfbactivity.activity.store;
 
 import java.util.List;
+import org.rfbactivity.activity.event.ActivityEvent;
 
 /**
  * Everything one flush tick writes, in one transaction.
@@ -10,21 +11,35 @@ import java.util.List;
  * @param closedViewers       viewer rows to delete
  * @param purgeExpiredViewers also delete viewer rows whose heartbeat expired (left by crashed replicas); set at
  *                            most once per persistInterval
+ * @param events              this replica's events since the last commit, in order: viewer opens and closes, and its
+ *                            own state changes (which a shared store may replace by the shared state's, see
+ *                            {@link WriteResult#events()})
+ * @param writer              the writing replica's id, or null if not given; the replica id of events the store makes
  */
 public record StoreBatch(
     List<SessionActivityRow> sessions,
     List<ViewerRow> viewers,
     List<ViewerKey> closedViewers,
-    boolean purgeExpiredViewers) {
+    boolean purgeExpiredViewers,
+    List<ActivityEvent> events,
+    String writer) {
 
   public StoreBatch {
     sessions = List.copyOf(sessions);
     viewers = List.copyOf(viewers);
     closedViewers = List.copyOf(closedViewers);
+    events = List.copyOf(events);
+  }
+
+  /** A batch without events. */
+  public StoreBatch(List<SessionActivityRow> sessions, List<ViewerRow> viewers, List<ViewerKey> closedViewers,
+      boolean purgeExpiredViewers) {
+    this(sessions, viewers, closedViewers, purgeExpiredViewers, List.of(), null);
   }
 
   /** Whether there is nothing to write. */
   public boolean isEmpty() {
-    return sessions.isEmpty() && viewers.isEmpty() && closedViewers.isEmpty() && !purgeExpiredViewers;
+    return sessions.isEmpty() && viewers.isEmpty() && closedViewers.isEmpty() && !purgeExpiredViewers
+        && events.isEmpty();
   }
 }

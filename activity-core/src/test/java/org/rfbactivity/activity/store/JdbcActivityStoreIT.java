@@ -210,7 +210,7 @@ class JdbcActivityStoreIT {
         .password(password).poolName("activity-test").build()) {
       pool = (HikariDataSource) store.dataSource();
       assertThat(pool.getPoolName()).isEqualTo("activity-test");
-      assertThat(store.toString()).isEqualTo("JdbcActivityStore[activity-test, owned pool]")
+      assertThat(store.toString()).isEqualTo("JdbcActivityStore[activity-test, owned pool, NOTIFY rfb_activity]")
           .doesNotContain(password);
       // The public schema has no tables: the write fails, and the failure is logged by nobody but us.
       assertThatThrownBy(() -> store.write(sessions(new SessionActivityRow("s1", T))))

@@ -23,7 +23,15 @@ class MigrationsIT {
         row("session_id", "text", "NO"),
         row("last_activity", "timestamp with time zone", "NO"),
         row("updated_at", "timestamp with time zone", "NO"),
-        row("active_until", "timestamp with time zone", "YES"));
+        row("active_until", "timestamp with time zone", "YES"),
+        row("state", "text", "NO"),
+        row("state_since", "timestamp with time zone", "YES"),
+        row("last_input_kind", "text", "YES"),
+        row("last_connect_at", "timestamp with time zone", "YES"),
+        row("last_disconnect_at", "timestamp with time zone", "YES"),
+        row("last_cause_viewer_id", "text", "YES"),
+        row("last_cause_input_kind", "text", "YES"),
+        row("last_cause_reason", "text", "YES"));
     assertThat(columns(db, "rfb_viewer")).containsExactly(
         row("session_id", "text", "NO"),
         row("replica_id", "text", "NO"),
@@ -41,7 +49,71 @@ class MigrationsIT {
         row("session_id", "text", "YES"),
         row("state", "text", "YES"),
         row("last_activity", "timestamp with time zone", "YES"),
-        row("viewers", "bigint", "YES"));
+        row("viewers", "bigint", "YES"),
+        row("state_since", "timestamp with time zone", "YES"),
+        row("active_until", "timestamp with time zone", "YES"),
+        row("last_input_kind", "text", "YES"),
+        row("last_connect_at", "timestamp with time zone", "YES"),
+        row("last_disconnect_at", "timestamp with time zone", "YES"),
+        row("last_cause_viewer_id", "text", "YES"),
+        row("last_cause_input_kind", "text", "YES"),
+        row("last_cause_reason", "text", "YES"));
+    assertThat(db.rows("SELECT version FROM rfb_schema_version ORDER BY version")).containsExactly(row(1), row(2));
+  }
+
+  @Test
+  void aVersionOneDatabaseWithRowsIsUpgradedWithoutLosingAny(TestDatabase db) throws Exception {
+    String schema = db.schema() + "_v1";
+    db.execute("CREATE SCHEMA " + schema);
+    try (HikariDataSource ds = PostgresExtension.pool(db.jdbcUrl(), schema)) {
+      // The schema as the previous release left it: version 1's script, no version table.
+      try (var c = ds.getConnection(); var st = c.createStatement()) {
+        st.execute(Migrations.script(1));
+      }
+      String s = schema + ".";
+      db.execute(
+          // Active: a fresh viewer whose active_until is ahead.
+          "INSERT INTO " + s + "rfb_session_activity (session_id, last_activity, active_until) VALUES "
+              + "('active', now() - interval '10 seconds', now() + interval '50 seconds'), "
+              + "('idle', now() - interval '10 minutes', now() - interval '9 minutes'), "
+              + "('gone', '2026-03-01T12:00:00Z', '2026-03-01T12:01:00Z')",
+          "INSERT INTO " + s + "rfb_viewer VALUES "
+              + "('active', 'r1', 'v1', 'ACTIVE', true, NULL, now() - interval '1 hour', now() - interval '10 seconds',"
+              + " 'KEY_PRESS', now() + interval '50 seconds', now(), now() + interval '90 seconds'), "
+              + "('idle', 'r1', 'v2', 'CONNECTED_IDLE', true, NULL, now() - interval '1 hour', NULL, NULL, "
+              + "now() - interval '9 minutes', now(), now() + interval '90 seconds')");
+      // Idle since its window ran out: the later of the session's and its viewer's active_until.
+      Object idleUntil = db.value("SELECT GREATEST(a.active_until, v.active_until) FROM " + s
+          + "rfb_session_activity a JOIN " + s + "rfb_viewer v USING (session_id) WHERE session_id = 'idle'");
+      Object activeSince = db.value("SELECT last_activity FROM " + s + "rfb_session_activity "
+          + "WHERE session_id = 'active'");
+
+      assertThat(Migrations.apply(ds)).as("version before").isZero();
+      assertThat(Migrations.apply(ds)).as("version after").isEqualTo(Migrations.LATEST_VERSION);
+
+      assertThat(db.rows("SELECT session_id, state, state_since, viewers FROM " + s
+          + "rfb_session_status ORDER BY session_id")).containsExactly(
+          row("active", "ACTIVE", activeSince, 1L),
+          row("gone", "DISCONNECTED", java.time.Instant.parse("2026-03-01T12:00:00Z"), 0L),
+          row("idle", "CONNECTED_IDLE", idleUntil, 1L));
+      assertThat(db.value("SELECT count(*) FROM " + s + "rfb_viewer")).isEqualTo(2L);
+      assertThat(db.rows("SELECT version FROM " + s + "rfb_schema_version ORDER BY version"))
+          .containsExactly(row(1), row(2));
+    } finally {
+      db.execute("DROP SCHEMA " + schema + " CASCADE");
+    }
+  }
+
+  @Test
+  void aDatabaseOfANewerReleaseIsRefused(TestDatabase db) throws Exception {
+    Migrations.apply(db.dataSource());
+    db.execute("INSERT INTO rfb_schema_version (version) VALUES (" + (Migrations.LATEST_VERSION + 1) + ")");
+    try {
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> Migrations.apply(db.dataSource()))
+          .isInstanceOf(java.sql.SQLException.class).hasMessageContaining("newer than this release's");
+    } finally {
+      db.execute("DELETE FROM rfb_schema_version WHERE version > " + Migrations.LATEST_VERSION);
+    }
   }
 
   @Test
@@ -65,7 +137,7 @@ class MigrationsIT {
         pool.shutdown();
       }
       assertThat(db.value("SELECT count(*) FROM information_schema.tables WHERE table_schema = ?", schema))
-          .isEqualTo(3L);
+          .as("three tables and two views").isEqualTo(5L);
     } finally {
       db.execute("DROP SCHEMA " + schema + " CASCADE");
     }
@@ -84,8 +156,8 @@ class MigrationsIT {
       assertThat(db.rows("SELECT session_id, last_activity, active_until FROM " + schema
           + ".rfb_session_activity")).containsExactly(row("s1", java.time.Instant.parse("2026-03-01T12:00:00Z"),
           null));
-      assertThat(db.rows("SELECT session_id, state, viewers FROM " + schema + ".rfb_session_status"))
-          .containsExactly(row("s1", "DISCONNECTED", 0L));
+      assertThat(db.rows("SELECT session_id, state, state_since, viewers FROM " + schema + ".rfb_session_status"))
+          .containsExactly(row("s1", "DISCONNECTED", java.time.Instant.parse("2026-03-01T12:00:00Z"), 0L));
     } finally {
       db.execute("DROP SCHEMA " + schema + " CASCADE");
     }
@@ -94,7 +166,8 @@ class MigrationsIT {
   @Test
   void theScriptIsShipped() {
     assertThat(Migrations.script()).contains("CREATE TABLE IF NOT EXISTS rfb_session_activity",
-        "CREATE TABLE IF NOT EXISTS rfb_viewer", "CREATE OR REPLACE VIEW rfb_session_status");
+        "CREATE TABLE IF NOT EXISTS rfb_viewer", "CREATE OR REPLACE VIEW rfb_session_status",
+        "ADD COLUMN IF NOT EXISTS state_since", "INSERT INTO rfb_schema_version (version) VALUES (2)");
   }
 
   private static List<List<Object>> columns(TestDatabase db, String table) throws Exception {

@@ -104,11 +104,11 @@ final class RfbActivityBridge implements RfbListener, ViewerObserver {
   }
 
   @Override
-  public void closed() {
+  public void closed(String reason) {
     timer.stop();
     closed = true;
     if (viewer != null) {
-      tracker.viewerClosed(viewer);
+      tracker.viewerClosed(viewer, reason);
       if (blindReason != null) {
         metrics.blindViewerClosed(blindReason);
       }

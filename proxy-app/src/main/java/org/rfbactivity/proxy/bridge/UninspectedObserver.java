@@ -69,10 +69,10 @@ public final class UninspectedObserver implements ViewerObserver {
   }
 
   @Override
-  public void closed() {
+  public void closed(String reason) {
     timer.stop();
     if (viewer != null) {
-      tracker.viewerClosed(viewer);
+      tracker.viewerClosed(viewer, reason);
     }
   }
 }

@@ -167,7 +167,7 @@ public final class ViewerConnection {
     if (backend != null) {
       backend.close();
     }
-    observer.closed();
+    observer.closed(refusal.label());
   }
 
   /** Closes both sides once (idempotent); pending writes are flushed first. */
@@ -212,7 +212,7 @@ public final class ViewerConnection {
     } else {
       services.log().refused(handshake.refusal(reason), id, protocol.kind(), remote, detail);
     }
-    observer.closed();
+    observer.closed(reason.label());
   }
 
   private void finish() {

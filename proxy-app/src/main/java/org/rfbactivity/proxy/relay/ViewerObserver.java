@@ -23,6 +23,10 @@ public interface ViewerObserver {
   /** Server bytes arrived; the backend pipeline (the inspector) has seen them. */
   void serverDataRelayed();
 
-  /** The connection ended, refused or closed, a viewer or not. Called once. */
-  void closed();
+  /**
+   * The connection ended, refused or closed, a viewer or not. Called once.
+   *
+   * @param reason the close or refusal label ({@link CloseReason#label()}, {@link RefusalReason#label()})
+   */
+  void closed(String reason);
 }

@@ -44,6 +44,7 @@ import org.rfbactivity.proxy.route.RouteResolver;
 import org.rfbactivity.proxy.route.RouteResolvers;
 import org.rfbactivity.proxy.route.RoutingStatus;
 import org.rfbactivity.proxy.tcp.TcpFrontendInitializer;
+import org.rfbactivity.proxy.webhook.WebhookSink;
 import org.rfbactivity.proxy.ws.WebSocketFrontendInitializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,6 +101,7 @@ public final class ProxyServer implements AutoCloseable {
   private ActivityTracker tracker;
   private RouteResolver routeResolver;
   private RouteLookup routeLookup;
+  private WebhookSink webhooks;
 
   private enum State { NEW, STARTED, CLOSED }
 
@@ -131,6 +133,7 @@ public final class ProxyServer implements AutoCloseable {
       metrics.routeTableStale(() -> routeResolver.status().map(RoutingStatus::stale).orElse(false));
       jvmMetrics.bindTo(registry);
       metrics.transport(transport.label());
+      webhooks = startWebhooks();
       tracker = new ActivityTracker(activityConfig());
       bindListeners(ssl);
       tracker.start();
@@ -235,8 +238,25 @@ public final class ProxyServer implements AutoCloseable {
     if (store != null) {
       b.store(store);
     }
+    if (webhooks != null) {
+      b.eventListener(webhooks);
+    }
     return b.build();
   }
+
+  /** The webhook sink, started, when {@code --webhook-url} is given; else null. */
+  private WebhookSink startWebhooks() {
+    if (config.webhookUrls().isEmpty()) {
+      return null;
+    }
+    WebhookSink sink = WebhookSink.builder().endpoints(config.webhookUrls()).secret(config.webhookSecret())
+        .events(config.webhookEvents()).queueLimit(config.webhookQueue()).timeout(config.webhookTimeout())
+        .clock(config.clock()).threadFactory(new DefaultThreadFactory("rfba-webhook", true)).registry(registry)
+        .build();
+    sink.start();
+    return sink;
+  }
+
   /**
    * What {@code /readyz} reports: accepting viewers, the embedded server running, the store writing (or memory only),
    * and the routing source's status when it has one. While the database is down the relay keeps working and activity
@@ -337,6 +357,9 @@ public final class ProxyServer implements AutoCloseable {
     }
     if (tracker != null) {
       tracker.close(); // closes what is left and runs the final flush
+    }
+    if (webhooks != null) {
+      webhooks.close(); // after the tracker, whose final events it still queues
     }
     if (routeLookup != null) {
       routeLookup.close();

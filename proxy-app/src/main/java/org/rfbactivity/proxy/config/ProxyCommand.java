@@ -30,6 +30,11 @@ import static org.rfbactivity.proxy.config.ProxySettings.TLS_CERT;
 import static org.rfbactivity.proxy.config.ProxySettings.TLS_KEY;
 import static org.rfbactivity.proxy.config.ProxySettings.TOKEN_FILE;
 import static org.rfbactivity.proxy.config.ProxySettings.TRANSPORT;
+import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_EVENTS;
+import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_QUEUE;
+import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_SECRET_FILE;
+import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_TIMEOUT;
+import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_URL;
 import static org.rfbactivity.proxy.config.ProxySettings.WS_LISTEN;
 
 import java.nio.file.Path;
@@ -200,6 +205,19 @@ public final class ProxyCommand {
       }
     }
     b.adminToken(value(ADMIN_TOKEN_FILE));
+    for (String url : texts(WEBHOOK_URL)) {
+      if (!url.isBlank()) {
+        b.webhookUrl(WEBHOOK_URL.parse(url));
+      }
+    }
+    b.webhookSecret(value(WEBHOOK_SECRET_FILE));
+    for (String type : texts(WEBHOOK_EVENTS)) {
+      if (!type.isBlank()) {
+        b.webhookEvent(WEBHOOK_EVENTS.parse(type));
+      }
+    }
+    b.webhookQueue(value(WEBHOOK_QUEUE));
+    b.webhookTimeout(value(WEBHOOK_TIMEOUT));
     return b.build();
   }
 

@@ -17,16 +17,24 @@ import static org.rfbactivity.proxy.config.ProxySettings.PERSIST_INTERVAL;
 import static org.rfbactivity.proxy.config.ProxySettings.REPLICA_ID;
 import static org.rfbactivity.proxy.config.ProxySettings.STORE;
 import static org.rfbactivity.proxy.config.ProxySettings.TRANSPORT;
+import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_QUEUE;
+import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_TIMEOUT;
+import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_URL;
 import static org.rfbactivity.proxy.config.ProxySettings.WS_LISTEN;
 
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.rfbactivity.activity.ActivityConfig;
 import org.rfbactivity.activity.BlindPolicy;
+import org.rfbactivity.activity.event.EventType;
+import org.rfbactivity.proxy.webhook.WebhookEndpoint;
 
 /**
  * The proxy's whole configuration, validated once by {@link Builder#build()} and immutable afterwards (the
@@ -64,6 +72,12 @@ public final class ProxyConfig {
   private final Path tlsKey;
   private final List<String> allowedOrigins;
   private final String adminToken;
+  private final List<String> webhookUrls;
+  private final byte[] webhookSecret;
+  private final Set<EventType> webhookEvents;
+  private final boolean webhookEventsGiven;
+  private final int webhookQueue;
+  private final Duration webhookTimeout;
   private final boolean inspect;
   private final boolean frameBudget;
   private final Clock clock;
@@ -95,6 +109,13 @@ public final class ProxyConfig {
     this.tlsKey = b.tlsKey;
     this.allowedOrigins = List.copyOf(b.allowedOrigins);
     this.adminToken = b.adminToken;
+    this.webhookUrls = List.copyOf(b.webhookUrls);
+    this.webhookSecret = b.webhookSecret;
+    this.webhookEventsGiven = !b.webhookEvents.isEmpty();
+    this.webhookEvents = Collections.unmodifiableSet(webhookEventsGiven ? EnumSet.copyOf(b.webhookEvents)
+        : EnumSet.allOf(EventType.class));
+    this.webhookQueue = b.webhookQueue;
+    this.webhookTimeout = b.webhookTimeout;
     this.inspect = b.inspect;
     this.frameBudget = b.frameBudget;
     this.clock = b.clock;
@@ -227,6 +248,36 @@ public final class ProxyConfig {
     return adminToken;
   }
 
+  /** The webhook endpoints' URLs as given (with any token in them); empty when webhooks are off. */
+  public List<String> webhookUrls() {
+    return webhookUrls;
+  }
+
+  /** The webhooks' signing key bytes, or null; never shown. */
+  public byte[] webhookSecret() {
+    return webhookSecret == null ? null : webhookSecret.clone();
+  }
+
+  /** The event types sent to webhooks; every type unless some were named. */
+  public Set<EventType> webhookEvents() {
+    return webhookEvents;
+  }
+
+  /** Whether {@link #webhookEvents()} was given rather than defaulted: it has no use without a webhook URL. */
+  boolean webhookEventsGiven() {
+    return webhookEventsGiven;
+  }
+
+  /** Events waiting per webhook endpoint before the oldest is dropped. */
+  public int webhookQueue() {
+    return webhookQueue;
+  }
+
+  /** One webhook attempt's bound. */
+  public Duration webhookTimeout() {
+    return webhookTimeout;
+  }
+
   /** Whether the RFB inspector runs on each backend channel (always on from the CLI; benchmarks turn it off). */
   public boolean inspect() {
     return inspect;
@@ -273,7 +324,11 @@ public final class ProxyConfig {
         + ", maxConnectionsPerIp=" + maxConnectionsPerIp + ", maxConnectRatePerIp=" + maxConnectRatePerIp
         + ", maxTokenLifetime=" + maxTokenLifetime
         + ", tls=" + (tlsCert != null) + ", allowedOrigins=" + allowedOrigins
-        + ", adminToken=" + (adminToken == null ? "none" : "<masked>") + ", inspect=" + inspect + ", frameBudget=" + frameBudget + "]";
+        + ", adminToken=" + (adminToken == null ? "none" : "<masked>")
+        + ", webhooks=" + webhookUrls.stream().map(WebhookEndpoint::safe).toList()
+        + ", webhookSecret=" + (webhookSecret == null ? "none" : "<masked>") + ", webhookEvents=" + webhookEvents
+        + ", webhookQueue=" + webhookQueue + ", webhookTimeout=" + webhookTimeout
+        + ", inspect=" + inspect + ", frameBudget=" + frameBudget + "]";
   }
 
   /** Fail-fast builder; {@link #build()} throws {@link ConfigException} naming the flag at fault. */
@@ -304,6 +359,11 @@ public final class ProxyConfig {
     private Path tlsKey;
     private final List<String> allowedOrigins = new ArrayList<>();
     private String adminToken;
+    private final List<String> webhookUrls = new ArrayList<>();
+    private byte[] webhookSecret;
+    private final Set<EventType> webhookEvents = EnumSet.noneOf(EventType.class);
+    private int webhookQueue = WEBHOOK_QUEUE.defaultValue();
+    private Duration webhookTimeout = WEBHOOK_TIMEOUT.defaultValue();
     private boolean inspect = true;
     private boolean frameBudget = true;
     private Clock clock = Clock.systemUTC();
@@ -437,6 +497,34 @@ public final class ProxyConfig {
       return this;
     }
 
+    /** One endpoint; repeat for several. */
+    public Builder webhookUrl(String url) {
+      this.webhookUrls.add(url);
+      return this;
+    }
+
+    /** The signing key bytes (the text of a secret file becomes them by {@code WebhookSigner.parseKey}). */
+    public Builder webhookSecret(byte[] value) {
+      this.webhookSecret = value == null ? null : value.clone();
+      return this;
+    }
+
+    /** One event type to send; none named sends every type. */
+    public Builder webhookEvent(EventType type) {
+      this.webhookEvents.add(Objects.requireNonNull(type, "type"));
+      return this;
+    }
+
+    public Builder webhookQueue(int value) {
+      this.webhookQueue = value;
+      return this;
+    }
+
+    public Builder webhookTimeout(Duration value) {
+      this.webhookTimeout = value;
+      return this;
+    }
+
     public Builder inspect(boolean value) {
       this.inspect = value;
       return this;
@@ -488,6 +576,14 @@ public final class ProxyConfig {
       }
       allowedOrigins.clear();
       allowedOrigins.addAll(normalised);
+      List<String> urls = new ArrayList<>();
+      for (String url : webhookUrls) {
+        urls.add(WEBHOOK_URL.check(url));
+      }
+      webhookUrls.clear();
+      webhookUrls.addAll(urls);
+      webhookQueue = WEBHOOK_QUEUE.check(webhookQueue);
+      webhookTimeout = WEBHOOK_TIMEOUT.check(webhookTimeout);
     }
   }
 }

@@ -10,9 +10,14 @@ import static org.rfbactivity.proxy.config.ProxySettings.ROUTE_QUERY;
 import static org.rfbactivity.proxy.config.ProxySettings.TCP_LISTEN;
 import static org.rfbactivity.proxy.config.ProxySettings.TLS_CERT;
 import static org.rfbactivity.proxy.config.ProxySettings.TLS_KEY;
+import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_EVENTS;
+import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_SECRET_FILE;
+import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_URL;
 import static org.rfbactivity.proxy.config.ProxySettings.WS_LISTEN;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.rfbactivity.activity.ActivityConfig;
 import org.rfbactivity.activity.ActivitySetting;
 import org.rfbactivity.activity.RuleViolation;
@@ -71,6 +76,27 @@ final class ProxyRules {
           "needs --store postgres (the mirror runs in the transaction that writes last_activity)");
     }
     requireDistinctListeners(c);
+    checkWebhooks(c);
+  }
+
+  /** A webhook is always signed; its other settings without a URL would silently do nothing. */
+  private static void checkWebhooks(ProxyConfig c) {
+    boolean urls = !c.webhookUrls().isEmpty();
+    if (urls && c.webhookSecret() == null) {
+      throw new ConfigException(WEBHOOK_SECRET_FILE.flag(), null, "missing: --webhook-url needs a signing secret");
+    }
+    if (!urls && c.webhookSecret() != null) {
+      throw new ConfigException(WEBHOOK_SECRET_FILE.flag(), null, "has no use without --webhook-url");
+    }
+    if (!urls && c.webhookEventsGiven()) {
+      throw new ConfigException(WEBHOOK_EVENTS.flag(), null, "has no use without --webhook-url");
+    }
+    Set<String> seen = new HashSet<>();
+    for (String url : c.webhookUrls()) {
+      if (!seen.add(url)) {
+        throw new ConfigException(WEBHOOK_URL.flag(), WEBHOOK_URL.display(url), "given twice");
+      }
+    }
   }
 
   /**

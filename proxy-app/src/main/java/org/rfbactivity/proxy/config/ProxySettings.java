@@ -4,12 +4,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.rfbactivity.activity.ActivitySetting;
 import org.rfbactivity.activity.ActivitySettings;
 import org.rfbactivity.activity.BlindPolicy;
+import org.rfbactivity.activity.event.EventType;
 import org.rfbactivity.activity.store.JdbcActivityStore;
+import org.rfbactivity.proxy.webhook.WebhookEndpoint;
+import org.rfbactivity.proxy.webhook.WebhookSigner;
 
 /**
  * Every setting of the proxy, in the order {@code --help} and the README list them. Each is defined here once: name
@@ -27,6 +31,8 @@ public final class ProxySettings {
   static final int MIN_JWT_SECRET_BYTES = 32;
   /** Long enough not to be guessed through the admin port. */
   static final int MIN_ADMIN_TOKEN_LENGTH = 16;
+  /** About a gigabyte of heap per endpoint at 1 KB an event: beyond it a queue is a leak, not a buffer. */
+  static final int MAX_WEBHOOK_QUEUE = 1_000_000;
   /**
    * The longest duration any setting takes: activity-core's bound, which the tracker's settings must meet anyway, and
    * the same reason holds for the proxy's timers (nanoseconds in a long, added to the current time).
@@ -190,13 +196,40 @@ public final class ProxySettings {
       "File holding a bearer token required by the admin port, except /healthz and /readyz",
       text -> ConfigFiles.secret(text, MIN_ADMIN_TOKEN_LENGTH)).shownAs(ProxySettings::masked).build();
 
+  public static final Setting<String> WEBHOOK_URL = Setting.named("webhook-url", "URL",
+      "POST each activity event to this http or https URL, signed with --webhook-secret-file as Standard Webhooks "
+          + "specifies; repeat or comma-separate for several endpoints, each with its own queue", String::trim)
+      .checkedBy(ProxySettings::webhookUrl).shownAs(WebhookEndpoint::safe).repeatable().build();
+
+  public static final Setting<byte[]> WEBHOOK_SECRET_FILE = Setting.named("webhook-secret-file", "PATH",
+      "File holding the webhooks' signing secret: whsec_ and the base64 of at least " + WebhookSigner.MIN_KEY_BYTES
+          + " bytes, or any other text of at least " + WebhookSigner.MIN_KEY_BYTES + " bytes, used as it is",
+      ProxySettings::webhookSecret).shownAs(ProxySettings::masked).build();
+
+  public static final Setting<EventType> WEBHOOK_EVENTS = Setting.named("webhook-events", "TYPE",
+      "Event type sent to the webhooks (" + String.join(", ", eventTypeNames()) + "); repeat or comma-separate",
+      ProxySettings::eventType)
+      .describedDefault("all types", null).shownAs(EventType::wireName).repeatable().build();
+
+  /** At about 1 KB an event, 10 MB per endpoint: hours of a busy proxy's state changes while a receiver is down. */
+  public static final Setting<Integer> WEBHOOK_QUEUE = Setting.named("webhook-queue", "N",
+      "Events waiting per webhook endpoint while it is slow or down; when full the oldest is dropped, at most "
+          + MAX_WEBHOOK_QUEUE, ProxySettings::wholeNumber)
+      .byDefault("10000").checkedBy(ProxySettings::webhookQueue).build();
+
+  /** Shorter than the specification's 15 to 30 s: events are delivered in order, so a slow answer holds the rest. */
+  public static final Setting<Duration> WEBHOOK_TIMEOUT = Setting.named("webhook-timeout", "DURATION",
+      "Time one webhook attempt may take, from connecting to the end of the answer", Durations::parsePositive)
+      .byDefault("5s").checkedBy(ProxySettings::duration).shownAs(Durations::format).build();
+
   /** Every setting, in the order of {@code --help} and the README. */
   public static final List<Setting<?>> ALL = List.of(CONFIG, TCP_LISTEN, WS_LISTEN, ADMIN_LISTEN, TARGET, SESSION_ID,
       TOKEN_FILE, JWT_SECRET_FILE, JWT_PUBLIC_KEY, MAX_TOKEN_LIFETIME, ROUTE_QUERY, JDBC_URL, JDBC_USER,
       JDBC_PASSWORD_FILE, STORE, DATA_DIR, MIRROR_SQL, REPLICA_ID, ACTIVE_WINDOW, PERSIST_INTERVAL, FLUSH_TICK,
       BLIND_POLICY, HANDSHAKE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, MAX_CONNECT_RATE_PER_IP, TRANSPORT,
       TLS_CERT,
-      TLS_KEY, ALLOWED_ORIGIN, ADMIN_TOKEN_FILE);
+      TLS_KEY, ALLOWED_ORIGIN, ADMIN_TOKEN_FILE, WEBHOOK_URL, WEBHOOK_SECRET_FILE, WEBHOOK_EVENTS, WEBHOOK_QUEUE,
+      WEBHOOK_TIMEOUT);
 
   private ProxySettings() {}
 
@@ -231,6 +264,27 @@ public final class ProxySettings {
           + MIN_JWT_SECRET_BYTES * 8 + " bits), found " + bytes.length);
     }
     return bytes;
+  }
+
+  /** The file's text, trimmed, as key bytes ({@link WebhookSigner#parseKey}). */
+  private static byte[] webhookSecret(String text) {
+    String secret = ConfigFiles.secret(text, 1).strip();
+    if (secret.isEmpty()) {
+      throw new IllegalArgumentException("file is empty");
+    }
+    return WebhookSigner.parseKey(secret);
+  }
+
+  private static EventType eventType(String text) {
+    try {
+      return EventType.ofWireName(text.trim());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("expected one of " + String.join(", ", eventTypeNames()));
+    }
+  }
+
+  private static List<String> eventTypeNames() {
+    return Arrays.stream(EventType.values()).map(EventType::wireName).toList();
   }
 
   private static String routeQuery(String text) {
@@ -302,6 +356,19 @@ public final class ProxySettings {
       throw new IllegalArgumentException("must be 0 (no limit) or more");
     }
     return n;
+  }
+
+  private static Integer webhookQueue(Integer n) {
+    if (n < 1 || n > MAX_WEBHOOK_QUEUE) {
+      throw new IllegalArgumentException("must be 1 to " + MAX_WEBHOOK_QUEUE);
+    }
+    return n;
+  }
+
+  /** The URL as given, once it is known to be one the sink can post to. */
+  private static String webhookUrl(String url) {
+    WebhookEndpoint.parse(url);
+    return url.trim();
   }
 
   private static String jdbcUrl(String url) {

@@ -29,6 +29,7 @@ import org.rfbactivity.proxy.config.StoreMode;
 import org.rfbactivity.proxy.db.DatabaseStartException;
 import org.rfbactivity.proxy.db.MirrorCheck;
 import org.rfbactivity.proxy.db.ProxyDatabase;
+import org.rfbactivity.proxy.events.EventHub;
 import org.rfbactivity.proxy.metrics.EventLoopLagProbe;
 import org.rfbactivity.proxy.metrics.JvmMetrics;
 import org.rfbactivity.proxy.metrics.MicrometerActivityMetrics;
@@ -100,6 +101,8 @@ public final class ProxyServer implements AutoCloseable {
   private ActivityTracker tracker;
   private RouteResolver routeResolver;
   private RouteLookup routeLookup;
+  /** The streams of /api/events, fed by the tracker. */
+  private final EventHub events = new EventHub(registry);
 
   private enum State { NEW, STARTED, CLOSED }
 
@@ -194,7 +197,7 @@ public final class ProxyServer implements AutoCloseable {
     if (config.adminListen() != null) {
       admin = Listener.bind(transport, "--admin-listen", config.adminListen(), adminGroup, true,
           new AdminServer(new TrackerSessionSource(tracker), storedSessions, registry, this::readiness,
-              config.adminToken()));
+              config.adminToken(), events));
     }
   }
 
@@ -235,6 +238,7 @@ public final class ProxyServer implements AutoCloseable {
     if (store != null) {
       b.store(store);
     }
+    b.eventListener(events);
     return b.build();
   }
   /**
@@ -291,6 +295,11 @@ public final class ProxyServer implements AutoCloseable {
   /** Viewers connected right now (accepted and not closed). */
   public int connectedViewers() {
     return viewers.size();
+  }
+
+  /** The streams of {@code /api/events}. */
+  public EventHub events() {
+    return events;
   }
 
   /** The viewer event loops (for tests that watch them). */
@@ -354,6 +363,7 @@ public final class ProxyServer implements AutoCloseable {
     if (database != null) {
       clean &= database.stop();
     }
+    events.close();
     admin.close();
     shutdown(adminGroup);
     jvmMetrics.close();

@@ -30,6 +30,7 @@ import org.rfbactivity.proxy.db.DatabaseStartException;
 import org.rfbactivity.proxy.db.MirrorCheck;
 import org.rfbactivity.proxy.db.ProxyDatabase;
 import org.rfbactivity.proxy.events.EventHub;
+import org.rfbactivity.proxy.events.NotifyFeeder;
 import org.rfbactivity.proxy.metrics.EventLoopLagProbe;
 import org.rfbactivity.proxy.metrics.JvmMetrics;
 import org.rfbactivity.proxy.metrics.MicrometerActivityMetrics;
@@ -101,8 +102,9 @@ public final class ProxyServer implements AutoCloseable {
   private ActivityTracker tracker;
   private RouteResolver routeResolver;
   private RouteLookup routeLookup;
-  /** The streams of /api/events, fed by the tracker. */
+  /** The streams of /api/events: fed by the LISTEN feeder with a database store, by the tracker without one. */
   private final EventHub events = new EventHub(registry);
+  private NotifyFeeder eventFeed;
 
   private enum State { NEW, STARTED, CLOSED }
 
@@ -137,6 +139,11 @@ public final class ProxyServer implements AutoCloseable {
       tracker = new ActivityTracker(activityConfig());
       bindListeners(ssl);
       tracker.start();
+      if (store != null) {
+        eventFeed = new NotifyFeeder(database.directDataSource(), "rfb_activity", events,
+            new DefaultThreadFactory("rfba-event-feed", true));
+        eventFeed.start();
+      }
       lagProbe = new EventLoopLagProbe(ioGroup, LAG_PROBE_PERIOD, metrics::eventLoopLag);
       lagProbe.start();
       tcp.accept();
@@ -237,8 +244,9 @@ public final class ProxyServer implements AutoCloseable {
             t.at(), t.reason(), t.causeViewerId(), t.causeInputKind()));
     if (store != null) {
       b.store(store);
+    } else {
+      b.eventListener(events); // with a store, every replica's events come back through NOTIFY (NotifyFeeder)
     }
-    b.eventListener(events);
     return b.build();
   }
   /**
@@ -359,6 +367,9 @@ public final class ProxyServer implements AutoCloseable {
     }
     if (storedSessions != null) {
       storedSessions.close();
+    }
+    if (eventFeed != null) {
+      eventFeed.close();
     }
     if (database != null) {
       clean &= database.stop();

@@ -16,6 +16,7 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.event.Level;
 
 /**
  * Feeds the {@link EventHub} with the whole cluster's events: every replica on one PostgreSQL {@code NOTIFY}s its
@@ -99,7 +100,9 @@ public final class NotifyFeeder implements AutoCloseable {
         }
         failures++;
         Duration delay = delayBefore(failures);
-        log.warn("event feed: {} (SQLSTATE {}); reconnecting in {} ms", e.getClass().getSimpleName(),
+        // A database restart is reported by whoever restarts it; the feed warns only once the outage is long.
+        Level level = failures == 1 ? Level.INFO : delay.equals(MAX_RETRY) ? Level.WARN : Level.DEBUG;
+        log.atLevel(level).log("event feed: {} (SQLSTATE {}); reconnecting in {} ms", e.getClass().getSimpleName(),
             e instanceof SQLException s ? s.getSQLState() : "none", delay.toMillis());
         try {
           if (closing.await(delay.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -25,10 +25,13 @@ import org.rfbactivity.proxy.bridge.ActivityObservers;
 import org.rfbactivity.proxy.config.ConfigException;
 import org.rfbactivity.proxy.config.JdbcUrls;
 import org.rfbactivity.proxy.config.ProxyConfig;
+import org.rfbactivity.proxy.config.Routing;
 import org.rfbactivity.proxy.config.StoreMode;
 import org.rfbactivity.proxy.db.DatabaseStartException;
 import org.rfbactivity.proxy.db.MirrorCheck;
 import org.rfbactivity.proxy.db.ProxyDatabase;
+import org.rfbactivity.proxy.events.EventHub;
+import org.rfbactivity.proxy.events.NotifyFeeder;
 import org.rfbactivity.proxy.metrics.EventLoopLagProbe;
 import org.rfbactivity.proxy.metrics.JvmMetrics;
 import org.rfbactivity.proxy.metrics.MicrometerActivityMetrics;
@@ -102,6 +105,9 @@ public final class ProxyServer implements AutoCloseable {
   private RouteResolver routeResolver;
   private RouteLookup routeLookup;
   private WebhookSink webhooks;
+  /** The streams of /api/events: fed by the LISTEN feeder with a database store, by the tracker without one. */
+  private final EventHub events = new EventHub(registry);
+  private NotifyFeeder eventFeed;
 
   private enum State { NEW, STARTED, CLOSED }
 
@@ -135,8 +141,16 @@ public final class ProxyServer implements AutoCloseable {
       metrics.transport(transport.label());
       webhooks = startWebhooks();
       tracker = new ActivityTracker(activityConfig());
+      if (config.routing() instanceof Routing.Static route) {
+        tracker.declareSession(route.sessionId()); // known before any viewer: DISCONNECTED, not 404
+      }
       bindListeners(ssl);
       tracker.start();
+      if (store != null) {
+        eventFeed = new NotifyFeeder(database.directDataSource(), config.notifyChannel(), events,
+            new DefaultThreadFactory("rfba-event-feed", true));
+        eventFeed.start();
+      }
       lagProbe = new EventLoopLagProbe(ioGroup, LAG_PROBE_PERIOD, metrics::eventLoopLag);
       lagProbe.start();
       tcp.accept();
@@ -164,7 +178,8 @@ public final class ProxyServer implements AutoCloseable {
     database = ProxyDatabase.open(config);
     if (config.store() == StoreMode.POSTGRES) {
       applySchema();
-      JdbcActivityStore.Builder b = JdbcActivityStore.builder().dataSource(database.dataSource());
+      JdbcActivityStore.Builder b = JdbcActivityStore.builder().dataSource(database.dataSource())
+          .notifyChannel(config.notifyChannel());
       if (config.mirrorSql() != null) {
         MirrorCheck.check(database.dataSource(), config.mirrorSql(), config.clock().instant());
         b.mirrorSql(config.mirrorSql());
@@ -197,7 +212,7 @@ public final class ProxyServer implements AutoCloseable {
     if (config.adminListen() != null) {
       admin = Listener.bind(transport, "--admin-listen", config.adminListen(), adminGroup, true,
           new AdminServer(new TrackerSessionSource(tracker), storedSessions, registry, this::readiness,
-              config.adminToken()));
+              config.adminToken(), events));
     }
   }
 
@@ -237,6 +252,8 @@ public final class ProxyServer implements AutoCloseable {
             t.at(), t.reason(), t.causeViewerId(), t.causeInputKind()));
     if (store != null) {
       b.store(store);
+    } else {
+      b.eventListener(events); // with a store, every replica's events come back through NOTIFY (NotifyFeeder)
     }
     if (webhooks != null) {
       b.eventListener(webhooks);
@@ -313,6 +330,11 @@ public final class ProxyServer implements AutoCloseable {
     return viewers.size();
   }
 
+  /** The streams of {@code /api/events}. */
+  public EventHub events() {
+    return events;
+  }
+
   /** The viewer event loops (for tests that watch them). */
   EventLoopGroup eventLoops() {
     return ioGroup;
@@ -374,9 +396,13 @@ public final class ProxyServer implements AutoCloseable {
     if (storedSessions != null) {
       storedSessions.close();
     }
+    if (eventFeed != null) {
+      eventFeed.close();
+    }
     if (database != null) {
       clean &= database.stop();
     }
+    events.close();
     admin.close();
     shutdown(adminGroup);
     jvmMetrics.close();

@@ -21,16 +21,20 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
+import org.rfbactivity.proxy.events.EventHub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The admin endpoints: {@code GET /api/sessions}, {@code GET /api/sessions/{id}}, {@code GET /metrics},
- * {@code GET /healthz}, {@code GET /readyz}. With a bearer token configured every endpoint but the two probes
- * requires {@code Authorization: Bearer <token>} (compared in constant time).
+ * {@code GET /api/events}, {@code GET /healthz}, {@code GET /readyz}. With a bearer token configured every endpoint
+ * but the two probes requires {@code Authorization: Bearer <token>} (compared in constant time); {@code /api/events}
+ * also takes it as the {@code access_token} query parameter (RFC 6750 §2.3), since a browser's EventSource cannot
+ * send headers.
  */
 @Sharable
 final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -39,6 +43,8 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
   static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
   static final String JSON = "application/json";
   private static final String SESSIONS = "/api/sessions";
+  private static final String EVENTS = "/api/events";
+  private static final String ACCESS_TOKEN = "access_token";
 
   private final SessionSource sessions;
   private final PrometheusMeterRegistry registry;
@@ -46,19 +52,21 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
   private final StoredSessions stored;
   private final byte[] bearer;
   private final ObjectMapper json;
+  private final EventHub events;
 
   /**
    * @param stored where sessions this replica does not hold are looked up, or null without a database
    * @param bearerToken token required on non-probe endpoints, or null for none
    */
   AdminHttpHandler(SessionSource sessions, StoredSessions stored, PrometheusMeterRegistry registry,
-      Supplier<Readiness> readiness, String bearerToken, ObjectMapper json) {
+      Supplier<Readiness> readiness, String bearerToken, ObjectMapper json, EventHub events) {
     this.sessions = sessions;
     this.stored = stored;
     this.registry = registry;
     this.readiness = readiness;
     this.bearer = bearerToken == null ? null : ("Bearer " + bearerToken).getBytes(StandardCharsets.UTF_8);
     this.json = json;
+    this.events = events;
   }
 
   @Override
@@ -122,8 +130,8 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
   }
 
   /**
-   * The response, or null when a database answers for a session this replica does not hold: then
-   * {@link #lookUpStored} sends it when the lookup completes.
+   * The response, or null when a database answers for a session this replica does not hold (then
+   * {@link #lookUpStored} sends it when the lookup completes) or when an event stream was opened.
    */
   private FullHttpResponse respond(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive)
       throws JsonProcessingException {
@@ -147,10 +155,23 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
       return body(r.ready() ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, JSON,
           json.writeValueAsBytes(r));
     }
-    if (!authorised(request)) {
+    boolean eventStream = path.equals(EVENTS);
+    if (!authorised(request) && !(eventStream && authorisedByQuery(request))) {
       FullHttpResponse r = text(HttpResponseStatus.UNAUTHORIZED, "bearer token required\n");
       r.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"rfb-activity\"");
       return r;
+    }
+    if (eventStream) {
+      EventHub.Refusal refusal = events.open(ctx.channel(), request);
+      if (refusal != null) {
+        return text(refusal.status(), refusal.message());
+      }
+      // The stream lasts for as long as the client stays: no idle timeout, and this handler answers nothing more.
+      if (ctx.pipeline().get(AdminServer.IDLE) != null) {
+        ctx.pipeline().remove(AdminServer.IDLE);
+      }
+      ctx.pipeline().remove(ctx.name());
+      return null;
     }
     if (path.equals("/metrics")) {
       return body(HttpResponseStatus.OK, PROMETHEUS_TEXT, registry.scrape().getBytes(StandardCharsets.UTF_8));
@@ -188,6 +209,13 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     }
     String header = request.headers().get(HttpHeaderNames.AUTHORIZATION);
     return header != null && MessageDigest.isEqual(bearer, header.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The token as {@code ?access_token=}, compared in constant time like the header; the URI is never logged. */
+  private boolean authorisedByQuery(FullHttpRequest request) {
+    List<String> given = new QueryStringDecoder(request.uri()).parameters().get(ACCESS_TOKEN);
+    return given != null && given.size() == 1
+        && MessageDigest.isEqual(bearer, ("Bearer " + given.get(0)).getBytes(StandardCharsets.UTF_8));
   }
 
   private static FullHttpResponse text(HttpResponseStatus status, String text) {

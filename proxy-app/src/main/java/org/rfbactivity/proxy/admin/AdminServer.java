@@ -9,31 +9,37 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.ReadTimeoutHandler;
 import java.util.function.Supplier;
+import org.rfbactivity.proxy.events.EventHub;
 
 /** Pipeline of an admin HTTP connection (its own port and event loop, loopback by default). */
 public final class AdminServer extends ChannelInitializer<SocketChannel> {
 
   /** Admin requests are GETs without a body. */
   static final int MAX_BODY = 0;
-  /** An idle admin connection (a scraper's keep-alive) is closed after this many seconds without a request. */
+  /**
+   * An idle admin connection (a scraper's keep-alive) is closed after this many seconds without a request; an event
+   * stream takes this handler out.
+   */
   static final int IDLE_SECONDS = 60;
+  static final String IDLE = "idle";
 
   private final AdminHttpHandler handler;
 
   /**
    * @param stored lookups of sessions this replica does not hold, or null without a database
    * @param bearerToken token required on every endpoint but /healthz and /readyz, or null for none
+   * @param events the streams of {@code /api/events}
    */
   public AdminServer(SessionSource sessions, StoredSessions stored, PrometheusMeterRegistry registry,
-      Supplier<Readiness> readiness, String bearerToken) {
+      Supplier<Readiness> readiness, String bearerToken, EventHub events) {
     ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-    this.handler = new AdminHttpHandler(sessions, stored, registry, readiness, bearerToken, json);
+    this.handler = new AdminHttpHandler(sessions, stored, registry, readiness, bearerToken, json, events);
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
     ch.pipeline()
-        .addLast("idle", new ReadTimeoutHandler(IDLE_SECONDS))
+        .addLast(IDLE, new ReadTimeoutHandler(IDLE_SECONDS))
         .addLast("http", new HttpServerCodec(4096, 8192, 8192))
         .addLast("aggregate", new HttpObjectAggregator(MAX_BODY))
         .addLast("admin", handler);

@@ -11,9 +11,24 @@ import java.util.Map;
  * @param inputCounts inputs seen per kind (KEY_PRESS, POINTER_MOVE …), counted or not; this replica's only
  * @param source {@code replica} (this proxy's live view) or {@code database} (the cluster-wide
  *     {@code rfb_session_status}, for a session this replica does not hold)
+ * @param stateSince when the session entered {@code state} (docs/architecture.md#time-in-state)
+ * @param lastConnectAt when a viewer last opened, null if none has (that this replica or the database knows of)
+ * @param lastDisconnectAt when a viewer last closed, null if none has
+ * @param activeUntil while ACTIVE, when it turns idle if no more input comes; else null
+ * @param lastCause what caused the change into {@code state}; null if nothing has
  */
 public record SessionJson(String sessionId, String state, String lastActivity, String lastInputKind,
-    List<ViewerJson> viewers, Map<String, Long> inputCounts, String source) {
+    List<ViewerJson> viewers, Map<String, Long> inputCounts, String source, String stateSince, String lastConnectAt,
+    String lastDisconnectAt, String activeUntil, CauseJson lastCause) {
+
+  /**
+   * The cause of a transition.
+   *
+   * @param viewerId the viewer that opened, sent input, closed, or whose activity ran out; null if none is known
+   * @param inputKind the input behind it, or null
+   * @param reason VIEWER_OPENED, INPUT, WINDOW_ELAPSED, VIEWER_CLOSED, or (from the database) VIEWER_EXPIRED
+   */
+  public record CauseJson(String viewerId, String inputKind, String reason) {}
 
   public static final String SOURCE_REPLICA = "replica";
   public static final String SOURCE_DATABASE = "database";

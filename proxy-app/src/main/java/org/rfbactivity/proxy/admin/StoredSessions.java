@@ -27,7 +27,9 @@ public final class StoredSessions implements AutoCloseable {
   static final int QUEUE_LIMIT = 64;
   static final int QUERY_TIMEOUT_SECONDS = 5;
 
-  private static final String STATUS = "SELECT state, last_activity FROM rfb_session_status WHERE session_id = ?";
+  private static final String STATUS = "SELECT state, last_activity, state_since, last_connect_at, "
+      + "last_disconnect_at, active_until, last_cause_viewer_id, last_cause_input_kind, last_cause_reason, "
+      + "last_input_kind FROM rfb_session_status WHERE session_id = ?";
   private static final String VIEWERS = "SELECT viewer_id, state, inspectable, blind_reason, connected_at, "
       + "last_input_at, last_input_kind FROM rfb_viewer WHERE session_id = ? AND expires_at > now() ORDER BY viewer_id";
 
@@ -53,6 +55,9 @@ public final class StoredSessions implements AutoCloseable {
     try (Connection c = dataSource.getConnection()) {
       String state;
       Timestamp lastActivity;
+      String[] times = new String[4];
+      SessionJson.CauseJson cause;
+      String storedKind;
       try (PreparedStatement ps = c.prepareStatement(STATUS)) {
         ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
         ps.setString(1, sessionId);
@@ -62,6 +67,13 @@ public final class StoredSessions implements AutoCloseable {
           }
           state = rs.getString(1);
           lastActivity = rs.getTimestamp(2);
+          for (int i = 0; i < times.length; i++) {
+            Timestamp t = rs.getTimestamp(3 + i);
+            times[i] = t == null ? null : t.toInstant().toString();
+          }
+          cause = rs.getString(9) == null ? null
+              : new SessionJson.CauseJson(rs.getString(7), rs.getString(8), rs.getString(9));
+          storedKind = rs.getString(10);
         }
       }
       List<SessionJson.ViewerJson> viewers = new ArrayList<>();
@@ -84,8 +96,8 @@ public final class StoredSessions implements AutoCloseable {
         }
       }
       String last = lastActivity == null ? null : lastActivity.toInstant().toString();
-      return Optional.of(new SessionJson(sessionId, state, last, lastInputKind, viewers, Map.of(),
-          SessionJson.SOURCE_DATABASE));
+      return Optional.of(new SessionJson(sessionId, state, last, lastInputKind != null ? lastInputKind : storedKind,
+          viewers, Map.of(), SessionJson.SOURCE_DATABASE, times[0], times[1], times[2], times[3], cause));
     } catch (SQLException e) {
       throw new IllegalStateException("SQLSTATE " + e.getSQLState(), e);
     }

@@ -9,6 +9,7 @@ import java.util.Optional;
 import org.rfbactivity.activity.ActivityTracker;
 import org.rfbactivity.activity.InputKind;
 import org.rfbactivity.activity.SessionSnapshot;
+import org.rfbactivity.activity.TransitionCause;
 import org.rfbactivity.activity.ViewerSnapshot;
 import org.rfbactivity.proxy.bridge.ViewerAttributes;
 
@@ -48,8 +49,12 @@ public final class TrackerSessionSource implements SessionSource {
     for (Map.Entry<InputKind, Long> e : s.inputCounts().entrySet()) {
       counts.put(e.getKey().name(), e.getValue());
     }
+    TransitionCause cause = s.lastCause();
     return new SessionJson(s.sessionId(), s.state().name(), iso(s.lastActivity()),
-        s.lastInputKind() == null ? null : s.lastInputKind().name(), viewers, counts, SessionJson.SOURCE_REPLICA);
+        s.lastInputKind() == null ? null : s.lastInputKind().name(), viewers, counts, SessionJson.SOURCE_REPLICA,
+        iso(s.stateSince()), iso(s.lastConnectAt()), iso(s.lastDisconnectAt()), iso(s.activeUntil()),
+        cause == null ? null : new SessionJson.CauseJson(cause.viewerId(),
+            cause.inputKind() == null ? null : cause.inputKind().name(), cause.reason().name()));
   }
 
   /** ISO-8601 in UTC ({@code 2026-11-24T10:00:00.123Z}), or null. */

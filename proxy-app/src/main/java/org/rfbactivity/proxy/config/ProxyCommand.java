@@ -19,6 +19,8 @@ import static org.rfbactivity.proxy.config.ProxySettings.MAX_CONNECTIONS_PER_IP;
 import static org.rfbactivity.proxy.config.ProxySettings.MAX_CONNECT_RATE_PER_IP;
 import static org.rfbactivity.proxy.config.ProxySettings.MAX_TOKEN_LIFETIME;
 import static org.rfbactivity.proxy.config.ProxySettings.MIRROR_SQL;
+import static org.rfbactivity.proxy.config.ProxySettings.NOTIFY_CHANNEL;
+import static org.rfbactivity.proxy.config.ProxySettings.RETAINED_SESSIONS;
 import static org.rfbactivity.proxy.config.ProxySettings.PERSIST_INTERVAL;
 import static org.rfbactivity.proxy.config.ProxySettings.REPLICA_ID;
 import static org.rfbactivity.proxy.config.ProxySettings.ROUTE_QUERY;
@@ -185,6 +187,8 @@ public final class ProxyCommand {
     b.jdbcPassword(value(JDBC_PASSWORD_FILE));
     b.dataDir(value(DATA_DIR));
     b.mirrorSql(value(MIRROR_SQL));
+    b.notifyChannel(value(NOTIFY_CHANNEL));
+    b.retainedSessions(value(RETAINED_SESSIONS));
     b.replicaId(value(REPLICA_ID));
     b.blindPolicy(value(BLIND_POLICY));
     b.activeWindow(value(ACTIVE_WINDOW));

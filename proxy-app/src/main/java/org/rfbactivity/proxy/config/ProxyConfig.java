@@ -13,6 +13,8 @@ import static org.rfbactivity.proxy.config.ProxySettings.MAX_CONNECTIONS_PER_IP;
 import static org.rfbactivity.proxy.config.ProxySettings.MAX_CONNECT_RATE_PER_IP;
 import static org.rfbactivity.proxy.config.ProxySettings.MAX_TOKEN_LIFETIME;
 import static org.rfbactivity.proxy.config.ProxySettings.MIRROR_SQL;
+import static org.rfbactivity.proxy.config.ProxySettings.NOTIFY_CHANNEL;
+import static org.rfbactivity.proxy.config.ProxySettings.RETAINED_SESSIONS;
 import static org.rfbactivity.proxy.config.ProxySettings.PERSIST_INTERVAL;
 import static org.rfbactivity.proxy.config.ProxySettings.REPLICA_ID;
 import static org.rfbactivity.proxy.config.ProxySettings.STORE;
@@ -57,6 +59,8 @@ public final class ProxyConfig {
   private final String jdbcPassword;
   private final Path dataDir;
   private final String mirrorSql;
+  private final String notifyChannel;
+  private final int retainedSessions;
   private final String replicaId;
   private final BlindPolicy blindPolicy;
   private final Duration activeWindow;
@@ -94,6 +98,8 @@ public final class ProxyConfig {
     this.jdbcPassword = b.jdbcPassword;
     this.dataDir = b.dataDir;
     this.mirrorSql = b.mirrorSql;
+    this.notifyChannel = b.notifyChannel;
+    this.retainedSessions = b.retainedSessions;
     this.replicaId = b.replicaId;
     this.blindPolicy = b.blindPolicy;
     this.activeWindow = b.activeWindow;
@@ -176,6 +182,11 @@ public final class ProxyConfig {
    */
   public String mirrorSql() {
     return mirrorSql;
+  }
+
+  /** The PostgreSQL channel events are NOTIFYed and LISTENed on. */
+  public String notifyChannel() {
+    return notifyChannel;
   }
 
   /** This proxy in the viewer rows of a shared database (default: the host name). */
@@ -309,7 +320,7 @@ public final class ProxyConfig {
    */
   public ActivityConfig.Builder trackerSettings() {
     return ActivityConfig.builder().activeWindow(activeWindow).persistInterval(persistInterval).flushTick(flushTick)
-        .blindPolicy(blindPolicy).replicaId(replicaId);
+        .blindPolicy(blindPolicy).replicaId(replicaId).retainedSessions(retainedSessions);
   }
 
   @Override
@@ -345,6 +356,8 @@ public final class ProxyConfig {
     private String jdbcPassword;
     private Path dataDir = DATA_DIR.defaultValue();
     private String mirrorSql;
+    private String notifyChannel = NOTIFY_CHANNEL.defaultValue();
+    private int retainedSessions = RETAINED_SESSIONS.defaultValue();
     private String replicaId;
     private BlindPolicy blindPolicy = BLIND_POLICY.defaultValue();
     private Duration activeWindow = ACTIVE_WINDOW.defaultValue();
@@ -419,6 +432,16 @@ public final class ProxyConfig {
 
     public Builder dataDir(Path value) {
       this.dataDir = Objects.requireNonNull(value, "dataDir");
+      return this;
+    }
+
+    public Builder notifyChannel(String value) {
+      this.notifyChannel = value;
+      return this;
+    }
+
+    public Builder retainedSessions(int value) {
+      this.retainedSessions = value;
       return this;
     }
 
@@ -569,6 +592,8 @@ public final class ProxyConfig {
       }
       jdbcUrl = JDBC_URL.check(jdbcUrl);
       mirrorSql = MIRROR_SQL.check(mirrorSql);
+      notifyChannel = NOTIFY_CHANNEL.check(notifyChannel);
+      retainedSessions = RETAINED_SESSIONS.check(retainedSessions);
       replicaId = REPLICA_ID.check(replicaId == null ? REPLICA_ID.defaultValue() : replicaId);
       List<String> normalised = new ArrayList<>();
       for (String origin : allowedOrigins) {

@@ -123,6 +123,11 @@ public final class ProxySettings {
       .describedDefault(ActivitySettings.REPLICA_ID.documentedDefault(), ActivitySettings.REPLICA_ID::defaultValue)
       .checkedBy(ProxySettings::replicaId).tracking(ActivitySettings.REPLICA_ID).build();
 
+  public static final Setting<String> NOTIFY_CHANNEL = Setting.named("notify-channel", "NAME",
+      "PostgreSQL channel every committed event is NOTIFYed on, in the flush's transaction (lower-case letters, "
+          + "digits, underscores); /api/events LISTENs on it", text -> text)
+      .byDefault(JdbcActivityStore.DEFAULT_NOTIFY_CHANNEL).checkedBy(ProxySettings::notifyChannel).build();
+
   // The tracker's settings default to activity-core's defaults (ProxySettingsTest holds them equal), written here as
   // an operator would type them.
 
@@ -146,6 +151,11 @@ public final class ProxySettings {
           + "once the active window since its last readable activity has passed", ProxySettings::blindPolicy)
       .byDefault("active").shownAs(ProxySettings::blindPolicyName)
       .tracking(ActivitySettings.BLIND_POLICY).build();
+
+  public static final Setting<Integer> RETAINED_SESSIONS = Setting.named("retained-sessions", "N",
+      "Sessions without viewers this proxy remembers and answers DISCONNECTED with their times; beyond it, the one "
+          + "without viewers longest is forgotten first", ProxySettings::wholeNumber)
+      .byDefault("10000").tracking(ActivitySettings.RETAINED_SESSIONS).build();
 
   /** Long enough for a scripted VNC login, short enough to shed stuck sockets. */
   public static final Setting<Duration> HANDSHAKE_TIMEOUT = Setting.named("handshake-timeout", "DURATION",
@@ -225,8 +235,8 @@ public final class ProxySettings {
   /** Every setting, in the order of {@code --help} and the README. */
   public static final List<Setting<?>> ALL = List.of(CONFIG, TCP_LISTEN, WS_LISTEN, ADMIN_LISTEN, TARGET, SESSION_ID,
       TOKEN_FILE, JWT_SECRET_FILE, JWT_PUBLIC_KEY, MAX_TOKEN_LIFETIME, ROUTE_QUERY, JDBC_URL, JDBC_USER,
-      JDBC_PASSWORD_FILE, STORE, DATA_DIR, MIRROR_SQL, REPLICA_ID, ACTIVE_WINDOW, PERSIST_INTERVAL, FLUSH_TICK,
-      BLIND_POLICY, HANDSHAKE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, MAX_CONNECT_RATE_PER_IP, TRANSPORT,
+      JDBC_PASSWORD_FILE, STORE, DATA_DIR, MIRROR_SQL, NOTIFY_CHANNEL, REPLICA_ID, ACTIVE_WINDOW, PERSIST_INTERVAL, FLUSH_TICK,
+      BLIND_POLICY, RETAINED_SESSIONS, HANDSHAKE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, MAX_CONNECT_RATE_PER_IP, TRANSPORT,
       TLS_CERT,
       TLS_KEY, ALLOWED_ORIGIN, ADMIN_TOKEN_FILE, WEBHOOK_URL, WEBHOOK_SECRET_FILE, WEBHOOK_EVENTS, WEBHOOK_QUEUE,
       WEBHOOK_TIMEOUT);
@@ -379,6 +389,15 @@ public final class ProxySettings {
   }
 
   /** The statement's form, which activity-core parses; whether the database accepts it is checked at start. */
+  private static String notifyChannel(String channel) {
+    try {
+      JdbcActivityStore.builder().notifyChannel(channel);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage().replaceFirst("^notifyChannel ", ""));
+    }
+    return channel;
+  }
+
   private static String mirrorSql(String sql) {
     if (sql != null) {
       try {

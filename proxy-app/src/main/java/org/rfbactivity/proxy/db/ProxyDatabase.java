@@ -6,6 +6,7 @@ import com.zaxxer.hikari.pool.HikariPool;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.sql.DataSource;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.rfbactivity.proxy.config.ConfigException;
 import org.rfbactivity.proxy.config.JdbcUrls;
 import org.rfbactivity.proxy.config.ProxyConfig;
@@ -34,12 +35,15 @@ public final class ProxyDatabase implements AutoCloseable {
   private final EmbeddedServer embedded;
   private final HikariDataSource pool;
   private final DataSource dataSource;
+  private final DataSource direct;
   private final String description;
 
-  private ProxyDatabase(EmbeddedServer embedded, HikariDataSource pool, DataSource dataSource, String description) {
+  private ProxyDatabase(EmbeddedServer embedded, HikariDataSource pool, DataSource dataSource, DataSource direct,
+      String description) {
     this.embedded = embedded;
     this.pool = pool;
     this.dataSource = dataSource;
+    this.direct = direct;
     this.description = description;
   }
 
@@ -69,7 +73,7 @@ public final class ProxyDatabase implements AutoCloseable {
     try {
       HikariDataSource pool = new HikariDataSource(hc);
       log.info("database: {}", masked);
-      return new ProxyDatabase(null, pool, pool, masked);
+      return new ProxyDatabase(null, pool, pool, direct(config), masked);
     } catch (HikariPool.PoolInitializationException | IllegalArgumentException e) {
       throw new ConfigException("--jdbc-url", masked, "cannot connect: " + rootMessage(e), e);
     }
@@ -91,7 +95,22 @@ public final class ProxyDatabase implements AutoCloseable {
     server.watch(() -> pool.getHikariPoolMXBean().softEvictConnections());
     String description = "embedded PostgreSQL in " + server.dataDirectory() + " on 127.0.0.1:" + server.port();
     log.info("database: {}", description);
-    return new ProxyDatabase(server, pool, new RestartGatedDataSource(pool, server), description);
+    return new ProxyDatabase(server, pool, new RestartGatedDataSource(pool, server),
+        new RestartGatedDataSource(server.postgresDatabase(), server), description);
+  }
+
+  /** Unpooled connections to the external database, with the pool's credentials and connect timeout. */
+  private static DataSource direct(ProxyConfig config) {
+    PGSimpleDataSource ds = new PGSimpleDataSource();
+    ds.setURL(config.jdbcUrl());
+    if (config.jdbcUser() != null) {
+      ds.setUser(config.jdbcUser());
+    }
+    if (config.jdbcPassword() != null) {
+      ds.setPassword(config.jdbcPassword());
+    }
+    ds.setConnectTimeout((int) CONNECT_TIMEOUT.toSeconds());
+    return ds;
   }
 
   private static HikariConfig baseConfig() {
@@ -106,6 +125,14 @@ public final class ProxyDatabase implements AutoCloseable {
 
   public DataSource dataSource() {
     return dataSource;
+  }
+
+  /**
+   * Connections of their own, outside the pool, for a session that lasts (the event feed's {@code LISTEN}); refused
+   * at once while the embedded server is being restarted. The caller closes each.
+   */
+  public DataSource directDataSource() {
+    return direct;
   }
 
   /** Where the database is, for logs (credentials masked). */

@@ -50,7 +50,8 @@ class ProxySettingsTest {
         assertThat(setting.defaultValue()).as(setting.name()).isEqualTo(setting.tracks().defaultValue());
       }
     }
-    assertThat(tracking).as("window, persist interval, tick, blind policy, replica id").isEqualTo(5);
+    assertThat(tracking).as("window, persist interval, tick, blind policy, retained sessions, replica id")
+        .isEqualTo(6);
     assertThat(ProxySettings.REPLICA_ID.documentedDefault()).isEqualTo(ActivitySettings.REPLICA_ID.documentedDefault());
   }
 

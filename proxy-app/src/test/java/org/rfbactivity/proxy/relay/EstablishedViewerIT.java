@@ -64,13 +64,18 @@ class EstablishedViewerIT {
   }
 
   @Test
-  void aSessionWithoutViewersStaysUnknownWhateverConnects() throws Exception {
+  void aSessionWithoutViewersStaysWithoutViewersWhateverConnects() throws Exception {
     try (ScriptedRfbServer server = ScriptedRfbServer.start(script, Behaviour.SCRIPT);
         TestProxy proxy = TestProxy.start("--target", server.target(), "--session-id", "desk")) {
       bareConnects(proxy);
       await().atMost(Duration.ofSeconds(10)).until(() -> refused(proxy, "handshake_failed") == BARE_TCP + BARE_WS);
-      assertThat(proxy.admin("/api/sessions/desk").statusCode()).isEqualTo(404);
-      assertThat(JSON.readTree(proxy.admin("/api/sessions").body())).isEmpty();
+      // The static route's session is known from the start: DISCONNECTED, and no viewer ever connected.
+      var desk = JSON.readTree(proxy.admin("/api/sessions/desk").body());
+      assertThat(desk.get("state").asText()).isEqualTo("DISCONNECTED");
+      assertThat(desk.get("lastConnectAt").isNull()).isTrue();
+      assertThat(desk.get("lastCause").isNull()).isTrue();
+      assertThat(JSON.readTree(proxy.admin("/api/sessions").body())).extracting(s -> s.get("sessionId").asText())
+          .containsExactly("desk");
     }
   }
 

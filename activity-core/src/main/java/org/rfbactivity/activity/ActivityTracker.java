@@ -16,6 +16,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.rfbactivity.activity.event.BoundedText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -118,7 +119,7 @@ public final class ActivityTracker implements AutoCloseable {
    */
   public Viewer viewerOpenedBlind(String sessionId, String viewerId, Map<String, String> attributes,
       String reason) {
-    return open(sessionId, viewerId, attributes, false, reasonOf(reason));
+    return open(sessionId, viewerId, attributes, false, BoundedText.of(reason, Attributes.MAX_VALUE_LENGTH));
   }
 
   private Viewer open(String sessionId, String viewerId, Map<String, String> attributes, boolean inspectable,
@@ -197,7 +198,7 @@ public final class ActivityTracker implements AutoCloseable {
       return;
     }
     try {
-      String bounded = reasonOf(reason);
+      String bounded = BoundedText.of(reason, Attributes.MAX_VALUE_LENGTH);
       if (viewer.session().inspectionLost(viewer, bounded, ticker.read(), rules)) {
         metrics.blindViewer(bounded == null ? "UNKNOWN" : bounded);
       }
@@ -393,27 +394,6 @@ public final class ActivityTracker implements AutoCloseable {
   int closedViewersHeld(String sessionId) {
     SessionSlot slot = sessions.get(sessionId);
     return slot == null ? 0 : slot.closedViewersHeld();
-  }
-
-  /**
-   * The reason as shown and stored: cut at {@value Attributes#MAX_VALUE_LENGTH} characters, control characters
-   * replaced (PostgreSQL text refuses NUL, which would get the viewer's row rejected at every write).
-   */
-  private static String reasonOf(String reason) {
-    if (reason == null) {
-      return null;
-    }
-    String bounded = reason.length() <= Attributes.MAX_VALUE_LENGTH ? reason
-        : reason.substring(0, Attributes.MAX_VALUE_LENGTH);
-    if (bounded.chars().noneMatch(Character::isISOControl)) {
-      return bounded;
-    }
-    StringBuilder clean = new StringBuilder(bounded.length());
-    for (int i = 0; i < bounded.length(); i++) {
-      char c = bounded.charAt(i);
-      clean.append(Character.isISOControl(c) ? '?' : c);
-    }
-    return clean.toString();
   }
 
   private static String idProblem(String name, String id) {

@@ -76,10 +76,6 @@ final class SessionSlot {
   /** Counted inputs since the last committed {@code last_activity} raise: the next raise covers them. */
   private long inputsSinceRaise;
 
-  SessionSlot(String sessionId, long createdNanos) {
-    this(sessionId, createdNanos, null);
-  }
-
   /** A slot for a session, resuming what the tracker remembered of it ({@code history}, may be null). */
   SessionSlot(String sessionId, long createdNanos, SessionHistory history) {
     this.sessionId = sessionId;

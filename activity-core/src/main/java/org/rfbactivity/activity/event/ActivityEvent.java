@@ -63,7 +63,7 @@ public record ActivityEvent(
     if (type != EventType.SESSION_STATE_CHANGED && viewerId == null) {
       throw new IllegalArgumentException(type + " events need a viewerId");
     }
-    reason = cleanReason(reason);
+    reason = BoundedText.of(reason, MAX_REASON_LENGTH);
   }
 
   /** A state change. */
@@ -90,8 +90,11 @@ public record ActivityEvent(
 
   /** How long the session was in {@code from}, or null when that is unknown or this is no state change. */
   public Duration timeInPreviousState() {
-    return fromSince == null ? null : Duration.between(fromSince, at).isNegative() ? Duration.ZERO
-        : Duration.between(fromSince, at);
+    if (fromSince == null) {
+      return null;
+    }
+    Duration d = Duration.between(fromSince, at);
+    return d.isNegative() ? Duration.ZERO : d;
   }
 
   /**
@@ -154,20 +157,4 @@ public record ActivityEvent(
     b.append('"');
   }
 
-  private static String cleanReason(String reason) {
-    if (reason == null) {
-      return null;
-    }
-    String cut = reason.length() <= MAX_REASON_LENGTH ? reason : reason.substring(0, MAX_REASON_LENGTH);
-    StringBuilder clean = null;
-    for (int i = 0; i < cut.length(); i++) {
-      if (Character.isISOControl(cut.charAt(i))) {
-        if (clean == null) {
-          clean = new StringBuilder(cut);
-        }
-        clean.setCharAt(i, '?');
-      }
-    }
-    return clean == null ? cut : clean.toString();
-  }
 }

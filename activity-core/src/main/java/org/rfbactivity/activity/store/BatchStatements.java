@@ -3,7 +3,6 @@ package org.rfbactivity.activity.store;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -53,9 +52,7 @@ final class BatchStatements {
     VIEWER_DELETE("rfb_viewer",
         "DELETE FROM rfb_viewer v USING unnest(?::text[], ?::text[], ?::text[]) AS d(session_id, replica_id, "
             + "viewer_id) WHERE v.session_id = d.session_id AND v.replica_id = d.replica_id "
-            + "AND v.viewer_id = d.viewer_id"),
-    PURGE_EXPIRED("rfb_viewer",
-        "DELETE FROM rfb_viewer WHERE expires_at < now()");
+            + "AND v.viewer_id = d.viewer_id");
 
     final String table;
     final String sql;
@@ -119,7 +116,8 @@ final class BatchStatements {
     for (ViewerKey key : closed) {
       ops.add(new Op(Kind.VIEWER_DELETE, key.sessionId(), key));
     }
-    // The purge of expired rows is not an op: it runs after the settling, which dates a disconnection by them.
+    // The purge of expired rows is not an op: Settlement runs it after the settling, which dates a disconnection by
+    // them.
     return ops;
   }
 
@@ -145,11 +143,6 @@ final class BatchStatements {
       }
       List<Op> group = ops.subList(start, end);
       switch (kind) {
-        case PURGE_EXPIRED -> {
-          try (Statement s = c.createStatement()) {
-            s.executeUpdate(kind.sql);
-          }
-        }
         case MIRROR -> executeMirror(c, group);
         default -> {
           try (PreparedStatement ps = c.prepareStatement(kind.sql)) {

@@ -89,6 +89,9 @@ final class Settlement {
                 s.last_cause_input_kind, s.last_cause_reason, c.new_state <> c.old_state AS changed
       """;
 
+  /** Viewer rows whose heartbeat expired (left by crashed replicas). */
+  private static final String PURGE_EXPIRED = "DELETE FROM rfb_viewer WHERE expires_at < now()";
+
   private static final String NOTIFY = "SELECT count(pg_notify(?, p)) FROM unnest(?::text[]) AS p";
 
   private final String channel;
@@ -134,7 +137,7 @@ final class Settlement {
     }
     if (batch.purgeExpiredViewers()) {
       try (Statement s = c.createStatement()) {
-        s.executeUpdate(BatchStatements.Kind.PURGE_EXPIRED.sql);
+        s.executeUpdate(PURGE_EXPIRED);
       }
     }
     committed.sort(Comparator.comparing(ActivityEvent::at)); // stable: one session's events keep their order

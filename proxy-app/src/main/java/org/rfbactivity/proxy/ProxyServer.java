@@ -18,8 +18,8 @@ import org.rfbactivity.activity.StoreHealth;
 import org.rfbactivity.activity.store.JdbcActivityStore;
 import org.rfbactivity.activity.store.Migrations;
 import org.rfbactivity.proxy.admin.AdminServer;
+import org.rfbactivity.proxy.admin.ClusterSessions;
 import org.rfbactivity.proxy.admin.Readiness;
-import org.rfbactivity.proxy.admin.StoredSessions;
 import org.rfbactivity.proxy.admin.TrackerSessionSource;
 import org.rfbactivity.proxy.bridge.ActivityObservers;
 import org.rfbactivity.proxy.config.ConfigException;
@@ -100,7 +100,7 @@ public final class ProxyServer implements AutoCloseable {
   private Listener admin = Listener.NONE;
   private ProxyDatabase database;
   private JdbcActivityStore store;
-  private StoredSessions storedSessions;
+  private ClusterSessions clusterSessions;
   private ActivityTracker tracker;
   private RouteResolver routeResolver;
   private RouteLookup routeLookup;
@@ -144,6 +144,10 @@ public final class ProxyServer implements AutoCloseable {
       if (config.routing() instanceof Routing.Static route) {
         tracker.declareSession(route.sessionId()); // known before any viewer: DISCONNECTED, not 404
       }
+      if (store != null) {
+        clusterSessions = new ClusterSessions(tracker, database.dataSource(),
+            new DefaultThreadFactory("rfba-admin-db", true));
+      }
       bindListeners(ssl);
       tracker.start();
       if (store != null) {
@@ -185,7 +189,6 @@ public final class ProxyServer implements AutoCloseable {
         b.mirrorSql(config.mirrorSql());
       }
       store = b.build();
-      storedSessions = new StoredSessions(database.dataSource(), new DefaultThreadFactory("rfba-admin-db", true));
     }
     return database;
   }
@@ -211,7 +214,7 @@ public final class ProxyServer implements AutoCloseable {
     }
     if (config.adminListen() != null) {
       admin = Listener.bind(transport, "--admin-listen", config.adminListen(), adminGroup, true,
-          new AdminServer(new TrackerSessionSource(tracker), storedSessions, registry, this::readiness,
+          new AdminServer(new TrackerSessionSource(tracker), clusterSessions, registry, this::readiness,
               config.adminToken(), events));
     }
   }
@@ -393,8 +396,8 @@ public final class ProxyServer implements AutoCloseable {
     if (store != null) {
       store.close();
     }
-    if (storedSessions != null) {
-      storedSessions.close();
+    if (clusterSessions != null) {
+      clusterSessions.close();
     }
     if (eventFeed != null) {
       eventFeed.close();

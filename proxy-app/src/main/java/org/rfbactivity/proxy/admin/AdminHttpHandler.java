@@ -24,6 +24,7 @@ import java.security.MessageDigest;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 import org.rfbactivity.proxy.events.EventHub;
 import org.slf4j.Logger;
@@ -49,19 +50,20 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
   private final SessionSource sessions;
   private final PrometheusMeterRegistry registry;
   private final Supplier<Readiness> readiness;
-  private final StoredSessions stored;
+  private final ClusterSessions cluster;
   private final byte[] bearer;
   private final ObjectMapper json;
   private final EventHub events;
 
   /**
-   * @param stored where sessions this replica does not hold are looked up, or null without a database
+   * @param sessions this replica's live view, the answer without a database
+   * @param cluster the cluster-wide answer with a shared database, or null without one
    * @param bearerToken token required on non-probe endpoints, or null for none
    */
-  AdminHttpHandler(SessionSource sessions, StoredSessions stored, PrometheusMeterRegistry registry,
+  AdminHttpHandler(SessionSource sessions, ClusterSessions cluster, PrometheusMeterRegistry registry,
       Supplier<Readiness> readiness, String bearerToken, ObjectMapper json, EventHub events) {
     this.sessions = sessions;
-    this.stored = stored;
+    this.cluster = cluster;
     this.registry = registry;
     this.readiness = readiness;
     this.bearer = bearerToken == null ? null : ("Bearer " + bearerToken).getBytes(StandardCharsets.UTF_8);
@@ -85,8 +87,9 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     send(ctx, response, keepAlive);
   }
 
-  private void lookUpStored(ChannelHandlerContext ctx, String id, boolean keepAlive) {
-    stored.lookup(id).whenComplete((found, failure) -> ctx.executor().execute(() -> {
+  /** Answers when the database has: {@code found} is the body, or empty for 404 {@code unknown session}. */
+  private void answerLater(ChannelHandlerContext ctx, CompletableFuture<Optional<Object>> lookup, boolean keepAlive) {
+    lookup.whenComplete((found, failure) -> ctx.executor().execute(() -> {
       FullHttpResponse response;
       try {
         if (failure != null) {
@@ -130,8 +133,8 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
   }
 
   /**
-   * The response, or null when a database answers for a session this replica does not hold (then
-   * {@link #lookUpStored} sends it when the lookup completes) or when an event stream was opened.
+   * The response, or null when the cluster's answer comes from the database (then {@link #answerLater} sends it)
+   * or when an event stream was opened.
    */
   private FullHttpResponse respond(ChannelHandlerContext ctx, FullHttpRequest request, boolean keepAlive)
       throws JsonProcessingException {
@@ -177,17 +180,21 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
       return body(HttpResponseStatus.OK, PROMETHEUS_TEXT, registry.scrape().getBytes(StandardCharsets.UTF_8));
     }
     if (path.equals(SESSIONS)) {
+      if (cluster != null) {
+        answerLater(ctx, cluster.sessions().thenApply(Optional::of), keepAlive);
+        return null;
+      }
       return body(HttpResponseStatus.OK, JSON, json.writeValueAsBytes(sessions.sessions()));
     }
     if (path.startsWith(SESSIONS + "/")) {
       String id = path.substring(SESSIONS.length() + 1);
+      if (cluster != null) {
+        answerLater(ctx, cluster.session(id).thenApply(found -> found.map(Object.class::cast)), keepAlive);
+        return null;
+      }
       Optional<SessionJson> one = sessions.session(id);
       if (one.isPresent()) {
         return body(HttpResponseStatus.OK, JSON, json.writeValueAsBytes(one.get()));
-      }
-      if (stored != null) {
-        lookUpStored(ctx, id, keepAlive);
-        return null;
       }
       return body(HttpResponseStatus.NOT_FOUND, JSON, json.writeValueAsBytes(Map.of("error", "unknown session")));
     }

@@ -26,14 +26,15 @@ public final class AdminServer extends ChannelInitializer<SocketChannel> {
   private final AdminHttpHandler handler;
 
   /**
-   * @param stored lookups of sessions this replica does not hold, or null without a database
+   * @param sessions this replica's live view, the answer without a database
+   * @param cluster the cluster-wide answer with a shared database, or null without one
    * @param bearerToken token required on every endpoint but /healthz and /readyz, or null for none
    * @param events the streams of {@code /api/events}
    */
-  public AdminServer(SessionSource sessions, StoredSessions stored, PrometheusMeterRegistry registry,
+  public AdminServer(SessionSource sessions, ClusterSessions cluster, PrometheusMeterRegistry registry,
       Supplier<Readiness> readiness, String bearerToken, EventHub events) {
     ObjectMapper json = new ObjectMapper().disable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
-    this.handler = new AdminHttpHandler(sessions, stored, registry, readiness, bearerToken, json, events);
+    this.handler = new AdminHttpHandler(sessions, cluster, registry, readiness, bearerToken, json, events);
   }
 
   @Override

@@ -9,8 +9,10 @@ import java.util.Map;
  *
  * @param state ACTIVE, CONNECTED_IDLE or DISCONNECTED
  * @param inputCounts inputs seen per kind (KEY_PRESS, POINTER_MOVE …), counted or not; this replica's only
- * @param source {@code replica} (this proxy's live view) or {@code database} (the cluster-wide
- *     {@code rfb_session_status}, for a session this replica does not hold)
+ * @param source what the answer was made from (docs/architecture.md#cluster-view): {@code replica} (this proxy's
+ *     live view alone: no database, or the database could not be read), {@code database} (the shared database alone:
+ *     a session this replica does not know) or {@code replica+database} (this replica's live view merged with the
+ *     other replicas' fresh rows)
  * @param stateSince when the session entered {@code state} (docs/architecture.md#time-in-state)
  * @param lastConnectAt when a viewer last opened, null if none has (that this replica or the database knows of)
  * @param lastDisconnectAt when a viewer last closed, null if none has
@@ -32,6 +34,7 @@ public record SessionJson(String sessionId, String state, String lastActivity, S
 
   public static final String SOURCE_REPLICA = "replica";
   public static final String SOURCE_DATABASE = "database";
+  public static final String SOURCE_CLUSTER = "replica+database";
 
   /**
    * One viewer connection of the session.
@@ -40,7 +43,10 @@ public record SessionJson(String sessionId, String state, String lastActivity, S
    * @param inspectable false once the stream could not be read (encrypted or unframeable), see blindReason
    * @param protocolVersion e.g. 3.8, null until the handshake is known
    * @param securityType e.g. None, VncAuth, null until the handshake is known
+   * @param replica the id of the replica that holds the connection; address, versions, frontend and route are
+   *     known only for this replica's own viewers
    */
   public record ViewerJson(String id, String remoteAddress, String state, boolean inspectable, String blindReason,
-      String protocolVersion, String securityType, String connectedSince, String frontend, String route) {}
+      String protocolVersion, String securityType, String connectedSince, String frontend, String route,
+      String replica) {}
 }

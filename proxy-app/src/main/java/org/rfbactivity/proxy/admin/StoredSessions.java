@@ -1,110 +1,96 @@
 package org.rfbactivity.proxy.admin;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import javax.sql.DataSource;
-import org.rfbactivity.proxy.route.OwnedExecutors;
 
 /**
- * The cluster-wide status of a session this replica no longer holds (closed here, or held by another replica),
- * read from activity-core's view {@code rfb_session_status} and fresh {@code rfb_viewer} rows. Queries run on one
- * owned thread, never on an event loop.
+ * Reads sessions from activity-core's view {@code rfb_session_status} and the other replicas' fresh {@code rfb_viewer}
+ * rows, for the cluster-wide answer of {@code /api/sessions} (docs/architecture.md#cluster-view). Blocking JDBC: it
+ * runs on {@link ClusterSessions}' own thread, never on an event loop.
  */
-public final class StoredSessions implements AutoCloseable {
+final class StoredSessions {
 
-  /** Lookups waiting for the thread; more are refused (503) rather than queued without bound. */
-  static final int QUEUE_LIMIT = 64;
   static final int QUERY_TIMEOUT_SECONDS = 5;
 
-  private static final String STATUS = "SELECT state, last_activity, state_since, last_connect_at, "
-      + "last_disconnect_at, active_until, last_cause_viewer_id, last_cause_input_kind, last_cause_reason, "
-      + "last_input_kind FROM rfb_session_status WHERE session_id = ?";
-  private static final String VIEWERS = "SELECT viewer_id, state, inspectable, blind_reason, connected_at, "
-      + "last_input_at, last_input_kind FROM rfb_viewer WHERE session_id = ? AND expires_at > now() ORDER BY viewer_id";
+  private static final String STATUS = "SELECT s.session_id, s.state, s.last_activity, s.last_input_kind, "
+      + "s.state_since, s.last_connect_at, s.last_disconnect_at, s.active_until, s.last_cause_viewer_id, "
+      + "s.last_cause_input_kind, s.last_cause_reason, COALESCE(a.active_until > now(), false) "
+      + "FROM rfb_session_status s JOIN rfb_session_activity a USING (session_id) WHERE s.session_id = ANY (?)";
+  /** Also every session some replica holds a fresh viewer of: what the list shows besides this replica's own. */
+  private static final String STATUS_OR_HELD = STATUS
+      + " OR s.session_id IN (SELECT session_id FROM rfb_viewer WHERE expires_at > now())";
+  private static final String ELSEWHERE = "SELECT session_id, replica_id, viewer_id, state, inspectable, "
+      + "blind_reason, connected_at, active_until, active_until > now() FROM rfb_viewer "
+      + "WHERE session_id = ANY (?) AND replica_id <> ? AND expires_at > now() ORDER BY replica_id, viewer_id";
 
-  private final DataSource dataSource;
-  private final ThreadPoolExecutor executor;
+  private final String replicaId;
 
-  /** The thread starts on first use and ends when idle. */
-  public StoredSessions(DataSource dataSource, ThreadFactory threadFactory) {
-    this.dataSource = dataSource;
-    this.executor = OwnedExecutors.bounded(1, QUEUE_LIMIT, threadFactory);
+  /** @param replicaId this replica's id: its own rows are left out, its live view is fresher */
+  StoredSessions(String replicaId) {
+    this.replicaId = replicaId;
   }
 
-  /** Completes with the stored session (empty when the database never saw it), or exceptionally. */
-  public CompletableFuture<Optional<SessionJson>> lookup(String sessionId) {
-    try {
-      return CompletableFuture.supplyAsync(() -> query(sessionId), executor);
-    } catch (RejectedExecutionException e) {
-      return CompletableFuture.failedFuture(e);
-    }
-  }
-
-  private Optional<SessionJson> query(String sessionId) {
-    try (Connection c = dataSource.getConnection()) {
-      String state;
-      Timestamp lastActivity;
-      String[] times = new String[4];
-      SessionJson.CauseJson cause;
-      String storedKind;
-      try (PreparedStatement ps = c.prepareStatement(STATUS)) {
-        ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-        ps.setString(1, sessionId);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (!rs.next()) {
-            return Optional.empty();
-          }
-          state = rs.getString(1);
-          lastActivity = rs.getTimestamp(2);
-          for (int i = 0; i < times.length; i++) {
-            Timestamp t = rs.getTimestamp(3 + i);
-            times[i] = t == null ? null : t.toInstant().toString();
-          }
-          cause = rs.getString(9) == null ? null
-              : new SessionJson.CauseJson(rs.getString(7), rs.getString(8), rs.getString(9));
-          storedKind = rs.getString(10);
+  /**
+   * The stored sessions among {@code ids} (and, with {@code andHeldAnywhere}, every session with a fresh viewer row),
+   * keyed by session id in no particular order; a session the database never saw is absent.
+   */
+  Map<String, StoredSession> read(Connection c, Collection<String> ids, boolean andHeldAnywhere) throws SQLException {
+    Map<String, Row> rows = new LinkedHashMap<>();
+    try (PreparedStatement ps = c.prepareStatement(andHeldAnywhere ? STATUS_OR_HELD : STATUS)) {
+      ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
+      ps.setArray(1, textArray(c, ids));
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          String cause = rs.getString(11);
+          rows.put(rs.getString(1), new Row(rs.getString(2), instant(rs, 3), rs.getString(4), instant(rs, 5),
+              instant(rs, 6), instant(rs, 7), instant(rs, 8),
+              cause == null ? null : new SessionJson.CauseJson(rs.getString(9), rs.getString(10), cause),
+              rs.getBoolean(12)));
         }
       }
-      List<SessionJson.ViewerJson> viewers = new ArrayList<>();
-      String lastInputKind = null;
-      Timestamp newestInput = null;
-      try (PreparedStatement ps = c.prepareStatement(VIEWERS)) {
+    }
+    Map<String, List<StoredSession.StoredViewer>> elsewhere = new LinkedHashMap<>();
+    if (!rows.isEmpty()) {
+      try (PreparedStatement ps = c.prepareStatement(ELSEWHERE)) {
         ps.setQueryTimeout(QUERY_TIMEOUT_SECONDS);
-        ps.setString(1, sessionId);
+        ps.setArray(1, textArray(c, rows.keySet()));
+        ps.setString(2, replicaId);
         try (ResultSet rs = ps.executeQuery()) {
           while (rs.next()) {
-            Timestamp connected = rs.getTimestamp(5);
-            viewers.add(new SessionJson.ViewerJson(rs.getString(1), null, rs.getString(2), rs.getBoolean(3),
-                rs.getString(4), null, null, connected == null ? null : connected.toInstant().toString(), null, null));
-            Timestamp input = rs.getTimestamp(6);
-            if (input != null && (newestInput == null || input.after(newestInput))) {
-              newestInput = input;
-              lastInputKind = rs.getString(7);
-            }
+            elsewhere.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new StoredSession.StoredViewer(
+                rs.getString(2), rs.getString(3), rs.getString(4), rs.getBoolean(5), rs.getString(6),
+                instant(rs, 7), instant(rs, 8), rs.getBoolean(9)));
           }
         }
       }
-      String last = lastActivity == null ? null : lastActivity.toInstant().toString();
-      return Optional.of(new SessionJson(sessionId, state, last, lastInputKind != null ? lastInputKind : storedKind,
-          viewers, Map.of(), SessionJson.SOURCE_DATABASE, times[0], times[1], times[2], times[3], cause));
-    } catch (SQLException e) {
-      throw new IllegalStateException("SQLSTATE " + e.getSQLState(), e);
     }
+    Map<String, StoredSession> sessions = new LinkedHashMap<>();
+    rows.forEach((id, r) -> sessions.put(id, new StoredSession(id, r.state, r.lastActivity, r.lastInputKind,
+        r.stateSince, r.lastConnectAt, r.lastDisconnectAt, r.activeUntil, r.cause, r.sessionActive,
+        elsewhere.getOrDefault(id, List.of()))));
+    return sessions;
   }
 
-  @Override
-  public void close() {
-    OwnedExecutors.shutdown(executor);
+  private static Array textArray(Connection c, Collection<String> ids) throws SQLException {
+    return c.createArrayOf("text", ids.toArray());
   }
+
+  private static Instant instant(ResultSet rs, int column) throws SQLException {
+    Timestamp t = rs.getTimestamp(column);
+    return t == null ? null : t.toInstant();
+  }
+
+  private record Row(String state, Instant lastActivity, String lastInputKind, Instant stateSince,
+      Instant lastConnectAt, Instant lastDisconnectAt, Instant activeUntil, SessionJson.CauseJson cause,
+      boolean sessionActive) {}
 }

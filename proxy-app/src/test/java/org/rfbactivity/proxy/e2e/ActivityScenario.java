@@ -66,7 +66,7 @@ final class ActivityScenario {
     JsonNode session = api();
     assertThat(Instant.parse(session.get("lastActivity").asText()).truncatedTo(ChronoUnit.MICROS)).isEqualTo(opened);
     assertThat(session.get("lastInputKind").isNull()).isTrue();
-    assertThat(session.get("source").asText()).isEqualTo("replica");
+    assertThat(session.get("source").asText()).isEqualTo("replica+database");
     JsonNode v = session.get("viewers").get(0);
     assertThat(session.get("viewers")).hasSize(1);
     assertThat(v.get("state").asText()).isEqualTo("CONNECTED_IDLE");

@@ -144,6 +144,13 @@ final class LoadClient implements AutoCloseable {
     return done;
   }
 
+  /** One PointerEvent at (x, y), written and flushed now; a position other than the last one counts as input. */
+  void pointer(int x, int y) {
+    ByteBuf event = channel.alloc().buffer(6);
+    event.writeByte(5).writeByte(0).writeShort(x).writeShort(y);
+    channel.writeAndFlush(event);
+  }
+
   /**
    * A person at the desktop: every {@code period} one PointerEvent (a position that changes, so it counts as input)
    * and an incremental FramebufferUpdateRequest, which the scripted server answers with a small update.

@@ -330,6 +330,14 @@ public final class ProxyServer implements AutoCloseable {
     return viewers.size();
   }
 
+  /**
+   * The open viewer connections, by id and by session: how the admin API, session policies and revocation find the
+   * viewers to close ({@code ViewerConnection#closeFor}).
+   */
+  public ViewerRegistry viewers() {
+    return viewers;
+  }
+
   /** The streams of {@code /api/events}. */
   public EventHub events() {
     return events;

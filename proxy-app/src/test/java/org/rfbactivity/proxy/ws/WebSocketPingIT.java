@@ -4,9 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.rfbactivity.proxy.relay.CloseReason;
@@ -37,6 +45,14 @@ class WebSocketPingIT {
   static final Duration SLACK = Duration.ofSeconds(1);
   static final int SERVER_BYTES = 2 * 1024;
   static final ObjectMapper JSON = new ObjectMapper();
+
+  /** FramebufferUpdateRequest, incremental, the whole 1024×768 screen (docs/protocol.md#framebufferupdaterequest). */
+  static final byte[] UPDATE_REQUEST = {
+      3,                      // message type
+      1,                      // incremental
+      0, 0, 0, 0,             // x, y
+      0x04, 0x00, 0x03, 0x00  // width 1024, height 768
+  };
 
   final RfbScript script = RfbScript.random(23, SERVER_BYTES, 64);
   final Received handshakeOnly = new Received(RfbScript.sha256(Arrays.copyOf(script.clientStream(), 14)), 14, null);
@@ -96,6 +112,40 @@ class WebSocketPingIT {
       }
       assertThat(server.nextReceived(Duration.ofSeconds(10))).as("the pongs did not reach the server")
           .isEqualTo(handshakeOnly);
+    }
+  }
+
+  /** Pings go to quiet viewers only: one that sends every third of an interval is never pinged, until it stops. */
+  @Test
+  void aViewerThatKeepsSendingIsNotPinged() throws Exception {
+    ScheduledExecutorService sender = Executors.newSingleThreadScheduledExecutor();
+    ExecutorService reader = Executors.newSingleThreadExecutor();
+    try (ScriptedRfbServer server = ScriptedRfbServer.start(script, Behaviour.SCRIPT);
+        TestProxy proxy = proxy(server);
+        SilentWsViewer viewer = SilentWsViewer.connect(proxy.ws(), "/websockify")) {
+      ScriptedRfbClient.handshake(viewer, script);
+      assertThat(viewer.in().readNBytes(SERVER_BYTES)).hasSize(SERVER_BYTES);
+      Future<Integer> end = reader.submit(() -> viewer.in().read()); // records pings while it waits for the end
+      AtomicInteger sent = new AtomicInteger();
+      ScheduledFuture<?> requests = sender.scheduleAtFixedRate(() -> {
+        try {
+          viewer.write(UPDATE_REQUEST, 0, UPDATE_REQUEST.length);
+          sent.incrementAndGet();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }, 0, INTERVAL.toMillis() / 3, TimeUnit.MILLISECONDS);
+
+      await().atMost(Duration.ofSeconds(20)).until(() -> sent.get() >= 15); // five intervals
+      requests.cancel(false);
+      assertThat(viewer.pings()).as("not pinged while it sent").isEmpty();
+
+      await().atMost(INTERVAL.plus(SLACK)).until(() -> viewer.pings().size() == 1);
+      assertThat(end.get(INTERVAL.plus(PONG_TIMEOUT).plus(SLACK).toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(-1);
+      assertThat(viewer.closeFrame().code()).isEqualTo(4007);
+    } finally {
+      sender.shutdownNow();
+      reader.shutdownNow();
     }
   }
 

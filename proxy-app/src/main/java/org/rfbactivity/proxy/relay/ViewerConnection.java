@@ -204,7 +204,13 @@ public final class ViewerConnection {
     }
     Promise<Boolean> done = loop.newPromise();
     try {
-      loop.execute(() -> done.setSuccess(closeIfOpen(reason, detail)));
+      loop.execute(() -> {
+        try {
+          done.setSuccess(closeIfOpen(reason, detail));
+        } catch (RuntimeException e) {
+          done.setFailure(e); // to the caller, not into the event loop's log
+        }
+      });
     } catch (RejectedExecutionException e) {
       return ImmediateEventExecutor.INSTANCE.newFailedFuture(e);
     }

@@ -40,6 +40,7 @@ import org.rfbactivity.proxy.relay.BackendConnector;
 import org.rfbactivity.proxy.relay.ConnectionLimits;
 import org.rfbactivity.proxy.relay.RefusalLog;
 import org.rfbactivity.proxy.relay.RelayServices;
+import org.rfbactivity.proxy.relay.TcpKeepAlive;
 import org.rfbactivity.proxy.relay.Transport;
 import org.rfbactivity.proxy.relay.ViewerRegistry;
 import org.rfbactivity.proxy.route.RouteLookup;
@@ -48,6 +49,7 @@ import org.rfbactivity.proxy.route.RouteResolvers;
 import org.rfbactivity.proxy.route.RoutingStatus;
 import org.rfbactivity.proxy.tcp.TcpFrontendInitializer;
 import org.rfbactivity.proxy.webhook.WebhookSink;
+import org.rfbactivity.proxy.ws.PingSchedule;
 import org.rfbactivity.proxy.ws.WebSocketFrontendInitializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -200,7 +202,10 @@ public final class ProxyServer implements AutoCloseable {
   private void bindListeners(SslContext ssl) {
     ioGroup = transport.eventLoops(Runtime.getRuntime().availableProcessors(), "rfba-io");
     adminGroup = transport.eventLoops(1, "rfba-admin");
-    RelayServices relay = new RelayServices(routeLookup, new BackendConnector(transport, config.handshakeTimeout()),
+    TcpKeepAlive keepAlive = TcpKeepAlive.of(transport, config.tcpKeepAliveIdle(), config.tcpKeepAliveInterval(),
+        config.tcpKeepAliveCount());
+    RelayServices relay = new RelayServices(routeLookup,
+        new BackendConnector(transport, config.handshakeTimeout(), keepAlive),
         metrics, viewers, new ActivityObservers(tracker, metrics, config.handshakeTimeout(), config.inspect()),
         new RefusalLog(System::nanoTime), new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(),
             config.maxConnectRatePerIp(), System::nanoTime));
@@ -210,7 +215,8 @@ public final class ProxyServer implements AutoCloseable {
     }
     if (config.wsListen() != null) {
       ws = Listener.bind(transport, "--ws-listen", config.wsListen(), ioGroup, true,
-          new WebSocketFrontendInitializer(relay, config.allowedOrigins(), ssl, config.frameBudget()));
+          new WebSocketFrontendInitializer(relay, config.allowedOrigins(), ssl, config.frameBudget(),
+              new PingSchedule(config.wsPingInterval(), config.wsPongTimeout())));
     }
     if (config.adminListen() != null) {
       admin = Listener.bind(transport, "--admin-listen", config.adminListen(), adminGroup, true,
@@ -331,6 +337,14 @@ public final class ProxyServer implements AutoCloseable {
   /** Viewers connected right now (accepted and not closed). */
   public int connectedViewers() {
     return viewers.size();
+  }
+
+  /**
+   * The open viewer connections, by id and by session: how the admin API, session policies and revocation find the
+   * viewers to close ({@code ViewerConnection#closeFor}).
+   */
+  public ViewerRegistry viewers() {
+    return viewers;
   }
 
   /** The streams of {@code /api/events}. */

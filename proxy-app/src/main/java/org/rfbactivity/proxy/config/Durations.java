@@ -20,6 +20,22 @@ public final class Durations {
     return d;
   }
 
+  /**
+   * For settings where zero turns something off; a bare {@code 0} is zero.
+   *
+   * @throws IllegalArgumentException when the text is not a duration or is negative
+   */
+  public static Duration parseZeroOrPositive(String text) {
+    if (text != null && text.trim().equals("0")) {
+      return Duration.ZERO; // "off" needs no unit
+    }
+    Duration d = parse(text);
+    if (d.isNegative()) {
+      throw new IllegalArgumentException("must be 0 (off) or more");
+    }
+    return d;
+  }
+
   static Duration parse(String text) {
     if (text == null || text.isBlank()) {
       throw new IllegalArgumentException("expected a duration such as 500ms, 10s, 2m, 1h or PT10S");

@@ -31,6 +31,9 @@ import static org.rfbactivity.proxy.config.ProxySettings.TCP_LISTEN;
 import static org.rfbactivity.proxy.config.ProxySettings.TLS_CERT;
 import static org.rfbactivity.proxy.config.ProxySettings.TLS_KEY;
 import static org.rfbactivity.proxy.config.ProxySettings.TOKEN_FILE;
+import static org.rfbactivity.proxy.config.ProxySettings.TCP_KEEPALIVE_COUNT;
+import static org.rfbactivity.proxy.config.ProxySettings.TCP_KEEPALIVE_IDLE;
+import static org.rfbactivity.proxy.config.ProxySettings.TCP_KEEPALIVE_INTERVAL;
 import static org.rfbactivity.proxy.config.ProxySettings.TRANSPORT;
 import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_EVENTS;
 import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_QUEUE;
@@ -38,6 +41,8 @@ import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_SECRET_FILE;
 import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_TIMEOUT;
 import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_URL;
 import static org.rfbactivity.proxy.config.ProxySettings.WS_LISTEN;
+import static org.rfbactivity.proxy.config.ProxySettings.WS_PING_INTERVAL;
+import static org.rfbactivity.proxy.config.ProxySettings.WS_PONG_TIMEOUT;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -199,6 +204,11 @@ public final class ProxyCommand {
     b.maxConnectionsPerIp(value(MAX_CONNECTIONS_PER_IP));
     b.maxConnectRatePerIp(value(MAX_CONNECT_RATE_PER_IP));
     b.transport(value(TRANSPORT));
+    b.wsPingInterval(value(WS_PING_INTERVAL));
+    b.wsPongTimeout(value(WS_PONG_TIMEOUT));
+    b.tcpKeepAliveIdle(value(TCP_KEEPALIVE_IDLE));
+    b.tcpKeepAliveInterval(value(TCP_KEEPALIVE_INTERVAL));
+    b.tcpKeepAliveCount(value(TCP_KEEPALIVE_COUNT));
     b.maxTokenLifetime(value(MAX_TOKEN_LIFETIME));
     if (text(TLS_CERT) != null || text(TLS_KEY) != null) {
       b.tls(value(TLS_CERT), value(TLS_KEY));

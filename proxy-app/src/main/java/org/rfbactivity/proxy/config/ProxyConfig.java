@@ -18,11 +18,16 @@ import static org.rfbactivity.proxy.config.ProxySettings.RETAINED_SESSIONS;
 import static org.rfbactivity.proxy.config.ProxySettings.PERSIST_INTERVAL;
 import static org.rfbactivity.proxy.config.ProxySettings.REPLICA_ID;
 import static org.rfbactivity.proxy.config.ProxySettings.STORE;
+import static org.rfbactivity.proxy.config.ProxySettings.TCP_KEEPALIVE_COUNT;
+import static org.rfbactivity.proxy.config.ProxySettings.TCP_KEEPALIVE_IDLE;
+import static org.rfbactivity.proxy.config.ProxySettings.TCP_KEEPALIVE_INTERVAL;
 import static org.rfbactivity.proxy.config.ProxySettings.TRANSPORT;
 import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_QUEUE;
 import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_TIMEOUT;
 import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_URL;
 import static org.rfbactivity.proxy.config.ProxySettings.WS_LISTEN;
+import static org.rfbactivity.proxy.config.ProxySettings.WS_PING_INTERVAL;
+import static org.rfbactivity.proxy.config.ProxySettings.WS_PONG_TIMEOUT;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -70,6 +75,11 @@ public final class ProxyConfig {
   private final int maxConnections;
   private final int maxConnectionsPerIp;
   private final int maxConnectRatePerIp;
+  private final Duration wsPingInterval;
+  private final Duration wsPongTimeout;
+  private final Duration tcpKeepAliveIdle;
+  private final Duration tcpKeepAliveInterval;
+  private final int tcpKeepAliveCount;
   private final Duration maxTokenLifetime;
   private final boolean maxTokenLifetimeGiven;
   private final Path tlsCert;
@@ -109,6 +119,11 @@ public final class ProxyConfig {
     this.maxConnections = b.maxConnections;
     this.maxConnectionsPerIp = b.maxConnectionsPerIp;
     this.maxConnectRatePerIp = b.maxConnectRatePerIp;
+    this.wsPingInterval = b.wsPingInterval;
+    this.wsPongTimeout = b.wsPongTimeout;
+    this.tcpKeepAliveIdle = b.tcpKeepAliveIdle;
+    this.tcpKeepAliveInterval = b.tcpKeepAliveInterval;
+    this.tcpKeepAliveCount = b.tcpKeepAliveCount;
     this.maxTokenLifetime = b.maxTokenLifetime == null ? MAX_TOKEN_LIFETIME.defaultValue() : b.maxTokenLifetime;
     this.maxTokenLifetimeGiven = b.maxTokenLifetime != null;
     this.tlsCert = b.tlsCert;
@@ -229,6 +244,29 @@ public final class ProxyConfig {
     return maxConnectRatePerIp;
   }
 
+  /** How long a WebSocket viewer may send nothing before it is pinged; zero for no pings. */
+  public Duration wsPingInterval() {
+    return wsPingInterval;
+  }
+
+  /** How long a pinged WebSocket viewer has to send something before it is closed with {@code no_pong}. */
+  public Duration wsPongTimeout() {
+    return wsPongTimeout;
+  }
+
+  /** Silence before the first TCP keep-alive probe, whole seconds; zero for no keep-alive. */
+  public Duration tcpKeepAliveIdle() {
+    return tcpKeepAliveIdle;
+  }
+
+  public Duration tcpKeepAliveInterval() {
+    return tcpKeepAliveInterval;
+  }
+
+  public int tcpKeepAliveCount() {
+    return tcpKeepAliveCount;
+  }
+
   /** Longest JWT lifetime accepted ({@code exp} ahead of now, and {@code exp - iat}); used by JWT routing only. */
   public Duration maxTokenLifetime() {
     return maxTokenLifetime;
@@ -333,6 +371,9 @@ public final class ProxyConfig {
         + ", activeWindow=" + activeWindow + ", persistInterval=" + persistInterval + ", flushTick=" + flushTick
         + ", handshakeTimeout=" + handshakeTimeout + ", maxConnections=" + maxConnections
         + ", maxConnectionsPerIp=" + maxConnectionsPerIp + ", maxConnectRatePerIp=" + maxConnectRatePerIp
+        + ", wsPingInterval=" + wsPingInterval + ", wsPongTimeout=" + wsPongTimeout
+        + ", tcpKeepAliveIdle=" + tcpKeepAliveIdle + ", tcpKeepAliveInterval=" + tcpKeepAliveInterval
+        + ", tcpKeepAliveCount=" + tcpKeepAliveCount
         + ", maxTokenLifetime=" + maxTokenLifetime
         + ", tls=" + (tlsCert != null) + ", allowedOrigins=" + allowedOrigins
         + ", adminToken=" + (adminToken == null ? "none" : "<masked>")
@@ -367,6 +408,11 @@ public final class ProxyConfig {
     private int maxConnections = MAX_CONNECTIONS.defaultValue();
     private int maxConnectionsPerIp = MAX_CONNECTIONS_PER_IP.defaultValue();
     private int maxConnectRatePerIp = MAX_CONNECT_RATE_PER_IP.defaultValue();
+    private Duration wsPingInterval = WS_PING_INTERVAL.defaultValue();
+    private Duration wsPongTimeout = WS_PONG_TIMEOUT.defaultValue();
+    private Duration tcpKeepAliveIdle = TCP_KEEPALIVE_IDLE.defaultValue();
+    private Duration tcpKeepAliveInterval = TCP_KEEPALIVE_INTERVAL.defaultValue();
+    private int tcpKeepAliveCount = TCP_KEEPALIVE_COUNT.defaultValue();
     private Duration maxTokenLifetime;
     private Path tlsCert;
     private Path tlsKey;
@@ -498,6 +544,33 @@ public final class ProxyConfig {
       return this;
     }
 
+    /** Zero for no pings. */
+    public Builder wsPingInterval(Duration value) {
+      this.wsPingInterval = value;
+      return this;
+    }
+
+    public Builder wsPongTimeout(Duration value) {
+      this.wsPongTimeout = value;
+      return this;
+    }
+
+    /** Zero for no TCP keep-alive. */
+    public Builder tcpKeepAliveIdle(Duration value) {
+      this.tcpKeepAliveIdle = value;
+      return this;
+    }
+
+    public Builder tcpKeepAliveInterval(Duration value) {
+      this.tcpKeepAliveInterval = value;
+      return this;
+    }
+
+    public Builder tcpKeepAliveCount(int value) {
+      this.tcpKeepAliveCount = value;
+      return this;
+    }
+
     /** Only with JWT routing; null for the default, the longest duration. */
     public Builder maxTokenLifetime(Duration value) {
       this.maxTokenLifetime = value;
@@ -587,6 +660,11 @@ public final class ProxyConfig {
       maxConnections = MAX_CONNECTIONS.check(maxConnections);
       maxConnectionsPerIp = MAX_CONNECTIONS_PER_IP.check(maxConnectionsPerIp);
       maxConnectRatePerIp = MAX_CONNECT_RATE_PER_IP.check(maxConnectRatePerIp);
+      wsPingInterval = WS_PING_INTERVAL.check(wsPingInterval);
+      wsPongTimeout = WS_PONG_TIMEOUT.check(wsPongTimeout);
+      tcpKeepAliveIdle = TCP_KEEPALIVE_IDLE.check(tcpKeepAliveIdle);
+      tcpKeepAliveInterval = TCP_KEEPALIVE_INTERVAL.check(tcpKeepAliveInterval);
+      tcpKeepAliveCount = TCP_KEEPALIVE_COUNT.check(tcpKeepAliveCount);
       if (maxTokenLifetime != null) {
         maxTokenLifetime = MAX_TOKEN_LIFETIME.check(maxTokenLifetime);
       }

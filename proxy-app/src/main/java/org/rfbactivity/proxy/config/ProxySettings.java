@@ -12,6 +12,7 @@ import org.rfbactivity.activity.ActivitySettings;
 import org.rfbactivity.activity.BlindPolicy;
 import org.rfbactivity.activity.event.EventType;
 import org.rfbactivity.activity.store.JdbcActivityStore;
+import org.rfbactivity.proxy.relay.TcpKeepAlive;
 import org.rfbactivity.proxy.webhook.WebhookEndpoint;
 import org.rfbactivity.proxy.webhook.WebhookSigner;
 
@@ -190,6 +191,35 @@ public final class ProxySettings {
           + "and the ready line says which; io_uring only when named", TransportKind::parse)
       .byDefault("auto").shownAs(TransportKind::label).build();
 
+  /**
+   * Shorter than the idle timeouts of common middleboxes (AWS load balancers 60 s, nginx 60 s), so a quiet viewer's
+   * pings also keep those from dropping it; one small frame each way per interval and quiet viewer.
+   */
+  public static final Setting<Duration> WS_PING_INTERVAL = Setting.named("ws-ping-interval", "DURATION",
+      "Ping a WebSocket viewer after this long without anything from it; 0 for no pings",
+      Durations::parseZeroOrPositive)
+      .byDefault("30s").checkedBy(ProxySettings::durationOrZero).shownAs(Durations::format).build();
+
+  /** Long enough for a round trip over a poor mobile link, short enough that a vanished viewer goes within a minute. */
+  public static final Setting<Duration> WS_PONG_TIMEOUT = Setting.named("ws-pong-timeout", "DURATION",
+      "A pinged WebSocket viewer that sends nothing (no pong) for this long is closed (no_pong, 4007)",
+      Durations::parsePositive)
+      .byDefault("15s").checkedBy(ProxySettings::duration).shownAs(Durations::format).build();
+
+  /** With the interval and count below, a vanished peer is found about a minute after its last segment. */
+  public static final Setting<Duration> TCP_KEEPALIVE_IDLE = Setting.named("tcp-keepalive-idle", "DURATION",
+      "TCP keep-alive on viewer and VNC server connections: first probe after this long without a segment from the "
+          + "peer (whole seconds); 0 for no keep-alive", Durations::parseZeroOrPositive)
+      .byDefault("30s").checkedBy(d -> keepAliveSeconds(d, true)).shownAs(Durations::format).build();
+
+  public static final Setting<Duration> TCP_KEEPALIVE_INTERVAL = Setting.named("tcp-keepalive-interval", "DURATION",
+      "TCP keep-alive: time between unanswered probes (whole seconds)", Durations::parsePositive)
+      .byDefault("10s").checkedBy(d -> keepAliveSeconds(d, false)).shownAs(Durations::format).build();
+
+  public static final Setting<Integer> TCP_KEEPALIVE_COUNT = Setting.named("tcp-keepalive-count", "N",
+      "TCP keep-alive: unanswered probes after which the connection is dropped", ProxySettings::wholeNumber)
+      .byDefault("3").checkedBy(ProxySettings::keepAliveCount).build();
+
   public static final Setting<Path> TLS_CERT = Setting.named("tls-cert", "PATH",
       "PEM certificate chain: both frontends then speak TLS", ConfigFiles::readable).build();
 
@@ -237,7 +267,7 @@ public final class ProxySettings {
       TOKEN_FILE, JWT_SECRET_FILE, JWT_PUBLIC_KEY, MAX_TOKEN_LIFETIME, ROUTE_QUERY, JDBC_URL, JDBC_USER,
       JDBC_PASSWORD_FILE, STORE, DATA_DIR, MIRROR_SQL, NOTIFY_CHANNEL, REPLICA_ID, ACTIVE_WINDOW, PERSIST_INTERVAL, FLUSH_TICK,
       BLIND_POLICY, RETAINED_SESSIONS, HANDSHAKE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, MAX_CONNECT_RATE_PER_IP, TRANSPORT,
-      TLS_CERT,
+      WS_PING_INTERVAL, WS_PONG_TIMEOUT, TCP_KEEPALIVE_IDLE, TCP_KEEPALIVE_INTERVAL, TCP_KEEPALIVE_COUNT, TLS_CERT,
       TLS_KEY, ALLOWED_ORIGIN, ADMIN_TOKEN_FILE, WEBHOOK_URL, WEBHOOK_SECRET_FILE, WEBHOOK_EVENTS, WEBHOOK_QUEUE,
       WEBHOOK_TIMEOUT);
 
@@ -352,6 +382,34 @@ public final class ProxySettings {
       throw new IllegalArgumentException("must be at most " + Durations.format(MAX_DURATION));
     }
     return d;
+  }
+
+  private static Duration durationOrZero(Duration d) {
+    if (d != null && d.isZero()) {
+      return d;
+    }
+    return duration(d);
+  }
+
+  /** The kernel takes keep-alive timings in whole seconds, up to its own limit. */
+  private static Duration keepAliveSeconds(Duration d, boolean zeroAllowed) {
+    if (d == null || d.isNegative() || (d.isZero() && !zeroAllowed)) {
+      throw new IllegalArgumentException(zeroAllowed ? "must be 0 (off) or more" : "must be greater than zero");
+    }
+    if (d.toMillisPart() != 0) {
+      throw new IllegalArgumentException("must be whole seconds");
+    }
+    if (d.toSeconds() > TcpKeepAlive.MAX_SECONDS) {
+      throw new IllegalArgumentException("must be at most " + TcpKeepAlive.MAX_SECONDS + "s");
+    }
+    return d;
+  }
+
+  private static Integer keepAliveCount(Integer n) {
+    if (n < 1 || n > TcpKeepAlive.MAX_COUNT) {
+      throw new IllegalArgumentException("must be 1 to " + TcpKeepAlive.MAX_COUNT);
+    }
+    return n;
   }
 
   private static Integer atLeastOne(Integer n) {

@@ -19,21 +19,29 @@ public final class BackendConnector {
 
   private final Transport transport;
   private final int connectTimeoutMillis;
+  private final TcpKeepAlive keepAlive;
 
   /**
    * @param transport the transport of the viewers' event loops
    * @param connectTimeout how long a connection attempt may take: the handshake timeout, since a server that does
    *     not answer within it could not make the viewer one in time anyway
+   * @param keepAlive the keep-alive of every connection, to the VNC servers and (see {@link RelayServices}) from the
+   *     viewers
    */
-  public BackendConnector(Transport transport, Duration connectTimeout) {
+  public BackendConnector(Transport transport, Duration connectTimeout, TcpKeepAlive keepAlive) {
     this.transport = transport;
     this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, connectTimeout.toMillis());
+    this.keepAlive = keepAlive;
+  }
+
+  TcpKeepAlive keepAlive() {
+    return keepAlive;
   }
 
   /**
    * Connects {@code address} (already resolved, off the event loop, by the route lookup) on {@code frontend}'s event
    * loop. The channel does not read until the relay switches auto-read on; Nagle is off, because input events are
-   * tiny and latency-sensitive.
+   * tiny and latency-sensitive; keep-alive finds a VNC server whose host vanished.
    *
    * @param halfClose whether the server's FIN is reported to the pipeline rather than closing the channel
    * @param pipeline fills the new channel's pipeline
@@ -51,6 +59,7 @@ public final class BackendConnector {
         .handler(new ChannelInitializer<Channel>() {
           @Override
           protected void initChannel(Channel ch) {
+            keepAlive.apply(ch);
             pipeline.accept(ch.pipeline());
           }
         })

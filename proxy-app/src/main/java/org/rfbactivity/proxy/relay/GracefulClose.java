@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
@@ -27,7 +28,9 @@ public final class GracefulClose {
 
   /**
    * Flushes what is queued plus {@code last} (ownership moves here), half-closes, and reads (releasing what arrives:
-   * the other side is gone) until the peer closes too, for at most {@link #DRAIN_TIMEOUT}.
+   * the other side is gone) until the peer closes too. The whole of it takes at most {@link #DRAIN_TIMEOUT}, counted
+   * from now: a peer that reads nothing (gone, or its receive window full) never lets the flush complete, and must not
+   * keep the connection open for that.
    */
   public static void close(Channel ch, Object last) {
     if (!ch.isActive()) {
@@ -35,6 +38,10 @@ public final class GracefulClose {
       ch.close();
       return;
     }
+    ScheduledFuture<?> deadline = ch.eventLoop().schedule(() -> {
+      ch.close();
+    }, DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    ch.closeFuture().addListener(closed -> deadline.cancel(false));
     ch.writeAndFlush(last).addListener((ChannelFutureListener) flushed -> {
       if (!flushed.isSuccess() || !(ch instanceof SocketChannel socket) || !socket.isActive()
           || socket.isInputShutdown()) {
@@ -44,7 +51,6 @@ public final class GracefulClose {
       socket.shutdownOutput().addListener(half -> {
         if (half.isSuccess() && socket.isActive()) {
           socket.config().setAutoRead(true);
-          socket.eventLoop().schedule(() -> socket.close(), DRAIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } else {
           socket.close();
         }

@@ -57,4 +57,9 @@ public final class RelayServices {
   ViewerObservers observers() {
     return observers;
   }
+
+  /** The TCP keep-alive of every viewer and VNC server connection. */
+  public TcpKeepAlive keepAlive() {
+    return connector.keepAlive();
+  }
 }

@@ -5,9 +5,14 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ImmediateEventExecutor;
+import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import org.rfbactivity.proxy.route.ResolvedRoute;
@@ -33,7 +38,9 @@ import org.rfbactivity.proxy.route.RouteRequest;
  * {@link FrontendProtocol}'s; the half-close and drain are {@link GracefulClose}'s; the log lines and counters are the
  * {@link ViewerLog}'s.
  *
- * <p>All methods run on the frontend's event loop.
+ * <p>All methods run on the frontend's event loop, except {@link #closeFor}, {@link #id()} and
+ * {@link #description()}, which any thread may call: that is how the rest of the proxy (the admin API, session
+ * policies, revocation) ends a viewer it found in the {@link ViewerRegistry}.
  */
 public final class ViewerConnection {
 
@@ -54,8 +61,8 @@ public final class ViewerConnection {
   private final ViewerObserver observer;
 
   private RelayState state = RelayState.OPENING;
-  /** Who this viewer is; null until the route is known. */
-  private ViewerDescription viewer;
+  /** Who this viewer is; null until the route is known. Volatile: read by other threads ({@link #description()}). */
+  private volatile ViewerDescription viewer;
   private Channel backend;
   private long bytesFromClient;
   private long bytesFromServer;
@@ -108,6 +115,7 @@ public final class ViewerConnection {
   private void connect(ResolvedRoute resolved, OpenListener listener) {
     state = RelayState.CONNECTING;
     viewer = new ViewerDescription(id, protocol.kind(), remote, resolved.route());
+    services.registry().routed(this);
     ChannelFuture f = services.connector().connect(frontend, resolved.address(), halfClose, pipeline -> {
       observer.connecting(viewer, pipeline);
       pipeline.addLast("relay", new BackendRelayHandler(this));
@@ -168,6 +176,53 @@ public final class ViewerConnection {
       backend.close();
     }
     observer.closed(refusal.label());
+  }
+
+  /**
+   * Closes this viewer for one of the proxy's own reasons ({@link CloseReason#isPolicy()}), from any thread: on its
+   * event loop, as every other close, so the reason reaches the log line, {@code vnc_proxy_viewers_closed_total} and
+   * the tracker ({@code viewerClosed} with the reason's label). A WebSocket viewer gets a Close frame with the reason's
+   * code and text, a raw TCP viewer a FIN after what was already written to it; the VNC server gets a FIN after the
+   * viewer's last input; then both are drained for at most {@link GracefulClose#DRAIN_TIMEOUT}.
+   *
+   * @return completes on the viewer's event loop: true when this call closed the viewer, false when it was closed
+   *     already; failed when the event loop has shut down (the proxy is stopping and closes every viewer itself)
+   */
+  public Future<Boolean> closeFor(CloseReason reason) {
+    return closeFor(reason, null);
+  }
+
+  /**
+   * As {@link #closeFor(CloseReason)}, with {@code detail} added to the log line ({@code detail="..."}): a count, a
+   * duration, a setting's name, never payload, tokens or client-supplied text.
+   */
+  public Future<Boolean> closeFor(CloseReason reason, String detail) {
+    Objects.requireNonNull(reason, "reason");
+    EventLoop loop = frontend.eventLoop();
+    if (loop.inEventLoop()) {
+      return loop.newSucceededFuture(closeIfOpen(reason, detail));
+    }
+    Promise<Boolean> done = loop.newPromise();
+    try {
+      loop.execute(() -> {
+        try {
+          done.setSuccess(closeIfOpen(reason, detail));
+        } catch (RuntimeException e) {
+          done.setFailure(e); // to the caller, not into the event loop's log
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      return ImmediateEventExecutor.INSTANCE.newFailedFuture(e);
+    }
+    return done;
+  }
+
+  private boolean closeIfOpen(CloseReason reason, String detail) {
+    if (state == RelayState.CLOSED) {
+      return false;
+    }
+    close(reason, detail);
+    return true;
   }
 
   /** Closes both sides once (idempotent); pending writes are flushed first. */
@@ -398,8 +453,18 @@ public final class ViewerConnection {
     return frontend;
   }
 
-  /** Who this viewer is; null until the route is known. */
-  ViewerDescription description() {
+  /** The channel to the VNC server; null until it is being connected. */
+  Channel backend() {
+    return backend;
+  }
+
+  /** The connection's id ({@code v} and 16 hex digits), as in its log lines and the tracker's viewer id. */
+  public String id() {
+    return id;
+  }
+
+  /** Who this viewer is (its session is {@code description().route().sessionId()}); null until the route is known. */
+  public ViewerDescription description() {
     return viewer;
   }
 

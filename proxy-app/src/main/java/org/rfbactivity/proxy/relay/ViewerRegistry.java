@@ -1,26 +1,70 @@
 package org.rfbactivity.proxy.relay;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-/** The viewers currently connected (accepted, not yet closed), so that shutdown can close each one on purpose. */
+/**
+ * The connections currently open (accepted, not yet closed), by id and, once routed, by session: so that shutdown can
+ * close each one on purpose, and the admin API, session policies and revocation can find the viewers to end
+ * ({@link ViewerConnection#closeFor}). Any thread may look up; connections add and remove themselves on their event
+ * loops. Its size is bounded by {@code --max-connections}.
+ */
 public final class ViewerRegistry {
 
-  private final Set<ViewerConnection> viewers = ConcurrentHashMap.newKeySet();
+  private final Map<String, ViewerConnection> byId = new ConcurrentHashMap<>();
+  private final Map<String, Set<ViewerConnection>> bySession = new ConcurrentHashMap<>();
 
   void add(ViewerConnection viewer) {
-    viewers.add(viewer);
+    byId.put(viewer.id(), viewer);
+  }
+
+  /** The viewer's route is known: it is found by its session from now on. */
+  void routed(ViewerConnection viewer) {
+    bySession.compute(sessionOf(viewer), (session, viewers) -> {
+      Set<ViewerConnection> set = viewers == null ? ConcurrentHashMap.newKeySet() : viewers;
+      set.add(viewer);
+      return set;
+    });
   }
 
   void remove(ViewerConnection viewer) {
-    viewers.remove(viewer);
+    byId.remove(viewer.id(), viewer);
+    if (viewer.description() != null) {
+      // Removes the session's entry with its last viewer, in the same atomic step, so no empty sets pile up.
+      bySession.computeIfPresent(sessionOf(viewer), (session, viewers) -> {
+        viewers.remove(viewer);
+        return viewers.isEmpty() ? null : viewers;
+      });
+    }
   }
 
+  private static String sessionOf(ViewerConnection viewer) {
+    return viewer.description().route().sessionId();
+  }
+
+  /** Connections open now, viewers or not yet. */
   public int size() {
-    return viewers.size();
+    return byId.size();
+  }
+
+  /** The open connection with this id ({@link ViewerConnection#id()}, the tracker's viewer id), if any. */
+  public Optional<ViewerConnection> byId(String viewerId) {
+    return Optional.ofNullable(byId.get(viewerId));
+  }
+
+  /**
+   * The open connections routed to this session, in no particular order: those that are viewers, and those still in
+   * their RFB handshake (a connection becomes a viewer only when its handshake is done). Empty when there are none.
+   */
+  public List<ViewerConnection> bySession(String sessionId) {
+    Set<ViewerConnection> viewers = bySession.get(sessionId);
+    return viewers == null ? List.of() : List.copyOf(viewers);
   }
 
   /**
@@ -30,7 +74,7 @@ public final class ViewerRegistry {
    * @return true when every viewer closed in time
    */
   public boolean closeAll(Duration timeout) throws InterruptedException {
-    Set<ViewerConnection> snapshot = Set.copyOf(viewers);
+    List<ViewerConnection> snapshot = List.copyOf(byId.values());
     CountDownLatch done = new CountDownLatch(snapshot.size());
     for (ViewerConnection viewer : snapshot) {
       viewer.frontend().eventLoop().execute(() -> {

@@ -28,7 +28,7 @@ public final class TcpFrontendInitializer extends ChannelInitializer<SocketChann
     // Plain TCP carries half-close: a viewer's FIN is passed on and the server's answer still reaches it. (TLS ends
     // with close_notify, which is a close, not a half-close.)
     ch.config().setAllowHalfClosure(ssl == null);
-    FrontendPipeline.begin(ch, ssl, limiter);
+    FrontendPipeline.begin(ch, ssl, limiter, services.keepAlive());
     ch.pipeline().addLast("relay", new TcpFrontendHandler(services, ssl != null));
   }
 }

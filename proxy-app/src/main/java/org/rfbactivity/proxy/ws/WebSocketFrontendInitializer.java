@@ -35,28 +35,31 @@ public final class WebSocketFrontendInitializer extends ChannelInitializer<Socke
   private final OriginPolicy origins;
   private final SslContext ssl;
   private final boolean frameBudget;
+  private final PingSchedule pings;
 
   /**
    * @param allowedOrigins normalised {@code --allowed-origin} values
    * @param ssl TLS context, or null for plain WebSocket
    * @param frameBudget whether each viewer gets a {@link FrameBudget} (off only in the relay benchmark)
+   * @param pings when quiet viewers are pinged ({@link WebSocketPing})
    */
   public WebSocketFrontendInitializer(RelayServices services, List<String> allowedOrigins, SslContext ssl,
-      boolean frameBudget) {
+      boolean frameBudget, PingSchedule pings) {
     this.services = services;
     this.limiter = new ConnectionLimiter(services, FrontendKind.WEBSOCKET);
     this.origins = new OriginPolicy(allowedOrigins);
     this.ssl = ssl;
     this.frameBudget = frameBudget;
+    this.pings = pings;
   }
 
   @Override
   protected void initChannel(SocketChannel ch) {
     ch.config().setRecvByteBufAllocator(new AdaptiveRecvByteBufAllocator(64, MAX_READ_BYTES, MAX_READ_BYTES)
         .maxMessagesPerRead(1));
-    FrontendPipeline.begin(ch, ssl, limiter);
+    FrontendPipeline.begin(ch, ssl, limiter, services.keepAlive());
     ch.pipeline().addLast("http", new HttpServerCodec(MAX_INITIAL_LINE, MAX_HEADER_SIZE, 8192));
     ch.pipeline().addLast("http-aggregate", new HttpObjectAggregator(MAX_BODY));
-    ch.pipeline().addLast("upgrade", new WebSocketUpgradeHandler(services, origins, ssl != null, frameBudget));
+    ch.pipeline().addLast("upgrade", new WebSocketUpgradeHandler(services, origins, ssl != null, frameBudget, pings));
   }
 }

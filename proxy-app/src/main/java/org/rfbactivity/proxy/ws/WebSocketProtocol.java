@@ -64,6 +64,10 @@ final class WebSocketProtocol implements FrontendProtocol {
       case FRAME_FLOOD, HANDSHAKE_TIMEOUT -> WebSocketCloseStatus.POLICY_VIOLATION;
       case TEXT_FRAME -> WebSocketCloseStatus.INVALID_MESSAGE_TYPE;
       case SHUTDOWN -> WebSocketCloseStatus.ENDPOINT_UNAVAILABLE;
+      case ADMIN_DISCONNECT, IDLE_TIMEOUT, MAX_DURATION, BLIND_MAX_DURATION, TOKEN_REVOKED, TOKEN_EXPIRED,
+          ROUTE_REMOVED, NO_PONG, CANNOT_ENFORCE ->
+          // Private-use codes (RFC 6455 §7.4.2), so that a client can tell a policy's close from any other.
+          new WebSocketCloseStatus(reason.wsCloseCode(), reason.wsCloseText());
     };
   }
 }

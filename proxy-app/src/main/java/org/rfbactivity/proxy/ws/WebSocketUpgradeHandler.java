@@ -67,6 +67,7 @@ final class WebSocketUpgradeHandler extends FrontendHandler implements OpenListe
   private final OriginPolicy origins;
   private final boolean tls;
   private final boolean frameBudget;
+  private final PingSchedule pings;
   private final WebSocketProtocol protocol = new WebSocketProtocol();
   private ChannelHandlerContext ctx;
   private boolean requestSeen;
@@ -74,12 +75,14 @@ final class WebSocketUpgradeHandler extends FrontendHandler implements OpenListe
   private WebSocketServerHandshaker handshaker;
   private FullHttpRequest upgradeRequest;
 
-  WebSocketUpgradeHandler(RelayServices services, OriginPolicy origins, boolean tls, boolean frameBudget) {
+  WebSocketUpgradeHandler(RelayServices services, OriginPolicy origins, boolean tls, boolean frameBudget,
+      PingSchedule pings) {
     super(null);
     this.services = services;
     this.origins = origins;
     this.tls = tls;
     this.frameBudget = frameBudget;
+    this.pings = pings;
   }
 
   @Override
@@ -186,6 +189,9 @@ final class WebSocketUpgradeHandler extends FrontendHandler implements OpenListe
       }
       ctx.pipeline().replace(this, "ws-relay", new WebSocketRelayHandler(viewer, protocol,
           frameBudget ? FrameBudget.perViewer() : FrameBudget.unlimited()));
+      if (pings.enabled()) {
+        ctx.pipeline().addBefore("ws-relay", "ws-ping", new WebSocketPing(viewer, pings));
+      }
       viewer.startRelay();
     });
   }

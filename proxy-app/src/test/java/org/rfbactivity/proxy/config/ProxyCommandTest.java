@@ -190,7 +190,8 @@ class ProxyCommandTest {
   void unknownFlagIsNamed() {
     assertThatThrownBy(() -> parse("--target", "127.0.0.1:5901", "--session-id", "s", "--tcp-lisen", "x"))
         .isInstanceOf(ConfigException.class)
-        .hasMessage("--tcp-lisen: unknown option; did you mean --tcp-listen? (see --help)");
+        .hasMessage("--tcp-lisen: unknown option; did you mean --tcp-listen or --tcp-keepalive-idle or "
+            + "--tcp-keepalive-interval or --tcp-keepalive-count? (see --help)");
   }
 
   @Test

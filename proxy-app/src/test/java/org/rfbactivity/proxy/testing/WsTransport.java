@@ -14,6 +14,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** A WebSocket viewer (the JDK client: masked binary frames, like a browser's). */
 public final class WsTransport implements ViewerTransport {
@@ -23,11 +24,16 @@ public final class WsTransport implements ViewerTransport {
   private final WebSocket ws;
   private final QueueInputStream in;
   private final CompletableFuture<Integer> closeCode;
+  private final CompletableFuture<String> closeText;
+  private final AtomicInteger pings;
 
-  private WsTransport(WebSocket ws, QueueInputStream in, CompletableFuture<Integer> closeCode) {
+  private WsTransport(WebSocket ws, QueueInputStream in, CompletableFuture<Integer> closeCode,
+      CompletableFuture<String> closeText, AtomicInteger pings) {
     this.ws = ws;
     this.in = in;
     this.closeCode = closeCode;
+    this.closeText = closeText;
+    this.pings = pings;
   }
 
   /**
@@ -43,6 +49,8 @@ public final class WsTransport implements ViewerTransport {
   public static WsTransport connect(HttpClient client, URI uri, String origin) {
     QueueInputStream in = new QueueInputStream();
     CompletableFuture<Integer> closeCode = new CompletableFuture<>();
+    CompletableFuture<String> closeText = new CompletableFuture<>();
+    AtomicInteger pings = new AtomicInteger();
     WebSocket.Listener listener = new WebSocket.Listener() {
       @Override
       public void onOpen(WebSocket webSocket) {
@@ -66,13 +74,23 @@ public final class WsTransport implements ViewerTransport {
 
       @Override
       public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        closeText.complete(reason);
         closeCode.complete(statusCode);
         in.queue.add(END);
         return null;
       }
 
+      /** The JDK client answers with a Pong of the same payload once this returns. */
+      @Override
+      public CompletionStage<?> onPing(WebSocket webSocket, ByteBuffer message) {
+        pings.incrementAndGet();
+        webSocket.request(1);
+        return null;
+      }
+
       @Override
       public void onError(WebSocket webSocket, Throwable error) {
+        closeText.complete(null);
         closeCode.complete(-1);
         in.queue.add(END);
       }
@@ -82,7 +100,7 @@ public final class WsTransport implements ViewerTransport {
       builder.header("Origin", origin);
     }
     WebSocket ws = builder.buildAsync(uri, listener).join();
-    return new WsTransport(ws, in, closeCode);
+    return new WsTransport(ws, in, closeCode, closeText, pings);
   }
 
   @Override
@@ -107,6 +125,16 @@ public final class WsTransport implements ViewerTransport {
   /** The close code the proxy sent (or -1 on an error), once the connection has ended. */
   public CompletableFuture<Integer> closeCode() {
     return closeCode;
+  }
+
+  /** The reason text of the proxy's Close frame (null on an error), once the connection has ended. */
+  public CompletableFuture<String> closeText() {
+    return closeText;
+  }
+
+  /** Pings received (each answered by the JDK client with a Pong). */
+  public int pings() {
+    return pings.get();
   }
 
   /** Drops the TCP connection without a Close frame. */

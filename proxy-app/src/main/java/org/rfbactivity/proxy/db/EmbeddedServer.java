@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import javax.sql.DataSource;
+import org.rfbactivity.proxy.config.ConfigException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,8 +56,13 @@ final class EmbeddedServer {
    * initdb on first use).
    *
    * @throws DatabaseStartException naming {@code --data-dir}: held by a live proxy, or PostgreSQL did not start
+   * @throws ConfigException naming {@code --store} when this is the slim jar, which has no PostgreSQL to start
    */
   static EmbeddedServer start(Path dataDir) {
+    if (!EmbeddedBinaries.present()) {
+      throw new ConfigException("--store", "postgres", "without --jdbc-url this needs the embedded PostgreSQL, "
+          + "which the slim jar leaves out: give --jdbc-url or --store memory, or run rfb-activity-proxy.jar");
+    }
     String setting = dataDir.toString();
     // Absolute, so that the server's command line names the directory wherever the next proxy is started from.
     Path dir = dataDir.toAbsolutePath().normalize();

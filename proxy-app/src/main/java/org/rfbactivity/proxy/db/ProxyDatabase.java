@@ -50,7 +50,8 @@ public final class ProxyDatabase implements AutoCloseable {
   /**
    * Starts the embedded server or connects to the external one, and checks one connection.
    *
-   * @throws ConfigException naming {@code --jdbc-url} when the external database cannot be reached
+   * @throws ConfigException naming {@code --jdbc-url} when the external database cannot be reached, or {@code --store}
+   *     when the embedded one is wanted and this is the slim jar
    * @throws DatabaseStartException naming {@code --data-dir} when the embedded server cannot be started
    */
   public static ProxyDatabase open(ProxyConfig config) {

@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.Map;
 import org.rfbactivity.proxy.config.ConfigException;
 import org.rfbactivity.proxy.config.Durations;
 import org.rfbactivity.proxy.config.HostPort;
@@ -26,6 +27,9 @@ import org.rfbactivity.proxy.config.SessionIds;
  * leeway; {@code nbf} is enforced when present. A token may live at most {@code --max-token-lifetime}: its
  * {@code exp} no further ahead than that, and, with an {@code iat}, {@code exp - iat} no longer, so that a leaked
  * URL (browser history, a proxy's log) is not a key for years.
+ *
+ * <p>The optional claim {@code rfba} sets the route's policy ({@link #policy}); the route keeps the {@code exp}
+ * ({@link RouteOrigin}) so that the viewer can be closed when its token expires ({@code --close-on-token-expiry}).
  */
 public final class JwtRouteResolver implements RouteResolver {
 
@@ -33,6 +37,8 @@ public final class JwtRouteResolver implements RouteResolver {
   public static final String SESSION_CLAIM = "session_id";
   /** Claim naming the VNC server, {@code host:port}. */
   public static final String TARGET_CLAIM = "target";
+  /** Optional object claim of per-route policy options ({@link #policy}). */
+  public static final String POLICY_CLAIM = "rfba";
 
   /** A URL-borne token longer than this is not one we issued. */
   static final int MAX_TOKEN_LENGTH = 8192;
@@ -127,8 +133,52 @@ public final class JwtRouteResolver implements RouteResolver {
     } catch (IllegalArgumentException e) {
       throw RouteRefusedException.refused("claim " + TARGET_CLAIM + " is not host:port");
     }
+    RoutePolicy policy = policy(claims);
     RouteResolver.requireMatchingPathId(request, sessionId);
-    return new Route(sessionId, target, kind);
+    return new Route(sessionId, target, kind, policy, RouteOrigin.jwt(expiry));
+  }
+
+  /**
+   * The {@code rfba} claim: an object whose members are {@link RoutePolicy#OPTIONS}, each a duration string
+   * ({@code "30m"}) or a whole number of seconds ({@code 1800}). A claim that does not fit refuses the viewer: a limit
+   * the issuer meant to set must not silently vanish.
+   */
+  static RoutePolicy policy(JWTClaimsSet claims) throws RouteRefusedException {
+    Object claim = claims.getClaim(POLICY_CLAIM);
+    if (claim == null) {
+      return RoutePolicy.NONE;
+    }
+    if (!(claim instanceof Map<?, ?> members)) {
+      throw RouteRefusedException.refused("claim " + POLICY_CLAIM + " is not an object");
+    }
+    RoutePolicy.Builder b = new RoutePolicy.Builder();
+    for (Map.Entry<?, ?> member : members.entrySet()) {
+      String name = String.valueOf(member.getKey());
+      if (!RoutePolicy.OPTIONS.contains(name)) {
+        throw RouteRefusedException.refused("claim " + POLICY_CLAIM + " has an unknown member (expected "
+            + String.join(", ", RoutePolicy.OPTIONS) + ")");
+      }
+      try {
+        b.set(name, duration(member.getValue()));
+      } catch (IllegalArgumentException e) {
+        throw RouteRefusedException.refused("claim " + POLICY_CLAIM + "." + name + ": " + e.getMessage());
+      }
+    }
+    return b.build();
+  }
+
+  private static Duration duration(Object value) {
+    if (value instanceof String text) {
+      return RoutePolicy.parseValue(text);
+    }
+    if (value instanceof Long || value instanceof Integer) {
+      return RoutePolicy.seconds(((Number) value).longValue());
+    }
+    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+        && Math.abs(n.doubleValue()) <= RoutePolicy.MAX_SECONDS) {
+      return RoutePolicy.seconds(n.longValue()); // 1800.0: JSON does not tell 1800 from 1800.0
+    }
+    throw new IllegalArgumentException("expected a duration string such as \"30m\" or whole seconds");
   }
 
   private static String stringClaim(JWTClaimsSet claims, String name) throws RouteRefusedException {

@@ -1,5 +1,7 @@
 package org.rfbactivity.proxy.route;
 
+import java.util.BitSet;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -23,6 +25,18 @@ public interface RouteResolver {
    */
   default Optional<RoutingStatus> status() {
     return Optional.empty();
+  }
+
+  /**
+   * Which of these live routes, all given out by this resolver, its source no longer gives (the token is gone or now
+   * leads elsewhere, the row is deleted): their viewers are closed. May block; called off the event loops by the
+   * revocation check. The default withdraws nothing (the static route; a JWT ends at its {@code exp} instead).
+   *
+   * @return the indices in {@code live} of the routes withdrawn
+   * @throws RouteRefusedException (unavailable) when the source cannot answer now: nothing is withdrawn for that
+   */
+  default BitSet withdrawn(List<Route> live) throws RouteRefusedException {
+    return new BitSet();
   }
 
   /** A path id, when given, must name the session the route leads to: the path never picks a target. */

@@ -10,7 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import org.rfbactivity.proxy.config.ConfigException;
@@ -29,6 +32,9 @@ import org.slf4j.LoggerFactory;
  * {@link TokenTable}: one that does not parse (or is not UTF-8) is skipped with a warning that gives its line number
  * only (a line holds a token). A file that disappears or cannot be read (or grows beyond {@link #MAX_FILE_BYTES})
  * leaves the last good table in use until it can be read again, and {@link #status()} says so.
+ *
+ * <p>Each line may carry per-route policy options ({@link TokenTable}). A viewer's route keeps the hash of its token
+ * ({@link RouteOrigin}), never the token, so that {@link #withdrawn} can tell which viewers a changed file revokes.
  *
  * <p>A token-file route's session id is its target {@code host:port}: the format has no session column and the
  * token itself may be a secret, so it must not become an id that is logged and stored.
@@ -80,13 +86,33 @@ public final class TokenFileRouteResolver implements RouteResolver {
     if (request.token() == null || request.token().isEmpty()) {
       throw RouteRefusedException.refused("missing token");
     }
-    HostPort target = current().tokens.routes().get(request.token());
+    TokenTable tokens = current().tokens;
+    HostPort target = tokens.routes().get(request.token());
     if (target == null) {
       throw RouteRefusedException.refused("unknown token");
     }
     String sessionId = target.toString();
     RouteResolver.requireMatchingPathId(request, sessionId);
-    return new Route(sessionId, target, kind);
+    return new Route(sessionId, target, kind, tokens.policy(request.token()), RouteOrigin.tokenFile(request.token()));
+  }
+
+  /**
+   * The live routes whose token the file, checked now (and re-read if it changed), no longer has, or now sends
+   * elsewhere. A changed policy alone withdraws nothing: it applies to the next viewer. While the file cannot be read
+   * the last good table stands, so nothing is withdrawn for that.
+   */
+  @Override
+  public BitSet withdrawn(List<Route> live) {
+    Map<String, HostPort> byHash = current().byHash();
+    BitSet gone = new BitSet(live.size());
+    for (int i = 0; i < live.size(); i++) {
+      Route route = live.get(i);
+      String hash = route.origin().credentialHash();
+      if (hash != null && !route.target().equals(byHash.get(hash))) {
+        gone.set(i);
+      }
+    }
+    return gone;
   }
 
   @Override
@@ -203,7 +229,28 @@ public final class TokenFileRouteResolver implements RouteResolver {
   private record Stamp(FileTime modified, long size, Object fileKey, boolean regularFile) {}
 
   /** @param racy read so soon after its modification that the stamp cannot vouch for it (see RACY_WINDOW) */
-  private record Table(Stamp stamp, TokenTable tokens, boolean racy) {}
+  private static final class Table {
+    final Stamp stamp;
+    final TokenTable tokens;
+    final boolean racy;
+    /** Token hash to target; computed by the first revocation check of this table, as only live routes need it. */
+    private Map<String, HostPort> byHash;
+
+    Table(Stamp stamp, TokenTable tokens, boolean racy) {
+      this.stamp = stamp;
+      this.tokens = tokens;
+      this.racy = racy;
+    }
+
+    synchronized Map<String, HostPort> byHash() {
+      if (byHash == null) {
+        Map<String, HostPort> m = new HashMap<>();
+        tokens.routes().forEach((token, target) -> m.put(RouteOrigin.hash(token), target));
+        byHash = m;
+      }
+      return byHash;
+    }
+  }
 
   /** The table in use, and since when and why the file cannot be read (null while it can). */
   private record State(Table table, Unreadable unreadable) {}

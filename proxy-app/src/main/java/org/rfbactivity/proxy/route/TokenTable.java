@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -20,10 +21,17 @@ import org.rfbactivity.proxy.config.HostPort;
  * into a comment) makes only its own line invalid instead of the whole file. A line that is ignored is reported
  * by its number and a reason that never repeats its content: a line holds a token.
  *
+ * <p>Our extension: after {@code host:port}, a line may carry per-route policy options as white-space separated
+ * {@code name=duration} words ({@link RoutePolicy#OPTIONS}, values as {@link RoutePolicy#parseValue} reads them), e.g.
+ * {@code desk-1: 10.0.0.5:5901 idle_disconnect=30m max_session_duration=8h}. websockify refuses such a line (its
+ * port would not be a number), and a plain websockify line reads exactly as before. A line with an option that does
+ * not parse is ignored as a whole, so a typo never leaves a route without the limit it was meant to have.
+ *
  * @param routes token to target
+ * @param policies token to its line's options, for the tokens whose line has any
  * @param ignored the lines that did not parse, in file order
  */
-record TokenTable(Map<String, HostPort> routes, List<IgnoredLine> ignored) {
+record TokenTable(Map<String, HostPort> routes, Map<String, RoutePolicy> policies, List<IgnoredLine> ignored) {
 
   /** Why a line was ignored, said without its content. */
   static final String NOT_UTF8 = "not valid UTF-8";
@@ -38,6 +46,7 @@ record TokenTable(Map<String, HostPort> routes, List<IgnoredLine> ignored) {
 
   TokenTable {
     routes = Map.copyOf(routes);
+    policies = Map.copyOf(policies);
     ignored = List.copyOf(ignored);
   }
 
@@ -45,6 +54,7 @@ record TokenTable(Map<String, HostPort> routes, List<IgnoredLine> ignored) {
   static TokenTable parse(byte[] bytes) {
     CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder(); // reports malformed input (the default) rather than replacing it
     Map<String, HostPort> routes = new HashMap<>();
+    Map<String, RoutePolicy> policies = new HashMap<>();
     List<IgnoredLine> ignored = new ArrayList<>();
     int number = 0;
     int start = 0;
@@ -54,17 +64,22 @@ record TokenTable(Map<String, HostPort> routes, List<IgnoredLine> ignored) {
         end++;
       }
       number++;
-      String problem = parseLine(bytes, start, end, utf8, routes);
+      String problem = parseLine(bytes, start, end, utf8, routes, policies);
       if (problem != null) {
         ignored.add(new IgnoredLine(number, problem));
       }
       start = end + (end + 1 < bytes.length && bytes[end] == '\r' && bytes[end + 1] == '\n' ? 2 : 1);
     }
-    return new TokenTable(routes, ignored);
+    return new TokenTable(routes, policies, ignored);
+  }
+
+  /** The policy of {@code token}'s route: its line's options, or none. */
+  RoutePolicy policy(String token) {
+    return policies.getOrDefault(token, RoutePolicy.NONE);
   }
 
   private static String parseLine(byte[] bytes, int start, int end, CharsetDecoder utf8,
-      Map<String, HostPort> routes) {
+      Map<String, HostPort> routes, Map<String, RoutePolicy> policies) {
     String line;
     try {
       line = utf8.decode(ByteBuffer.wrap(bytes, start, end - start)).toString().strip();
@@ -74,14 +89,14 @@ record TokenTable(Map<String, HostPort> routes, List<IgnoredLine> ignored) {
     if (line.isEmpty() || line.startsWith("#")) {
       return null;
     }
-    return parseLine(line, routes);
+    return parseLine(line, routes, policies);
   }
 
   /**
    * Adds the route of one stripped line that is neither blank nor a comment; returns why it was not added, or
    * null. The reason never contains the line's content.
    */
-  static String parseLine(String line, Map<String, HostPort> routes) {
+  static String parseLine(String line, Map<String, HostPort> routes, Map<String, RoutePolicy> policies) {
     int separator = -1;
     for (int i = 0; i + 1 < line.length(); i++) {
       if (line.charAt(i) == ':' && Character.isWhitespace(line.charAt(i + 1))) {
@@ -96,11 +111,49 @@ record TokenTable(Map<String, HostPort> routes, List<IgnoredLine> ignored) {
     if (token.isEmpty()) {
       return "empty token";
     }
+    String[] words = line.substring(separator + 1).strip().split("\\s+");
+    HostPort target;
     try {
-      routes.put(token, HostPort.parse(line.substring(separator + 1).strip(), false));
-      return null;
+      target = HostPort.parse(words[0], false);
     } catch (IllegalArgumentException e) {
       return "bad target: " + e.getMessage();
     }
+    RoutePolicy policy;
+    try {
+      policy = options(words);
+    } catch (IllegalArgumentException e) {
+      return "bad option: " + e.getMessage();
+    }
+    routes.put(token, target);
+    if (policy.isNone()) {
+      policies.remove(token); // the last line wins, options included
+    } else {
+      policies.put(token, policy);
+    }
+    return null;
+  }
+
+  /** The {@code name=duration} words after the target ({@code words[0]}). */
+  private static RoutePolicy options(String[] words) {
+    RoutePolicy.Builder b = new RoutePolicy.Builder();
+    for (int i = 1; i < words.length; i++) {
+      int eq = words[i].indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("expected name=duration after host:port");
+      }
+      String name = words[i].substring(0, eq);
+      Duration value;
+      try {
+        value = RoutePolicy.parseValue(words[i].substring(eq + 1));
+      } catch (IllegalArgumentException e) {
+        if (!RoutePolicy.OPTIONS.contains(name)) {
+          throw new IllegalArgumentException("unknown option (expected " + String.join(", ", RoutePolicy.OPTIONS)
+              + ")");
+        }
+        throw new IllegalArgumentException(name + ": " + e.getMessage());
+      }
+      b.set(name, value);
+    }
+    return b.build();
   }
 }

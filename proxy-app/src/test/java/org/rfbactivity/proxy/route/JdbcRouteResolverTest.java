@@ -47,7 +47,8 @@ class JdbcRouteResolverTest {
         "SELECT vnc_host AS host, vnc_port AS port, session_id FROM desktops WHERE token = ?");
 
     assertThat(r.resolve(new RouteRequest(null, "tok-2")))
-        .isEqualTo(new Route("desk-2", new HostPort("desk-2.lan", 5902), "route-query"));
+        .isEqualTo(new Route("desk-2", new HostPort("desk-2.lan", 5902), "route-query", RoutePolicy.NONE,
+            RouteOrigin.routeQuery(new RouteRequest(null, "tok-2"))));
     assertThat(r.resolve(new RouteRequest("desk-2", "tok-2")).sessionId()).isEqualTo("desk-2");
     assertThatThrownBy(() -> r.resolve(new RouteRequest("desk-1", "tok-2")))
         .hasMessage("path session id does not match the route");
@@ -60,7 +61,8 @@ class JdbcRouteResolverTest {
     JdbcRouteResolver r = resolver("SELECT vnc_host AS host, vnc_port AS port FROM desktops WHERE session_id = ?");
 
     assertThat(r.resolve(new RouteRequest("desk-1", null)))
-        .isEqualTo(new Route("desk-1", new HostPort("10.0.0.1", 5901), "route-query"));
+        .isEqualTo(new Route("desk-1", new HostPort("10.0.0.1", 5901), "route-query", RoutePolicy.NONE,
+            RouteOrigin.routeQuery(new RouteRequest("desk-1", null))));
     assertThatThrownBy(() -> r.resolve(new RouteRequest("desk-9", null))).hasMessage("unknown session id");
     assertThatThrownBy(() -> r.resolve(new RouteRequest(null, null))).hasMessage("missing token or session id");
   }

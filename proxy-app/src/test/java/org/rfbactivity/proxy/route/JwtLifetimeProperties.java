@@ -34,7 +34,8 @@ class JwtLifetimeProperties {
         .build());
 
     Throwable refused = catchThrowable(() -> assertThat(resolver.resolve(new RouteRequest(null, token)))
-        .isEqualTo(new Route("desk-7", new HostPort("10.1.2.3", 5907), "jwt")));
+        .isEqualTo(new Route("desk-7", new HostPort("10.1.2.3", 5907), "jwt", RoutePolicy.NONE,
+            RouteOrigin.jwt(NOW.plusSeconds(exp)))));
 
     String expected = exp <= 0 ? "expired token"
         : exp > MAX_SECONDS ? "token lifetime exceeds --max-token-lifetime (exp more than 1h ahead)"

@@ -71,7 +71,8 @@ class JwtRouteResolverTest {
   void goodHs256TokenCarriesSessionAndTarget() throws Exception {
     Route route = hs.resolve(new RouteRequest(null, hs256(claims().build())));
 
-    assertThat(route).isEqualTo(new Route("desk-7", new HostPort("10.1.2.3", 5907), "jwt"));
+    assertThat(route).isEqualTo(new Route("desk-7", new HostPort("10.1.2.3", 5907), "jwt", RoutePolicy.NONE,
+        RouteOrigin.jwt(NOW.plusSeconds(60))));
     assertThat(hs.blocking()).isFalse();
   }
 
@@ -172,7 +173,8 @@ class JwtRouteResolverTest {
     JwtRouteResolver rs = new JwtRouteResolver(new Routing.JwtRs256((RSAPublicKey) rsa.getPublic()), LIFETIME, CLOCK);
 
     assertThat(rs.resolve(new RouteRequest(null, rs256(claims().build()))))
-        .isEqualTo(new Route("desk-7", new HostPort("10.1.2.3", 5907), "jwt"));
+        .isEqualTo(new Route("desk-7", new HostPort("10.1.2.3", 5907), "jwt", RoutePolicy.NONE,
+            RouteOrigin.jwt(NOW.plusSeconds(60))));
   }
 
   @Test

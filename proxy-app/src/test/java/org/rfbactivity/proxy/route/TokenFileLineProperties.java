@@ -6,6 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,18 +29,112 @@ class TokenFileLineProperties {
   void wellFormedLinesAreRead(@ForAll("tokens") String token, @ForAll("hosts") String host,
       @ForAll @IntRange(min = 1, max = 65535) int port, @ForAll("blanks") String gap) {
     Map<String, HostPort> routes = new HashMap<>();
+    Map<String, RoutePolicy> policies = new HashMap<>();
 
-    String problem = TokenTable.parseLine(token + ":" + gap + host + ":" + port, routes);
+    String problem = TokenTable.parseLine(token + ":" + gap + host + ":" + port, routes, policies);
 
     assertThat(problem).isNull();
     assertThat(routes).containsExactly(Map.entry(token, new HostPort(host, port)));
+    assertThat(policies).as("a plain websockify line sets no policy").isEmpty();
+  }
+
+  /** Our extension: any options, in any order, written any way, after any white space, give exactly their values. */
+  @Property
+  void optionsAfterTheTargetGiveExactlyTheirValues(@ForAll("tokens") String token, @ForAll("hosts") String host,
+      @ForAll @IntRange(min = 1, max = 65535) int port, @ForAll("optionLists") List<Option> options,
+      @ForAll("blanks") String gap) {
+    StringBuilder line = new StringBuilder(token + ":" + gap + host + ":" + port);
+    RoutePolicy.Builder expected = new RoutePolicy.Builder();
+    for (Option option : options) {
+      line.append(gap).append(option.name()).append('=').append(option.text());
+      expected.set(option.name(), option.value());
+    }
+    Map<String, HostPort> routes = new HashMap<>();
+    Map<String, RoutePolicy> policies = new HashMap<>();
+
+    String problem = TokenTable.parseLine(line.toString(), routes, policies);
+
+    assertThat(problem).isNull();
+    assertThat(routes).containsExactly(Map.entry(token, new HostPort(host, port)));
+    RoutePolicy policy = expected.build();
+    if (policy.isNone()) {
+      assertThat(policies).isEmpty();
+    } else {
+      assertThat(policies).containsExactly(Map.entry(token, policy));
+    }
+  }
+
+  /**
+   * An option that does not parse (a bad value, an unknown name, a word without {@code =}, an option twice) makes the
+   * whole line ignored, with a reason that never repeats the token.
+   */
+  @Property
+  void aBadOptionIgnoresTheLineWithoutRepeatingIt(@ForAll("tokens") String token, @ForAll("hosts") String host,
+      @ForAll("optionLists") List<Option> good, @ForAll("badOptions") String bad, @ForAll @IntRange(max = 5) int at) {
+    List<String> words = new ArrayList<>();
+    for (Option option : good) {
+      words.add(option.name() + "=" + option.text());
+    }
+    words.add(Math.min(at, words.size()), bad);
+    Map<String, HostPort> routes = new HashMap<>();
+    Map<String, RoutePolicy> policies = new HashMap<>();
+
+    String problem = TokenTable.parseLine("SECRET" + token + ": " + host + ":5901 " + String.join(" ", words), routes,
+        policies);
+
+    assertThat(problem).startsWith("bad option: ").doesNotContain("SECRET");
+    assertThat(routes).isEmpty();
+    assertThat(policies).isEmpty();
+  }
+
+  /** One option as a line writes it: {@code text} is how it is spelled, {@code value} what it means. */
+  record Option(String name, String text, Duration value) {}
+
+  @Provide
+  Arbitrary<List<Option>> optionLists() {
+    return Arbitraries.subsetOf(RoutePolicy.OPTIONS).flatMap(names -> {
+      List<Arbitrary<Option>> each = new ArrayList<>();
+      for (String name : names) {
+        each.add(spelledDurations().map(t -> new Option(name, t.get1(), t.get2())));
+      }
+      return Combinators.combine(each).as(list -> list).flatMap(list -> Arbitraries.shuffle(list));
+    });
+  }
+
+  /** A positive duration in each way an option may be written, with its value. */
+  Arbitrary<Tuple.Tuple2<String, Duration>> spelledDurations() {
+    Arbitrary<Long> n = Arbitraries.longs().between(1, 100_000);
+    return Arbitraries.oneOf(
+        n.map(v -> Tuple.of(Long.toString(v), Duration.ofSeconds(v))),
+        n.map(v -> Tuple.of(v + "s", Duration.ofSeconds(v))),
+        n.map(v -> Tuple.of(v + "m", Duration.ofMinutes(v))),
+        n.map(v -> Tuple.of(v + "h", Duration.ofHours(v))),
+        n.map(v -> Tuple.of(v + "ms", Duration.ofMillis(v))),
+        n.map(v -> Tuple.of("PT" + v + "S", Duration.ofSeconds(v))));
+  }
+
+  /** Words that cannot be an option; none may appear twice, so each is bad on its own. */
+  @Provide
+  Arbitrary<String> badOptions() {
+    Arbitrary<String> name = Arbitraries.of(RoutePolicy.OPTIONS);
+    return Arbitraries.oneOf(
+        name.map(o -> o + "=0"),
+        name.map(o -> o + "=0s"),
+        name.map(o -> o + "=-5m"),
+        name.map(o -> o + "=10x"),
+        name.map(o -> o + "="),
+        name.map(o -> o + "=P1M"),
+        name.map(o -> o + "=99999999999999"),
+        Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(10).map(o -> "SECRET" + o + "=30m"),
+        Arbitraries.strings().withCharRange('a', 'z').ofMinLength(1).ofMaxLength(10).map(o -> "SECRET" + o),
+        Arbitraries.of("=30m", "idle_disconnect=30m idle_disconnect=1h"));
   }
 
   @Property
   void anyLineIsReadOrRefusedWithAReasonThatDoesNotRepeatIt(@ForAll("secretish") String line) {
     Map<String, HostPort> routes = new HashMap<>();
 
-    String problem = TokenTable.parseLine(line, routes);
+    String problem = TokenTable.parseLine(line, routes, new HashMap<>());
 
     if (problem == null) {
       assertThat(routes).hasSize(1);

@@ -78,9 +78,10 @@ class TokenFileRouteResolverTest {
     assertThat(r.size()).isEqualTo(3);
     assertThat(r.resolve(new RouteRequest(null, "alpha")))
         .as("last line wins, as in websockify's dict")
-        .isEqualTo(new Route("10.0.0.6:5904", new HostPort("10.0.0.6", 5904), "token-file"));
+        .isEqualTo(new Route("10.0.0.6:5904", new HostPort("10.0.0.6", 5904), "token-file", RoutePolicy.NONE, RouteOrigin.tokenFile("alpha")));
     assertThat(r.resolve(new RouteRequest(null, "beta")))
-        .isEqualTo(new Route("desk-2.internal:5902", new HostPort("desk-2.internal", 5902), "token-file"));
+        .isEqualTo(new Route("desk-2.internal:5902", new HostPort("desk-2.internal", 5902), "token-file",
+            RoutePolicy.NONE, RouteOrigin.tokenFile("beta")));
     assertThat(r.resolve(new RouteRequest(null, "v6")).target()).isEqualTo(new HostPort("::1", 5903));
   }
 
@@ -99,13 +100,14 @@ class TokenFileRouteResolverTest {
 
     assertThat(r.size()).isEqualTo(3);
     assertThat(r.resolve(new RouteRequest(null, "alpha")))
-        .isEqualTo(new Route("10.0.0.5:5901", new HostPort("10.0.0.5", 5901), "token-file"));
+        .isEqualTo(new Route("10.0.0.5:5901", new HostPort("10.0.0.5", 5901), "token-file", RoutePolicy.NONE, RouteOrigin.tokenFile("alpha")));
     assertThat(r.resolve(new RouteRequest(null, "caf\u00e9-\u2603")))
         .as("well-formed UTF-8 beyond ASCII, after a lone CR")
-        .isEqualTo(new Route("10.0.0.7:5903", new HostPort("10.0.0.7", 5903), "token-file"));
+        .isEqualTo(new Route("10.0.0.7:5903", new HostPort("10.0.0.7", 5903), "token-file",
+            RoutePolicy.NONE, RouteOrigin.tokenFile("caf\u00e9-\u2603")));
     assertThat(r.resolve(new RouteRequest(null, "beta")))
         .as("a last line without a line break")
-        .isEqualTo(new Route("10.0.0.8:5904", new HostPort("10.0.0.8", 5904), "token-file"));
+        .isEqualTo(new Route("10.0.0.8:5904", new HostPort("10.0.0.8", 5904), "token-file", RoutePolicy.NONE, RouteOrigin.tokenFile("beta")));
     assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "gr\u00fcn-secret"))).hasMessage("unknown token");
     assertThat(warnings()).containsExactly("token file " + f
         + ": 2 lines ignored: line 2 (not valid UTF-8), line 3 (not valid UTF-8)");
@@ -201,7 +203,8 @@ class TokenFileRouteResolverTest {
     Clock clock = Clock.fixed(Instant.parse("2030-01-02T03:04:05.678Z"), ZoneOffset.UTC);
     TokenFileRouteResolver r = new TokenFileRouteResolver(new Routing.TokenFile(f), clock);
     assertThat(r.status()).hasValue(new RoutingStatus("token file: 1 routes", false));
-    Route alpha = new Route("10.0.0.5:5901", new HostPort("10.0.0.5", 5901), "token-file");
+    Route alpha = new Route("10.0.0.5:5901", new HostPort("10.0.0.5", 5901), "token-file", RoutePolicy.NONE,
+        RouteOrigin.tokenFile("alpha"));
 
     Files.delete(f);
     assertThat(r.resolve(new RouteRequest(null, "alpha"))).as("the last good table").isEqualTo(alpha);

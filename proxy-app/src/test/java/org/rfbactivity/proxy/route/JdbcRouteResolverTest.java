@@ -8,6 +8,10 @@ import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,6 +111,91 @@ class JdbcRouteResolverTest {
     other.close(); // the database goes away under the resolver
 
     assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "x")))
+        .isInstanceOfSatisfying(RouteRefusedException.class, e -> assertThat(e.unavailable()).isTrue())
+        .hasMessage("route query failed: SQLSTATE 08001");
+  }
+
+  /** Each option's column in each type the README names: interval, text, integer and numeric seconds; NULL sets none. */
+  @Test
+  void policyColumnsOfEachType() throws Exception {
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE policed (token text, host text, port int, idle interval, warn text, max_s int,"
+          + " blind numeric)");
+      s.execute("INSERT INTO policed VALUES ('p-1', '10.0.0.1', 5901, '00:30:00', '45s', 28800, 600),"
+          + " ('p-2', '10.0.0.2', 5902, '1 day 02:00:00.5', 'PT2M', NULL, NULL),"
+          + " ('p-3', '10.0.0.3', 5903, NULL, NULL, NULL, NULL),"
+          + " ('p-4', '10.0.0.4', 5904, '1 mon', NULL, NULL, NULL),"
+          + " ('p-5', '10.0.0.5', 5905, NULL, 'soon', NULL, NULL),"
+          + " ('p-6', '10.0.0.6', 5906, NULL, NULL, -60, NULL),"
+          + " ('p-7', '10.0.0.7', 5907, NULL, NULL, NULL, 1.5),"
+          + " ('p-8', '10.0.0.8', 5908, '00:00:00', NULL, NULL, NULL)");
+    }
+    JdbcRouteResolver r = resolver("SELECT host, port, idle AS idle_disconnect, warn AS IDLE_WARNING,"
+        + " max_s AS max_session_duration, blind AS blind_max_duration FROM policed WHERE token = ?");
+
+    assertThat(r.resolve(new RouteRequest(null, "p-1")).policy()).isEqualTo(new RoutePolicy(Duration.ofMinutes(30),
+        Duration.ofSeconds(45), Duration.ofHours(8), Duration.ofMinutes(10)));
+    assertThat(r.resolve(new RouteRequest(null, "p-2")).policy()).isEqualTo(new RoutePolicy(
+        Duration.ofHours(26).plusMillis(500), Duration.ofMinutes(2), null, null));
+    assertThat(r.resolve(new RouteRequest(null, "p-3")).policy()).isSameAs(RoutePolicy.NONE);
+    assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "p-4"))).hasMessage("route query column "
+        + "idle_disconnect: expected whole seconds, an interval such as 00:30:00 or a duration such as 30m");
+    assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "p-5"))).hasMessage("route query column "
+        + "idle_warning: expected whole seconds, an interval such as 00:30:00 or a duration such as 30m");
+    assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "p-6")))
+        .hasMessage("route query column max_session_duration: must be 1..2147483647 seconds");
+    assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "p-7")))
+        .hasMessage("route query column blind_max_duration: expected whole seconds");
+    assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "p-8")))
+        .isInstanceOfSatisfying(RouteRefusedException.class, e -> assertThat(e.unavailable()).isFalse())
+        .hasMessage("route query column idle_disconnect: must be greater than zero");
+  }
+
+  /**
+   * The recheck: a route whose row is deleted, or now leads to another target or session, is withdrawn; one whose row
+   * only changed its policy is not; viewers of one token share one answer.
+   */
+  @Test
+  void withdrawnRoutesAreThoseTheQueryNoLongerGives() throws Exception {
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE rechecked (token text, session_id text, host text, port int, idle text)");
+      s.execute("INSERT INTO rechecked VALUES ('r-1', 'desk-1', '10.0.0.1', 5901, NULL),"
+          + " ('r-2', 'desk-2', '10.0.0.2', 5902, NULL), ('r-3', 'desk-3', '10.0.0.3', 5903, NULL),"
+          + " ('r-4', 'desk-4', '10.0.0.4', 5904, NULL), ('r-5', 'desk-5', '10.0.0.5', 5905, '30m')");
+    }
+    JdbcRouteResolver r = resolver("SELECT host, port, session_id, idle AS idle_disconnect FROM rechecked"
+        + " WHERE token = ?");
+    List<Route> live = new ArrayList<>();
+    for (String token : List.of("r-1", "r-2", "r-3", "r-4", "r-5", "r-2")) {
+      live.add(r.resolve(new RouteRequest(null, token)));
+    }
+    live.add(new Route("desk-9", new HostPort("10.0.0.9", 5909), "route-query")); // nothing to re-run
+    assertThat(r.withdrawn(live)).as("nothing changed").isEqualTo(new BitSet());
+
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+      s.execute("DELETE FROM rechecked WHERE token = 'r-2'");
+      s.execute("UPDATE rechecked SET port = 5999 WHERE token = 'r-3'");
+      s.execute("UPDATE rechecked SET session_id = 'desk-40' WHERE token = 'r-4'");
+      s.execute("UPDATE rechecked SET idle = '1h' WHERE token = 'r-5'");
+    }
+
+    assertThat(r.withdrawn(live)).isEqualTo(BitSet.valueOf(new long[] {0b101110}));
+  }
+
+  @Test
+  void aRecheckAgainstADatabaseThatIsGoneWithdrawsNothing() throws Exception {
+    EmbeddedPostgres other = EmbeddedPostgres.builder().start();
+    DataSource otherDs = other.getPostgresDatabase();
+    try (Connection c = otherDs.getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE t (token text, host text, port int)");
+      s.execute("INSERT INTO t VALUES ('x', '10.0.0.1', 5901)");
+    }
+    JdbcRouteResolver r = new JdbcRouteResolver(
+        new Routing.RouteQuery("SELECT host, port FROM t WHERE token = ?"), otherDs);
+    List<Route> live = List.of(r.resolve(new RouteRequest(null, "x")));
+    other.close();
+
+    assertThatThrownBy(() -> r.withdrawn(live))
         .isInstanceOfSatisfying(RouteRefusedException.class, e -> assertThat(e.unavailable()).isTrue())
         .hasMessage("route query failed: SQLSTATE 08001");
   }

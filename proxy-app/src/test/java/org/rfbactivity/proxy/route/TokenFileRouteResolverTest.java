@@ -16,8 +16,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -255,5 +258,55 @@ class TokenFileRouteResolverTest {
   @Test
   void blockingSoItRunsOffTheEventLoop() throws Exception {
     assertThat(new TokenFileRouteResolver(new Routing.TokenFile(file(""))).blocking()).isTrue();
+  }
+
+  /** Our extension of the format: options after the target; a line with a bad one is ignored with the usual warning. */
+  @Test
+  void optionsOnALineSetTheRoutesPolicy() throws Exception {
+    Path f = file(String.join("\n",
+        "desk-1: 10.0.0.5:5901 idle_disconnect=30m max_session_duration=8h",
+        "desk-2: 10.0.0.6:5902\tidle_warning=90 blind_max_duration=PT45M  ",
+        "plain: 10.0.0.7:5903",
+        "zero: 10.0.0.8:5904 idle_disconnect=0s",
+        "typo: 10.0.0.9:5905 idle_disconect=30m"));
+    TokenFileRouteResolver r = new TokenFileRouteResolver(new Routing.TokenFile(f));
+
+    assertThat(r.resolve(new RouteRequest(null, "desk-1"))).isEqualTo(new Route("10.0.0.5:5901",
+        new HostPort("10.0.0.5", 5901), "token-file", new RoutePolicy(Duration.ofMinutes(30), null,
+            Duration.ofHours(8), null), RouteOrigin.tokenFile("desk-1")));
+    assertThat(r.resolve(new RouteRequest(null, "desk-2")).policy())
+        .isEqualTo(new RoutePolicy(null, Duration.ofSeconds(90), null, Duration.ofMinutes(45)));
+    assertThat(r.resolve(new RouteRequest(null, "plain")).policy()).isSameAs(RoutePolicy.NONE);
+    assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "zero"))).hasMessage("unknown token");
+    assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "typo"))).hasMessage("unknown token");
+    assertThat(warnings()).containsExactly("token file " + f + ": 2 lines ignored: line 4 (bad option: "
+        + "idle_disconnect: must be greater than zero), line 5 (bad option: unknown option (expected idle_disconnect, "
+        + "idle_warning, max_session_duration, blind_max_duration))");
+  }
+
+  /**
+   * What a changed file withdraws: the routes of tokens it no longer has or now sends elsewhere, not those whose
+   * options alone changed; a file that cannot be read withdraws nothing.
+   */
+  @Test
+  void withdrawnRoutesAreThoseOfTokensGoneOrMoved() throws Exception {
+    Path f = file("alpha: 10.0.0.5:5901\nbeta: 10.0.0.6:5902\ngamma: 10.0.0.7:5903\ndelta: 10.0.0.8:5904\n");
+    TokenFileRouteResolver r = new TokenFileRouteResolver(new Routing.TokenFile(f));
+    List<Route> live = new ArrayList<>();
+    for (String token : List.of("alpha", "beta", "gamma", "delta", "beta")) {
+      live.add(r.resolve(new RouteRequest(null, token)));
+    }
+    live.add(new Route("desk", new HostPort("10.0.0.6", 5902), "static"));
+    assertThat(r.withdrawn(live)).as("nothing changed").isEqualTo(new BitSet());
+
+    Files.writeString(f, "alpha: 10.0.0.5:5901\ngamma: 10.0.0.9:5903\ndelta: 10.0.0.8:5904 idle_disconnect=1m\n",
+        StandardCharsets.UTF_8);
+    Files.setLastModifiedTime(f, FileTime.from(Instant.now().plusSeconds(5)));
+
+    assertThat(r.withdrawn(live)).isEqualTo(BitSet.valueOf(new long[] {0b10110}));
+
+    Files.delete(f);
+    assertThat(r.withdrawn(live)).as("the last good table stands, not an empty one")
+        .isEqualTo(BitSet.valueOf(new long[] {0b10110}));
   }
 }

@@ -37,10 +37,13 @@ import org.rfbactivity.proxy.metrics.JvmMetrics;
 import org.rfbactivity.proxy.metrics.MicrometerActivityMetrics;
 import org.rfbactivity.proxy.metrics.ProxyMetrics;
 import org.rfbactivity.proxy.relay.BackendConnector;
+import org.rfbactivity.proxy.relay.CloseReason;
 import org.rfbactivity.proxy.relay.ConnectionLimits;
 import org.rfbactivity.proxy.relay.RefusalLog;
 import org.rfbactivity.proxy.relay.RelayServices;
+import org.rfbactivity.proxy.relay.RouteRevoker;
 import org.rfbactivity.proxy.relay.TcpKeepAlive;
+import org.rfbactivity.proxy.relay.TokenExpiry;
 import org.rfbactivity.proxy.relay.Transport;
 import org.rfbactivity.proxy.relay.ViewerRegistry;
 import org.rfbactivity.proxy.route.RouteLookup;
@@ -106,6 +109,8 @@ public final class ProxyServer implements AutoCloseable {
   private ActivityTracker tracker;
   private RouteResolver routeResolver;
   private RouteLookup routeLookup;
+  /** Closes the viewers of revoked tokens or removed rows; null for routings that have nothing to re-check. */
+  private RouteRevoker revoker;
   private WebhookSink webhooks;
   /** The streams of /api/events: fed by the LISTEN feeder with a database store, by the tracker without one. */
   private final EventHub events = new EventHub(registry);
@@ -159,6 +164,10 @@ public final class ProxyServer implements AutoCloseable {
       }
       lagProbe = new EventLoopLagProbe(ioGroup, LAG_PROBE_PERIOD, metrics::eventLoopLag);
       lagProbe.start();
+      revoker = revoker();
+      if (revoker != null) {
+        revoker.start();
+      }
       tcp.accept();
       ws.accept();
       admin.accept();
@@ -208,7 +217,8 @@ public final class ProxyServer implements AutoCloseable {
         new BackendConnector(transport, config.handshakeTimeout(), keepAlive),
         metrics, viewers, new ActivityObservers(tracker, metrics, config.handshakeTimeout(), config.inspect()),
         new RefusalLog(System::nanoTime), new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(),
-            config.maxConnectRatePerIp(), System::nanoTime));
+            config.maxConnectRatePerIp(), System::nanoTime),
+        config.closeOnTokenExpiry() ? new TokenExpiry(true, config.clock()) : TokenExpiry.OFF);
     if (config.tcpListen() != null) {
       tcp = Listener.bind(transport, "--tcp-listen", config.tcpListen(), ioGroup, false,
           new TcpFrontendInitializer(relay, ssl));
@@ -223,6 +233,23 @@ public final class ProxyServer implements AutoCloseable {
           new AdminServer(new TrackerSessionSource(tracker), clusterSessions, registry, this::readiness,
               config.adminToken(), events));
     }
+  }
+
+  /**
+   * The revocation check of the routing, when it has one: a token file is looked at every {@code --token-file-check},
+   * a route query re-run every {@code --route-recheck} when that is set. JWTs end at their expiry instead
+   * ({@link TokenExpiry}).
+   */
+  private RouteRevoker revoker() {
+    if (config.routing() instanceof Routing.TokenFile) {
+      return new RouteRevoker(routeResolver, viewers, config.tokenFileCheck(), CloseReason.TOKEN_REVOKED,
+          "token no longer in --token-file", new DefaultThreadFactory("rfba-revoke", true));
+    }
+    if (config.routing() instanceof Routing.RouteQuery && !config.routeRecheck().isZero()) {
+      return new RouteRevoker(routeResolver, viewers, config.routeRecheck(), CloseReason.ROUTE_REMOVED,
+          "--route-query no longer gives the route", new DefaultThreadFactory("rfba-revoke", true));
+    }
+    return null;
   }
 
   /**
@@ -386,6 +413,9 @@ public final class ProxyServer implements AutoCloseable {
     }
     tcp.close();
     ws.close();
+    if (revoker != null) {
+      revoker.close(); // before the viewers close for the shutdown: each is closed once, with that reason
+    }
     try {
       if (!viewers.closeAll(VIEWER_CLOSE_TIMEOUT)) {
         clean = false;

@@ -43,6 +43,9 @@ import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_URL;
 import static org.rfbactivity.proxy.config.ProxySettings.WS_LISTEN;
 import static org.rfbactivity.proxy.config.ProxySettings.WS_PING_INTERVAL;
 import static org.rfbactivity.proxy.config.ProxySettings.WS_PONG_TIMEOUT;
+import static org.rfbactivity.proxy.config.ProxySettings.TOKEN_FILE_CHECK;
+import static org.rfbactivity.proxy.config.ProxySettings.CLOSE_ON_TOKEN_EXPIRY;
+import static org.rfbactivity.proxy.config.ProxySettings.ROUTE_RECHECK;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -210,6 +213,9 @@ public final class ProxyCommand {
     b.tcpKeepAliveInterval(value(TCP_KEEPALIVE_INTERVAL));
     b.tcpKeepAliveCount(value(TCP_KEEPALIVE_COUNT));
     b.maxTokenLifetime(value(MAX_TOKEN_LIFETIME));
+    b.tokenFileCheck(value(TOKEN_FILE_CHECK));
+    b.closeOnTokenExpiry(value(CLOSE_ON_TOKEN_EXPIRY));
+    b.routeRecheck(value(ROUTE_RECHECK));
     if (text(TLS_CERT) != null || text(TLS_KEY) != null) {
       b.tls(value(TLS_CERT), value(TLS_KEY));
     }

@@ -28,6 +28,9 @@ import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_URL;
 import static org.rfbactivity.proxy.config.ProxySettings.WS_LISTEN;
 import static org.rfbactivity.proxy.config.ProxySettings.WS_PING_INTERVAL;
 import static org.rfbactivity.proxy.config.ProxySettings.WS_PONG_TIMEOUT;
+import static org.rfbactivity.proxy.config.ProxySettings.TOKEN_FILE_CHECK;
+import static org.rfbactivity.proxy.config.ProxySettings.CLOSE_ON_TOKEN_EXPIRY;
+import static org.rfbactivity.proxy.config.ProxySettings.ROUTE_RECHECK;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -77,6 +80,9 @@ public final class ProxyConfig {
   private final int maxConnectRatePerIp;
   private final Duration wsPingInterval;
   private final Duration wsPongTimeout;
+  private final Duration tokenFileCheck;
+  private final boolean closeOnTokenExpiry;
+  private final Duration routeRecheck;
   private final Duration tcpKeepAliveIdle;
   private final Duration tcpKeepAliveInterval;
   private final int tcpKeepAliveCount;
@@ -121,6 +127,9 @@ public final class ProxyConfig {
     this.maxConnectRatePerIp = b.maxConnectRatePerIp;
     this.wsPingInterval = b.wsPingInterval;
     this.wsPongTimeout = b.wsPongTimeout;
+    this.tokenFileCheck = b.tokenFileCheck;
+    this.closeOnTokenExpiry = b.closeOnTokenExpiry;
+    this.routeRecheck = b.routeRecheck;
     this.tcpKeepAliveIdle = b.tcpKeepAliveIdle;
     this.tcpKeepAliveInterval = b.tcpKeepAliveInterval;
     this.tcpKeepAliveCount = b.tcpKeepAliveCount;
@@ -254,6 +263,21 @@ public final class ProxyConfig {
     return wsPongTimeout;
   }
 
+  /** How often token-file routing looks at its file to close the viewers of revoked tokens. */
+  public Duration tokenFileCheck() {
+    return tokenFileCheck;
+  }
+
+  /** Whether JWT viewers are closed when their token's {@code exp} passes. */
+  public boolean closeOnTokenExpiry() {
+    return closeOnTokenExpiry;
+  }
+
+  /** How often route-query routing re-runs the query for live viewers; zero for never. */
+  public Duration routeRecheck() {
+    return routeRecheck;
+  }
+
   /** Silence before the first TCP keep-alive probe, whole seconds; zero for no keep-alive. */
   public Duration tcpKeepAliveIdle() {
     return tcpKeepAliveIdle;
@@ -374,7 +398,8 @@ public final class ProxyConfig {
         + ", wsPingInterval=" + wsPingInterval + ", wsPongTimeout=" + wsPongTimeout
         + ", tcpKeepAliveIdle=" + tcpKeepAliveIdle + ", tcpKeepAliveInterval=" + tcpKeepAliveInterval
         + ", tcpKeepAliveCount=" + tcpKeepAliveCount
-        + ", maxTokenLifetime=" + maxTokenLifetime
+        + ", maxTokenLifetime=" + maxTokenLifetime + ", tokenFileCheck=" + tokenFileCheck
+        + ", closeOnTokenExpiry=" + closeOnTokenExpiry + ", routeRecheck=" + routeRecheck
         + ", tls=" + (tlsCert != null) + ", allowedOrigins=" + allowedOrigins
         + ", adminToken=" + (adminToken == null ? "none" : "<masked>")
         + ", webhooks=" + webhookUrls.stream().map(WebhookEndpoint::safe).toList()
@@ -410,6 +435,9 @@ public final class ProxyConfig {
     private int maxConnectRatePerIp = MAX_CONNECT_RATE_PER_IP.defaultValue();
     private Duration wsPingInterval = WS_PING_INTERVAL.defaultValue();
     private Duration wsPongTimeout = WS_PONG_TIMEOUT.defaultValue();
+    private Duration tokenFileCheck = TOKEN_FILE_CHECK.defaultValue();
+    private boolean closeOnTokenExpiry = CLOSE_ON_TOKEN_EXPIRY.defaultValue();
+    private Duration routeRecheck = ROUTE_RECHECK.defaultValue();
     private Duration tcpKeepAliveIdle = TCP_KEEPALIVE_IDLE.defaultValue();
     private Duration tcpKeepAliveInterval = TCP_KEEPALIVE_INTERVAL.defaultValue();
     private int tcpKeepAliveCount = TCP_KEEPALIVE_COUNT.defaultValue();
@@ -555,6 +583,22 @@ public final class ProxyConfig {
       return this;
     }
 
+    public Builder tokenFileCheck(Duration value) {
+      this.tokenFileCheck = value;
+      return this;
+    }
+
+    public Builder closeOnTokenExpiry(boolean value) {
+      this.closeOnTokenExpiry = value;
+      return this;
+    }
+
+    /** Zero for never. */
+    public Builder routeRecheck(Duration value) {
+      this.routeRecheck = value;
+      return this;
+    }
+
     /** Zero for no TCP keep-alive. */
     public Builder tcpKeepAliveIdle(Duration value) {
       this.tcpKeepAliveIdle = value;
@@ -662,6 +706,8 @@ public final class ProxyConfig {
       maxConnectRatePerIp = MAX_CONNECT_RATE_PER_IP.check(maxConnectRatePerIp);
       wsPingInterval = WS_PING_INTERVAL.check(wsPingInterval);
       wsPongTimeout = WS_PONG_TIMEOUT.check(wsPongTimeout);
+      tokenFileCheck = TOKEN_FILE_CHECK.check(tokenFileCheck);
+      routeRecheck = ROUTE_RECHECK.check(routeRecheck);
       tcpKeepAliveIdle = TCP_KEEPALIVE_IDLE.check(tcpKeepAliveIdle);
       tcpKeepAliveInterval = TCP_KEEPALIVE_INTERVAL.check(tcpKeepAliveInterval);
       tcpKeepAliveCount = TCP_KEEPALIVE_COUNT.check(tcpKeepAliveCount);

@@ -55,6 +55,10 @@ final class ProxyRules {
       throw new ConfigException(MAX_TOKEN_LIFETIME.flag(), MAX_TOKEN_LIFETIME.display(c.maxTokenLifetime()),
           "applies only to JWT routing (--jwt-secret-file or --jwt-public-key)");
     }
+    if (!c.routeRecheck().isZero() && !(routing instanceof Routing.RouteQuery)) {
+      throw new ConfigException(ProxySettings.ROUTE_RECHECK.flag(),
+          ProxySettings.ROUTE_RECHECK.display(c.routeRecheck()), "applies only to --route-query routing");
+    }
     if ((c.tlsCert() == null) != (c.tlsKey() == null)) {
       throw new ConfigException(c.tlsCert() == null ? TLS_CERT.flag() : TLS_KEY.flag(), null,
           "--tls-cert and --tls-key go together");

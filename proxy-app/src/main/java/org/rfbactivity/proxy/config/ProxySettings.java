@@ -88,6 +88,26 @@ public final class ProxySettings {
       .describedDefault("`" + Durations.format(MAX_DURATION) + "`, the longest duration", () -> MAX_DURATION)
       .checkedBy(ProxySettings::duration).shownAs(Durations::format).build();
 
+  /**
+   * A removed token's viewers are closed within this of the edit; each check is one stat of the file (a re-read only
+   * when it changed) and a hash lookup per live viewer.
+   */
+  public static final Setting<Duration> TOKEN_FILE_CHECK = Setting.named("token-file-check", "DURATION",
+      "Token-file routing: look at the file this often, and close (token_revoked, 4004) the viewers whose token it "
+          + "no longer has or now sends elsewhere", Durations::parsePositive)
+      .byDefault("2s").checkedBy(ProxySettings::duration).shownAs(Durations::format).build();
+
+  /** On by default: a platform that issues short tokens means them to bound the viewer, not only its connect. */
+  public static final Setting<Boolean> CLOSE_ON_TOKEN_EXPIRY = Setting.named("close-on-token-expiry", "true|false",
+      "JWT routing: close a viewer (token_expired, 4005) when its token's exp passes", ProxySettings::bool)
+      .byDefault("true").build();
+
+  /** Off by default: each check runs the route query once per live token, which a busy database may not want. */
+  public static final Setting<Duration> ROUTE_RECHECK = Setting.named("route-recheck", "DURATION",
+      "Route-query routing: run the query again this often for each live viewer and close (route_removed, 4006) "
+          + "those it no longer routes there; 0 for never", Durations::parseZeroOrPositive)
+      .byDefault("0").checkedBy(ProxySettings::durationOrZero).shownAs(Durations::format).build();
+
   public static final Setting<String> ROUTE_QUERY = Setting.named("route-query", "SQL",
       "Route by a SQL query with one ? (the token, else the /vnc/{id} id) returning columns host, port and "
           + "optionally session_id", ProxySettings::routeQuery).build();
@@ -264,7 +284,8 @@ public final class ProxySettings {
 
   /** Every setting, in the order of {@code --help} and the README. */
   public static final List<Setting<?>> ALL = List.of(CONFIG, TCP_LISTEN, WS_LISTEN, ADMIN_LISTEN, TARGET, SESSION_ID,
-      TOKEN_FILE, JWT_SECRET_FILE, JWT_PUBLIC_KEY, MAX_TOKEN_LIFETIME, ROUTE_QUERY, JDBC_URL, JDBC_USER,
+      TOKEN_FILE, TOKEN_FILE_CHECK, JWT_SECRET_FILE, JWT_PUBLIC_KEY, MAX_TOKEN_LIFETIME, CLOSE_ON_TOKEN_EXPIRY,
+      ROUTE_QUERY, ROUTE_RECHECK, JDBC_URL, JDBC_USER,
       JDBC_PASSWORD_FILE, STORE, DATA_DIR, MIRROR_SQL, NOTIFY_CHANNEL, REPLICA_ID, ACTIVE_WINDOW, PERSIST_INTERVAL, FLUSH_TICK,
       BLIND_POLICY, RETAINED_SESSIONS, HANDSHAKE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, MAX_CONNECT_RATE_PER_IP, TRANSPORT,
       WS_PING_INTERVAL, WS_PONG_TIMEOUT, TCP_KEEPALIVE_IDLE, TCP_KEEPALIVE_INTERVAL, TCP_KEEPALIVE_COUNT, TLS_CERT,
@@ -366,6 +387,17 @@ public final class ProxySettings {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("expected a whole number");
     }
+  }
+
+  private static Boolean bool(String text) {
+    String value = text.trim().toLowerCase(Locale.ROOT);
+    if (value.equals("true")) {
+      return Boolean.TRUE;
+    }
+    if (value.equals("false")) {
+      return Boolean.FALSE;
+    }
+    throw new IllegalArgumentException("expected true or false");
   }
 
   private static String blankToNull(String text) {

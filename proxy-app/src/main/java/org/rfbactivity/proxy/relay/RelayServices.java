@@ -17,9 +17,11 @@ public final class RelayServices {
   private final ViewerRegistry registry;
   private final ViewerObservers observers;
   private final ConnectionLimits limits;
+  private final TokenExpiry tokenExpiry;
 
   public RelayServices(RouteLookup routeLookup, BackendConnector connector, RelayMetrics metrics,
-      ViewerRegistry registry, ViewerObservers observers, RefusalLog refusalLog, ConnectionLimits limits) {
+      ViewerRegistry registry, ViewerObservers observers, RefusalLog refusalLog, ConnectionLimits limits,
+      TokenExpiry tokenExpiry) {
     this.routeLookup = Objects.requireNonNull(routeLookup, "routeLookup");
     this.connector = Objects.requireNonNull(connector, "connector");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -27,6 +29,12 @@ public final class RelayServices {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.observers = Objects.requireNonNull(observers, "observers");
     this.limits = Objects.requireNonNull(limits, "limits");
+    this.tokenExpiry = Objects.requireNonNull(tokenExpiry, "tokenExpiry");
+  }
+
+  /** Whether and when a viewer is closed at its token's expiry. */
+  TokenExpiry tokenExpiry() {
+    return tokenExpiry;
   }
 
   /** The connection limits the frontends admit by; told of authentication outcomes per source. */

@@ -10,7 +10,9 @@ import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
 import io.netty.util.concurrent.Promise;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -64,6 +66,8 @@ public final class ViewerConnection {
   /** Who this viewer is; null until the route is known. Volatile: read by other threads ({@link #description()}). */
   private volatile ViewerDescription viewer;
   private Channel backend;
+  /** The close at the token's expiry ({@link TokenExpiry}); null when there is none. */
+  private ScheduledFuture<?> expiry;
   private long bytesFromClient;
   private long bytesFromServer;
 
@@ -116,6 +120,11 @@ public final class ViewerConnection {
     state = RelayState.CONNECTING;
     viewer = new ViewerDescription(id, protocol.kind(), remote, resolved.route());
     services.registry().routed(this);
+    Duration untilExpiry = services.tokenExpiry().remaining(resolved.route());
+    if (untilExpiry != null) {
+      expiry = frontend.eventLoop().schedule(() -> close(CloseReason.TOKEN_EXPIRED, null), untilExpiry.toNanos(),
+          TimeUnit.NANOSECONDS);
+    }
     ChannelFuture f = services.connector().connect(frontend, resolved.address(), halfClose, pipeline -> {
       observer.connecting(viewer, pipeline);
       pipeline.addLast("relay", new BackendRelayHandler(this));
@@ -272,6 +281,9 @@ public final class ViewerConnection {
 
   private void finish() {
     services.registry().remove(this);
+    if (expiry != null) {
+      expiry.cancel(false); // a closed viewer's task must not keep its connection reachable until the expiry
+    }
     toServer.release(); // closing before the relay started or in the middle of a read burst: nowhere to go
   }
 

@@ -1,6 +1,7 @@
 package org.rfbactivity.proxy.relay;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +66,20 @@ public final class ViewerRegistry {
   public List<ViewerConnection> bySession(String sessionId) {
     Set<ViewerConnection> viewers = bySession.get(sessionId);
     return viewers == null ? List.of() : List.copyOf(viewers);
+  }
+
+  /**
+   * The open connections whose route is known, in no particular order: what the revocation check goes through
+   * ({@link RouteRevoker}).
+   */
+  public List<ViewerConnection> routed() {
+    List<ViewerConnection> routed = new ArrayList<>();
+    for (ViewerConnection viewer : byId.values()) {
+      if (viewer.description() != null) {
+        routed.add(viewer);
+      }
+    }
+    return routed;
   }
 
   /**

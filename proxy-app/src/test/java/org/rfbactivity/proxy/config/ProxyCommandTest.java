@@ -339,6 +339,29 @@ class ProxyCommandTest {
   }
 
   @Test
+  void revocationSettings() throws IOException {
+    Path tokens = write("tokens", "a: 10.0.0.1:5900\n");
+    ProxyConfig defaults = parse("--token-file", tokens.toString());
+    assertThat(defaults.tokenFileCheck()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(defaults.closeOnTokenExpiry()).isTrue();
+    assertThat(defaults.routeRecheck()).isEqualTo(Duration.ZERO);
+
+    ProxyConfig given = parse(Map.of("RFBA_CLOSE_ON_TOKEN_EXPIRY", "FALSE"), "--token-file", tokens.toString(),
+        "--token-file-check", "500ms");
+    assertThat(given.tokenFileCheck()).isEqualTo(Duration.ofMillis(500));
+    assertThat(given.closeOnTokenExpiry()).isFalse();
+
+    assertThatThrownBy(() -> parse("--token-file", tokens.toString(), "--token-file-check", "0"))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("--token-file-check=0: ");
+    assertThatThrownBy(() -> parse("--token-file", tokens.toString(), "--close-on-token-expiry", "yes"))
+        .hasMessage("--close-on-token-expiry=yes: expected true or false");
+    assertThatThrownBy(() -> parse("--token-file", tokens.toString(), "--route-recheck", "5s"))
+        .hasMessage("--route-recheck=5s: applies only to --route-query routing");
+    assertThatThrownBy(() -> parse("--token-file", tokens.toString(), "--route-recheck", "2d"))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("--route-recheck=2d: ");
+  }
+
+  @Test
   void combinationsThatCannotWork() throws IOException {
     String[] base = {"--target", "127.0.0.1:5901", "--session-id", "s"};
     Path cert = write("cert.pem", "x");

@@ -243,7 +243,7 @@ public final class ProxyServer implements AutoCloseable {
   private RouteRevoker revoker() {
     if (config.routing() instanceof Routing.TokenFile) {
       return new RouteRevoker(routeResolver, viewers, config.tokenFileCheck(), CloseReason.TOKEN_REVOKED,
-          "token no longer in --token-file", new DefaultThreadFactory("rfba-revoke", true));
+          "--token-file no longer routes its token there", new DefaultThreadFactory("rfba-revoke", true));
     }
     if (config.routing() instanceof Routing.RouteQuery && !config.routeRecheck().isZero()) {
       return new RouteRevoker(routeResolver, viewers, config.routeRecheck(), CloseReason.ROUTE_REMOVED,

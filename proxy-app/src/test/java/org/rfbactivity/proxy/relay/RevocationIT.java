@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
@@ -21,6 +25,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +42,7 @@ import org.rfbactivity.proxy.testing.ScriptedRfbServer;
 import org.rfbactivity.proxy.testing.ScriptedRfbServer.Behaviour;
 import org.rfbactivity.proxy.testing.TestProxy;
 import org.rfbactivity.proxy.testing.WsTransport;
+import org.slf4j.LoggerFactory;
 
 /**
  * Live viewers closed because their routing source withdrew them (docs/architecture.md#policy-closes): a token
@@ -56,6 +62,19 @@ class RevocationIT {
   final RfbScript script = RfbScript.random(5, SERVER_BYTES, 64);
   ScriptedRfbServer desk1;
   ScriptedRfbServer desk2;
+
+  final ListAppender<ILoggingEvent> viewerLog = new ListAppender<>();
+
+  @BeforeEach
+  void watchTheViewerLog() {
+    viewerLog.start();
+    ((Logger) LoggerFactory.getLogger("org.rfbactivity.proxy.viewer")).addAppender(viewerLog);
+  }
+
+  @AfterEach
+  void stopWatching() {
+    ((Logger) LoggerFactory.getLogger("org.rfbactivity.proxy.viewer")).detachAppender(viewerLog);
+  }
 
   @BeforeEach
   void servers() throws Exception {
@@ -96,6 +115,9 @@ class RevocationIT {
       await().atMost(WAIT).until(() -> proxy.server().connectedViewers() == 2);
       assertThat(closed(proxy, CloseReason.TOKEN_REVOKED)).isEqualTo(2.0);
       assertStillOpen(beta, delta);
+      assertThat(closeReasons()).containsExactly(
+          "token_revoked detail=\"--token-file no longer routes its token there\"",
+          "token_revoked detail=\"--token-file no longer routes its token there\"");
     }
   }
 
@@ -206,6 +228,51 @@ class RevocationIT {
         assertStillOpen(two);
       }
     }
+  }
+
+  /** A database that stops answering revokes nothing, and says so once, not at every pass. */
+  @Test
+  void aRouteRecheckAgainstADatabaseThatIsGoneRevokesNothing() throws Exception {
+    ListAppender<ILoggingEvent> log = new ListAppender<>();
+    log.start();
+    Logger logger = (Logger) LoggerFactory.getLogger(RouteRevoker.class);
+    logger.addAppender(log);
+    EmbeddedPostgres pg = EmbeddedPostgres.builder().start();
+    try {
+      try (Connection c = pg.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        s.execute("CREATE TABLE desks (token text PRIMARY KEY, host text, port int)");
+        s.execute("INSERT INTO desks VALUES ('r-1', '127.0.0.1', " + desk1.port() + ")");
+      }
+      try (TestProxy proxy = TestProxy.start("--route-query", "SELECT host, port FROM desks WHERE token = ?",
+          "--jdbc-url", pg.getJdbcUrl("postgres", "postgres"), "--route-recheck", "100ms");
+          WsTransport one = viewer(proxy, "r-1")) {
+        await().atMost(WAIT).until(() -> proxy.server().connectedViewers() == 1);
+
+        pg.close();
+
+        await().atMost(WAIT).until(() -> !warnings(log).isEmpty());
+        assertStillOpen(one);
+        // The first failing pass meets either a pooled connection the shutdown terminated (57P01) or no server (08001).
+        assertThat(warnings(log)).as("once, not at every pass").singleElement().asString().matches(
+            "route revocation check failed \\(route query failed: SQLSTATE (57P01|08001)\\); no viewer is closed for "
+                + "it until it works again");
+        assertThat(closed(proxy, CloseReason.ROUTE_REMOVED)).isZero();
+      }
+    } finally {
+      logger.detachAppender(log);
+      pg.close();
+    }
+  }
+
+  /** The {@code reason=…} of each {@code viewer close} line so far. */
+  private List<String> closeReasons() {
+    return List.copyOf(viewerLog.list).stream().map(ILoggingEvent::getFormattedMessage)
+        .filter(m -> m.startsWith("viewer close ")).map(m -> m.substring(m.lastIndexOf(" reason=") + 8)).toList();
+  }
+
+  private static List<String> warnings(ListAppender<ILoggingEvent> log) {
+    return List.copyOf(log.list).stream().filter(e -> e.getLevel() == Level.WARN)
+        .map(ILoggingEvent::getFormattedMessage).toList();
   }
 
   /** A WebSocket viewer by {@code token}, past its handshake and the server's first bytes. */

@@ -46,6 +46,7 @@ final class Flusher {
   private final ActivityStore store;
   private final ActivityMetrics metrics;
   private final List<ActivityListener> listeners;
+  private final ViewerCloser closer;
   private final Ticker ticker;
   private final Clock clock;
   private final long flushTickNanos;
@@ -76,6 +77,7 @@ final class Flusher {
     this.store = config.store();
     this.metrics = metrics;
     this.listeners = config.listeners();
+    this.closer = config.viewerCloser();
     this.ticker = config.ticker();
     this.clock = config.clock();
     this.flushTickNanos = config.flushTick().toNanos();
@@ -116,6 +118,10 @@ final class Flusher {
     }
     for (SessionSlot slot : stats.retired) {
       retire(slot);
+    }
+    // Outside every session lock: the application may close the viewer right here, which takes that lock.
+    for (PolicyClose close : stats.closes) {
+      askToClose(close);
     }
     keep(rules.transitions.deliver(base, listeners, metrics, eventIds, owner));
     reportInputs(stats);
@@ -249,6 +255,17 @@ final class Flusher {
       LOG.debug("{} - store write failed again ({} in a row): {}", owner, consecutiveFailures, e.getMessage());
     }
     LOG.debug("{} - store failure cause", owner, e.getCause());
+  }
+
+  private void askToClose(PolicyClose close) {
+    try {
+      closer.close(close.viewer(), close.reason());
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable e) {
+      LOG.error("{} - viewer closer {} failed on viewer {} of session {} ({})", owner, closer.getClass().getName(),
+          close.viewer().viewerId(), close.viewer().sessionId(), close.reason().label(), e);
+    }
   }
 
   private void reportInputs(TickStats stats) {

@@ -21,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One flush tick: evaluate every session (so idle periods end on time), deliver the queued transitions, and write
- * everything due in one batch, one transaction. While the store fails, ticks go on evaluating and delivering, the
+ * One flush tick: apply the policies that are due (docs/architecture.md#policies), evaluate every session (so idle
+ * periods end on time), deliver the queued transitions, and write everything due in one batch, one transaction. While the store fails, ticks go on evaluating and delivering, the
  * newest values stay in the sessions (nothing queues up per input), and writes back off exponentially.
  *
  * <p>Runs on the tracker's flusher thread, or on the caller of {@link ActivityTracker#close()} when never started,
@@ -109,6 +109,16 @@ final class Flusher {
     boolean writeAllowed = finalFlush || now - nextAttemptNanos >= 0;
 
     TickStats stats = new TickStats();
+    for (SessionSlot slot : sessions.values()) {
+      if (slot.policyDue(now)) {
+        slot.applyPolicies(now, rules, stats.closes);
+      }
+    }
+    // Outside every session lock: the application may close the viewer right here, which takes that lock; such a
+    // close is then collected below, in this tick's write.
+    for (PolicyClose close : stats.closes) {
+      askToClose(close);
+    }
     List<SessionWrite> writes = new ArrayList<>();
     for (SessionSlot slot : sessions.values()) {
       SessionWrite write = slot.collect(now, base, rules, stats, writeAllowed);
@@ -118,10 +128,6 @@ final class Flusher {
     }
     for (SessionSlot slot : stats.retired) {
       retire(slot);
-    }
-    // Outside every session lock: the application may close the viewer right here, which takes that lock.
-    for (PolicyClose close : stats.closes) {
-      askToClose(close);
     }
     keep(rules.transitions.deliver(base, listeners, metrics, eventIds, owner));
     reportInputs(stats);

@@ -80,9 +80,10 @@ final class SessionSlot {
   /**
    * No policy can be due before this (docs/architecture.md#policies). Input only postpones idle deadlines and every
    * other deadline is fixed at open or blindness, so a tick with nothing due costs one comparison per session;
-   * opens, closes and blindness reset it to "evaluate at the next tick".
+   * opens, closes and blindness reset it to "evaluate at the next tick". Written under the lock, read without it by
+   * {@link #policyDue}.
    */
-  private long policyDueNanos = Long.MAX_VALUE;
+  private volatile long policyDueNanos = Long.MAX_VALUE;
 
   // ---- flusher thread only ----
   private int writtenSeq;
@@ -274,14 +275,23 @@ final class SessionSlot {
     return since;
   }
 
+  /** Whether a policy may be due at {@code now}; without the lock, so a tick with nothing due takes none. */
+  boolean policyDue(long now) {
+    return now >= policyDueNanos;
+  }
+
   /**
-   * Warns and closes what is due at {@code now}; closes are queued for {@link ViewerCloser} in {@code closes}, to be
-   * called outside the lock. Precision: the first evaluation at or after a deadline, so one tick.
+   * Warns and closes what is due at {@code now} (flusher thread, before it collects the writes, so that a close the
+   * application makes at once is written in the same tick); closes are added to {@code closes}, for the
+   * {@link ViewerCloser} to be called outside the lock. Precision: the first tick at or after a deadline.
    */
-  private void policies(long now, Rules rules, List<PolicyClose> closes) {
+  synchronized void applyPolicies(long now, Rules rules, List<PolicyClose> closes) {
     if (viewers.isEmpty() || now < policyDueNanos) {
       return;
     }
+    now = advanceTo(now);
+    // The state first, so that a transition due at this tick is queued before the policy's events.
+    evaluate(now, rules);
     long next = Long.MAX_VALUE;
     long idleLimit = idlePolicy.idleDisconnectNanos();
     if (idleLimit != 0 && !allToldToCloseForIdleness()) {
@@ -526,7 +536,6 @@ final class SessionSlot {
       boolean writeAllowed) {
     now = advanceTo(now);
     evaluate(now, rules);
-    policies(now, rules, stats.closes);
     long countedInputs = takeInputDeltas(viewers, stats, rules) + takeInputDeltas(closedViewers, stats, rules);
     // A closed viewer whose row was never written needs no delete, and its inputs are reported now: let it go, so
     // that connections coming and going during an outage are not all held until it ends.

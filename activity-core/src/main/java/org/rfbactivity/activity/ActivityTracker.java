@@ -165,6 +165,7 @@ public final class ActivityTracker implements AutoCloseable {
           return Viewer.detached(viewerId);
         }
         if (viewer != null) {
+          policiesChanged(viewer);
           if (!inspectable) {
             metrics.blindViewer(blindReason == null ? "NOT_INSPECTED" : blindReason);
           }
@@ -217,6 +218,7 @@ public final class ActivityTracker implements AutoCloseable {
     try {
       String bounded = BoundedText.of(reason, Attributes.MAX_VALUE_LENGTH);
       if (viewer.session().inspectionLost(viewer, bounded, ticker.read(), rules)) {
+        policiesChanged(viewer);
         metrics.blindViewer(bounded == null ? "UNKNOWN" : bounded);
       }
     } catch (RuntimeException e) {
@@ -260,6 +262,7 @@ public final class ActivityTracker implements AutoCloseable {
     }
     try {
       viewer.session().close(viewer, ticker.read(), rules, reason);
+      policiesChanged(viewer);
     } catch (RuntimeException e) {
       LOG.error("{} - viewer close could not be recorded", config.replicaId(), e);
     }
@@ -411,6 +414,13 @@ public final class ActivityTracker implements AutoCloseable {
   int closedViewersHeld(String sessionId) {
     SessionSlot slot = sessions.get(sessionId);
     return slot == null ? 0 : slot.closedViewersHeld();
+  }
+
+  /** A change to a viewer with a policy: the next tick applies its session's policies (docs/architecture.md#policies). */
+  private void policiesChanged(Viewer viewer) {
+    if (!viewer.policy().isNone()) {
+      flusher.policiesChanged();
+    }
   }
 
   private static String idProblem(String name, String id) {

@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.rfbactivity.activity.event.ActivityEvent;
 import org.rfbactivity.activity.event.ActivityEventListener;
 import org.rfbactivity.activity.event.EventIds;
@@ -54,6 +55,12 @@ final class Flusher {
   private final String owner;
 
   private volatile TimeBase timeBase;
+  /**
+   * No session's policy can be due before this: the least of the sessions' own due times as of the last policy pass,
+   * lowered to "now" by intake that changes a viewer with a policy. A tick before it skips the pass altogether, so
+   * that policies cost a tick with nothing due one read, not a walk over the sessions.
+   */
+  private final AtomicLong policyDueNanos = new AtomicLong(Long.MAX_VALUE);
   private volatile StoreHealth health = StoreHealth.INITIAL;
 
   // Guarded by this.
@@ -98,6 +105,28 @@ final class Flusher {
   }
 
   /**
+   * A viewer with a policy opened, closed or went blind: the next tick walks the sessions. Called after the session
+   * marked itself, so a walk that misses the mark sees this instead.
+   */
+  void policiesChanged() {
+    policyDueNanos.set(Long.MIN_VALUE);
+  }
+
+  /** The policy pass: every session whose policies may be due applies them; the least next due time is kept. */
+  private void applyPolicies(long now, TickStats stats) {
+    // Reset first: intake that changes a session after this is seen by the next tick, whatever the walk saw.
+    policyDueNanos.set(Long.MAX_VALUE);
+    long next = Long.MAX_VALUE;
+    for (SessionSlot slot : sessions.values()) {
+      if (slot.policyDue(now)) {
+        slot.applyPolicies(now, rules, stats.closes);
+      }
+      next = Math.min(next, slot.policyDueNanos());
+    }
+    policyDueNanos.accumulateAndGet(next, Math::min);
+  }
+
+  /**
    * One tick.
    *
    * @param finalFlush ignore the back-off: the tracker is closing and this is the last chance
@@ -109,10 +138,8 @@ final class Flusher {
     boolean writeAllowed = finalFlush || now - nextAttemptNanos >= 0;
 
     TickStats stats = new TickStats();
-    for (SessionSlot slot : sessions.values()) {
-      if (slot.policyDue(now)) {
-        slot.applyPolicies(now, rules, stats.closes);
-      }
+    if (now >= policyDueNanos.get()) {
+      applyPolicies(now, stats);
     }
     // Outside every session lock: the application may close the viewer right here, which takes that lock; such a
     // close is then collected below, in this tick's write.

@@ -280,6 +280,11 @@ final class SessionSlot {
     return now >= policyDueNanos;
   }
 
+  /** No policy of this session can be due before this ({@link Long#MAX_VALUE}: none pending). */
+  long policyDueNanos() {
+    return policyDueNanos;
+  }
+
   /**
    * Warns and closes what is due at {@code now} (flusher thread, before it collects the writes, so that a close the
    * application makes at once is written in the same tick); closes are added to {@code closes}, for the

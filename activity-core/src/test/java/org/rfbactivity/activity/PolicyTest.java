@@ -238,6 +238,26 @@ class PolicyTest {
     assertThat(closes()).containsExactly("b idle_timeout @250.5");
   }
 
+  /** Ticks skip the policy pass while nothing can be due; an open or a blindness after such ticks is still seen. */
+  @Test
+  void anOpenOrABlindnessAfterQuietTicksIsActedOnInTime() {
+    tracker(ViewerPolicy.builder().maxSessionDuration(Duration.ofHours(8)).build());
+    tracker.viewerOpened("far", "a", Map.of(), true);
+    Viewer b = tracker.viewerOpened("blind", "b", Map.of(), true, ViewerPolicy.builder()
+        .blindMaxDuration(Duration.ofSeconds(30)).build());
+    tickUntil("99.5");
+    time.set(s("100"));
+    tracker.viewerOpened("short", "c", Map.of(), true, ViewerPolicy.builder()
+        .maxSessionDuration(Duration.ofSeconds(10)).build());
+    tickUntil("109.5");
+    time.set(s("110"));
+    tracker.inspectionLost(b, "TLS");
+    tickUntil("139.5");
+    assertThat(closes()).containsExactly("c max_duration @110.5");
+    tickUntil("140.5");
+    assertThat(closes()).containsExactly("b blind_max_duration @140.5");
+  }
+
   @Test
   void maxDurationClosesEachViewerItsDurationAfterItConnectedWhateverItsInput() {
     closeAtOnce = true;

@@ -22,6 +22,7 @@ import org.rfbactivity.proxy.admin.ClusterSessions;
 import org.rfbactivity.proxy.admin.Readiness;
 import org.rfbactivity.proxy.admin.TrackerSessionSource;
 import org.rfbactivity.proxy.bridge.ActivityObservers;
+import org.rfbactivity.proxy.bridge.PolicyCloser;
 import org.rfbactivity.proxy.config.ConfigException;
 import org.rfbactivity.proxy.config.JdbcUrls;
 import org.rfbactivity.proxy.config.ProxyConfig;
@@ -257,6 +258,8 @@ public final class ProxyServer implements AutoCloseable {
         .clock(config.clock())
         .threadFactory(new DefaultThreadFactory("rfba-activity", true))
         .metrics(declareMetrics())
+        .policy(config.policy())
+        .viewerCloser(new PolicyCloser(viewers))
         .listener(t -> log.debug("session {} {} -> {} at {} ({}, viewer {}, input {})", t.sessionId(), t.from(), t.to(),
             t.at(), t.reason(), t.causeViewerId(), t.causeInputKind()));
     if (store != null) {

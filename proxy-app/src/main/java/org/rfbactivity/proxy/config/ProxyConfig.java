@@ -14,6 +14,7 @@ import static org.rfbactivity.proxy.config.ProxySettings.MAX_CONNECT_RATE_PER_IP
 import static org.rfbactivity.proxy.config.ProxySettings.MAX_TOKEN_LIFETIME;
 import static org.rfbactivity.proxy.config.ProxySettings.MIRROR_SQL;
 import static org.rfbactivity.proxy.config.ProxySettings.NOTIFY_CHANNEL;
+import static org.rfbactivity.proxy.config.ProxySettings.CONTROL_CHANNEL;
 import static org.rfbactivity.proxy.config.ProxySettings.RETAINED_SESSIONS;
 import static org.rfbactivity.proxy.config.ProxySettings.PERSIST_INTERVAL;
 import static org.rfbactivity.proxy.config.ProxySettings.REPLICA_ID;
@@ -65,6 +66,7 @@ public final class ProxyConfig {
   private final Path dataDir;
   private final String mirrorSql;
   private final String notifyChannel;
+  private final String controlChannel;
   private final int retainedSessions;
   private final String replicaId;
   private final BlindPolicy blindPolicy;
@@ -109,6 +111,7 @@ public final class ProxyConfig {
     this.dataDir = b.dataDir;
     this.mirrorSql = b.mirrorSql;
     this.notifyChannel = b.notifyChannel;
+    this.controlChannel = b.controlChannel;
     this.retainedSessions = b.retainedSessions;
     this.replicaId = b.replicaId;
     this.blindPolicy = b.blindPolicy;
@@ -202,6 +205,11 @@ public final class ProxyConfig {
   /** The PostgreSQL channel events are NOTIFYed and LISTENed on. */
   public String notifyChannel() {
     return notifyChannel;
+  }
+
+  /** The PostgreSQL channel the replicas' control commands are NOTIFYed and LISTENed on. */
+  public String controlChannel() {
+    return controlChannel;
   }
 
   /** This proxy in the viewer rows of a shared database (default: the host name). */
@@ -398,6 +406,7 @@ public final class ProxyConfig {
     private Path dataDir = DATA_DIR.defaultValue();
     private String mirrorSql;
     private String notifyChannel = NOTIFY_CHANNEL.defaultValue();
+    private String controlChannel = CONTROL_CHANNEL.defaultValue();
     private int retainedSessions = RETAINED_SESSIONS.defaultValue();
     private String replicaId;
     private BlindPolicy blindPolicy = BLIND_POLICY.defaultValue();
@@ -483,6 +492,11 @@ public final class ProxyConfig {
 
     public Builder notifyChannel(String value) {
       this.notifyChannel = value;
+      return this;
+    }
+
+    public Builder controlChannel(String value) {
+      this.controlChannel = value;
       return this;
     }
 
@@ -671,6 +685,7 @@ public final class ProxyConfig {
       jdbcUrl = JDBC_URL.check(jdbcUrl);
       mirrorSql = MIRROR_SQL.check(mirrorSql);
       notifyChannel = NOTIFY_CHANNEL.check(notifyChannel);
+      controlChannel = CONTROL_CHANNEL.check(controlChannel);
       retainedSessions = RETAINED_SESSIONS.check(retainedSessions);
       replicaId = REPLICA_ID.check(replicaId == null ? REPLICA_ID.defaultValue() : replicaId);
       List<String> normalised = new ArrayList<>();

@@ -173,9 +173,9 @@ public final class ControlListener implements AutoCloseable {
     }
   }
 
-  /** The command id of a payload ({@code c12}, {@code a12}), or 0 when it is not one. */
+  /** The command id of a payload ({@code c12}, {@code a12}; at most 18 digits, so no overflow), or 0 otherwise. */
   static long parseId(String payload) {
-    if (payload == null || payload.length() < 2 || payload.length() > 20
+    if (payload == null || payload.length() < 2 || payload.length() > 19
         || (payload.charAt(0) != ControlStore.COMMAND && payload.charAt(0) != ControlStore.ACK)) {
       return 0;
     }
@@ -202,8 +202,9 @@ public final class ControlListener implements AutoCloseable {
       }
       // foreign_key_violation: the command was purged meanwhile; nobody waits for it any more.
     }
-    log.info("control command {} from {}: {} closed {} viewers", command.id(), command.issuedBy(),
-        command.target(), closed.size());
+    // Every replica acknowledges every command; only the ones that closed something are worth a line.
+    log.atLevel(closed.isEmpty() ? Level.DEBUG : Level.INFO).log("control command {} from {}: {} closed {} viewers",
+        command.id(), command.issuedBy(), command.target(), closed.size());
   }
 
   /** Stops the thread: within one poll, or a connect's timeout when one is under way. Idempotent. */

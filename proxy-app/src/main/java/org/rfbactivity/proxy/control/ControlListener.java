@@ -53,7 +53,6 @@ public final class ControlListener implements AutoCloseable {
   private final ThreadFactory threadFactory;
   private final CountDownLatch closing = new CountDownLatch(1);
   private Thread thread;
-  private volatile boolean listening;
 
   /** Made by {@link Disconnects}, which owns the closer and the signal it shares with the listener. */
   interface Factory {
@@ -80,11 +79,6 @@ public final class ControlListener implements AutoCloseable {
     thread.start();
   }
 
-  /** True while a connection is listening. */
-  public boolean listening() {
-    return listening;
-  }
-
   private void run() {
     int failures = 0;
     while (closing.getCount() > 0) {
@@ -92,7 +86,6 @@ public final class ControlListener implements AutoCloseable {
         listen(c, failures);
         failures = 0;
       } catch (SQLException | RuntimeException e) {
-        listening = false;
         if (closing.getCount() == 0) {
           break;
         }
@@ -113,7 +106,6 @@ public final class ControlListener implements AutoCloseable {
         break;
       }
     }
-    listening = false;
   }
 
   private void listen(Connection c, int failures) throws SQLException, InterruptedException {
@@ -122,25 +114,23 @@ public final class ControlListener implements AutoCloseable {
       s.execute("LISTEN " + channel);
     }
     PGConnection pg = c.unwrap(PGConnection.class);
-    listening = true;
     if (failures > 0) {
       log.info("control channel: listening again on {} after {} failed attempts", channel, failures);
     }
-    // Listening first, then catching up: a command stored in between is both heard and read, and executed once.
+    // Listening first, then catching up: a command stored in between is both heard and read,
+    // and executed once (the ack written first makes the other one skip it).
     for (ControlCommand missed : store.unacknowledged(c, self, CATCH_UP_WINDOW)) {
       execute(c, missed, viewer -> opens.openedBy(viewer, missed.issuedAt()));
     }
     long lastHeard = System.nanoTime();
-    long lastPurge = 0;
-    boolean purged = false;
+    long nextPurge = lastHeard;
     while (closing.getCount() > 0) {
-      if (!purged || System.nanoTime() - lastPurge > PURGE_EVERY.toNanos()) {
+      if (System.nanoTime() - nextPurge >= 0) {
         int n = store.purge(c, RETENTION);
         if (n > 0) {
           log.debug("control channel: purged {} commands older than {}", n, RETENTION);
         }
-        lastPurge = System.nanoTime();
-        purged = true;
+        nextPurge = System.nanoTime() + PURGE_EVERY.toNanos();
       }
       PGNotification[] notifications = pg.getNotifications(POLL_MILLIS);
       if (notifications != null && notifications.length > 0) {
@@ -167,7 +157,8 @@ public final class ControlListener implements AutoCloseable {
       acks.signal();
       return;
     }
-    Optional<ControlCommand> command = store.command(c, id);
+    // One this replica issued, or executed already (caught up before its notification came), is not executed again.
+    Optional<ControlCommand> command = store.unacknowledgedCommand(c, id, self);
     if (command.isPresent() && !command.get().issuedBy().equals(self)) {
       execute(c, command.get(), viewer -> true);
     }

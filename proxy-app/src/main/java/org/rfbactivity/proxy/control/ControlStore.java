@@ -67,9 +67,12 @@ final class ControlStore {
     });
   }
 
-  Optional<ControlCommand> command(Connection c, long id) throws SQLException {
-    try (PreparedStatement s = c.prepareStatement(SELECT_COMMAND + " WHERE id = ?")) {
+  /** The command, unless {@code self} has acknowledged it (or it is gone). */
+  Optional<ControlCommand> unacknowledgedCommand(Connection c, long id, String self) throws SQLException {
+    try (PreparedStatement s = c.prepareStatement(SELECT_COMMAND + " c WHERE id = ? AND NOT EXISTS (SELECT 1 FROM "
+        + "rfb_control_ack a WHERE a.command_id = c.id AND a.replica_id = ?)")) {
       s.setLong(1, id);
+      s.setString(2, self);
       List<ControlCommand> found = commands(s);
       return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }

@@ -87,11 +87,6 @@ public final class Disconnects implements AutoCloseable {
     }
   }
 
-  /** True while the control channel is listened to, or always without a database. */
-  public boolean listening() {
-    return listener == null || listener.listening();
-  }
-
   /**
    * Closes the target everywhere.
    *

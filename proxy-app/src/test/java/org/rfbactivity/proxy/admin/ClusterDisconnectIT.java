@@ -138,6 +138,45 @@ class ClusterDisconnectIT {
   }
 
   @Test
+  void aDatabaseThatRefusesTheCommandIsA503AfterTheLocalCloseAndAskingAgainFinishesTheJob() throws Exception {
+    try (ScriptedRfbServer server = ScriptedRfbServer.start(script, Behaviour.SCRIPT);
+        TestProxy a = replica(server, "proxy-a", "desk-u");
+        TestProxy b = replica(server, "proxy-b", "desk-u");
+        TcpTransport onA = TcpTransport.connect(a.tcp())) {
+      String idA = viewer(a, onA, FrontendKind.TCP, "desk-u", 1);
+      try (TcpTransport onB = TcpTransport.connect(b.tcp())) {
+        String idB = viewer(b, onB, FrontendKind.TCP, "desk-u", 1);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(replicas(session(a, "desk-u")))
+            .containsExactly("proxy-a", "proxy-b"));
+        HttpResponse<String> r;
+        try (Connection conn = pg.getPostgresDatabase().getConnection(); Statement s = conn.createStatement()) {
+          s.execute("ALTER TABLE rfb_control_command RENAME TO rfb_control_command_away");
+          try {
+            r = a.admin("DELETE", "/api/sessions/desk-u/viewers", null);
+          } finally {
+            s.execute("ALTER TABLE rfb_control_command_away RENAME TO rfb_control_command");
+          }
+        }
+
+        assertThat(r.statusCode()).isEqualTo(503);
+        assertThat(r.body()).isEqualTo("{\"error\":\"store unavailable\",\"closed\":[{\"viewerId\":\"" + idA
+            + "\",\"replica\":\"proxy-a\"}]}");
+        assertThat(onA.in().read()).as("this replica's own viewer is closed all the same").isEqualTo(-1);
+        assertThat(b.server().viewers().byId(idB)).as("not reached").isPresent();
+
+        r = a.admin("DELETE", "/api/sessions/desk-u/viewers", null);
+
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        long command = (Long) value("SELECT max(id) FROM rfb_control_command");
+        assertThat(r.body()).isEqualTo("{\"sessionId\":\"desk-u\",\"commandId\":" + command + ",\"closed\":["
+            + "{\"viewerId\":\"" + idB + "\",\"replica\":\"proxy-b\"}],\"replicas\":["
+            + "{\"replica\":\"proxy-b\",\"acknowledged\":true,\"closed\":1}]}");
+        assertThat(onB.in().read()).isEqualTo(-1);
+      }
+    }
+  }
+
+  @Test
   void aReplicaThatMissedACommandExecutesItWhenItReconnects() throws Exception {
     try (ScriptedRfbServer server = ScriptedRfbServer.start(script, Behaviour.SCRIPT);
         TestProxy c = replica(server, "proxy-c", "desk-c");

@@ -21,12 +21,13 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 import org.rfbactivity.proxy.config.SessionIds;
 import org.rfbactivity.proxy.control.DisconnectAnswer;
 import org.rfbactivity.proxy.control.DisconnectReason;
@@ -72,6 +73,7 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
    * @param sessions this replica's live view, the answer without a database
    * @param cluster the cluster-wide answer with a shared database, or null without one
    * @param bearerToken token required on non-probe endpoints, or null for none
+   * @param disconnects the DELETEs' closes, here and (with a database) on the other replicas
    */
   AdminHttpHandler(SessionSource sessions, ClusterSessions cluster, PrometheusMeterRegistry registry,
       Supplier<Readiness> readiness, String bearerToken, ObjectMapper json, EventHub events, Disconnects disconnects) {
@@ -278,7 +280,7 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
 
   /** 503: the database could not be reached (with what this replica closed before), or too many disconnects. */
   private FullHttpResponse unavailable(Throwable cause) throws JsonProcessingException {
-    Map<String, Object> answer = new java.util.LinkedHashMap<>();
+    Map<String, Object> answer = new LinkedHashMap<>();
     if (cause instanceof DisconnectUnavailableException e) {
       answer.put("error", "store unavailable");
       DisconnectAnswer partial = e.partial();

@@ -28,6 +28,7 @@ import org.rfbactivity.proxy.config.JdbcUrls;
 import org.rfbactivity.proxy.config.ProxyConfig;
 import org.rfbactivity.proxy.config.Routing;
 import org.rfbactivity.proxy.config.StoreMode;
+import org.rfbactivity.proxy.control.Disconnects;
 import org.rfbactivity.proxy.db.DatabaseStartException;
 import org.rfbactivity.proxy.db.MirrorCheck;
 import org.rfbactivity.proxy.db.ProxyDatabase;
@@ -111,6 +112,8 @@ public final class ProxyServer implements AutoCloseable {
   /** The streams of /api/events: fed by the LISTEN feeder with a database store, by the tracker without one. */
   private final EventHub events = new EventHub(registry);
   private NotifyFeeder eventFeed;
+  /** The admin API's DELETEs: local only without a database, through the control channel with one. */
+  private Disconnects disconnects;
 
   private enum State { NEW, STARTED, CLOSED }
 
@@ -150,6 +153,12 @@ public final class ProxyServer implements AutoCloseable {
       if (store != null) {
         clusterSessions = new ClusterSessions(tracker, database.dataSource(),
             new DefaultThreadFactory("rfba-admin-db", true));
+        disconnects = Disconnects.cluster(tracker.config().replicaId(), viewers, tracker, database.dataSource(),
+            database.directDataSource(), config.controlChannel(), new DefaultThreadFactory("rfba-control", true),
+            new DefaultThreadFactory("rfba-disconnect", true));
+      } else {
+        disconnects = Disconnects.local(tracker.config().replicaId(), viewers,
+            new DefaultThreadFactory("rfba-disconnect", true));
       }
       bindListeners(ssl);
       tracker.start();
@@ -158,6 +167,7 @@ public final class ProxyServer implements AutoCloseable {
             new DefaultThreadFactory("rfba-event-feed", true));
         eventFeed.start();
       }
+      disconnects.start();
       lagProbe = new EventLoopLagProbe(ioGroup, LAG_PROBE_PERIOD, metrics::eventLoopLag);
       lagProbe.start();
       tcp.accept();
@@ -222,7 +232,7 @@ public final class ProxyServer implements AutoCloseable {
     if (config.adminListen() != null) {
       admin = Listener.bind(transport, "--admin-listen", config.adminListen(), adminGroup, true,
           new AdminServer(new TrackerSessionSource(tracker), clusterSessions, registry, this::readiness,
-              config.adminToken(), events));
+              config.adminToken(), events, disconnects));
     }
   }
 
@@ -415,6 +425,9 @@ public final class ProxyServer implements AutoCloseable {
     }
     if (clusterSessions != null) {
       clusterSessions.close();
+    }
+    if (disconnects != null) {
+      disconnects.close();
     }
     if (eventFeed != null) {
       eventFeed.close();

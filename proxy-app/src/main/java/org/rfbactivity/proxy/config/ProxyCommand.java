@@ -20,6 +20,7 @@ import static org.rfbactivity.proxy.config.ProxySettings.MAX_CONNECT_RATE_PER_IP
 import static org.rfbactivity.proxy.config.ProxySettings.MAX_TOKEN_LIFETIME;
 import static org.rfbactivity.proxy.config.ProxySettings.MIRROR_SQL;
 import static org.rfbactivity.proxy.config.ProxySettings.NOTIFY_CHANNEL;
+import static org.rfbactivity.proxy.config.ProxySettings.CONTROL_CHANNEL;
 import static org.rfbactivity.proxy.config.ProxySettings.RETAINED_SESSIONS;
 import static org.rfbactivity.proxy.config.ProxySettings.IDLE_DISCONNECT;
 import static org.rfbactivity.proxy.config.ProxySettings.IDLE_WARNING;
@@ -198,6 +199,7 @@ public final class ProxyCommand {
     b.dataDir(value(DATA_DIR));
     b.mirrorSql(value(MIRROR_SQL));
     b.notifyChannel(value(NOTIFY_CHANNEL));
+    b.controlChannel(value(CONTROL_CHANNEL));
     b.retainedSessions(value(RETAINED_SESSIONS));
     b.idleDisconnect(value(IDLE_DISCONNECT));
     b.idleWarning(value(IDLE_WARNING));

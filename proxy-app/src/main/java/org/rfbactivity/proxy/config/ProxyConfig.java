@@ -14,6 +14,7 @@ import static org.rfbactivity.proxy.config.ProxySettings.MAX_CONNECT_RATE_PER_IP
 import static org.rfbactivity.proxy.config.ProxySettings.MAX_TOKEN_LIFETIME;
 import static org.rfbactivity.proxy.config.ProxySettings.MIRROR_SQL;
 import static org.rfbactivity.proxy.config.ProxySettings.NOTIFY_CHANNEL;
+import static org.rfbactivity.proxy.config.ProxySettings.CONTROL_CHANNEL;
 import static org.rfbactivity.proxy.config.ProxySettings.RETAINED_SESSIONS;
 import static org.rfbactivity.proxy.config.ProxySettings.IDLE_DISCONNECT;
 import static org.rfbactivity.proxy.config.ProxySettings.IDLE_WARNING;
@@ -71,6 +72,7 @@ public final class ProxyConfig {
   private final Path dataDir;
   private final String mirrorSql;
   private final String notifyChannel;
+  private final String controlChannel;
   private final int retainedSessions;
   private final ViewerPolicy policy;
   private final String replicaId;
@@ -116,6 +118,7 @@ public final class ProxyConfig {
     this.dataDir = b.dataDir;
     this.mirrorSql = b.mirrorSql;
     this.notifyChannel = b.notifyChannel;
+    this.controlChannel = b.controlChannel;
     this.retainedSessions = b.retainedSessions;
     this.policy = b.policy;
     this.replicaId = b.replicaId;
@@ -210,6 +213,11 @@ public final class ProxyConfig {
   /** The PostgreSQL channel events are NOTIFYed and LISTENed on. */
   public String notifyChannel() {
     return notifyChannel;
+  }
+
+  /** The PostgreSQL channel the replicas' control commands are NOTIFYed and LISTENed on. */
+  public String controlChannel() {
+    return controlChannel;
   }
 
   /** This proxy in the viewer rows of a shared database (default: the host name). */
@@ -411,6 +419,7 @@ public final class ProxyConfig {
     private Path dataDir = DATA_DIR.defaultValue();
     private String mirrorSql;
     private String notifyChannel = NOTIFY_CHANNEL.defaultValue();
+    private String controlChannel = CONTROL_CHANNEL.defaultValue();
     private int retainedSessions = RETAINED_SESSIONS.defaultValue();
     private Duration idleDisconnect = IDLE_DISCONNECT.defaultValue();
     private Duration idleWarning = IDLE_WARNING.defaultValue();
@@ -502,6 +511,11 @@ public final class ProxyConfig {
 
     public Builder notifyChannel(String value) {
       this.notifyChannel = value;
+      return this;
+    }
+
+    public Builder controlChannel(String value) {
+      this.controlChannel = value;
       return this;
     }
 
@@ -761,6 +775,7 @@ public final class ProxyConfig {
       jdbcUrl = JDBC_URL.check(jdbcUrl);
       mirrorSql = MIRROR_SQL.check(mirrorSql);
       notifyChannel = NOTIFY_CHANNEL.check(notifyChannel);
+      controlChannel = CONTROL_CHANNEL.check(controlChannel);
       retainedSessions = RETAINED_SESSIONS.check(retainedSessions);
       policy = policy();
       replicaId = REPLICA_ID.check(replicaId == null ? REPLICA_ID.defaultValue() : replicaId);

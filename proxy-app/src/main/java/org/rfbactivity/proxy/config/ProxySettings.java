@@ -130,6 +130,13 @@ public final class ProxySettings {
           + "digits, underscores); /api/events LISTENs on it", text -> text)
       .byDefault(JdbcActivityStore.DEFAULT_NOTIFY_CHANNEL).checkedBy(ProxySettings::notifyChannel).build();
 
+  /** Its own channel, so that /api/events' listeners never hear the replicas' commands to each other. */
+  public static final Setting<String> CONTROL_CHANNEL = Setting.named("control-channel", "NAME",
+      "PostgreSQL channel the replicas ask each other on to close viewers (the admin API's DELETEs), in the "
+          + "transaction that stores the command (lower-case letters, digits, underscores); not --notify-channel",
+      text -> text)
+      .byDefault("rfb_activity_control").checkedBy(ProxySettings::notifyChannel).build();
+
   // The tracker's settings default to activity-core's defaults (ProxySettingsTest holds them equal), written here as
   // an operator would type them.
 
@@ -290,7 +297,8 @@ public final class ProxySettings {
   /** Every setting, in the order of {@code --help} and the README. */
   public static final List<Setting<?>> ALL = List.of(CONFIG, TCP_LISTEN, WS_LISTEN, ADMIN_LISTEN, TARGET, SESSION_ID,
       TOKEN_FILE, JWT_SECRET_FILE, JWT_PUBLIC_KEY, MAX_TOKEN_LIFETIME, ROUTE_QUERY, JDBC_URL, JDBC_USER,
-      JDBC_PASSWORD_FILE, STORE, DATA_DIR, MIRROR_SQL, NOTIFY_CHANNEL, REPLICA_ID, ACTIVE_WINDOW, PERSIST_INTERVAL, FLUSH_TICK,
+      JDBC_PASSWORD_FILE, STORE, DATA_DIR, MIRROR_SQL, NOTIFY_CHANNEL, CONTROL_CHANNEL,
+      REPLICA_ID, ACTIVE_WINDOW, PERSIST_INTERVAL, FLUSH_TICK,
       BLIND_POLICY, RETAINED_SESSIONS, IDLE_DISCONNECT, IDLE_WARNING, MAX_SESSION_DURATION,
       MAX_DURATION_WARNING, BLIND_MAX_DURATION, HANDSHAKE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, MAX_CONNECT_RATE_PER_IP, TRANSPORT,
       WS_PING_INTERVAL, WS_PONG_TIMEOUT, TCP_KEEPALIVE_IDLE, TCP_KEEPALIVE_INTERVAL, TCP_KEEPALIVE_COUNT, TLS_CERT,

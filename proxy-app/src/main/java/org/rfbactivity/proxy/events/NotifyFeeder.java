@@ -39,7 +39,7 @@ public final class NotifyFeeder implements AutoCloseable {
   static final Duration CHECK_AFTER = Duration.ofSeconds(30);
   static final int CHECK_TIMEOUT_SECONDS = 5;
   static final Duration FIRST_RETRY = Duration.ofMillis(500);
-  static final Duration MAX_RETRY = Duration.ofSeconds(30);
+  public static final Duration MAX_RETRY = Duration.ofSeconds(30);
   /** How long {@link #close()} waits for the thread beyond one poll (a connect under way is bounded by its timeout). */
   static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
   /** An unquoted PostgreSQL identifier, which NOTIFY and LISTEN fold to lower case. */
@@ -82,7 +82,7 @@ public final class NotifyFeeder implements AutoCloseable {
   }
 
   /** Wait before reconnect attempt {@code n} (1, 2, …): 0.5 s, 1 s, 2 s … up to 30 s. */
-  static Duration delayBefore(int n) {
+  public static Duration delayBefore(int n) {
     Duration delay = FIRST_RETRY.multipliedBy(1L << Math.min(n - 1, 20));
     return delay.compareTo(MAX_RETRY) > 0 ? MAX_RETRY : delay;
   }

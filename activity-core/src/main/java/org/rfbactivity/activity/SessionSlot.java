@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.rfbactivity.activity.event.ActivityEvent;
+import org.rfbactivity.activity.event.BoundedText;
 import org.rfbactivity.activity.store.SessionActivityRow;
 import org.rfbactivity.activity.store.ViewerKey;
 import org.rfbactivity.activity.store.ViewerRow;
@@ -62,6 +64,8 @@ final class SessionSlot {
   private final long[] closedCounts = new long[InputKind.COUNT];
   private long lastConnectNanos = NONE;
   private long lastDisconnectNanos = NONE;
+  /** Why the newest viewer close happened, as the application said ({@code client_closed}, {@code idle_timeout}). */
+  private String lastCloseReason;
   /** The cause of the newest transition; null before the first. */
   private TransitionCause cause;
   /** Incremented by every change that must reach the store at the next tick. */
@@ -107,6 +111,7 @@ final class SessionSlot {
       closedInputKind = history.lastInputKind();
       lastConnectNanos = history.lastConnectNanos();
       lastDisconnectNanos = history.lastDisconnectNanos();
+      lastCloseReason = history.lastCloseReason();
       cause = history.cause();
       System.arraycopy(history.inputCounts(), 0, closedCounts, 0, InputKind.COUNT);
       // Already written by the slot that remembered it: nothing to raise again.
@@ -211,6 +216,7 @@ final class SessionSlot {
     viewers.remove(viewer);
     policiesChanged();
     lastDisconnectNanos = now;
+    lastCloseReason = reason == null ? null : BoundedText.of(reason, ActivityEvent.MAX_REASON_LENGTH);
     rules.transitions.offer(new PendingViewerEvent(sessionId, viewer.viewerId(), false, now, reason));
     viewer.markClosed();
     long last = viewer.lastActivityNanos();
@@ -495,7 +501,7 @@ final class SessionSlot {
     return new SessionSnapshot(sessionId, state, timeBase.toInstant(stateSinceNanos),
         instantOrNull(newest.nanos, timeBase), inputKind, viewerSnapshots, SessionSnapshot.countsOf(counts),
         allInspectable, instantOrNull(lastConnectNanos, timeBase), instantOrNull(lastDisconnectNanos, timeBase),
-        activeUntil, cause);
+        activeUntil, cause, lastCloseReason);
   }
 
   private static Instant instantOrNull(long nanos, TimeBase timeBase) {
@@ -508,13 +514,14 @@ final class SessionSlot {
     return new SessionSnapshot(sessionId, ActivityState.DISCONNECTED, timeBase.toInstant(h.stateSinceNanos()),
         instantOrNull(newest, timeBase), h.lastInputKind(), List.of(), SessionSnapshot.countsOf(h.inputCounts()),
         true, instantOrNull(h.lastConnectNanos(), timeBase), instantOrNull(h.lastDisconnectNanos(), timeBase), null,
-        h.cause());
+        h.cause(), h.lastCloseReason());
   }
 
   /** What the tracker keeps of this slot once it is retired (no viewers: everything is in the closed fields). */
   synchronized SessionHistory history() {
     return new SessionHistory(stateSinceNanos, closedActivityNanos, closedActivityViewerId, closedActivityKind,
-        closedInputNanos, closedInputKind, lastConnectNanos, lastDisconnectNanos, cause, closedCounts.clone());
+        closedInputNanos, closedInputKind, lastConnectNanos, lastDisconnectNanos, cause, closedCounts.clone(),
+        lastCloseReason);
   }
 
   private static ActivityState viewerState(Viewer viewer, long now, Rules rules) {

@@ -73,6 +73,7 @@ class EventsTest {
     assertThat(active.activeUntil()).isEqualTo(time.at(s("130")));
     assertThat(active.lastConnectAt()).isEqualTo(time.origin());
     assertThat(active.lastDisconnectAt()).isNull();
+    assertThat(active.lastCloseReason()).isNull();
     assertThat(active.lastCause()).isEqualTo(new TransitionCause("a", InputKind.KEY_PRESS, TransitionReason.INPUT));
 
     time.set(s("80"));
@@ -93,6 +94,7 @@ class EventsTest {
     assertThat(gone.activeUntil()).isNull();
     assertThat(gone.lastCause()).isEqualTo(new TransitionCause("a", null, TransitionReason.VIEWER_CLOSED));
     assertThat(gone.inputCounts()).containsEntry(InputKind.KEY_PRESS, 1L);
+    assertThat(gone.lastCloseReason()).isEqualTo("client_closed");
 
     // A viewer returning resumes the remembered session: its disconnected time is how long it was away.
     time.set(s("200"));
@@ -102,6 +104,8 @@ class EventsTest {
     assertThat(lines()).containsExactly("s opened b @200.0",
         "s DISCONNECTED->ACTIVE @200.0 since 80.0 b/- VIEWER_OPENED");
     assertThat(tracker.snapshot("s").orElseThrow().lastDisconnectAt()).isEqualTo(time.at(s("80")));
+    assertThat(tracker.snapshot("s").orElseThrow().lastCloseReason()).as("kept while the session lives on")
+        .isEqualTo("client_closed");
     tracker.close();
     assertThat(lines()).containsExactly("s closed b @200.5 tracker_closed",
         "s ACTIVE->DISCONNECTED @200.5 since 200.0 b/- VIEWER_CLOSED");

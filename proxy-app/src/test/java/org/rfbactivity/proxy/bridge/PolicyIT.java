@@ -63,7 +63,7 @@ class PolicyIT {
           .get("viewerId").asText());
       assertThat(closed(proxy, "idle_timeout")).isEqualTo(1.0);
       await().atMost(WAIT).untilAsserted(() -> assertThat(proxy.admin("/api/sessions/desk").body())
-          .contains("\"state\":\"DISCONNECTED\""));
+          .contains("\"state\":\"DISCONNECTED\"").contains("\"lastCloseReason\":\"idle_timeout\""));
     }
   }
 

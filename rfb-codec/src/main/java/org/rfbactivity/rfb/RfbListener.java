@@ -74,6 +74,7 @@ public interface RfbListener {
    * A ClientCutText (type 6), or KasmVNC's BinaryClipboard (180); the text or data itself is skipped, never read.
    *
    * @param length body length in bytes (0 … 2^31); for BinaryClipboard, the data bytes of all its entries
+   *     (up to 255 × (2^32 − 1))
    * @param extended whether the length was negative (Extended Clipboard, docs/protocol.md#clientcuttext)
    */
   default void clipboard(long length, boolean extended) {

@@ -175,8 +175,8 @@ final class ClientMessageParser {
 
   /**
    * Frames one unit from its first {@code have} bytes: {@code word} holds the first 8 (big-endian; bytes at or
-   * past {@code have} are stale and never looked at), {@code src[base]} the unit itself for the one field past
-   * byte 7 (the ClientFence length). Returns {@link #NEED_MORE} with {@link #headerLength} set when the header is
+   * past {@code have} are stale and never looked at), {@code src[base]} the unit itself for the fields past
+   * byte 7 (the ClientFence length, KasmVNC's scroll amounts). Returns {@link #NEED_MORE} with {@link #headerLength} set when the header is
    * longer than {@code have}; {@link #BLIND}; or, with {@link #headerLength} set to the header consumed, the body
    * bytes to skip after reporting and counting the unit.
    */

@@ -223,6 +223,10 @@ final class ClientMessageParser {
       keyEvent(byteAt(word, 1) != 0, (int) word, false);
       return 0;
     }
+    if (framing == ClientMessageType.Framing.KASM_POINTER) {
+      kasmPointer(word, src.getShort(base + 7), src.getShort(base + 9));
+      return 0;
+    }
     if (framing == ClientMessageType.Framing.FIXED) {
       return type.length - need;
     }
@@ -297,9 +301,6 @@ final class ClientMessageParser {
         }
         kasmUnit = KASM_RELAY_LENGTH;
         return name;
-      case KASM_POINTER:
-        kasmPointer(word, src.getShort(base + 7), src.getShort(base + 9));
-        return 0;
       case KASM_DIRECT_MOUSE:
         directMouse(word, src.getShort(base + 8));
         return 0;

@@ -8,6 +8,8 @@
 //   move X Y                     -> "ok"    (real mouse motion over the canvas)
 //   type KEY                     -> "ok"    (focus the canvas, press a Playwright key such as KeyA)
 //   disconnect                   -> "disconnected"
+//   closed                       -> "closed CODE REASON" once the proxy closed the WebSocket (code and reason of its
+//                                   Close frame as the browser's CloseEvent reports them)
 //   quit                         -> exits 0
 // Nothing is sent to any host but 127.0.0.1: the resolver rules map everything else to NOTFOUND.
 import http from 'node:http';
@@ -91,6 +93,11 @@ async function disconnect() {
   return 'disconnected';
 }
 
+async function closed() {
+  await page.waitForFunction(() => window.wsClose !== null, null, { timeout: WAIT_MS });
+  return `closed ${await page.evaluate(() => window.wsClose)}`;
+}
+
 async function quit() {
   await context.close();
   server.close();
@@ -109,6 +116,7 @@ for await (const line of lines) {
       case 'move': answer = await move(Number(args[0]), Number(args[1])); break;
       case 'type': answer = await type(args[0]); break;
       case 'disconnect': answer = await disconnect(); break;
+      case 'closed': answer = await closed(); break;
       case 'quit': await quit(); break;
       default: answer = `error unknown command ${command}`;
     }

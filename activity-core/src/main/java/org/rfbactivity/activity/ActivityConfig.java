@@ -11,11 +11,13 @@ import static org.rfbactivity.activity.ActivitySettings.LISTENER;
 import static org.rfbactivity.activity.ActivitySettings.MAX_RETRY_BACKOFF;
 import static org.rfbactivity.activity.ActivitySettings.METRICS;
 import static org.rfbactivity.activity.ActivitySettings.PERSIST_INTERVAL;
+import static org.rfbactivity.activity.ActivitySettings.POLICY;
 import static org.rfbactivity.activity.ActivitySettings.REPLICA_ID;
 import static org.rfbactivity.activity.ActivitySettings.RETAINED_SESSIONS;
 import static org.rfbactivity.activity.ActivitySettings.STORE;
 import static org.rfbactivity.activity.ActivitySettings.THREAD_FACTORY;
 import static org.rfbactivity.activity.ActivitySettings.TICKER;
+import static org.rfbactivity.activity.ActivitySettings.VIEWER_CLOSER;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -52,6 +54,8 @@ public final class ActivityConfig {
   private final ActivityStore store;
   private final List<ActivityListener> listeners;
   private final List<ActivityEventListener> eventListeners;
+  private final ViewerPolicy policy;
+  private final ViewerCloser viewerCloser;
   private final ActivityMetrics metrics;
 
   private ActivityConfig(Builder b) {
@@ -73,6 +77,8 @@ public final class ActivityConfig {
     this.store = STORE.orDefault(b.store);
     this.listeners = List.copyOf(b.listeners);
     this.eventListeners = List.copyOf(b.eventListeners);
+    this.policy = POLICY.orDefault(b.policy);
+    this.viewerCloser = VIEWER_CLOSER.orDefault(b.viewerCloser);
     this.metrics = METRICS.orDefault(b.metrics);
   }
 
@@ -157,6 +163,16 @@ public final class ActivityConfig {
     return eventListeners;
   }
 
+  /** The global policy (docs/architecture.md#policies); a viewer follows it or a stricter one given at open. */
+  public ViewerPolicy policy() {
+    return policy;
+  }
+
+  /** How a policy's close reaches the application (docs/architecture.md#policies). */
+  public ViewerCloser viewerCloser() {
+    return viewerCloser;
+  }
+
   public ActivityMetrics metrics() {
     return metrics;
   }
@@ -167,7 +183,7 @@ public final class ActivityConfig {
         + ", flushTick=" + flushTick + ", maxRetryBackoff=" + maxRetryBackoff + ", closeTimeout="
         + closeTimeout + ", countedKinds=" + countedKinds + ", blindPolicy=" + blindPolicy
         + ", replicaId=" + replicaId + ", store=" + store + ", listeners=" + listeners.size()
-        + ", eventListeners=" + eventListeners.size() + "]";
+        + ", eventListeners=" + eventListeners.size() + ", policy=" + policy + "]";
   }
 
   /**
@@ -190,6 +206,8 @@ public final class ActivityConfig {
     private ActivityStore store;
     private final List<ActivityListener> listeners = new ArrayList<>();
     private final List<ActivityEventListener> eventListeners = new ArrayList<>();
+    private ViewerPolicy policy;
+    private ViewerCloser viewerCloser;
     private ActivityMetrics metrics;
 
     private Builder() {
@@ -318,6 +336,24 @@ public final class ActivityConfig {
       return this;
     }
 
+    /**
+     * The global policy ({@link ActivitySettings#POLICY}, docs/architecture.md#policies): when viewers are closed for
+     * idleness, duration or blindness. A policy that is on needs a {@link #viewerCloser}.
+     */
+    public Builder policy(ViewerPolicy policy) {
+      this.policy = setOnce(POLICY, this.policy, policy);
+      return this;
+    }
+
+    /**
+     * How a policy's close reaches the application ({@link ActivitySettings#VIEWER_CLOSER}): called on the flusher
+     * thread, without a session's lock held, at most once per viewer and reason.
+     */
+    public Builder viewerCloser(ViewerCloser viewerCloser) {
+      this.viewerCloser = setOnce(VIEWER_CLOSER, this.viewerCloser, viewerCloser);
+      return this;
+    }
+
     /** Metrics sink: {@link ActivitySettings#METRICS}. */
     public Builder metrics(ActivityMetrics metrics) {
       this.metrics = setOnce(METRICS, this.metrics, metrics);
@@ -328,12 +364,17 @@ public final class ActivityConfig {
      * Checks the rules that span settings ({@link Rule}, in their order) and builds.
      *
      * @throws RuleViolation for the first rule the settings break
+     * @throws IllegalArgumentException for a {@link #policy} that is on without a {@link #viewerCloser}
      */
     public ActivityConfig build() {
       // Checked on the built config, whose fields have the defaults filled in.
       ActivityConfig c = new ActivityConfig(this);
       for (Rule rule : Rule.values()) {
         rule.check(c);
+      }
+      if (!c.policy.isNone() && viewerCloser == null) {
+        // A policy nobody acts on would announce closes that never come.
+        throw new IllegalArgumentException("policy needs a viewerCloser: " + c.policy);
       }
       return c;
     }

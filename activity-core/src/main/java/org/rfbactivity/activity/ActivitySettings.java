@@ -91,6 +91,16 @@ public final class ActivitySettings {
    */
   public static final ActivitySetting<ActivityEventListener> EVENT_LISTENER = new ActivitySetting<>("eventListener",
       null, "none", value -> Objects.requireNonNull(value, "eventListener"));
+  /**
+   * The global policy (docs/architecture.md#policies): when viewers are closed for idleness, duration or blindness.
+   * All off by default; a viewer may be given a stricter one at open.
+   */
+  public static final ActivitySetting<ViewerPolicy> POLICY = new ActivitySetting<>("policy", () -> ViewerPolicy.NONE,
+      "`ViewerPolicy.NONE` (all off)", value -> Objects.requireNonNull(value, "policy"));
+  /** How a policy's close reaches the application: called on the flusher thread, never under a lock. */
+  public static final ActivitySetting<ViewerCloser> VIEWER_CLOSER = new ActivitySetting<>("viewerCloser",
+      ViewerCloser::none, "`ViewerCloser.none()` (closes nothing)",
+      value -> Objects.requireNonNull(value, "viewerCloser"));
   /** Counters and timers. */
   public static final ActivitySetting<ActivityMetrics> METRICS = new ActivitySetting<>("metrics",
       ActivityMetrics::noop, "`ActivityMetrics.noop()`", value -> Objects.requireNonNull(value, "metrics"));
@@ -98,7 +108,7 @@ public final class ActivitySettings {
   /** Every setting, in the README's order. */
   public static final List<ActivitySetting<?>> ALL = List.of(ACTIVE_WINDOW, PERSIST_INTERVAL, FLUSH_TICK,
       MAX_RETRY_BACKOFF, CLOSE_TIMEOUT, COUNTED_KINDS, BLIND_POLICY, RETAINED_SESSIONS, REPLICA_ID, TICKER, CLOCK, THREAD_FACTORY, STORE,
-      LISTENER, EVENT_LISTENER, METRICS);
+      LISTENER, EVENT_LISTENER, POLICY, VIEWER_CLOSER, METRICS);
 
   private ActivitySettings() {}
 

@@ -109,7 +109,17 @@ public final class ActivityTracker implements AutoCloseable {
    */
   public Viewer viewerOpened(String sessionId, String viewerId, Map<String, String> attributes,
       boolean inspectable) {
-    return open(sessionId, viewerId, attributes, inspectable, null);
+    return open(sessionId, viewerId, attributes, inspectable, null, ViewerPolicy.NONE);
+  }
+
+  /**
+   * As {@link #viewerOpened(String, String, Map, boolean)}, for a viewer (or a route's viewers) with a policy of its
+   * own: the viewer follows the stricter of it and {@link ActivityConfig#policy()}
+   * (docs/architecture.md#policies). A null policy is none.
+   */
+  public Viewer viewerOpened(String sessionId, String viewerId, Map<String, String> attributes,
+      boolean inspectable, ViewerPolicy policy) {
+    return open(sessionId, viewerId, attributes, inspectable, null, policy);
   }
 
   /**
@@ -119,11 +129,17 @@ public final class ActivityTracker implements AutoCloseable {
    */
   public Viewer viewerOpenedBlind(String sessionId, String viewerId, Map<String, String> attributes,
       String reason) {
-    return open(sessionId, viewerId, attributes, false, BoundedText.of(reason, Attributes.MAX_VALUE_LENGTH));
+    return viewerOpenedBlind(sessionId, viewerId, attributes, reason, ViewerPolicy.NONE);
+  }
+
+  /** As {@link #viewerOpenedBlind(String, String, Map, String)}, with a policy of its own as in {@link #viewerOpened}. */
+  public Viewer viewerOpenedBlind(String sessionId, String viewerId, Map<String, String> attributes,
+      String reason, ViewerPolicy policy) {
+    return open(sessionId, viewerId, attributes, false, BoundedText.of(reason, Attributes.MAX_VALUE_LENGTH), policy);
   }
 
   private Viewer open(String sessionId, String viewerId, Map<String, String> attributes, boolean inspectable,
-      String blindReason) {
+      String blindReason, ViewerPolicy given) {
     try {
       String problem = idProblem("sessionId", sessionId);
       if (problem == null) {
@@ -138,16 +154,18 @@ public final class ActivityTracker implements AutoCloseable {
         return Viewer.detached(viewerId);
       }
       Map<String, String> attrs = Attributes.copyOf(attributes);
+      ViewerPolicy policy = given == null ? rules.policy : rules.policy.stricter(given);
       for (;;) {
         SessionSlot slot = sessions.computeIfAbsent(sessionId,
             id -> new SessionSlot(id, ticker.read(), retained.take(id)));
-        Viewer viewer = slot.open(viewerId, inspectable, blindReason, attrs, ticker.read(), rules);
+        Viewer viewer = slot.open(viewerId, inspectable, blindReason, attrs, policy, ticker.read(), rules);
         if (viewer != null && closed) {
           // close() ran meanwhile and may have missed this viewer: undo, as for any open after close.
           slot.close(viewer, ticker.read(), rules, SessionSlot.TRACKER_CLOSED);
           return Viewer.detached(viewerId);
         }
         if (viewer != null) {
+          policiesChanged(viewer);
           if (!inspectable) {
             metrics.blindViewer(blindReason == null ? "NOT_INSPECTED" : blindReason);
           }
@@ -200,6 +218,7 @@ public final class ActivityTracker implements AutoCloseable {
     try {
       String bounded = BoundedText.of(reason, Attributes.MAX_VALUE_LENGTH);
       if (viewer.session().inspectionLost(viewer, bounded, ticker.read(), rules)) {
+        policiesChanged(viewer);
         metrics.blindViewer(bounded == null ? "UNKNOWN" : bounded);
       }
     } catch (RuntimeException e) {
@@ -243,6 +262,7 @@ public final class ActivityTracker implements AutoCloseable {
     }
     try {
       viewer.session().close(viewer, ticker.read(), rules, reason);
+      policiesChanged(viewer);
     } catch (RuntimeException e) {
       LOG.error("{} - viewer close could not be recorded", config.replicaId(), e);
     }
@@ -394,6 +414,13 @@ public final class ActivityTracker implements AutoCloseable {
   int closedViewersHeld(String sessionId) {
     SessionSlot slot = sessions.get(sessionId);
     return slot == null ? 0 : slot.closedViewersHeld();
+  }
+
+  /** A change to a viewer with a policy: the next tick applies its session's policies (docs/architecture.md#policies). */
+  private void policiesChanged(Viewer viewer) {
+    if (!viewer.policy().isNone()) {
+      flusher.policiesChanged();
+    }
   }
 
   private static String idProblem(String name, String id) {

@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.rfbactivity.activity.event.ActivityEvent;
 import org.rfbactivity.activity.event.ActivityEventListener;
 import org.rfbactivity.activity.event.EventIds;
@@ -21,8 +22,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One flush tick: evaluate every session (so idle periods end on time), deliver the queued transitions, and write
- * everything due in one batch, one transaction. While the store fails, ticks go on evaluating and delivering, the
+ * One flush tick: apply the policies that are due (docs/architecture.md#policies), evaluate every session (so idle
+ * periods end on time), deliver the queued transitions, and write everything due in one batch, one transaction. While the store fails, ticks go on evaluating and delivering, the
  * newest values stay in the sessions (nothing queues up per input), and writes back off exponentially.
  *
  * <p>Runs on the tracker's flusher thread, or on the caller of {@link ActivityTracker#close()} when never started,
@@ -46,6 +47,7 @@ final class Flusher {
   private final ActivityStore store;
   private final ActivityMetrics metrics;
   private final List<ActivityListener> listeners;
+  private final ViewerCloser closer;
   private final Ticker ticker;
   private final Clock clock;
   private final long flushTickNanos;
@@ -53,6 +55,12 @@ final class Flusher {
   private final String owner;
 
   private volatile TimeBase timeBase;
+  /**
+   * No session's policy can be due before this: the least of the sessions' own due times as of the last policy pass,
+   * lowered to "now" by intake that changes a viewer with a policy. A tick before it skips the pass altogether, so
+   * that policies cost a tick with nothing due one read, not a walk over the sessions.
+   */
+  private final AtomicLong policyDueNanos = new AtomicLong(Long.MAX_VALUE);
   private volatile StoreHealth health = StoreHealth.INITIAL;
 
   // Guarded by this.
@@ -76,6 +84,7 @@ final class Flusher {
     this.store = config.store();
     this.metrics = metrics;
     this.listeners = config.listeners();
+    this.closer = config.viewerCloser();
     this.ticker = config.ticker();
     this.clock = config.clock();
     this.flushTickNanos = config.flushTick().toNanos();
@@ -96,6 +105,28 @@ final class Flusher {
   }
 
   /**
+   * A viewer with a policy opened, closed or went blind: the next tick walks the sessions. Called after the session
+   * marked itself, so a walk that misses the mark sees this instead.
+   */
+  void policiesChanged() {
+    policyDueNanos.set(Long.MIN_VALUE);
+  }
+
+  /** The policy pass: every session whose policies may be due applies them; the least next due time is kept. */
+  private void applyPolicies(long now, TickStats stats) {
+    // Reset first: intake that changes a session after this is seen by the next tick, whatever the walk saw.
+    policyDueNanos.set(Long.MAX_VALUE);
+    long next = Long.MAX_VALUE;
+    for (SessionSlot slot : sessions.values()) {
+      if (slot.policyDue(now)) {
+        slot.applyPolicies(now, rules, stats.closes);
+      }
+      next = Math.min(next, slot.policyDueNanos());
+    }
+    policyDueNanos.accumulateAndGet(next, Math::min);
+  }
+
+  /**
    * One tick.
    *
    * @param finalFlush ignore the back-off: the tracker is closing and this is the last chance
@@ -107,6 +138,14 @@ final class Flusher {
     boolean writeAllowed = finalFlush || now - nextAttemptNanos >= 0;
 
     TickStats stats = new TickStats();
+    if (now >= policyDueNanos.get()) {
+      applyPolicies(now, stats);
+    }
+    // Outside every session lock: the application may close the viewer right here, which takes that lock; such a
+    // close is then collected below, in this tick's write.
+    for (PolicyClose close : stats.closes) {
+      askToClose(close);
+    }
     List<SessionWrite> writes = new ArrayList<>();
     for (SessionSlot slot : sessions.values()) {
       SessionWrite write = slot.collect(now, base, rules, stats, writeAllowed);
@@ -249,6 +288,17 @@ final class Flusher {
       LOG.debug("{} - store write failed again ({} in a row): {}", owner, consecutiveFailures, e.getMessage());
     }
     LOG.debug("{} - store failure cause", owner, e.getCause());
+  }
+
+  private void askToClose(PolicyClose close) {
+    try {
+      closer.close(close.viewer(), close.reason());
+    } catch (VirtualMachineError e) {
+      throw e;
+    } catch (Throwable e) {
+      LOG.error("{} - viewer closer {} failed on viewer {} of session {} ({})", owner, closer.getClass().getName(),
+          close.viewer().viewerId(), close.viewer().sessionId(), close.reason().label(), e);
+    }
   }
 
   private void reportInputs(TickStats stats) {

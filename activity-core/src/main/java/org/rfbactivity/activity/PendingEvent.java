@@ -3,7 +3,7 @@ package org.rfbactivity.activity;
 import org.rfbactivity.activity.event.ActivityEvent;
 
 /** Something that happened to a session, waiting for the flusher; its time is still in ticker nanoseconds. */
-sealed interface PendingEvent permits PendingTransition, PendingViewerEvent {
+sealed interface PendingEvent permits PendingTransition, PendingViewerEvent, PendingPolicyEvent {
 
   String sessionId();
 

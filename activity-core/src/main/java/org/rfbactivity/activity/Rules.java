@@ -9,6 +9,8 @@ final class Rules {
   final long viewerExpiryNanos;
   final String replicaId;
   final TransitionQueue transitions;
+  /** The global policy; each viewer follows it made stricter by its own (docs/architecture.md#policies). */
+  final ViewerPolicy policy;
   private final int countedMask;
 
   Rules(ActivityConfig config, TransitionQueue transitions) {
@@ -17,6 +19,7 @@ final class Rules {
     this.viewerExpiryNanos = 3 * persistIntervalNanos;
     this.replicaId = config.replicaId();
     this.transitions = transitions;
+    this.policy = config.policy();
     this.countedMask = maskOf(config);
   }
 

@@ -15,11 +15,12 @@ record SessionHistory(
     long lastConnectNanos,
     long lastDisconnectNanos,
     TransitionCause cause,
-    long[] inputCounts) {
+    long[] inputCounts,
+    String lastCloseReason) {
 
   /** A session declared known (e.g. a configured route) that has had no viewer yet: DISCONNECTED since then. */
   static SessionHistory declared(long nowNanos) {
     return new SessionHistory(nowNanos, SessionSlot.NONE, null, null, SessionSlot.NONE, null, SessionSlot.NONE,
-        SessionSlot.NONE, null, new long[InputKind.COUNT]);
+        SessionSlot.NONE, null, new long[InputKind.COUNT], null);
   }
 }

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.rfbactivity.activity.event.ActivityEvent;
+import org.rfbactivity.activity.event.BoundedText;
 import org.rfbactivity.activity.store.SessionActivityRow;
 import org.rfbactivity.activity.store.ViewerKey;
 import org.rfbactivity.activity.store.ViewerRow;
@@ -62,12 +64,30 @@ final class SessionSlot {
   private final long[] closedCounts = new long[InputKind.COUNT];
   private long lastConnectNanos = NONE;
   private long lastDisconnectNanos = NONE;
+  /** Why the newest viewer close happened, as the application said ({@code client_closed}, {@code idle_timeout}). */
+  private String lastCloseReason;
   /** The cause of the newest transition; null before the first. */
   private TransitionCause cause;
   /** Incremented by every change that must reach the store at the next tick. */
   private int changeSeq;
   /** Set when the flusher drops this slot; an open racing with that retries on a fresh slot. */
   private boolean retired;
+  /**
+   * When the current viewers' period began: the open that found no viewers (or only viewers already told to close
+   * for idleness). Idle time counts from here when no counted input came since.
+   */
+  private long periodStartNanos = NONE;
+  /** The session's idle limits: the strictest of its viewers' policies. */
+  private ViewerPolicy idlePolicy = ViewerPolicy.NONE;
+  /** The idle period ({@link #idleSince}) that was warned of; {@link #NONE} if none. */
+  private long warnedIdleSinceNanos = NONE;
+  /**
+   * No policy can be due before this (docs/architecture.md#policies). Input only postpones idle deadlines and every
+   * other deadline is fixed at open or blindness, so a tick with nothing due costs one comparison per session;
+   * opens, closes and blindness reset it to "evaluate at the next tick". Written under the lock, read without it by
+   * {@link #policyDue}.
+   */
+  private volatile long policyDueNanos = Long.MAX_VALUE;
 
   // ---- flusher thread only ----
   private int writtenSeq;
@@ -91,6 +111,7 @@ final class SessionSlot {
       closedInputKind = history.lastInputKind();
       lastConnectNanos = history.lastConnectNanos();
       lastDisconnectNanos = history.lastDisconnectNanos();
+      lastCloseReason = history.lastCloseReason();
       cause = history.cause();
       System.arraycopy(history.inputCounts(), 0, closedCounts, 0, InputKind.COUNT);
       // Already written by the slot that remembered it: nothing to raise again.
@@ -110,18 +131,24 @@ final class SessionSlot {
    * @param blindReason why a viewer that is not inspectable is blind, or null (none given, or inspectable)
    */
   synchronized Viewer open(String viewerId, boolean inspectable, String blindReason, Map<String, String> attributes,
-      long now, Rules rules) {
+      ViewerPolicy policy, long now, Rules rules) {
     if (retired) {
       return null;
     }
     now = advanceTo(now);
     evaluate(now, rules);
     Viewer previous = find(viewerId);
-    Viewer viewer = new Viewer(this, viewerId, now, inspectable, attributes);
+    Viewer viewer = new Viewer(this, viewerId, now, inspectable, attributes, policy);
     if (!inspectable) {
-      viewer.markBlind(blindReason);
+      viewer.markBlind(blindReason, now);
+    }
+    if (allToldToCloseForIdleness()) {
+      // A new period: the viewers left are on their way out, and the newcomer must not inherit their idle time.
+      periodStartNanos = now;
+      warnedIdleSinceNanos = NONE;
     }
     viewers.add(viewer);
+    policiesChanged();
     changeSeq++;
     lastConnectNanos = now;
     rules.transitions.offer(new PendingViewerEvent(sessionId, viewerId, true, now, null));
@@ -171,8 +198,9 @@ final class SessionSlot {
     boolean becameBlind = !viewer.blind();
     now = advanceTo(now);
     evaluate(now, rules);
-    viewer.markBlind(reason);
+    viewer.markBlind(reason, now);
     changeSeq++;
+    policiesChanged();
     return becameBlind;
   }
 
@@ -186,7 +214,9 @@ final class SessionSlot {
 
   private void closeLocked(Viewer viewer, long now, Rules rules, String reason) {
     viewers.remove(viewer);
+    policiesChanged();
     lastDisconnectNanos = now;
+    lastCloseReason = reason == null ? null : BoundedText.of(reason, ActivityEvent.MAX_REASON_LENGTH);
     rules.transitions.offer(new PendingViewerEvent(sessionId, viewer.viewerId(), false, now, reason));
     viewer.markClosed();
     long last = viewer.lastActivityNanos();
@@ -211,6 +241,133 @@ final class SessionSlot {
     } else {
       evaluate(now, rules);
     }
+  }
+
+  // ---- policies (docs/architecture.md#policies) ----
+
+  /** Whether there are viewers and every one was told to close for idleness (or there are none). */
+  private boolean allToldToCloseForIdleness() {
+    for (Viewer viewer : viewers) {
+      if (!viewer.policyFired(PolicyReason.IDLE_TIMEOUT)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The viewers changed: the idle limits are recomputed and the next tick evaluates every policy. */
+  private void policiesChanged() {
+    ViewerPolicy idle = ViewerPolicy.NONE;
+    for (Viewer viewer : viewers) {
+      idle = idle.stricter(viewer.policy());
+    }
+    idlePolicy = idle;
+    policyDueNanos = Long.MIN_VALUE;
+  }
+
+  /**
+   * Since when the session is idle for the idle policy: its newest counted input (of any viewer, also closed ones;
+   * NOISE and other uncounted kinds never count), or the start of its viewers' period if that is later.
+   */
+  private long idleSince() {
+    long since = Math.max(periodStartNanos, closedInputNanos);
+    for (Viewer viewer : viewers) {
+      long last = viewer.lastActivityNanos();
+      // Read after the time: a kind means the viewer had counted input, so its time is no longer the open.
+      if (viewer.lastInputKind() != null && last > since) {
+        since = last;
+      }
+    }
+    return since;
+  }
+
+  /** Whether a policy may be due at {@code now}; without the lock, so a tick with nothing due takes none. */
+  boolean policyDue(long now) {
+    return now >= policyDueNanos;
+  }
+
+  /** No policy of this session can be due before this ({@link Long#MAX_VALUE}: none pending). */
+  long policyDueNanos() {
+    return policyDueNanos;
+  }
+
+  /**
+   * Warns and closes what is due at {@code now} (flusher thread, before it collects the writes, so that a close the
+   * application makes at once is written in the same tick); closes are added to {@code closes}, for the
+   * {@link ViewerCloser} to be called outside the lock. Precision: the first tick at or after a deadline.
+   */
+  synchronized void applyPolicies(long now, Rules rules, List<PolicyClose> closes) {
+    if (viewers.isEmpty() || now < policyDueNanos) {
+      return;
+    }
+    now = advanceTo(now);
+    // The state first, so that a transition due at this tick is queued before the policy's events.
+    evaluate(now, rules);
+    long next = Long.MAX_VALUE;
+    long idleLimit = idlePolicy.idleDisconnectNanos();
+    if (idleLimit != 0 && !allToldToCloseForIdleness()) {
+      long since = idleSince();
+      long deadline = since + idleLimit;
+      long lead = idlePolicy.idleWarningNanos();
+      if (lead != 0 && warnedIdleSinceNanos != since) {
+        if (now >= deadline - lead) {
+          warnedIdleSinceNanos = since;
+          rules.transitions.offer(PendingPolicyEvent.idleWarning(sessionId, now, deadline, idleLimit));
+        } else {
+          next = Math.min(next, deadline - lead);
+        }
+      }
+      if (now >= deadline) {
+        for (Viewer viewer : viewers) {
+          fire(viewer, PolicyReason.IDLE_TIMEOUT, idleLimit, now, rules, closes);
+        }
+      } else {
+        next = Math.min(next, deadline);
+      }
+    }
+    for (Viewer viewer : viewers) {
+      ViewerPolicy policy = viewer.policy();
+      long maxDuration = policy.maxSessionDurationNanos();
+      if (maxDuration != 0 && !viewer.policyFired(PolicyReason.MAX_DURATION)) {
+        long deadline = viewer.openedNanos() + maxDuration;
+        long lead = policy.maxDurationWarningNanos();
+        // A viewer already told to close is not warned of another close.
+        if (lead != 0 && !viewer.durationWarned() && !viewer.policyFired()) {
+          if (now >= deadline - lead) {
+            viewer.markDurationWarned();
+            rules.transitions.offer(PendingPolicyEvent.durationWarning(sessionId, viewer.viewerId(), now, deadline,
+                maxDuration));
+          } else {
+            next = Math.min(next, deadline - lead);
+          }
+        }
+        if (now >= deadline) {
+          fire(viewer, PolicyReason.MAX_DURATION, maxDuration, now, rules, closes);
+        } else {
+          next = Math.min(next, deadline);
+        }
+      }
+      long blindMax = policy.blindMaxDurationNanos();
+      if (blindMax != 0 && viewer.blind() && !viewer.policyFired(PolicyReason.BLIND_MAX_DURATION)) {
+        long deadline = viewer.blindSinceNanos() + blindMax;
+        if (now >= deadline) {
+          fire(viewer, PolicyReason.BLIND_MAX_DURATION, blindMax, now, rules, closes);
+        } else {
+          next = Math.min(next, deadline);
+        }
+      }
+    }
+    policyDueNanos = next;
+  }
+
+  /** Asks once per viewer and reason: the event now, the application's close after the lock is released. */
+  private void fire(Viewer viewer, PolicyReason reason, long limit, long now, Rules rules, List<PolicyClose> closes) {
+    if (viewer.policyFired(reason)) {
+      return;
+    }
+    viewer.markPolicyFired(reason);
+    rules.transitions.offer(PendingPolicyEvent.close(sessionId, viewer.viewerId(), reason, now, limit));
+    closes.add(new PolicyClose(viewer, reason));
   }
 
   /** Brings the state up to date with {@code now}; the only place idle and active are decided. */
@@ -344,7 +501,7 @@ final class SessionSlot {
     return new SessionSnapshot(sessionId, state, timeBase.toInstant(stateSinceNanos),
         instantOrNull(newest.nanos, timeBase), inputKind, viewerSnapshots, SessionSnapshot.countsOf(counts),
         allInspectable, instantOrNull(lastConnectNanos, timeBase), instantOrNull(lastDisconnectNanos, timeBase),
-        activeUntil, cause);
+        activeUntil, cause, lastCloseReason);
   }
 
   private static Instant instantOrNull(long nanos, TimeBase timeBase) {
@@ -357,13 +514,14 @@ final class SessionSlot {
     return new SessionSnapshot(sessionId, ActivityState.DISCONNECTED, timeBase.toInstant(h.stateSinceNanos()),
         instantOrNull(newest, timeBase), h.lastInputKind(), List.of(), SessionSnapshot.countsOf(h.inputCounts()),
         true, instantOrNull(h.lastConnectNanos(), timeBase), instantOrNull(h.lastDisconnectNanos(), timeBase), null,
-        h.cause());
+        h.cause(), h.lastCloseReason());
   }
 
   /** What the tracker keeps of this slot once it is retired (no viewers: everything is in the closed fields). */
   synchronized SessionHistory history() {
     return new SessionHistory(stateSinceNanos, closedActivityNanos, closedActivityViewerId, closedActivityKind,
-        closedInputNanos, closedInputKind, lastConnectNanos, lastDisconnectNanos, cause, closedCounts.clone());
+        closedInputNanos, closedInputKind, lastConnectNanos, lastDisconnectNanos, cause, closedCounts.clone(),
+        lastCloseReason);
   }
 
   private static ActivityState viewerState(Viewer viewer, long now, Rules rules) {

@@ -26,6 +26,10 @@ import java.util.Objects;
  * @param activeUntil           while ACTIVE: when the session turns idle if no more input comes; otherwise null
  * @param lastCause             the cause of the transition into the current state; null if it has had none (a
  *                              session declared known that no viewer has opened)
+ * @param lastCloseReason       why the newest viewer close happened, as the application reported it with
+ *                              {@link ActivityTracker#viewerClosed(Viewer, String)} (the proxy: {@code client_closed},
+ *                              {@code idle_timeout}, {@code admin_disconnect} …); null if none has closed or none was
+ *                              given
  */
 public record SessionSnapshot(
     String sessionId,
@@ -39,7 +43,8 @@ public record SessionSnapshot(
     Instant lastConnectAt,
     Instant lastDisconnectAt,
     Instant activeUntil,
-    TransitionCause lastCause) {
+    TransitionCause lastCause,
+    String lastCloseReason) {
 
   public SessionSnapshot {
     Objects.requireNonNull(sessionId, "sessionId");

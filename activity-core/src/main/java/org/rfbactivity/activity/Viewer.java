@@ -50,9 +50,17 @@ public final class Viewer {
   /** Set by {@code viewerClosed} (or for a handle that was never attached); input is then ignored. */
   private volatile boolean closed;
 
+  /** The policy this viewer follows: the global one made stricter by the one given at open. */
+  private final ViewerPolicy policy;
+
   // Guarded by the session's lock.
   private boolean blind;
   private String blindReason;
+  /** When the viewer went blind (or opened blind); {@link SessionSlot#NONE} while inspectable. */
+  private long blindSinceNanos = SessionSlot.NONE;
+  /** {@link PolicyReason#bit()}s of the closes already asked for: each at most once. */
+  private int policyFired;
+  private boolean durationWarned;
   private Map<String, String> attributes;
 
   // Owned by the flusher thread.
@@ -60,20 +68,24 @@ public final class Viewer {
   private boolean rowWritten;
 
   Viewer(SessionSlot session, String viewerId, long openedNanos, boolean inspectable,
-      Map<String, String> attributes) {
+      Map<String, String> attributes, ViewerPolicy policy) {
     this.session = session;
     this.viewerId = viewerId;
     this.openedNanos = openedNanos;
     this.lastActivityNanos = openedNanos;
     this.burstStartNanos = openedNanos;
+    this.policy = policy;
     this.blind = !inspectable;
+    if (!inspectable) {
+      this.blindSinceNanos = openedNanos;
+    }
     this.attributes = attributes;
     this.closed = session == null;
   }
 
   /** A handle that belongs to no session: what intake returns when it refuses an open. All intake ignores it. */
   static Viewer detached(String viewerId) {
-    return new Viewer(null, viewerId, 0L, true, Map.of());
+    return new Viewer(null, viewerId, 0L, true, Map.of(), ViewerPolicy.NONE);
   }
 
   /** The session id given at open, or {@code null} for a refused open. */
@@ -165,9 +177,41 @@ public final class Viewer {
     return blindReason;
   }
 
-  void markBlind(String reason) {
+  void markBlind(String reason, long now) {
+    if (!blind) {
+      blindSinceNanos = now;
+    }
     blind = true;
     blindReason = reason;
+  }
+
+  long blindSinceNanos() {
+    return blindSinceNanos;
+  }
+
+  ViewerPolicy policy() {
+    return policy;
+  }
+
+  boolean policyFired(PolicyReason reason) {
+    return (policyFired & reason.bit()) != 0;
+  }
+
+  /** Whether any policy already asked for this viewer's close. */
+  boolean policyFired() {
+    return policyFired != 0;
+  }
+
+  void markPolicyFired(PolicyReason reason) {
+    policyFired |= reason.bit();
+  }
+
+  boolean durationWarned() {
+    return durationWarned;
+  }
+
+  void markDurationWarned() {
+    durationWarned = true;
   }
 
   Map<String, String> attributes() {

@@ -44,6 +44,7 @@ class EventsTest {
             + " " + e.viewerId() + "/" + (e.inputKind() == null ? "-" : e.inputKind()) + " " + e.reason();
         case VIEWER_OPENED -> e.sessionId() + " opened " + e.viewerId() + " @" + at;
         case VIEWER_CLOSED -> e.sessionId() + " closed " + e.viewerId() + " @" + at + " " + e.reason();
+        default -> throw new AssertionError("no policy is on: " + e); // PolicyTest covers those
       });
     }
     events.clear();
@@ -72,6 +73,7 @@ class EventsTest {
     assertThat(active.activeUntil()).isEqualTo(time.at(s("130")));
     assertThat(active.lastConnectAt()).isEqualTo(time.origin());
     assertThat(active.lastDisconnectAt()).isNull();
+    assertThat(active.lastCloseReason()).isNull();
     assertThat(active.lastCause()).isEqualTo(new TransitionCause("a", InputKind.KEY_PRESS, TransitionReason.INPUT));
 
     time.set(s("80"));
@@ -92,6 +94,7 @@ class EventsTest {
     assertThat(gone.activeUntil()).isNull();
     assertThat(gone.lastCause()).isEqualTo(new TransitionCause("a", null, TransitionReason.VIEWER_CLOSED));
     assertThat(gone.inputCounts()).containsEntry(InputKind.KEY_PRESS, 1L);
+    assertThat(gone.lastCloseReason()).isEqualTo("client_closed");
 
     // A viewer returning resumes the remembered session: its disconnected time is how long it was away.
     time.set(s("200"));
@@ -101,6 +104,8 @@ class EventsTest {
     assertThat(lines()).containsExactly("s opened b @200.0",
         "s DISCONNECTED->ACTIVE @200.0 since 80.0 b/- VIEWER_OPENED");
     assertThat(tracker.snapshot("s").orElseThrow().lastDisconnectAt()).isEqualTo(time.at(s("80")));
+    assertThat(tracker.snapshot("s").orElseThrow().lastCloseReason()).as("kept while the session lives on")
+        .isEqualTo("client_closed");
     tracker.close();
     assertThat(lines()).containsExactly("s closed b @200.5 tracker_closed",
         "s ACTIVE->DISCONNECTED @200.5 since 200.0 b/- VIEWER_CLOSED");
@@ -157,6 +162,26 @@ class EventsTest {
         + "\"at\":\"2026-12-03T10:20:00Z\",\"replicaId\":\"proxy-1\",\"sessionId\":\"de\\\"sk\\\\1\","
         + "\"viewerId\":\"c1\",\"reason\":\"client?closed\"}");
     assertThat(EventType.ofWireName("viewer.opened")).isEqualTo(EventType.VIEWER_OPENED);
+
+    ActivityEvent warning = ActivityEvent.idleWarning("evt_3", Instant.parse("2026-12-03T10:29:00.500Z"), "proxy-1",
+        "desk-1", Instant.parse("2026-12-03T10:30:00Z"), Duration.ofMinutes(30));
+    assertThat(warning.toJson()).isEqualTo("{\"schema\":1,\"id\":\"evt_3\",\"type\":\"session.idle_warning\","
+        + "\"at\":\"2026-12-03T10:29:00.500Z\",\"replicaId\":\"proxy-1\",\"sessionId\":\"desk-1\","
+        + "\"disconnectAt\":\"2026-12-03T10:30:00Z\",\"secondsLeft\":59,\"limitMs\":1800000}");
+    ActivityEvent durationWarning = ActivityEvent.maxDurationWarning("evt_4", Instant.parse("2026-12-03T17:55:00Z"),
+        "proxy-1", "desk-1", "c1", Instant.parse("2026-12-03T18:00:00Z"), Duration.ofHours(8));
+    assertThat(durationWarning.toJson()).isEqualTo("{\"schema\":1,\"id\":\"evt_4\","
+        + "\"type\":\"viewer.max_duration_warning\",\"at\":\"2026-12-03T17:55:00Z\",\"replicaId\":\"proxy-1\","
+        + "\"sessionId\":\"desk-1\",\"viewerId\":\"c1\",\"disconnectAt\":\"2026-12-03T18:00:00Z\","
+        + "\"secondsLeft\":300,\"limitMs\":28800000}");
+    ActivityEvent byPolicy = ActivityEvent.disconnectedByPolicy("evt_5", Instant.parse("2026-12-03T10:30:00.500Z"),
+        "proxy-1", "desk-1", "c1", PolicyReason.IDLE_TIMEOUT.label(), Duration.ofMinutes(30));
+    assertThat(byPolicy.toJson()).isEqualTo("{\"schema\":1,\"id\":\"evt_5\","
+        + "\"type\":\"viewer.disconnected_by_policy\",\"at\":\"2026-12-03T10:30:00.500Z\","
+        + "\"replicaId\":\"proxy-1\",\"sessionId\":\"desk-1\",\"viewerId\":\"c1\",\"reason\":\"idle_timeout\","
+        + "\"limitMs\":1800000}");
+    assertThat(EventType.ofWireName("viewer.disconnected_by_policy"))
+        .isEqualTo(EventType.VIEWER_DISCONNECTED_BY_POLICY);
   }
 
   /** The payload fits a PostgreSQL NOTIFY (8000 bytes) whatever the ids, by construction. */
@@ -171,5 +196,19 @@ class EventsTest {
     int bytes = e.toJson().getBytes(StandardCharsets.UTF_8).length;
     assertThat(bytes).isLessThanOrEqualTo(ActivityEvent.MAX_JSON_BYTES);
     assertThat(ActivityEvent.MAX_JSON_BYTES).isLessThan(8000);
+
+    // The policy events, with the longest times and limits they can carry.
+    Instant at = Instant.parse("9999-12-31T23:59:59.999999Z");
+    Duration limit = ViewerPolicy.MAX_LIMIT;
+    for (ActivityEvent policy : List.of(
+        ActivityEvent.idleWarning("evt_" + "f".repeat(16) + "_" + Long.MAX_VALUE, Instant.MIN, replica, session, at,
+            limit),
+        ActivityEvent.maxDurationWarning("evt_" + "f".repeat(16) + "_" + Long.MAX_VALUE, Instant.MIN, replica,
+            session, viewer, at, limit),
+        ActivityEvent.disconnectedByPolicy("evt_" + "f".repeat(16) + "_" + Long.MAX_VALUE, at, replica, session,
+            viewer, reason, limit))) {
+      String json = policy.toJson();
+      assertThat(json.getBytes(StandardCharsets.UTF_8).length).as(json).isLessThanOrEqualTo(ActivityEvent.MAX_JSON_BYTES);
+    }
   }
 }

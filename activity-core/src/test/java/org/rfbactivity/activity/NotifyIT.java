@@ -163,6 +163,61 @@ class NotifyIT {
     assertThat(raw.get(1)).contains("\"fromSince\":\"", "\"durationMs\":");
   }
 
+  /**
+   * Policy events go out like any other (docs/architecture.md#policies): the warning, then the policy's close with
+   * the application's close it caused, then the cluster's state change, in the same commit. Simulated time starting
+   * 20 s ago: the rows are fresh for the database's now(), and the settled change's time (never after the database's
+   * now()) is the tracker's own.
+   */
+  @Test
+  void policyEventsAreNotifiedWithTheCloseTheyCaused(TestDatabase db) throws Exception {
+    listen(db);
+    FakeTime time = FakeTime.startingAt(Instant.ofEpochSecond(Instant.now().getEpochSecond() - 20));
+    ActivityTracker[] self = new ActivityTracker[1];
+    ActivityTracker r1 = new ActivityTracker(ActivityConfig.builder().ticker(time.ticker()).clock(time.clock())
+        .replicaId("r1").store(JdbcActivityStore.builder().dataSource(db.dataSource()).notifyChannel(channel).build())
+        .policy(ViewerPolicy.builder().idleDisconnect(Duration.ofSeconds(10)).idleWarning(Duration.ofSeconds(5))
+            .build())
+        .viewerCloser((viewer, reason) -> self[0].viewerClosed(viewer, reason.label())).build());
+    self[0] = r1;
+    trackers.add(r1);
+
+    r1.viewerOpened("p1", "a", Map.of(), true);
+    time.set(Duration.ofMillis(500));
+    r1.tick();
+    assertThat(heard(Duration.ofSeconds(2))).containsExactly(
+        "type=viewer.opened replicaId=r1 sessionId=p1 viewerId=a",
+        "type=session.state_changed replicaId=r1 sessionId=p1 from=DISCONNECTED to=ACTIVE viewerId=a "
+            + "reason=VIEWER_OPENED");
+
+    time.set(Duration.ofMillis(5500));
+    r1.tick();
+    List<String> raw = new ArrayList<>();
+    for (PGNotification n : listener.unwrap(PGConnection.class).getNotifications(2000)) {
+      if (n.getName().equals(channel)) {
+        raw.add(n.getParameter());
+      }
+    }
+    assertThat(raw).containsExactly("{\"schema\":1,\"id\":\"" + id(raw.get(0)) + "\",\"type\":\"session.idle_warning\","
+        + "\"at\":\"" + time.at(Duration.ofMillis(5500)) + "\",\"replicaId\":\"r1\",\"sessionId\":\"p1\","
+        + "\"disconnectAt\":\"" + time.at(Duration.ofSeconds(10)) + "\",\"secondsLeft\":4,\"limitMs\":10000}");
+
+    time.set(Duration.ofMillis(10500));
+    r1.tick();
+    // The closer closed the viewer on the tick thread, before the tick collected its writes: one commit.
+    assertThat(heard(Duration.ofSeconds(2))).containsExactly(
+        "type=viewer.disconnected_by_policy replicaId=r1 sessionId=p1 viewerId=a reason=idle_timeout",
+        "type=viewer.closed replicaId=r1 sessionId=p1 viewerId=a reason=idle_timeout",
+        "type=session.state_changed replicaId=r1 sessionId=p1 from=ACTIVE to=DISCONNECTED viewerId=a "
+            + "reason=VIEWER_CLOSED");
+    assertThat(db.value("SELECT state FROM rfb_session_status WHERE session_id = 'p1'")).isEqualTo("DISCONNECTED");
+  }
+
+  private static String id(String json) {
+    Matcher m = Pattern.compile("\"id\":\"([^\"]*)\"").matcher(json);
+    return m.find() ? m.group(1) : null;
+  }
+
   @Test
   void aFlushThatRollsBackNotifiesNothingAndTheNextCommitNotifiesOnce(TestDatabase db) throws Exception {
     listen(db);

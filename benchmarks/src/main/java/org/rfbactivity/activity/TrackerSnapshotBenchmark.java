@@ -1,5 +1,6 @@
 package org.rfbactivity.activity;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,10 +21,12 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What the admin API pays: {@link ActivityTracker#snapshot} of one session (two viewers) and
  * {@link ActivityTracker#snapshots()} of all, for {@code sessions} sessions with two viewers each; plus one
- * {@code tick} (evaluate every session, nothing due, memory-only store) for scale.
+ * {@code tick} (evaluate every session, nothing due, memory-only store) for scale. {@code policies=on} runs the same
+ * with every policy on (docs/architecture.md#policies), none of them due: what evaluating them costs a tick.
  *
  * <pre>
  * java -jar benchmarks/target/benchmarks.jar 'org.rfbactivity.activity.TrackerSnapshotBenchmark' -prof gc
+ * java -jar benchmarks/target/benchmarks.jar 'TrackerSnapshotBenchmark.tickNothingDue' -p sessions=10000
  * </pre>
  */
 @State(Scope.Thread)
@@ -37,11 +40,23 @@ public class TrackerSnapshotBenchmark {
   @Param({"100", "10000"})
   public int sessions;
 
+  @Param({"off", "on"})
+  public String policies;
+
   private ActivityTracker tracker;
 
   @Setup(Level.Trial)
   public void setUp() {
-    tracker = new ActivityTracker(ActivityConfig.builder().replicaId("bench").build());
+    ActivityConfig.Builder config = ActivityConfig.builder().replicaId("bench");
+    if (policies.equals("on")) {
+      // Every policy on, with the deadlines far beyond the run: the tick evaluates them and finds nothing due.
+      config.policy(ViewerPolicy.builder().idleDisconnect(Duration.ofMinutes(30)).idleWarning(Duration.ofMinutes(1))
+          .maxSessionDuration(Duration.ofHours(8)).maxDurationWarning(Duration.ofMinutes(5))
+          .blindMaxDuration(Duration.ofHours(1)).build()).viewerCloser((viewer, reason) -> {
+            throw new IllegalStateException("no policy is due during the run: " + reason);
+          });
+    }
+    tracker = new ActivityTracker(config.build());
     for (int i = 0; i < sessions; i++) {
       for (int v = 0; v < 2; v++) {
         Viewer viewer = tracker.viewerOpened("session-" + i, "viewer-" + v,

@@ -30,7 +30,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * with an absolute getter (the cheapest byte-at-a-time scanner).
  *
  * <p>Workloads: pointer/key-heavy (what a user produces), update-request-heavy (what an idle viewer of a changing
- * screen produces), and mixed with clipboard bodies (1 KiB ClientCutText every 64 messages, skipped unread).
+ * screen produces), mixed with clipboard bodies (1 KiB ClientCutText every 64 messages, skipped unread), and
+ * KasmVNC's web client (11-byte PointerEvents and KeyEvents, a FrameStats every 16 messages, a KeepAlive every 64
+ * and a 256-byte BinaryClipboard every 128, docs/protocol.md#kasmvnc-client-messages), after a SetEncodings that
+ * announces the dialect.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -42,7 +45,7 @@ public class ClientStreamParserBenchmark {
 
   static final int MESSAGES = 16384;
 
-  public enum Workload { POINTER_KEY, UPDATE_REQUEST, MIXED_CLIPBOARD }
+  public enum Workload { POINTER_KEY, UPDATE_REQUEST, MIXED_CLIPBOARD, KASM }
 
   @Param
   public Workload workload;
@@ -69,6 +72,10 @@ public class ClientStreamParserBenchmark {
     feed(allocator, Direction.CLIENT_TO_SERVER, new byte[] {1});
     feed(allocator, Direction.SERVER_TO_CLIENT, new byte[] {0, 0, 0, 0});
     feed(allocator, Direction.CLIENT_TO_SERVER, new byte[] {1});
+    if (workload == Workload.KASM) {
+      // SetEncodings [Tight, KasmVNC DisconnectNotify]: the dialect holds from here on
+      feed(allocator, Direction.CLIENT_TO_SERVER, new byte[] {2, 0, 0, 2, 0, 0, 0, 7, -1, -1, -8, -93});
+    }
     byte[] stream = transcript(workload);
     int count = (stream.length + chunk - 1) / chunk;
     chunks = new ByteBuf[count];
@@ -165,6 +172,17 @@ public class ClientStreamParserBenchmark {
             pointerOrKey(out, i);
           }
           break;
+        case KASM:
+          if (i % 128 == 127) {
+            binaryClipboard(out, 256);
+          } else if (i % 64 == 63) {
+            out.write(185); // KeepAlive
+          } else if (i % 16 == 15) {
+            out.writeBytes(new byte[] {(byte) 179, 0, 0, 0, 0, 0, 0, 16, 0, 0, 0, 9}); // FrameStats
+          } else {
+            kasmPointerOrKey(out, i);
+          }
+          break;
         default:
           throw new IllegalArgumentException(workload.name());
       }
@@ -182,6 +200,41 @@ public class ClientStreamParserBenchmark {
       case 4, 6 -> key(out, true, 0x61 + (i & 0xF));
       default -> key(out, false, 0x61 + (i & 0xF));
     }
+  }
+
+  /** As {@link #pointerOrKey}, with KasmVNC's 11-byte PointerEvent; every 8th pointer event scrolls. */
+  private static void kasmPointerOrKey(ByteArrayOutputStream out, int i) {
+    int x = 100 + (i & 0xFF);
+    switch (i & 7) {
+      case 0 -> kasmPointer(out, 0, x, 200, 0);
+      case 1 -> kasmPointer(out, 0, x, 200, (i & 8) == 0 ? 0 : -120);
+      case 2 -> kasmPointer(out, 1, x, 200, 0);
+      case 3 -> kasmPointer(out, 0, x, 200, 0);
+      case 4, 6 -> key(out, true, 0x61 + (i & 0xF));
+      default -> key(out, false, 0x61 + (i & 0xF));
+    }
+  }
+
+  private static void kasmPointer(ByteArrayOutputStream out, int mask, int x, int y, int scrollY) {
+    out.write(5);
+    out.write(mask >>> 8);
+    out.write(mask);
+    out.write(x >>> 8);
+    out.write(x);
+    out.write(y >>> 8);
+    out.write(y);
+    out.write(0); // scroll x
+    out.write(0);
+    out.write(scrollY >>> 8);
+    out.write(scrollY);
+  }
+
+  /** BinaryClipboard with one text/plain entry of {@code length} data bytes. */
+  private static void binaryClipboard(ByteArrayOutputStream out, int length) {
+    out.writeBytes(new byte[] {(byte) 180, 1, 10});
+    out.writeBytes(ascii("text/plain"));
+    writeInt(out, length);
+    out.writeBytes(new byte[length]);
   }
 
   private static void pointer(ByteArrayOutputStream out, int mask, int x, int y) {

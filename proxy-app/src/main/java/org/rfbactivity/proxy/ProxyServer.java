@@ -22,11 +22,13 @@ import org.rfbactivity.proxy.admin.ClusterSessions;
 import org.rfbactivity.proxy.admin.Readiness;
 import org.rfbactivity.proxy.admin.TrackerSessionSource;
 import org.rfbactivity.proxy.bridge.ActivityObservers;
+import org.rfbactivity.proxy.bridge.PolicyCloser;
 import org.rfbactivity.proxy.config.ConfigException;
 import org.rfbactivity.proxy.config.JdbcUrls;
 import org.rfbactivity.proxy.config.ProxyConfig;
 import org.rfbactivity.proxy.config.Routing;
 import org.rfbactivity.proxy.config.StoreMode;
+import org.rfbactivity.proxy.control.Disconnects;
 import org.rfbactivity.proxy.db.DatabaseStartException;
 import org.rfbactivity.proxy.db.MirrorCheck;
 import org.rfbactivity.proxy.db.ProxyDatabase;
@@ -115,6 +117,8 @@ public final class ProxyServer implements AutoCloseable {
   /** The streams of /api/events: fed by the LISTEN feeder with a database store, by the tracker without one. */
   private final EventHub events = new EventHub(registry);
   private NotifyFeeder eventFeed;
+  /** The admin API's DELETEs: local only without a database, through the control channel with one. */
+  private Disconnects disconnects;
 
   private enum State { NEW, STARTED, CLOSED }
 
@@ -154,6 +158,12 @@ public final class ProxyServer implements AutoCloseable {
       if (store != null) {
         clusterSessions = new ClusterSessions(tracker, database.dataSource(),
             new DefaultThreadFactory("rfba-admin-db", true));
+        disconnects = Disconnects.cluster(tracker.config().replicaId(), viewers, tracker, database.dataSource(),
+            database.directDataSource(), config.controlChannel(), new DefaultThreadFactory("rfba-control", true),
+            new DefaultThreadFactory("rfba-disconnect", true));
+      } else {
+        disconnects = Disconnects.local(tracker.config().replicaId(), viewers,
+            new DefaultThreadFactory("rfba-disconnect", true));
       }
       bindListeners(ssl);
       tracker.start();
@@ -162,6 +172,7 @@ public final class ProxyServer implements AutoCloseable {
             new DefaultThreadFactory("rfba-event-feed", true));
         eventFeed.start();
       }
+      disconnects.start();
       lagProbe = new EventLoopLagProbe(ioGroup, LAG_PROBE_PERIOD, metrics::eventLoopLag);
       lagProbe.start();
       revoker = revoker();
@@ -231,7 +242,7 @@ public final class ProxyServer implements AutoCloseable {
     if (config.adminListen() != null) {
       admin = Listener.bind(transport, "--admin-listen", config.adminListen(), adminGroup, true,
           new AdminServer(new TrackerSessionSource(tracker), clusterSessions, registry, this::readiness,
-              config.adminToken(), events));
+              config.adminToken(), events, disconnects));
     }
   }
 
@@ -284,6 +295,8 @@ public final class ProxyServer implements AutoCloseable {
         .clock(config.clock())
         .threadFactory(new DefaultThreadFactory("rfba-activity", true))
         .metrics(declareMetrics())
+        .policy(config.policy())
+        .viewerCloser(new PolicyCloser(viewers))
         .listener(t -> log.debug("session {} {} -> {} at {} ({}, viewer {}, input {})", t.sessionId(), t.from(), t.to(),
             t.at(), t.reason(), t.causeViewerId(), t.causeInputKind()));
     if (store != null) {
@@ -442,6 +455,9 @@ public final class ProxyServer implements AutoCloseable {
     }
     if (clusterSessions != null) {
       clusterSessions.close();
+    }
+    if (disconnects != null) {
+      disconnects.close();
     }
     if (eventFeed != null) {
       eventFeed.close();

@@ -31,8 +31,9 @@ public enum BlindReason {
    */
   UNFRAMEABLE_MESSAGE,
   /**
-   * The client advertised a KasmVNC pseudo-encoding (−2048…−770), whose dialect reframes messages
-   * (docs/protocol.md#kasmvnc-dialect).
+   * In KasmVNC's dialect, a message type in KasmVNC's range 178–191 that the codec does not frame: 184, whose layout
+   * changed between KasmVNC versions, or a type no KasmVNC source defines for the client
+   * (docs/protocol.md#kasmvnc-client-messages).
    */
   KASMVNC_DIALECT,
   /**
@@ -41,7 +42,8 @@ public enum BlindReason {
   ATEN_DIALECT,
   /**
    * A length or count that no implementation accepts (for example a TextChat over 4096 bytes,
-   * docs/protocol.md#textchat).
+   * docs/protocol.md#textchat), or on which client and server would frame differently (a KasmVNC UnixRelay name
+   * of 64 bytes or more, docs/protocol.md#kasmvnc-client-messages).
    */
   IMPLAUSIBLE_LENGTH,
   /**

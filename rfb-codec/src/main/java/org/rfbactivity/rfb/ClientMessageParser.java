@@ -9,8 +9,9 @@ import io.netty.buffer.ByteBuf;
  * across buffers (or in a buffer's last 7 bytes) is copied, into the {@link HeaderScratch}; bodies (clipboard text,
  * encodings lists, fences, gii, screens) are skipped by a {@code long} counter. Nothing is allocated per message.
  *
- * <p>The parser walks "units": a message header, then, inside SetEncodings, each 4-byte encoding, and inside a
- * gii event injection, each 2-byte event header. Bodies in between are skipped.
+ * <p>The parser walks "units": a message header, then, inside SetEncodings, each 4-byte encoding, inside a
+ * gii event injection, each 2-byte event header, and inside KasmVNC's BinaryClipboard and UnixRelay, their length
+ * fields. Bodies in between are skipped.
  */
 final class ClientMessageParser {
 
@@ -22,6 +23,15 @@ final class ClientMessageParser {
   /** KasmVNC's pseudo-encoding range, whose dialect reframes messages (docs/protocol.md#kasmvnc-pseudo-encodings). */
   static final int KASM_FIRST = -2048;
   static final int KASM_LAST = -770;
+  /** QEMU Pointer Motion Change: PointerEvents may carry relative motion (docs/protocol.md#relative-pointer-motion). */
+  static final int QEMU_POINTER_MOTION_CHANGE = -257;
+  /** The relative coordinate that means "no motion" on that axis (docs/protocol.md#relative-pointer-motion). */
+  static final int RELATIVE_ORIGIN = 0x7FFF;
+  /**
+   * The longest UnixRelay name KasmVNC's server reads a length after; it skips longer names alone
+   * (docs/protocol.md#kasmvnc-client-messages).
+   */
+  static final int KASM_MAX_RELAY_NAME = 63;
   /** Buttons 4–7 are wheel up/down/left/right (docs/protocol.md#button-mask). */
   static final int WHEEL_BUTTONS = 0x78;
   /** KasmVNC treats keysym 1 as a keep-alive (docs/protocol.md#keyevent). */
@@ -29,6 +39,12 @@ final class ClientMessageParser {
   /** UltraVNC's TEXTMAXSIZE; libvncserver closes at 4096, UltraVNC desyncs above (docs/protocol.md#textchat). */
   static final long MAX_TEXT_CHAT = 4096;
   private static final long TEXT_CHAT_CONTROL = 0xFFFFFFFDL;
+
+  // Which length field comes next inside a KasmVNC message (docs/protocol.md#kasmvnc-client-messages)
+  private static final int KASM_NONE = 0;
+  private static final int KASM_MIME_LENGTH = 1;
+  private static final int KASM_CLIPBOARD_LENGTH = 2;
+  private static final int KASM_RELAY_LENGTH = 3;
 
   /** {@link #unit} results besides a body length. */
   private static final long BLIND = -1;
@@ -51,8 +67,20 @@ final class ClientMessageParser {
   private int encodingsLeft;
   private boolean listingExtendedMouse;
   private boolean listingKasm;
+  private boolean listingRelative;
   /** From the latest complete SetEncodings (each one replaces the set, docs/protocol.md#setencodings). */
   private boolean extendedMouseButtons;
+  private boolean relativePointer;
+  /**
+   * Set by the first SetEncodings that lists a KasmVNC pseudo-encoding and never cleared: the dialect is the
+   * server's, whatever the client lists later (docs/protocol.md#kasmvnc-dialect).
+   */
+  private boolean kasm;
+
+  // Inside a KasmVNC BinaryClipboard or UnixRelay: the next length field, entries left, data bytes so far
+  private int kasmUnit;
+  private int clipboardEntriesLeft;
+  private long clipboardLength;
 
   /** Bytes of a gii event injection still to read as events (docs/protocol.md#gii). */
   private int giiLeft;
@@ -147,19 +175,20 @@ final class ClientMessageParser {
 
   /**
    * Frames one unit from its first {@code have} bytes: {@code word} holds the first 8 (big-endian; bytes at or
-   * past {@code have} are stale and never looked at), {@code src[base]} the unit itself for the one field past
-   * byte 7 (the ClientFence length). Returns {@link #NEED_MORE} with {@link #headerLength} set when the header is
+   * past {@code have} are stale and never looked at), {@code src[base]} the unit itself for the fields past
+   * byte 7 (the ClientFence length, KasmVNC's scroll amounts). Returns {@link #NEED_MORE} with {@link #headerLength} set when the header is
    * longer than {@code have}; {@link #BLIND}; or, with {@link #headerLength} set to the header consumed, the body
    * bytes to skip after reporting and counting the unit.
    */
   private long unit(long word, ByteBuf src, int base, int have) {
-    if ((encodingsLeft | giiLeft) != 0) {
+    if ((encodingsLeft | giiLeft | kasmUnit) != 0) {
       return bodyUnit(word, have);
     }
     int code = byteAt(word, 0);
-    ClientMessageType type = ClientMessageType.forCode(code);
+    ClientMessageType type = kasm ? ClientMessageType.forKasmCode(code) : ClientMessageType.forCode(code);
     if (type == null) {
-      return unframeable(BlindReason.UNKNOWN_MESSAGE_TYPE, code);
+      return unframeable(kasm && code >= ClientMessageType.KASM_FIRST_TYPE && code <= ClientMessageType.KASM_LAST_TYPE
+          ? BlindReason.KASMVNC_DIALECT : BlindReason.UNKNOWN_MESSAGE_TYPE, code);
     }
     ClientMessageType.Framing framing = type.framing;
     int need = type.header;
@@ -178,7 +207,7 @@ final class ClientMessageParser {
       }
       need = sub == 0 ? 12 : 4;
     } else if (framing == ClientMessageType.Framing.UNFRAMEABLE) {
-      return unframeable(BlindReason.UNFRAMEABLE_MESSAGE, code);
+      return unframeable(type.kasm ? BlindReason.KASMVNC_DIALECT : BlindReason.UNFRAMEABLE_MESSAGE, code);
     }
     if (have < need) {
       return needMore(need);
@@ -194,13 +223,20 @@ final class ClientMessageParser {
       keyEvent(byteAt(word, 1) != 0, (int) word, false);
       return 0;
     }
+    if (framing == ClientMessageType.Framing.KASM_POINTER) {
+      kasmPointer(word, src.getShort(base + 7), src.getShort(base + 9));
+      return 0;
+    }
     if (framing == ClientMessageType.Framing.FIXED) {
       return type.length - need;
     }
     return variableMessage(type, word, src, base);
   }
 
-  /** A 4-byte encoding inside SetEncodings, or a 2-byte event header inside a gii injection. */
+  /**
+   * A 4-byte encoding inside SetEncodings, a length field inside a KasmVNC message, or a 2-byte event header inside
+   * a gii injection.
+   */
   private long bodyUnit(long word, int have) {
     if (encodingsLeft > 0) {
       if (have < 4) {
@@ -208,6 +244,9 @@ final class ClientMessageParser {
       }
       headerLength = 4;
       return encoding((int) (word >>> 32));
+    }
+    if (kasmUnit != KASM_NONE) {
+      return kasmLength(word, have);
     }
     if (giiLeft < 2) {
       return blind(BlindReason.IMPLAUSIBLE_LENGTH, "gii injection ends inside an event");
@@ -228,6 +267,7 @@ final class ClientMessageParser {
       case SET_ENCODINGS:
         listingExtendedMouse = false;
         listingKasm = false;
+        listingRelative = false;
         encodingsLeft = u16At(word, 2);
         return encodingsLeft == 0 ? encodingsDone() : 0;
       case CUT_TEXT:
@@ -247,6 +287,23 @@ final class ClientMessageParser {
         return giiHeader(byteAt(word, 1), u16At(word, 2));
       case QEMU:
         return qemu(word);
+      case KASM_CLIPBOARD:
+        return binaryClipboard(byteAt(word, 1));
+      case U8_LENGTH:
+        return byteAt(word, 1);
+      case U16_LENGTH:
+        return u16At(word, 1);
+      case KASM_UNIX_RELAY:
+        int name = byteAt(word, 1);
+        if (name > KASM_MAX_RELAY_NAME) {
+          // the server would read the name only, the client wrote a length and data after it
+          return blind(BlindReason.IMPLAUSIBLE_LENGTH, "KasmVNC unix relay name length " + name);
+        }
+        kasmUnit = KASM_RELAY_LENGTH;
+        return name;
+      case KASM_DIRECT_MOUSE:
+        directMouse(word, src.getShort(base + 8));
+        return 0;
       case TEXT_CHAT:
         long chat = word & 0xFFFFFFFFL;
         if (chat >= TEXT_CHAT_CONTROL) {
@@ -281,9 +338,9 @@ final class ClientMessageParser {
   }
 
   /**
-   * Identical to the previous event → NOISE; a non-wheel button changed → BUTTON; a wheel button went down → WHEEL;
-   * the position changed → MOVE; otherwise (a wheel button released in place, the second half of a notch) → NOISE,
-   * so one notch counts once (docs/protocol.md#wheel-notches).
+   * A PointerEvent. Its position counts as moved when it differs from the previous one; with QEMU Pointer Motion
+   * Change listed, the coordinates are motion, so it counts as moved unless both are the no-motion value, and an
+   * event identical to the previous one is another move (docs/protocol.md#relative-pointer-motion).
    */
   private void pointerEvent(long word) {
     int mask = byteAt(word, 1);
@@ -291,45 +348,128 @@ final class ClientMessageParser {
     int y = u16At(word, 4);
     // 7-byte form: bit 7 is the marker, the extra byte holds buttons 8 and 9 (TigerVNC's 16-bit mask)
     int buttons = extendedMouseButtons && (mask & 0x80) != 0 ? (byteAt(word, 6) << 7) | (mask & 0x7F) : mask;
-    InputKind kind;
-    boolean moved = !pointerSeen || x != lastX || y != lastY;
-    int changed = buttons ^ lastButtons;
-    if (!moved && changed == 0) {
-      kind = InputKind.NOISE;
-    } else if ((changed & ~WHEEL_BUTTONS) != 0) {
-      kind = InputKind.POINTER_BUTTON;
-    } else if ((buttons & ~lastButtons & WHEEL_BUTTONS) != 0) {
-      kind = InputKind.POINTER_WHEEL;
-    } else if (moved) {
-      kind = InputKind.POINTER_MOVE;
-    } else {
-      kind = InputKind.NOISE;
-    }
+    boolean moved = relativePointer ? x != RELATIVE_ORIGIN || y != RELATIVE_ORIGIN
+        : !pointerSeen || x != lastX || y != lastY;
+    absolutePointer(buttons, x, y, moved, false);
+  }
+
+  /** KasmVNC's PointerEvent: U16 mask at 1, U16 x at 3, U16 y at 5, S16 scroll x and y at 7 and 9. */
+  private void kasmPointer(long word, int scrollX, int scrollY) {
+    int x = u16At(word, 3);
+    int y = u16At(word, 5);
+    absolutePointer(u16At(word, 1), x, y, !pointerSeen || x != lastX || y != lastY, (scrollX | scrollY) != 0);
+  }
+
+  private void absolutePointer(int buttons, int x, int y, boolean moved, boolean scrolled) {
+    InputKind kind = classifyPointer(buttons, moved, scrolled);
     pointerSeen = true;
-    lastButtons = buttons;
     lastX = x;
     lastY = y;
     listener.pointer(kind, buttons, x, y);
     input(kind);
   }
 
+  /**
+   * KasmVNC's DirectMouseEvent, relative motion: U8 buttons at 1, S16 dx at 2, dy at 4, scroll x at 6, scroll y at
+   * 8. The listener gets the signed deltas as coordinates; the last absolute position is kept.
+   */
+  private void directMouse(long word, int scrollY) {
+    int dx = (short) u16At(word, 2);
+    int dy = (short) u16At(word, 4);
+    int scrollX = (short) u16At(word, 6);
+    int buttons = byteAt(word, 1);
+    InputKind kind = classifyPointer(buttons, (dx | dy) != 0, (scrollX | scrollY) != 0);
+    listener.pointer(kind, buttons, dx, dy);
+    input(kind);
+  }
+
+  /**
+   * A non-wheel button changed → BUTTON; a wheel button went down or a scroll amount was sent → WHEEL; moved →
+   * MOVE; otherwise (nothing changed, or a wheel button released in place, the second half of a notch) → NOISE,
+   * so one notch counts once (docs/protocol.md#wheel-notches). Records the buttons for the next event.
+   */
+  private InputKind classifyPointer(int buttons, boolean moved, boolean scrolled) {
+    int changed = buttons ^ lastButtons;
+    InputKind kind;
+    if ((changed & ~WHEEL_BUTTONS) != 0) {
+      kind = InputKind.POINTER_BUTTON;
+    } else if (scrolled || (buttons & ~lastButtons & WHEEL_BUTTONS) != 0) {
+      kind = InputKind.POINTER_WHEEL;
+    } else if (moved) {
+      kind = InputKind.POINTER_MOVE;
+    } else {
+      kind = InputKind.NOISE;
+    }
+    lastButtons = buttons;
+    return kind;
+  }
+
+  /**
+   * BinaryClipboard header: the entry count; an empty one is reported at once
+   * (docs/protocol.md#kasmvnc-client-messages).
+   */
+  private long binaryClipboard(int entries) {
+    if (entries == 0) {
+      clipboardDone(0);
+      return 0;
+    }
+    clipboardEntriesLeft = entries;
+    clipboardLength = 0;
+    kasmUnit = KASM_MIME_LENGTH;
+    return 0;
+  }
+
+  /** A length field inside BinaryClipboard (U8 mime length, U32 data length) or UnixRelay (U32 data length). */
+  private long kasmLength(long word, int have) {
+    if (kasmUnit == KASM_MIME_LENGTH) {
+      headerLength = 1;
+      kasmUnit = KASM_CLIPBOARD_LENGTH;
+      return byteAt(word, 0);
+    }
+    if (have < 4) {
+      return needMore(4);
+    }
+    headerLength = 4;
+    long length = word >>> 32;
+    if (kasmUnit == KASM_RELAY_LENGTH) {
+      kasmUnit = KASM_NONE;
+      return length;
+    }
+    clipboardLength += length;
+    if (--clipboardEntriesLeft == 0) {
+      kasmUnit = KASM_NONE;
+      clipboardDone(clipboardLength);
+    } else {
+      kasmUnit = KASM_MIME_LENGTH;
+    }
+    return length;
+  }
+
+  /** Reported once per BinaryClipboard, with the data bytes of all its entries (mime types not counted). */
+  private void clipboardDone(long length) {
+    listener.clipboard(length, false);
+    input(InputKind.CLIPBOARD);
+  }
+
   private long encoding(int encoding) {
     if (encoding == EXTENDED_MOUSE_BUTTONS) {
       listingExtendedMouse = true;
+    } else if (encoding == QEMU_POINTER_MOTION_CHANGE) {
+      listingRelative = true;
     } else if (encoding >= KASM_FIRST && encoding <= KASM_LAST) {
       listingKasm = true;
     }
     return --encodingsLeft == 0 ? encodingsDone() : 0;
   }
 
-  /** The list is complete: it replaces the previous set (as TigerVNC clears it first). */
+  /**
+   * The list is complete: it replaces the previous set (as TigerVNC clears it first), except that KasmVNC's dialect,
+   * once announced, stays (docs/protocol.md#kasmvnc-dialect).
+   */
   private long encodingsDone() {
     extendedMouseButtons = listingExtendedMouse;
-    if (listingKasm) {
-      // reported at the end of the 4-byte unit that completed the list (the header, or the last encoding)
-      conn.goBlind(Direction.CLIENT_TO_SERVER, BlindReason.KASMVNC_DIALECT, unitOffset + 4, "", null);
-      return BLIND;
-    }
+    relativePointer = listingRelative;
+    kasm |= listingKasm;
     return 0;
   }
 

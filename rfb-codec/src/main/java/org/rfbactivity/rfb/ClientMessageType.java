@@ -9,6 +9,10 @@ package org.rfbactivity.rfb;
  * classified; {@link #length} is the total for fixed-size messages. Types absent from the table are unknown
  * ({@link BlindReason#UNKNOWN_MESSAGE_TYPE}); types marked {@link Framing#UNFRAMEABLE} are known but cannot be
  * framed generically (docs/protocol.md#framing).
+ *
+ * <p>Entries marked {@link #kasm} belong to KasmVNC's dialect (docs/protocol.md#kasmvnc-client-messages): they are
+ * looked up with {@link #forKasmCode} once the client has announced the dialect, and override the standard entry of
+ * the same code there (5, 252); every other code keeps its standard framing.
  */
 enum ClientMessageType {
   /** 0 SetPixelFormat: 20 = type + 3 pad + 16-byte PIXEL_FORMAT (docs/protocol.md#setpixelformat). */
@@ -72,7 +76,36 @@ enum ClientMessageType {
    * 255 QEMU: sub 0 ExtendedKeyEvent 12; sub 1 Audio 4, or 10 for set-format; other subs unframeable
    * (docs/protocol.md#qemu-client-message).
    */
-  QEMU(255, Framing.QEMU, 2, 0);
+  QEMU(255, Framing.QEMU, 2, 0),
+
+  // ---- KasmVNC's dialect (docs/protocol.md#kasmvnc-client-messages) ----
+
+  /** 5 KasmVNC PointerEvent: 11 (U16 mask, U16 x, U16 y, S16 scroll x, S16 scroll y). */
+  KASM_POINTER_EVENT(5, Framing.KASM_POINTER, 11, 11, true),
+  /** 178 KasmVNC RequestStats: 4 (3 pad). */
+  KASM_REQUEST_STATS(178, Framing.FIXED, 1, 4, true),
+  /** 179 KasmVNC FrameStats: 12 (3 pad, U32 all, U32 render). */
+  KASM_FRAME_STATS(179, Framing.FIXED, 1, 12, true),
+  /** 180 KasmVNC BinaryClipboard: 2 (U8 count), then per entry U8 mime length, mime, U32 length, data. */
+  KASM_BINARY_CLIPBOARD(180, Framing.KASM_CLIPBOARD, 2, 0, true),
+  /** 181 KasmVNC UpgradeToUdp: 3 (U16 length) + length. */
+  KASM_UPGRADE_TO_UDP(181, Framing.U16_LENGTH, 3, 0, true),
+  /** 182 KasmVNC SubscribeUnixRelay: 2 (U8 name length) + name. */
+  KASM_SUBSCRIBE_UNIX_RELAY(182, Framing.U8_LENGTH, 2, 0, true),
+  /** 183 KasmVNC UnixRelay: 2 (U8 name length) + name, then U32 length + data; names of 64 bytes or more blind. */
+  KASM_UNIX_RELAY(183, Framing.KASM_UNIX_RELAY, 2, 0, true),
+  /** 184 KasmVNC KeepAlive (1) in older versions, VideoEncoders (2 + 4 × count) in newer ones: ambiguous. */
+  KASM_VIDEO_ENCODERS(184, Framing.UNFRAMEABLE, 0, 0, true),
+  /** 185 KasmVNC KeepAlive: 1, the type byte alone; noise. */
+  KASM_KEEP_ALIVE(185, Framing.KEEP_ALIVE, 1, 1, true),
+  /** 188 KasmVNC DirectMouseEvent: 10 (U8 buttons, S16 dx, S16 dy, S16 scroll x, S16 scroll y). */
+  KASM_DIRECT_MOUSE(188, Framing.KASM_DIRECT_MOUSE, 10, 10, true),
+  /** 252 KasmVNC SetMaxVideoResolution: 5 (U16 width, U16 height). */
+  KASM_SET_MAX_VIDEO_RESOLUTION(252, Framing.FIXED, 1, 5, true);
+
+  /** KasmVNC's own range of message types; a type in it without a KasmVNC entry blinds as the dialect's. */
+  static final int KASM_FIRST_TYPE = 178;
+  static final int KASM_LAST_TYPE = 191;
 
   /** How a message's length is derived. */
   enum Framing {
@@ -98,35 +131,80 @@ enum ClientMessageType {
     QEMU,
     /** U32 length at 4 with three control values. */
     TEXT_CHAT,
+    /** KasmVNC PointerEvent: fixed 11, classified. */
+    KASM_POINTER,
+    /** KasmVNC DirectMouseEvent: fixed 10, relative, classified. */
+    KASM_DIRECT_MOUSE,
+    /** KasmVNC BinaryClipboard: U8 entry count at 1, each entry walked. */
+    KASM_CLIPBOARD,
+    /** U8 length at 1 of body bytes. */
+    U8_LENGTH,
+    /** U16 length at 1 of body bytes. */
+    U16_LENGTH,
+    /** KasmVNC UnixRelay: U8 name length at 1, name, then a U32 length unit. */
+    KASM_UNIX_RELAY,
     /** Known type, no generic length. */
     UNFRAMEABLE
   }
 
   private static final ClientMessageType[] BY_CODE = new ClientMessageType[256];
+  private static final ClientMessageType[] KASM_BY_CODE = new ClientMessageType[256];
 
   static {
     for (ClientMessageType type : values()) {
-      if (BY_CODE[type.code] != null) {
-        throw new AssertionError("duplicate message type " + type.code);
+      if (!type.kasm) {
+        register(BY_CODE, type);
       }
-      BY_CODE[type.code] = type;
     }
+    System.arraycopy(BY_CODE, 0, KASM_BY_CODE, 0, BY_CODE.length);
+    boolean[] kasmSeen = new boolean[256];
+    for (ClientMessageType type : values()) {
+      if (type.kasm) {
+        if (kasmSeen[type.code]) {
+          throw new AssertionError("duplicate KasmVNC message type " + type.code);
+        }
+        kasmSeen[type.code] = true;
+        KASM_BY_CODE[type.code] = type;
+      }
+    }
+  }
+
+  private static void register(ClientMessageType[] table, ClientMessageType type) {
+    if (table[type.code] != null) {
+      throw new AssertionError("duplicate message type " + type.code);
+    }
+    table[type.code] = type;
   }
 
   final int code;
   final Framing framing;
   final int header;
   final int length;
+  /** Whether the entry belongs to KasmVNC's dialect table only. */
+  final boolean kasm;
 
   ClientMessageType(int code, Framing framing, int header, int length) {
+    this(code, framing, header, length, false);
+  }
+
+  ClientMessageType(int code, Framing framing, int header, int length, boolean kasm) {
     this.code = code;
     this.framing = framing;
     this.header = header;
     this.length = length;
+    this.kasm = kasm;
   }
 
   /** The entry for a type byte, or {@code null} when the type is unknown. O(1), allocation-free. */
   static ClientMessageType forCode(int code) {
     return BY_CODE[code];
+  }
+
+  /**
+   * The entry for a type byte in KasmVNC's dialect: its own entries, else the standard one, or {@code null}.
+   * O(1), allocation-free.
+   */
+  static ClientMessageType forKasmCode(int code) {
+    return KASM_BY_CODE[code];
   }
 }

@@ -13,23 +13,31 @@ public enum InputKind {
   KEY_PRESS,
   /** KeyEvent with down-flag clear, QEMU extended key up, gii key release. */
   KEY_RELEASE,
-  /** PointerEvent whose position differs from the previous one, with no button or wheel change; gii motion. */
+  /**
+   * PointerEvent whose position differs from the previous one (or, with QEMU Pointer Motion Change, that carries
+   * motion, docs/protocol.md#relative-pointer-motion), with no button or wheel change; gii motion; KasmVNC direct
+   * mouse motion.
+   */
   POINTER_MOVE,
-  /** PointerEvent that changes a non-wheel button (buttons 1–3, 8, 9); gii button events. */
+  /** PointerEvent or KasmVNC direct mouse event that changes a non-wheel button (buttons 1–3, 8, 9); gii buttons. */
   POINTER_BUTTON,
   /**
    * PointerEvent that presses a wheel button (buttons 4–7; one notch = press then release,
-   * docs/protocol.md#wheel-notches).
+   * docs/protocol.md#wheel-notches); a KasmVNC pointer or direct mouse event with a scroll amount.
    */
   POINTER_WHEEL,
-  /** ClientCutText, plain or extended (negative length), docs/protocol.md#clientcuttext. */
+  /**
+   * ClientCutText, plain or extended (negative length), docs/protocol.md#clientcuttext; KasmVNC BinaryClipboard,
+   * docs/protocol.md#kasmvnc-client-messages.
+   */
   CLIPBOARD,
   /** SetDesktopSize (type 251), docs/protocol.md#setdesktopsize. */
   DESKTOP_RESIZE,
   /**
-   * Input-shaped traffic that is not user input: a PointerEvent identical to the previous one, the release half
-   * of a wheel notch at an unchanged position, a KeyEvent with keysym 1 (KasmVNC keep-alive) and UltraVNC
-   * KeepAlive (type 13), docs/protocol.md#automatic-client-traffic.
+   * Input-shaped traffic that is not user input: a PointerEvent identical to the previous one (unless QEMU Pointer
+   * Motion Change is listed), the release half of a wheel notch at an unchanged position, a KeyEvent with keysym 1
+   * (KasmVNC keep-alive), UltraVNC KeepAlive (type 13) and KasmVNC KeepAlive (type 185),
+   * docs/protocol.md#automatic-client-traffic.
    */
   NOISE
 }

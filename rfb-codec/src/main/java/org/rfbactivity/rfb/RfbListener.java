@@ -41,7 +41,8 @@ public interface RfbListener {
 
   /**
    * Exactly once per classified client input message (KeyEvent, PointerEvent, ClientCutText, SetDesktopSize,
-   * QEMU extended key, each gii injected event, UltraVNC KeepAlive), {@link InputKind#NOISE} included.
+   * QEMU extended key, each gii injected event, UltraVNC KeepAlive; in KasmVNC's dialect also its PointerEvent,
+   * DirectMouseEvent, BinaryClipboard and KeepAlive), {@link InputKind#NOISE} included.
    */
   default void input(InputKind kind) {
   }
@@ -56,21 +57,24 @@ public interface RfbListener {
   }
 
   /**
-   * A PointerEvent (type 5).
+   * A PointerEvent (type 5), or KasmVNC's PointerEvent or DirectMouseEvent (188).
    *
    * @param kind its classification (also passed to {@link #input} right after)
    * @param buttonMask buttons 1–8 in bits 0–7; with ExtendedMouseButtons (−316) and the 7-byte form, bit 7 is
-   *     button 8 (back) and bit 8 button 9 (forward), as TigerVNC rebuilds it (docs/protocol.md#button-mask)
-   * @param x pointer x (a relative delta offset by 0x7FFF when QEMU pointer-motion-change is active)
-   * @param y pointer y
+   *     button 8 (back) and bit 8 button 9 (forward), as TigerVNC rebuilds it (docs/protocol.md#button-mask);
+   *     KasmVNC's PointerEvent carries a 16-bit mask
+   * @param x pointer x (a relative motion offset by 0x7FFF when QEMU pointer-motion-change is active; the signed
+   *     delta of a KasmVNC DirectMouseEvent)
+   * @param y pointer y, likewise
    */
   default void pointer(InputKind kind, int buttonMask, int x, int y) {
   }
 
   /**
-   * A ClientCutText (type 6); the text itself is skipped, never read.
+   * A ClientCutText (type 6), or KasmVNC's BinaryClipboard (180); the text or data itself is skipped, never read.
    *
-   * @param length body length in bytes (0 … 2^31)
+   * @param length body length in bytes (0 … 2^31); for BinaryClipboard, the data bytes of all its entries
+   *     (up to 255 × (2^32 − 1))
    * @param extended whether the length was negative (Extended Clipboard, docs/protocol.md#clientcuttext)
    */
   default void clipboard(long length, boolean extended) {

@@ -177,19 +177,39 @@ class ClientMessageTranscriptTest {
   }
 
   @Test
-  void kasmVncRangeIsInclusiveAtBothEnds() {
-    for (int encoding : new int[] {-2048, -770}) {
-      h = new InspectorHarness();
-      messagePhase();
-      h.client(u8(2), u8(0), u16(1), u32(encoding)); // SetEncodings [encoding] at offset 14, 8 bytes
-      assertThat(h.eventsSinceMark()).as("%d", encoding).containsExactly("lost CLIENT_TO_SERVER KASMVNC_DIALECT @22");
-      h.finish();
-    }
-    h = new InspectorHarness();
+  void relativePointerMotionCountsRepeatedMoves() {
+    messagePhase();
+    h.client(u8(2), u8(0), u16(1),      // SetEncodings, 1 encoding
+        u32(-257));                     // QEMU Pointer Motion Change: coordinates are motion offset by 0x7FFF
+    h.client(pointer(0, 0x7FFF + 3, 0x7FFF)); // 3 right
+    h.client(pointer(0, 0x7FFF + 3, 0x7FFF)); // 3 right again: identical bytes, a real move
+    h.client(pointer(0, 0x7FFF, 0x7FFF - 1)); // 1 up
+    h.client(pointer(0, 0x7FFF, 0x7FFF));     // no motion, no change: noise
+    h.client(pointer(1, 0x7FFF, 0x7FFF));     // left button down without motion
+    h.client(pointer(8, 0x7FFF, 0x7FFF));     // wheel up pressed (left released): the button wins
+    h.client(pointer(0, 0x7FFF, 0x7FFF));     // wheel released without motion: second half of the notch
+    h.client(u8(2), u8(0), u16(1), u32(0));   // SetEncodings [Raw]: −257 is no longer listed
+    h.client(pointer(0, 0x7FFF, 0x7FFF));     // absolute again: identical to the previous event, noise
+    assertInSync(
+        "pointer 0 32770,32767", "input POINTER_MOVE",
+        "pointer 0 32770,32767", "input POINTER_MOVE",
+        "pointer 0 32767,32766", "input POINTER_MOVE",
+        "pointer 0 32767,32767", "input NOISE",
+        "pointer 1 32767,32767", "input POINTER_BUTTON",
+        "pointer 8 32767,32767", "input POINTER_BUTTON",
+        "pointer 0 32767,32767", "input NOISE",
+        "pointer 0 32767,32767", "input NOISE");
+    assertThat(h.inspector.counters().inputs(InputKind.POINTER_MOVE)).isEqualTo(3);
+  }
+
+  @Test
+  void absolutePointerRepeatsStayNoiseWithoutRelativeMotion() {
     messagePhase();
     h.client(u8(2), u8(0), u16(2),      // SetEncodings, 2 encodings
-        u32(-2049), u32(-769));         // just outside KasmVNC's range on both sides
-    assertInSync();
+        u32(-258), u32(-316));          // QEMU Extended Key Event, ExtendedMouseButtons: no −257
+    h.client(pointer(0, 0x7FFF + 3, 0x7FFF)); // a move
+    h.client(pointer(0, 0x7FFF + 3, 0x7FFF)); // identical: noise
+    assertInSync("pointer 0 32770,32767", "input POINTER_MOVE", "pointer 0 32770,32767", "input NOISE");
   }
 
   @Test
@@ -374,16 +394,6 @@ class ClientMessageTranscriptTest {
     h.client(message);
     h.client(key(true, 0x61));
     assertThat(h.eventsSinceMark()).containsExactly("lost CLIENT_TO_SERVER UNFRAMEABLE_MESSAGE @14");
-  }
-
-  @Test
-  void kasmVncPseudoEncodingIsBlindAfterTheSetEncodings() {
-    messagePhase();
-    h.client(u8(2), u8(0), u16(2),      // SetEncodings, 2 encodings (offset 14, 12 bytes)
-        u32(0),                         // Raw
-        u32(-1885));                    // KasmVNC DisconnectNotify
-    h.client(u8(5), zeros(10));         // KasmVNC's 11-byte PointerEvent
-    assertThat(h.eventsSinceMark()).containsExactly("lost CLIENT_TO_SERVER KASMVNC_DIALECT @26");
   }
 
   @Test

@@ -57,6 +57,21 @@ final class Connections {
     });
   }
 
+  /**
+   * Valid connections of KasmVNC's web client: a handshake, a SetEncodings that announces the dialect, then any mix
+   * of the messages KasmVNC frames (docs/protocol.md#kasmvnc-client-messages), standard ones with their framing.
+   */
+  static Arbitrary<Transcript> kasmValid() {
+    return Combinators.combine(handshakes(), kasmMessages().list().ofMaxSize(25)).as((handshake, messages) -> {
+      Transcript t = new Transcript();
+      handshake.writeTo(t);
+      t.step("SetEncodings [Tight, KasmVNC DisconnectNotify]");
+      t.client(u8(2), u8(0), u16(2), u32(7), u32(-1885));
+      messages.forEach(m -> m.writeTo(t));
+      return t;
+    });
+  }
+
   /** Valid handshakes up to and including ServerInit. */
   static Arbitrary<Step> handshakes() {
     return Arbitraries.oneOf(form33(), listForm(), apple889None());
@@ -331,6 +346,73 @@ final class Connections {
         textChats(), fixedSize(), serverTraffic()));
   }
 
+  /** KasmVNC's own messages and the standard ones its server reads, never one it does not frame. */
+  static Arbitrary<Step> kasmMessages() {
+    return Arbitraries.oneOf(List.of(
+        keyEvents(), kasmPointers(), directMice(), binaryClipboards(), kasmFixedSize(), udpUpgrades(),
+        unixRelays(), setEncodings(), cutTexts(), fences(), desktopSizes(), qemu(), serverTraffic()));
+  }
+
+  private static Arbitrary<Step> kasmPointers() {
+    return Combinators.combine(Arbitraries.integers().between(0, 0xFFFF), Arbitraries.integers().between(0, 4),
+        Arbitraries.integers().between(0, 4), Arbitraries.of(0, 0, 1, -1, 0x7FFF, 0x8000))
+        .as((mask, x, y, scroll) -> new Step("Kasm pointer " + mask + " scroll " + scroll, t -> {
+          t.client(u8(5), u16(mask), u16(x), u16(y), u16(scroll), u16(-scroll));
+          t.expectedInputs++;
+        }));
+  }
+
+  private static Arbitrary<Step> directMice() {
+    return Combinators.combine(Arbitraries.integers().between(0, 255), Arbitraries.of(0, 1, -1, 0x7FFF, 0x8000),
+        Arbitraries.of(0, 3, -3), Arbitraries.of(0, 0, 1, -1))
+        .as((buttons, dx, dy, scroll) -> new Step("direct mouse " + buttons + " " + dx + "," + dy, t -> {
+          t.client(u8(188), u8(buttons), u16(dx), u16(dy), u16(scroll), u16(scroll));
+          t.expectedInputs++;
+        }));
+  }
+
+  private static Arbitrary<Step> binaryClipboards() {
+    // each entry: mime length, data length
+    Arbitrary<List<List<Integer>>> entries = Combinators.combine(Arbitraries.integers().between(0, 40),
+        Arbitraries.integers().between(0, 60)).as((mime, data) -> List.of(mime, data)).list().ofMaxSize(4);
+    return entries.map(list -> new Step("BinaryClipboard " + list, t -> {
+      byte[][] fields = new byte[1 + list.size()][];
+      fields[0] = bytes(u8(180), u8(list.size()));
+      for (int i = 0; i < list.size(); i++) {
+        int mime = list.get(i).get(0);
+        int data = list.get(i).get(1);
+        fields[i + 1] = bytes(u8(mime), filler(mime), u32(data), filler(data));
+      }
+      t.client(fields);
+      t.expectedInputs++;
+    }));
+  }
+
+  /** 178 RequestStats, 179 FrameStats, 185 KeepAlive, 252 SetMaxVideoResolution; 0, 3, 150 as everywhere. */
+  private static Arbitrary<Step> kasmFixedSize() {
+    return Arbitraries.of(0, 3, 150, 178, 179, 185, 252).map(type -> new Step("type " + type, t -> {
+      t.client(u8(type), filler(ClientMessageType.forKasmCode(type).length - 1));
+      if (type == 185) {
+        t.expectedInputs++;
+      }
+    }));
+  }
+
+  private static Arbitrary<Step> udpUpgrades() {
+    // 4096 and above: KasmVNC's server skips the payload unread, the framing is the same
+    return Arbitraries.oneOf(Arbitraries.integers().between(0, 60), Arbitraries.just(4096))
+        .map(length -> new Step("UpgradeToUdp " + length, t -> t.client(u8(181), u16(length), filler(length))));
+  }
+
+  /** 182 SubscribeUnixRelay (any name length: the server skips long ones alone) and 183 UnixRelay (names to 63). */
+  private static Arbitrary<Step> unixRelays() {
+    return Combinators.combine(Arbitraries.of(false, true), Arbitraries.integers().between(0, 255),
+        Arbitraries.integers().between(0, 60)).as((relay, name, data) -> relay
+            ? new Step("UnixRelay " + name % 64 + " " + data,
+                t -> t.client(u8(183), u8(name % 64), filler(name % 64), u32(data), filler(data)))
+            : new Step("SubscribeUnixRelay " + name, t -> t.client(u8(182), u8(name), filler(name))));
+  }
+
   private static Arbitrary<Step> keyEvents() {
     return Combinators.combine(Arbitraries.of(true, false), Arbitraries.integers())
         .as((down, keysym) -> new Step("key " + down, t -> {
@@ -356,7 +438,7 @@ final class Connections {
 
   private static Arbitrary<Step> setEncodings() {
     Arbitrary<Integer> encoding = Arbitraries.oneOf(Arbitraries.of(0, 1, 5, 16, -223, -239, -308, -312, -316,
-        -258, -305, -769, -2049, 0xC0A1E5CE, 0xFFFF8001, Integer.MIN_VALUE),
+        -257, -258, -305, -769, -2049, 0xC0A1E5CE, 0xFFFF8001, Integer.MIN_VALUE),
         Arbitraries.integers().between(-769, 0x7FFF));
     return encoding.list().ofMaxSize(12).map(list -> new Step("SetEncodings " + list, t -> {
       byte[][] fields = new byte[list.size() + 1][];

@@ -2,6 +2,7 @@ package org.rfbactivity.rfb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -9,6 +10,7 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
 import org.rfbactivity.rfb.InspectorHarness.BufferKind;
 
 /**
@@ -24,6 +26,11 @@ class FragmentationProperties {
   @Provide
   Arbitrary<Transcript> connections() {
     return Connections.valid();
+  }
+
+  @Provide
+  Arbitrary<Transcript> kasmConnections() {
+    return Connections.kasmValid();
   }
 
   @Provide
@@ -51,6 +58,59 @@ class FragmentationProperties {
       @ForAll("chunkSizes") List<Integer> chunkSizes, @ForAll BufferKind kind) {
     List<String> whole = play(connection, null, kind);
     assertThat(play(connection, chunkSizes, kind)).isEqualTo(whole);
+  }
+
+  /** The same for KasmVNC's dialect (docs/protocol.md#kasmvnc-client-messages). */
+  @Property(tries = 300)
+  void kasmConnectionsYieldTheSameEventsInEveryFragmentation(@ForAll("kasmConnections") Transcript connection,
+      @ForAll("chunkSizes") List<Integer> chunkSizes) {
+    List<String> whole = play(connection, null, BufferKind.HEAP);
+
+    assertThat(whole).as("valid connection: handshake first").first().isEqualTo(connection.expectedHandshake);
+    assertThat(whole).as("never blind").noneMatch(event -> event.startsWith("lost "));
+    assertThat(whole.stream().filter(event -> event.startsWith("input ")))
+        .as("one classification per input message").hasSize(connection.expectedInputs);
+
+    assertThat(play(connection, chunkSizes, BufferKind.HEAP)).isEqualTo(whole);
+    assertThat(play(connection, ONE_BYTE, BufferKind.HEAP)).as("all 1-byte chunks").isEqualTo(whole);
+  }
+
+  @Property(tries = 150)
+  void kasmForwardedBuffersAreTheDeliveredObjectsUnchanged(@ForAll("kasmConnections") Transcript connection,
+      @ForAll("chunkSizes") List<Integer> chunkSizes, @ForAll BufferKind kind) {
+    List<String> whole = play(connection, null, kind);
+    assertThat(play(connection, chunkSizes, kind)).isEqualTo(whole);
+  }
+
+  /**
+   * With QEMU Pointer Motion Change (−257) listed, every one of a run of identical PointerEvents that carry motion
+   * is a move; without it, only the first is (docs/protocol.md#relative-pointer-motion). Any fragmentation.
+   */
+  @Property(tries = 200)
+  void identicalPointerEventsAreMovesOnlyInRelativeMode(@ForAll boolean relative,
+      @ForAll @IntRange(min = -40, max = 40) int dx, @ForAll @IntRange(min = -40, max = 40) int dy,
+      @ForAll @IntRange(min = 1, max = 20) int repeats, @ForAll("chunkSizes") List<Integer> chunkSizes) {
+    int x = ClientMessageParser.RELATIVE_ORIGIN + dx;
+    int y = ClientMessageParser.RELATIVE_ORIGIN + dy;
+    Transcript connection = new Transcript()
+        .server(Wire.ascii("RFB 003.008\n"))
+        .client(Wire.ascii("RFB 003.008\n"))
+        .server(Wire.u8(1, 1))            // one security type: None
+        .client(Wire.u8(1))               // None
+        .server(Wire.u32(0))              // SecurityResult OK
+        .client(Wire.u8(1))               // ClientInit, shared
+        .server(Wire.serverInit(""))
+        .client(Wire.u8(2), Wire.u8(0), Wire.u16(1), Wire.u32(relative ? -257 : 0)); // SetEncodings
+    List<String> expected = new ArrayList<>(List.of("handshake 3.8 None", "serverInit 1024x768 ''"));
+    for (int i = 0; i < repeats; i++) {
+      connection.client(Wire.u8(5), Wire.u8(0), Wire.u16(x), Wire.u16(y)); // the same PointerEvent each time
+      expected.add("pointer 0 " + x + "," + y);
+      boolean move = relative ? dx != 0 || dy != 0 : i == 0;
+      expected.add(move ? "input POINTER_MOVE" : "input NOISE");
+    }
+    assertThat(play(connection, null, BufferKind.HEAP)).containsExactlyElementsOf(expected);
+    assertThat(play(connection, chunkSizes, BufferKind.HEAP)).containsExactlyElementsOf(expected);
+    assertThat(play(connection, ONE_BYTE, BufferKind.DIRECT)).containsExactlyElementsOf(expected);
   }
 
   /**

@@ -32,9 +32,19 @@ class GarbageProperties {
   /** A valid connection with up to 8 bytes overwritten at arbitrary positions. */
   @Provide
   Arbitrary<List<Segment>> mutated() {
+    return mutations(Connections.valid());
+  }
+
+  /** The same for KasmVNC's dialect (docs/protocol.md#kasmvnc-client-messages). */
+  @Provide
+  Arbitrary<List<Segment>> mutatedKasm() {
+    return mutations(Connections.kasmValid());
+  }
+
+  private static Arbitrary<List<Segment>> mutations(Arbitrary<Transcript> connections) {
     Arbitrary<int[]> edit = Combinators.combine(Arbitraries.integers().between(0, Integer.MAX_VALUE),
         Arbitraries.integers().between(0, 255)).as((position, value) -> new int[] {position, value});
-    return Combinators.combine(Connections.valid(), edit.list().ofMinSize(1).ofMaxSize(8)).as((connection, edits) -> {
+    return Combinators.combine(connections, edit.list().ofMinSize(1).ofMaxSize(8)).as((connection, edits) -> {
       List<Segment> segments = new ArrayList<>();
       for (Segment segment : connection.segments()) {
         segments.add(new Segment(segment.direction(), segment.bytes().clone()));
@@ -64,6 +74,29 @@ class GarbageProperties {
       segments.addAll(noise);
       return segments;
     });
+  }
+
+  /** A valid handshake and a SetEncodings that announces KasmVNC's dialect, then noise. */
+  @Provide
+  Arbitrary<List<Segment>> noiseInKasmDialect() {
+    return Combinators.combine(Connections.handshakes(), noise()).as((handshake, noise) -> {
+      Transcript t = new Transcript();
+      handshake.writeTo(t);
+      t.client(Wire.u8(2), Wire.u8(0), Wire.u16(1), Wire.u32(-1884)); // SetEncodings [KasmVNC DirectMouse]
+      List<Segment> segments = new ArrayList<>(t.segments());
+      segments.addAll(noise);
+      return segments;
+    });
+  }
+
+  @Property(tries = 200)
+  void mutatedKasmConnectionsAreRelayedUnchanged(@ForAll("mutatedKasm") List<Segment> segments) {
+    lenient(segments);
+  }
+
+  @Property(tries = 200)
+  void noiseInKasmDialectIsRelayedUnchanged(@ForAll("noiseInKasmDialect") List<Segment> segments) {
+    lenient(segments);
   }
 
   @Property(tries = 300)

@@ -20,6 +20,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
 
 /**
  * Huge lengths: declared lengths up to 2^31 − 1 (and the Extended Clipboard's −2^31), fed in chunks,
@@ -60,6 +61,45 @@ class HugeLengthProperties {
         "clipboard " + body + (declaredLength < 0 ? " extended" : ""), "input CLIPBOARD",
         "key down -1", "input KEY_PRESS");
     assertThat(h.inspector.counters().bytesFromClient()).isEqualTo(14 + 8 + body + 8);
+    h.finish();
+  }
+
+  /**
+   * KasmVNC's U32 data lengths (BinaryClipboard, UnixRelay) up to 2^32 − 1, after the dialect was announced
+   * (docs/protocol.md#kasmvnc-client-messages).
+   */
+  @Property(tries = 20)
+  void kasmDataOfAnyDeclaredLengthIsSkipped(@ForAll boolean relay,
+      @ForAll @LongRange(min = 0, max = 0xFFFFFFFFL) long body,
+      @ForAll @IntRange(min = 1, max = 8) int headerChunk,
+      @ForAll @IntRange(min = 1 << 20, max = 1 << 22) int bodyChunk) {
+    Statistics.collect(body >= 1L << 31 ? "body >= 2 GiB" : body > 0 ? "body < 2 GiB" : "empty body");
+    InspectorHarness h = messagePhase();
+    h.deliver(Direction.CLIENT_TO_SERVER, bytes(u8(2), u8(0), u16(1), u32(-1024)), headerChunk); // [Kasm WebP]
+    byte[] header = relay
+        ? bytes(u8(183), u8(3), Wire.ascii("abc"), u32(body))                      // UnixRelay, name, length
+        : bytes(u8(180), u8(1), u8(10), Wire.ascii("text/plain"), u32(body));      // BinaryClipboard, 1 entry
+    h.deliver(Direction.CLIENT_TO_SERVER, header, headerChunk);
+    h.withoutByteRecording();
+    ByteBuf shared = Unpooled.directBuffer(bodyChunk).writeZero(bodyChunk);
+    try {
+      for (long left = body; left > 0; ) {
+        int size = (int) Math.min(left, bodyChunk);
+        h.forward(Direction.CLIENT_TO_SERVER, shared.retainedSlice(0, size));
+        left -= size;
+      }
+      assertThat(shared.refCnt()).as("no body bytes retained").isEqualTo(1);
+    } finally {
+      shared.release();
+    }
+    h.deliver(Direction.CLIENT_TO_SERVER, KEY_DOWN, headerChunk);
+    List<String> expected = new ArrayList<>();
+    if (!relay) {
+      expected.addAll(List.of("clipboard " + body, "input CLIPBOARD"));
+    }
+    expected.addAll(List.of("key down -1", "input KEY_PRESS"));
+    assertThat(h.eventsSinceMark()).containsExactlyElementsOf(expected);
+    assertThat(h.inspector.counters().bytesFromClient()).isEqualTo(14 + 8 + header.length + body + 8);
     h.finish();
   }
 

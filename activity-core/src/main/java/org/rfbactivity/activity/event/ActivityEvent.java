@@ -21,9 +21,13 @@ import org.rfbactivity.activity.InputKind;
  * @param fromSince when the session entered {@code from}, null if unknown (state events only)
  * @param viewerId  the viewer that opened or closed, or that caused the change; null if no viewer did
  * @param inputKind the input kind behind a state change, null if none
- * @param reason    a state change's cause ({@code INPUT}, {@code WINDOW_ELAPSED}, ...), or a close reason
- *                  ({@code client_closed}, ...); null for {@link EventType#VIEWER_OPENED}. Cut to
- *                  {@value #MAX_REASON_LENGTH} characters, control characters replaced by {@code ?}
+ * @param reason    a state change's cause ({@code INPUT}, {@code WINDOW_ELAPSED}, ...), a close reason
+ *                  ({@code client_closed}, ...) or a policy's reason ({@code idle_timeout}, ...); null for
+ *                  {@link EventType#VIEWER_OPENED} and the warnings. Cut to {@value #MAX_REASON_LENGTH} characters,
+ *                  control characters replaced by {@code ?}
+ * @param disconnectAt when a warned close comes (the two warnings only, else null)
+ * @param limit     the policy's duration (the warnings and {@link EventType#VIEWER_DISCONNECTED_BY_POLICY} only, else
+ *                  null)
  */
 public record ActivityEvent(
     String id,
@@ -36,7 +40,9 @@ public record ActivityEvent(
     Instant fromSince,
     String viewerId,
     InputKind inputKind,
-    String reason) {
+    String reason,
+    Instant disconnectAt,
+    Duration limit) {
 
   /** The {@code schema} field of every event this version emits; raised only for incompatible changes. */
   public static final int SCHEMA_VERSION = 1;
@@ -46,7 +52,8 @@ public record ActivityEvent(
    * Upper bound of {@link #toJson()}'s UTF-8 length: ids are at most 256 (session, viewer) and 128 (replica)
    * characters (the tracker refuses longer ones), the reason at most {@value #MAX_REASON_LENGTH}, the event id short;
    * a character takes at most 6 bytes (a control character escaped as {@code \u0000}), plus the fixed fields and
-   * three timestamps. Below PostgreSQL's 8000-byte {@code NOTIFY} payload limit by construction.
+   * at most three timestamps and two numbers (a state change's; a policy event has fewer). Below PostgreSQL's
+   * 8000-byte {@code NOTIFY} payload limit by construction.
    */
   public static final int MAX_JSON_BYTES = 6 * (256 + 256 + 128 + MAX_REASON_LENGTH + 48) + 512;
 
@@ -60,8 +67,15 @@ public record ActivityEvent(
       throw new IllegalArgumentException(type + " events " + (from == null ? "need" : "cannot have")
           + " from and to");
     }
-    if (type != EventType.SESSION_STATE_CHANGED && viewerId == null) {
+    if (type.wireName().startsWith("viewer.") && viewerId == null) {
       throw new IllegalArgumentException(type + " events need a viewerId");
+    }
+    boolean warning = type == EventType.SESSION_IDLE_WARNING || type == EventType.VIEWER_MAX_DURATION_WARNING;
+    if (warning != (disconnectAt != null)) {
+      throw new IllegalArgumentException(type + " events " + (warning ? "need" : "cannot have") + " disconnectAt");
+    }
+    if ((warning || type == EventType.VIEWER_DISCONNECTED_BY_POLICY) != (limit != null)) {
+      throw new IllegalArgumentException(type + " events " + (limit == null ? "need" : "cannot have") + " a limit");
     }
     reason = BoundedText.of(reason, MAX_REASON_LENGTH);
   }
@@ -71,21 +85,54 @@ public record ActivityEvent(
       ActivityState from, ActivityState to, Instant fromSince, String causeViewerId, InputKind causeInputKind,
       String causeReason) {
     return new ActivityEvent(id, EventType.SESSION_STATE_CHANGED, at, replicaId, sessionId, from, to, fromSince,
-        causeViewerId, causeInputKind, causeReason);
+        causeViewerId, causeInputKind, causeReason, null, null);
   }
 
   /** A viewer connected. */
   public static ActivityEvent viewerOpened(String id, Instant at, String replicaId, String sessionId,
       String viewerId) {
     return new ActivityEvent(id, EventType.VIEWER_OPENED, at, replicaId, sessionId, null, null, null, viewerId,
-        null, null);
+        null, null, null, null);
   }
 
   /** A viewer's connection ended. */
   public static ActivityEvent viewerClosed(String id, Instant at, String replicaId, String sessionId,
       String viewerId, String reason) {
     return new ActivityEvent(id, EventType.VIEWER_CLOSED, at, replicaId, sessionId, null, null, null, viewerId,
-        null, reason);
+        null, reason, null, null);
+  }
+
+  /** The session's idle disconnect ({@code limit} without counted input) comes at {@code disconnectAt}. */
+  public static ActivityEvent idleWarning(String id, Instant at, String replicaId, String sessionId,
+      Instant disconnectAt, Duration limit) {
+    return new ActivityEvent(id, EventType.SESSION_IDLE_WARNING, at, replicaId, sessionId, null, null, null, null,
+        null, null, disconnectAt, limit);
+  }
+
+  /** The viewer's maximum duration ({@code limit}) ends at {@code disconnectAt}. */
+  public static ActivityEvent maxDurationWarning(String id, Instant at, String replicaId, String sessionId,
+      String viewerId, Instant disconnectAt, Duration limit) {
+    return new ActivityEvent(id, EventType.VIEWER_MAX_DURATION_WARNING, at, replicaId, sessionId, null, null, null,
+        viewerId, null, null, disconnectAt, limit);
+  }
+
+  /** A policy ended the viewer: {@code reason} is its label ({@code idle_timeout}, ...), {@code limit} its duration. */
+  public static ActivityEvent disconnectedByPolicy(String id, Instant at, String replicaId, String sessionId,
+      String viewerId, String reason, Duration limit) {
+    return new ActivityEvent(id, EventType.VIEWER_DISCONNECTED_BY_POLICY, at, replicaId, sessionId, null, null, null,
+        viewerId, null, reason, null, limit);
+  }
+
+  /**
+   * Whole seconds from {@code at} to {@code disconnectAt}, rounded down (a warning never promises more time than is
+   * left); null for events that are no warning.
+   */
+  public Long secondsLeft() {
+    if (disconnectAt == null) {
+      return null;
+    }
+    long seconds = Duration.between(at, disconnectAt).getSeconds(); // floor, also for a negative difference
+    return Math.max(0, seconds);
   }
 
   /** How long the session was in {@code from}, or null when that is unknown or this is no state change. */
@@ -131,6 +178,13 @@ public record ActivityEvent(
     } else {
       field(b, "viewerId", viewerId);
       field(b, "reason", reason);
+      if (disconnectAt != null) {
+        field(b, "disconnectAt", disconnectAt.toString());
+        b.append(",\"secondsLeft\":").append(secondsLeft());
+      }
+      if (limit != null) {
+        b.append(",\"limitMs\":").append(limit.toMillis());
+      }
     }
     return b.append('}').toString();
   }

@@ -3,7 +3,7 @@ package org.rfbactivity.activity.event;
 /**
  * What an {@link ActivityEvent} reports; {@link #wireName()} is its {@code type} in JSON, the SSE {@code event:}
  * field and the webhook filter's vocabulary (docs/architecture.md#events). Consumers must ignore types they do not
- * know: new ones (the policy events of idle disconnects and warnings) are added without a schema change.
+ * know: new ones are added without a schema change (as the policy events were, docs/architecture.md#policies).
  */
 public enum EventType {
   /** A session's state changed: from, to, since when it was in {@code from}, and the cause. */
@@ -11,7 +11,13 @@ public enum EventType {
   /** A viewer connected to the session on this replica. */
   VIEWER_OPENED("viewer.opened"),
   /** A viewer's connection ended, with the reason. */
-  VIEWER_CLOSED("viewer.closed");
+  VIEWER_CLOSED("viewer.closed"),
+  /** The session's idle disconnect is near: when it comes, and how many seconds are left. */
+  SESSION_IDLE_WARNING("session.idle_warning"),
+  /** A viewer's maximum duration is near: when its close comes, and how many seconds are left. */
+  VIEWER_MAX_DURATION_WARNING("viewer.max_duration_warning"),
+  /** A policy ended a viewer: the application is told to close it; {@code viewer.closed} follows when it has. */
+  VIEWER_DISCONNECTED_BY_POLICY("viewer.disconnected_by_policy");
 
   private final String wireName;
 

@@ -13,8 +13,8 @@ import javax.sql.DataSource;
 
 /**
  * The shipped schema, versioned: tables {@code rfb_session_activity} and {@code rfb_viewer}, views
- * {@code rfb_session_live} and {@code rfb_session_status}, and {@code rfb_schema_version}, which records the
- * versions applied. {@link #apply} runs, in one transaction under an advisory lock (so replicas starting together do
+ * {@code rfb_session_live} and {@code rfb_session_status}, the control channel's {@code rfb_control_command} and
+ * {@code rfb_control_ack}, and {@code rfb_schema_version}, which records the versions applied. {@link #apply} runs, in one transaction under an advisory lock (so replicas starting together do
  * not race on the catalog), each version the database has not recorded, in order. A database made before versions
  * were recorded has the tables but no {@code rfb_schema_version}: version 1 is written to be idempotent and brings
  * any earlier shape to version 1, then the later versions follow, keeping every row.
@@ -22,7 +22,8 @@ import javax.sql.DataSource;
 public final class Migrations {
 
   /** The scripts, in version order; version {@code i + 1} is {@code SCRIPTS.get(i)}, next to this class. */
-  public static final List<String> SCRIPTS = List.of("V1__rfb_activity.sql", "V2__time_in_state.sql");
+  public static final List<String> SCRIPTS = List.of("V1__rfb_activity.sql", "V2__time_in_state.sql",
+      "V3__control.sql");
 
   /** The version {@link #apply} brings a database to. */
   public static final int LATEST_VERSION = SCRIPTS.size();

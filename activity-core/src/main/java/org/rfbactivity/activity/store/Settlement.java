@@ -164,6 +164,7 @@ final class Settlement {
         case SESSION_STATE_CHANGED -> hint.change = event;
         case VIEWER_OPENED -> hint.connectAt = later(hint.connectAt, event.at());
         case VIEWER_CLOSED -> hint.disconnectAt = later(hint.disconnectAt, event.at());
+        default -> { } // policy events change no recorded state
       }
     }
     return hints;

@@ -58,7 +58,66 @@ class MigrationsIT {
         row("last_cause_viewer_id", "text", "YES"),
         row("last_cause_input_kind", "text", "YES"),
         row("last_cause_reason", "text", "YES"));
-    assertThat(db.rows("SELECT version FROM rfb_schema_version ORDER BY version")).containsExactly(row(1), row(2));
+    assertThat(columns(db, "rfb_control_command")).containsExactly(
+        row("id", "bigint", "NO"),
+        row("issued_at", "timestamp with time zone", "NO"),
+        row("issued_by", "text", "NO"),
+        row("session_id", "text", "YES"),
+        row("viewer_id", "text", "YES"),
+        row("reason", "text", "YES"));
+    assertThat(columns(db, "rfb_control_ack")).containsExactly(
+        row("command_id", "bigint", "NO"),
+        row("replica_id", "text", "NO"),
+        row("closed", "integer", "NO"),
+        row("viewer_ids", "ARRAY", "NO"),
+        row("acked_at", "timestamp with time zone", "NO"));
+    assertThat(db.rows("SELECT version FROM rfb_schema_version ORDER BY version"))
+        .containsExactly(row(1), row(2), row(3));
+  }
+
+  @Test
+  void aVersionTwoDatabaseIsUpgradedToTheControlChannel(TestDatabase db) throws Exception {
+    String schema = db.schema() + "_v2";
+    db.execute("CREATE SCHEMA " + schema);
+    try (HikariDataSource ds = PostgresExtension.pool(db.jdbcUrl(), schema)) {
+      // The schema as release 2 left it: versions 1 and 2 applied and recorded, a session row written.
+      try (var c = ds.getConnection(); var st = c.createStatement()) {
+        st.execute("CREATE TABLE rfb_schema_version (version integer PRIMARY KEY, "
+            + "applied_at timestamptz NOT NULL DEFAULT now())");
+        st.execute(Migrations.script(1));
+        st.execute(Migrations.script(2));
+        st.execute("INSERT INTO rfb_schema_version (version) VALUES (1), (2)");
+      }
+      String s = schema + ".";
+      db.execute("INSERT INTO " + s + "rfb_session_activity (session_id, last_activity) "
+          + "VALUES ('desk', '2026-03-01T12:00:00Z')");
+
+      assertThat(Migrations.apply(ds)).as("version before").isEqualTo(2);
+      assertThat(Migrations.apply(ds)).as("version after").isEqualTo(3);
+
+      assertThat(db.rows("SELECT session_id, state FROM " + s + "rfb_session_status"))
+          .containsExactly(row("desk", "DISCONNECTED"));
+      assertThat(db.rows("SELECT version FROM " + s + "rfb_schema_version ORDER BY version"))
+          .containsExactly(row(1), row(2), row(3));
+      // A command names a session or a viewer, never both nor neither; its ack goes with it when it is purged.
+      db.execute("INSERT INTO " + s + "rfb_control_command (issued_by, session_id, reason) "
+              + "VALUES ('proxy-a', 'desk', 'maintenance')",
+          "INSERT INTO " + s + "rfb_control_ack (command_id, replica_id, closed, viewer_ids) "
+              + "SELECT id, 'proxy-b', 1, ARRAY['v0000000000000001'] FROM " + s + "rfb_control_command");
+      assertThat(db.rows("SELECT c.issued_by, c.session_id, c.viewer_id, c.reason, a.replica_id, a.closed "
+          + "FROM " + s + "rfb_control_command c JOIN " + s + "rfb_control_ack a ON a.command_id = c.id"))
+          .containsExactly(row("proxy-a", "desk", null, "maintenance", "proxy-b", 1));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> db.execute("INSERT INTO " + s
+              + "rfb_control_command (issued_by, session_id, viewer_id) VALUES ('proxy-a', 'desk', 'v1')"))
+          .isInstanceOf(java.sql.SQLException.class).hasMessageContaining("rfb_control_command_target_check");
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> db.execute("INSERT INTO " + s
+              + "rfb_control_command (issued_by, viewer_id, reason) VALUES ('proxy-a', 'v1', repeat('x', 201))"))
+          .isInstanceOf(java.sql.SQLException.class).hasMessageContaining("rfb_control_command_reason_check");
+      db.execute("DELETE FROM " + s + "rfb_control_command");
+      assertThat(db.value("SELECT count(*) FROM " + s + "rfb_control_ack")).isEqualTo(0L);
+    } finally {
+      db.execute("DROP SCHEMA " + schema + " CASCADE");
+    }
   }
 
   @Test
@@ -98,7 +157,7 @@ class MigrationsIT {
           row("idle", "CONNECTED_IDLE", idleUntil, 1L));
       assertThat(db.value("SELECT count(*) FROM " + s + "rfb_viewer")).isEqualTo(2L);
       assertThat(db.rows("SELECT version FROM " + s + "rfb_schema_version ORDER BY version"))
-          .containsExactly(row(1), row(2));
+          .containsExactly(row(1), row(2), row(3));
     } finally {
       db.execute("DROP SCHEMA " + schema + " CASCADE");
     }
@@ -137,7 +196,7 @@ class MigrationsIT {
         pool.shutdown();
       }
       assertThat(db.value("SELECT count(*) FROM information_schema.tables WHERE table_schema = ?", schema))
-          .as("three tables and two views").isEqualTo(5L);
+          .as("five tables and two views").isEqualTo(7L);
     } finally {
       db.execute("DROP SCHEMA " + schema + " CASCADE");
     }
@@ -167,7 +226,8 @@ class MigrationsIT {
   void theScriptIsShipped() {
     assertThat(Migrations.script()).contains("CREATE TABLE IF NOT EXISTS rfb_session_activity",
         "CREATE TABLE IF NOT EXISTS rfb_viewer", "CREATE OR REPLACE VIEW rfb_session_status",
-        "ADD COLUMN IF NOT EXISTS state_since", "INSERT INTO rfb_schema_version (version) VALUES (2)");
+        "ADD COLUMN IF NOT EXISTS state_since", "INSERT INTO rfb_schema_version (version) VALUES (2)",
+        "CREATE TABLE IF NOT EXISTS rfb_control_command", "INSERT INTO rfb_schema_version (version) VALUES (3)");
   }
 
   private static List<List<Object>> columns(TestDatabase db, String table) throws Exception {

@@ -21,18 +21,28 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Supplier;
+import org.rfbactivity.proxy.config.SessionIds;
+import org.rfbactivity.proxy.control.DisconnectAnswer;
+import org.rfbactivity.proxy.control.DisconnectReason;
+import org.rfbactivity.proxy.control.DisconnectTarget;
+import org.rfbactivity.proxy.control.DisconnectUnavailableException;
+import org.rfbactivity.proxy.control.Disconnects;
 import org.rfbactivity.proxy.events.EventHub;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The admin endpoints: {@code GET /api/sessions}, {@code GET /api/sessions/{id}}, {@code GET /metrics},
- * {@code GET /api/events}, {@code GET /healthz}, {@code GET /readyz}. With a bearer token configured every endpoint
+ * {@code GET /api/events}, {@code GET /healthz}, {@code GET /readyz}, and the disconnects
+ * {@code DELETE /api/sessions/{id}/viewers} and {@code DELETE /api/viewers/{viewerId}}
+ * (docs/architecture.md#control-channel). Each path takes one method. With a bearer token configured every endpoint
  * but the two probes requires {@code Authorization: Bearer <token>} (compared in constant time); {@code /api/events}
  * also takes it as the {@code access_token} query parameter (RFC 6750 §2.3), since a browser's EventSource cannot
  * send headers.
@@ -46,6 +56,9 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
   private static final String SESSIONS = "/api/sessions";
   private static final String EVENTS = "/api/events";
   private static final String ACCESS_TOKEN = "access_token";
+  private static final String VIEWERS = "/api/viewers";
+  private static final String SESSION_VIEWERS = "/viewers";
+  private static final String REASON = "reason";
 
   private final SessionSource sessions;
   private final PrometheusMeterRegistry registry;
@@ -54,14 +67,16 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
   private final byte[] bearer;
   private final ObjectMapper json;
   private final EventHub events;
+  private final Disconnects disconnects;
 
   /**
    * @param sessions this replica's live view, the answer without a database
    * @param cluster the cluster-wide answer with a shared database, or null without one
    * @param bearerToken token required on non-probe endpoints, or null for none
+   * @param disconnects the DELETEs' closes, here and (with a database) on the other replicas
    */
   AdminHttpHandler(SessionSource sessions, ClusterSessions cluster, PrometheusMeterRegistry registry,
-      Supplier<Readiness> readiness, String bearerToken, ObjectMapper json, EventHub events) {
+      Supplier<Readiness> readiness, String bearerToken, ObjectMapper json, EventHub events, Disconnects disconnects) {
     this.sessions = sessions;
     this.cluster = cluster;
     this.registry = registry;
@@ -69,6 +84,7 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     this.bearer = bearerToken == null ? null : ("Bearer " + bearerToken).getBytes(StandardCharsets.UTF_8);
     this.json = json;
     this.events = events;
+    this.disconnects = disconnects;
   }
 
   @Override
@@ -145,9 +161,10 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
     if (path == null) {
       return text(HttpResponseStatus.BAD_REQUEST, "malformed URI encoding\n");
     }
-    if (!HttpMethod.GET.equals(request.method())) {
-      FullHttpResponse r = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only GET\n");
-      r.headers().set(HttpHeaderNames.ALLOW, "GET");
+    HttpMethod allowed = isDisconnect(path) ? HttpMethod.DELETE : HttpMethod.GET;
+    if (!allowed.equals(request.method())) {
+      FullHttpResponse r = text(HttpResponseStatus.METHOD_NOT_ALLOWED, "only " + allowed + "\n");
+      r.headers().set(HttpHeaderNames.ALLOW, allowed.name());
       return r;
     }
     if (path.equals("/healthz")) {
@@ -176,6 +193,9 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
       ctx.pipeline().remove(ctx.name());
       return null;
     }
+    if (allowed == HttpMethod.DELETE) {
+      return disconnect(ctx, request, path, keepAlive);
+    }
     if (path.equals("/metrics")) {
       return body(HttpResponseStatus.OK, PROMETHEUS_TEXT, registry.scrape().getBytes(StandardCharsets.UTF_8));
     }
@@ -199,6 +219,79 @@ final class AdminHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest
       return body(HttpResponseStatus.NOT_FOUND, JSON, json.writeValueAsBytes(Map.of("error", "unknown session")));
     }
     return text(HttpResponseStatus.NOT_FOUND, "not found\n");
+  }
+
+  /** {@code /api/sessions/{id}/viewers} or {@code /api/viewers/{viewerId}}, the paths that take DELETE only. */
+  private static boolean isDisconnect(String path) {
+    return (path.startsWith(SESSIONS + "/") && path.endsWith(SESSION_VIEWERS)
+        && path.length() > SESSIONS.length() + 1 + SESSION_VIEWERS.length())
+        || (path.startsWith(VIEWERS + "/") && path.length() > VIEWERS.length() + 1);
+  }
+
+  /**
+   * Closes a session's viewers or one viewer on every replica, off the event loop; answers 400 for a bad reason and
+   * 404 for an id no replica holds (an id that cannot be one is not looked up).
+   */
+  private FullHttpResponse disconnect(ChannelHandlerContext ctx, FullHttpRequest request, String path,
+      boolean keepAlive) throws JsonProcessingException {
+    String reason;
+    try {
+      List<String> given = new QueryStringDecoder(request.uri()).parameters().get(REASON);
+      if (given != null && given.size() > 1) {
+        throw new IllegalArgumentException("reason given more than once");
+      }
+      reason = DisconnectReason.check(given == null ? null : given.get(0));
+    } catch (IllegalArgumentException e) {
+      return body(HttpResponseStatus.BAD_REQUEST, JSON, json.writeValueAsBytes(Map.of("error", e.getMessage())));
+    }
+    DisconnectTarget target;
+    String unknown;
+    if (path.startsWith(VIEWERS + "/")) {
+      target = DisconnectTarget.viewer(path.substring(VIEWERS.length() + 1));
+      unknown = "unknown viewer";
+    } else {
+      target = DisconnectTarget.session(
+          path.substring(SESSIONS.length() + 1, path.length() - SESSION_VIEWERS.length()));
+      unknown = "no viewer of this session";
+    }
+    String id = target.sessionId() != null ? target.sessionId() : target.viewerId();
+    // Ids are printable ASCII without URL delimiters (session ids by SessionIds, viewer ids by construction).
+    if (!SessionIds.isValid(id)) {
+      return body(HttpResponseStatus.NOT_FOUND, JSON, json.writeValueAsBytes(Map.of("error", unknown)));
+    }
+    disconnects.disconnect(target, reason).whenComplete((found, failure) -> ctx.executor().execute(() -> {
+      FullHttpResponse response;
+      try {
+        if (failure != null) {
+          Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+          response = unavailable(cause);
+        } else if (found.isEmpty()) {
+          response = body(HttpResponseStatus.NOT_FOUND, JSON, json.writeValueAsBytes(Map.of("error", unknown)));
+        } else {
+          response = body(HttpResponseStatus.OK, JSON, json.writeValueAsBytes(found.get()));
+        }
+      } catch (JsonProcessingException e) {
+        response = text(HttpResponseStatus.INTERNAL_SERVER_ERROR, "internal error\n");
+      }
+      send(ctx, response, keepAlive);
+    }));
+    return null;
+  }
+
+  /** 503: the database could not be reached (with what this replica closed before), or too many disconnects. */
+  private FullHttpResponse unavailable(Throwable cause) throws JsonProcessingException {
+    Map<String, Object> answer = new LinkedHashMap<>();
+    if (cause instanceof DisconnectUnavailableException e) {
+      answer.put("error", "store unavailable");
+      DisconnectAnswer partial = e.partial();
+      answer.put("closed", partial.closed());
+    } else if (cause instanceof RejectedExecutionException) {
+      answer.put("error", "too many disconnects under way");
+    } else {
+      log.warn("admin disconnect failed: {}", cause.getClass().getSimpleName());
+      answer.put("error", "internal error");
+    }
+    return body(HttpResponseStatus.SERVICE_UNAVAILABLE, JSON, json.writeValueAsBytes(answer));
   }
 
   /** The decoded path, or null when its percent-encoding is broken. */

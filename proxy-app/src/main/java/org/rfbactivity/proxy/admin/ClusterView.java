@@ -77,7 +77,7 @@ final class ClusterView {
         local == null ? SessionJson.SOURCE_DATABASE : SessionJson.SOURCE_CLUSTER, iso(since),
         iso(later(local == null ? null : local.lastConnectAt(), stored.lastConnectAt())),
         iso(later(local == null ? null : local.lastDisconnectAt(), stored.lastDisconnectAt())), iso(activeUntil),
-        cause);
+        cause, local == null ? null : local.lastCloseReason());
   }
 
   private static Instant later(Instant a, Instant b) {

@@ -18,10 +18,12 @@ import java.util.Map;
  * @param lastDisconnectAt when a viewer last closed, null if none has
  * @param activeUntil while ACTIVE, when it turns idle if no more input comes; else null
  * @param lastCause what caused the change into {@code state}; null if nothing has
+ * @param lastCloseReason why this replica's newest viewer close happened: the close label ({@code client_closed},
+ *     {@code idle_timeout}, {@code admin_disconnect} …, docs/architecture.md#policy-closes); null if none closed here
  */
 public record SessionJson(String sessionId, String state, String lastActivity, String lastInputKind,
     List<ViewerJson> viewers, Map<String, Long> inputCounts, String source, String stateSince, String lastConnectAt,
-    String lastDisconnectAt, String activeUntil, CauseJson lastCause) {
+    String lastDisconnectAt, String activeUntil, CauseJson lastCause, String lastCloseReason) {
 
   /**
    * The cause of a transition.

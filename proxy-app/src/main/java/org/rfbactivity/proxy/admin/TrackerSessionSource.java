@@ -52,7 +52,8 @@ public final class TrackerSessionSource implements SessionSource {
     }
     return new SessionJson(s.sessionId(), s.state().name(), iso(s.lastActivity()),
         s.lastInputKind() == null ? null : s.lastInputKind().name(), viewers, counts(s), SessionJson.SOURCE_REPLICA,
-        iso(s.stateSince()), iso(s.lastConnectAt()), iso(s.lastDisconnectAt()), iso(s.activeUntil()), cause(s));
+        iso(s.stateSince()), iso(s.lastConnectAt()), iso(s.lastDisconnectAt()), iso(s.activeUntil()), cause(s),
+        s.lastCloseReason());
   }
 
   static Map<String, Long> counts(SessionSnapshot s) {

@@ -20,7 +20,13 @@ import static org.rfbactivity.proxy.config.ProxySettings.MAX_CONNECT_RATE_PER_IP
 import static org.rfbactivity.proxy.config.ProxySettings.MAX_TOKEN_LIFETIME;
 import static org.rfbactivity.proxy.config.ProxySettings.MIRROR_SQL;
 import static org.rfbactivity.proxy.config.ProxySettings.NOTIFY_CHANNEL;
+import static org.rfbactivity.proxy.config.ProxySettings.CONTROL_CHANNEL;
 import static org.rfbactivity.proxy.config.ProxySettings.RETAINED_SESSIONS;
+import static org.rfbactivity.proxy.config.ProxySettings.IDLE_DISCONNECT;
+import static org.rfbactivity.proxy.config.ProxySettings.IDLE_WARNING;
+import static org.rfbactivity.proxy.config.ProxySettings.MAX_SESSION_DURATION;
+import static org.rfbactivity.proxy.config.ProxySettings.MAX_DURATION_WARNING;
+import static org.rfbactivity.proxy.config.ProxySettings.BLIND_MAX_DURATION;
 import static org.rfbactivity.proxy.config.ProxySettings.PERSIST_INTERVAL;
 import static org.rfbactivity.proxy.config.ProxySettings.REPLICA_ID;
 import static org.rfbactivity.proxy.config.ProxySettings.ROUTE_QUERY;
@@ -196,7 +202,13 @@ public final class ProxyCommand {
     b.dataDir(value(DATA_DIR));
     b.mirrorSql(value(MIRROR_SQL));
     b.notifyChannel(value(NOTIFY_CHANNEL));
+    b.controlChannel(value(CONTROL_CHANNEL));
     b.retainedSessions(value(RETAINED_SESSIONS));
+    b.idleDisconnect(value(IDLE_DISCONNECT));
+    b.idleWarning(value(IDLE_WARNING));
+    b.maxSessionDuration(value(MAX_SESSION_DURATION));
+    b.maxDurationWarning(value(MAX_DURATION_WARNING));
+    b.blindMaxDuration(value(BLIND_MAX_DURATION));
     b.replicaId(value(REPLICA_ID));
     b.blindPolicy(value(BLIND_POLICY));
     b.activeWindow(value(ACTIVE_WINDOW));

@@ -14,7 +14,13 @@ import static org.rfbactivity.proxy.config.ProxySettings.MAX_CONNECT_RATE_PER_IP
 import static org.rfbactivity.proxy.config.ProxySettings.MAX_TOKEN_LIFETIME;
 import static org.rfbactivity.proxy.config.ProxySettings.MIRROR_SQL;
 import static org.rfbactivity.proxy.config.ProxySettings.NOTIFY_CHANNEL;
+import static org.rfbactivity.proxy.config.ProxySettings.CONTROL_CHANNEL;
 import static org.rfbactivity.proxy.config.ProxySettings.RETAINED_SESSIONS;
+import static org.rfbactivity.proxy.config.ProxySettings.IDLE_DISCONNECT;
+import static org.rfbactivity.proxy.config.ProxySettings.IDLE_WARNING;
+import static org.rfbactivity.proxy.config.ProxySettings.MAX_SESSION_DURATION;
+import static org.rfbactivity.proxy.config.ProxySettings.MAX_DURATION_WARNING;
+import static org.rfbactivity.proxy.config.ProxySettings.BLIND_MAX_DURATION;
 import static org.rfbactivity.proxy.config.ProxySettings.PERSIST_INTERVAL;
 import static org.rfbactivity.proxy.config.ProxySettings.REPLICA_ID;
 import static org.rfbactivity.proxy.config.ProxySettings.STORE;
@@ -42,6 +48,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.rfbactivity.activity.ActivityConfig;
+import org.rfbactivity.activity.ViewerPolicy;
 import org.rfbactivity.activity.BlindPolicy;
 import org.rfbactivity.activity.event.EventType;
 import org.rfbactivity.proxy.webhook.WebhookEndpoint;
@@ -68,7 +75,9 @@ public final class ProxyConfig {
   private final Path dataDir;
   private final String mirrorSql;
   private final String notifyChannel;
+  private final String controlChannel;
   private final int retainedSessions;
+  private final ViewerPolicy policy;
   private final String replicaId;
   private final BlindPolicy blindPolicy;
   private final Duration activeWindow;
@@ -115,7 +124,9 @@ public final class ProxyConfig {
     this.dataDir = b.dataDir;
     this.mirrorSql = b.mirrorSql;
     this.notifyChannel = b.notifyChannel;
+    this.controlChannel = b.controlChannel;
     this.retainedSessions = b.retainedSessions;
+    this.policy = b.policy;
     this.replicaId = b.replicaId;
     this.blindPolicy = b.blindPolicy;
     this.activeWindow = b.activeWindow;
@@ -213,6 +224,11 @@ public final class ProxyConfig {
     return notifyChannel;
   }
 
+  /** The PostgreSQL channel the replicas' control commands are NOTIFYed and LISTENed on. */
+  public String controlChannel() {
+    return controlChannel;
+  }
+
   /** This proxy in the viewer rows of a shared database (default: the host name). */
   public String replicaId() {
     return replicaId;
@@ -251,6 +267,11 @@ public final class ProxyConfig {
   /** New connections per second per client address; 0 for no limit. */
   public int maxConnectRatePerIp() {
     return maxConnectRatePerIp;
+  }
+
+  /** The flags' policies (docs/architecture.md#policies), {@link ViewerPolicy#NONE} when every one is off. */
+  public ViewerPolicy policy() {
+    return policy;
   }
 
   /** How long a WebSocket viewer may send nothing before it is pinged; zero for no pings. */
@@ -423,7 +444,14 @@ public final class ProxyConfig {
     private Path dataDir = DATA_DIR.defaultValue();
     private String mirrorSql;
     private String notifyChannel = NOTIFY_CHANNEL.defaultValue();
+    private String controlChannel = CONTROL_CHANNEL.defaultValue();
     private int retainedSessions = RETAINED_SESSIONS.defaultValue();
+    private Duration idleDisconnect = IDLE_DISCONNECT.defaultValue();
+    private Duration idleWarning = IDLE_WARNING.defaultValue();
+    private Duration maxSessionDuration = MAX_SESSION_DURATION.defaultValue();
+    private Duration maxDurationWarning = MAX_DURATION_WARNING.defaultValue();
+    private Duration blindMaxDuration = BLIND_MAX_DURATION.defaultValue();
+    private ViewerPolicy policy = ViewerPolicy.NONE;
     private String replicaId;
     private BlindPolicy blindPolicy = BLIND_POLICY.defaultValue();
     private Duration activeWindow = ACTIVE_WINDOW.defaultValue();
@@ -514,6 +542,11 @@ public final class ProxyConfig {
       return this;
     }
 
+    public Builder controlChannel(String value) {
+      this.controlChannel = value;
+      return this;
+    }
+
     public Builder retainedSessions(int value) {
       this.retainedSessions = value;
       return this;
@@ -573,6 +606,31 @@ public final class ProxyConfig {
     }
 
     /** Zero for no pings. */
+    public Builder idleDisconnect(Duration value) {
+      this.idleDisconnect = value;
+      return this;
+    }
+
+    public Builder idleWarning(Duration value) {
+      this.idleWarning = value;
+      return this;
+    }
+
+    public Builder maxSessionDuration(Duration value) {
+      this.maxSessionDuration = value;
+      return this;
+    }
+
+    public Builder maxDurationWarning(Duration value) {
+      this.maxDurationWarning = value;
+      return this;
+    }
+
+    public Builder blindMaxDuration(Duration value) {
+      this.blindMaxDuration = value;
+      return this;
+    }
+
     public Builder wsPingInterval(Duration value) {
       this.wsPingInterval = value;
       return this;
@@ -696,6 +754,52 @@ public final class ProxyConfig {
       return config;
     }
 
+    /** The five policy flags as one value (docs/architecture.md#policies); a warning needs its limit, and less. */
+    private ViewerPolicy policy() {
+      idleDisconnect = IDLE_DISCONNECT.check(idleDisconnect);
+      idleWarning = IDLE_WARNING.check(idleWarning);
+      maxSessionDuration = MAX_SESSION_DURATION.check(maxSessionDuration);
+      maxDurationWarning = MAX_DURATION_WARNING.check(maxDurationWarning);
+      blindMaxDuration = BLIND_MAX_DURATION.check(blindMaxDuration);
+      warningWithin(IDLE_WARNING, idleWarning, IDLE_DISCONNECT, idleDisconnect);
+      warningWithin(MAX_DURATION_WARNING, maxDurationWarning, MAX_SESSION_DURATION, maxSessionDuration);
+      ViewerPolicy.Builder b = ViewerPolicy.builder();
+      set(IDLE_DISCONNECT, idleDisconnect, b::idleDisconnect);
+      set(IDLE_WARNING, idleWarning, b::idleWarning);
+      set(MAX_SESSION_DURATION, maxSessionDuration, b::maxSessionDuration);
+      set(MAX_DURATION_WARNING, maxDurationWarning, b::maxDurationWarning);
+      set(BLIND_MAX_DURATION, blindMaxDuration, b::blindMaxDuration);
+      return b.build();
+    }
+
+    private static void warningWithin(Setting<Duration> warning, Duration lead, Setting<Duration> limit,
+        Duration limitValue) {
+      if (lead.isZero()) {
+        return;
+      }
+      if (limitValue.isZero()) {
+        throw new ConfigException(warning.flag(), Durations.format(lead), "needs " + limit.flag()
+            + ": a warning of a close that never comes");
+      }
+      if (lead.compareTo(limitValue) >= 0) {
+        throw new ConfigException(warning.flag(), Durations.format(lead), "must be shorter than " + limit.flag()
+            + " (" + Durations.format(limitValue) + ")");
+      }
+    }
+
+    private static void set(Setting<Duration> setting, Duration value,
+        java.util.function.Consumer<Duration> setter) {
+      if (value.isZero()) {
+        return; // off
+      }
+      try {
+        setter.accept(value);
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException(setting.flag(), Durations.format(value), "must be at most "
+            + Durations.format(ViewerPolicy.MAX_LIMIT), e);
+      }
+    }
+
     private void checkEachValue() {
       activeWindow = ACTIVE_WINDOW.check(activeWindow);
       persistInterval = PERSIST_INTERVAL.check(persistInterval);
@@ -717,7 +821,9 @@ public final class ProxyConfig {
       jdbcUrl = JDBC_URL.check(jdbcUrl);
       mirrorSql = MIRROR_SQL.check(mirrorSql);
       notifyChannel = NOTIFY_CHANNEL.check(notifyChannel);
+      controlChannel = CONTROL_CHANNEL.check(controlChannel);
       retainedSessions = RETAINED_SESSIONS.check(retainedSessions);
+      policy = policy();
       replicaId = REPLICA_ID.check(replicaId == null ? REPLICA_ID.defaultValue() : replicaId);
       List<String> normalised = new ArrayList<>();
       for (String origin : allowedOrigins) {

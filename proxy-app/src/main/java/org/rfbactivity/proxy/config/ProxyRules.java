@@ -1,5 +1,6 @@
 package org.rfbactivity.proxy.config;
 
+import static org.rfbactivity.proxy.config.ProxySettings.CONTROL_CHANNEL;
 import static org.rfbactivity.proxy.config.ProxySettings.ADMIN_LISTEN;
 import static org.rfbactivity.proxy.config.ProxySettings.JDBC_PASSWORD_FILE;
 import static org.rfbactivity.proxy.config.ProxySettings.JDBC_URL;
@@ -78,6 +79,10 @@ final class ProxyRules {
     if (c.mirrorSql() != null && c.store() != StoreMode.POSTGRES) {
       throw new ConfigException(MIRROR_SQL.flag(), null,
           "needs --store postgres (the mirror runs in the transaction that writes last_activity)");
+    }
+    if (c.controlChannel().equals(c.notifyChannel())) {
+      // The event feed would hear the commands as events, and every replica would execute every event.
+      throw new ConfigException(CONTROL_CHANNEL.flag(), c.controlChannel(), "same channel as --notify-channel");
     }
     requireDistinctListeners(c);
     checkWebhooks(c);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import org.rfbactivity.activity.ActivitySetting;
 import org.rfbactivity.activity.ActivitySettings;
+import org.rfbactivity.activity.ViewerPolicy;
 import org.rfbactivity.activity.BlindPolicy;
 import org.rfbactivity.activity.event.EventType;
 import org.rfbactivity.activity.store.JdbcActivityStore;
@@ -149,6 +150,13 @@ public final class ProxySettings {
           + "digits, underscores); /api/events LISTENs on it", text -> text)
       .byDefault(JdbcActivityStore.DEFAULT_NOTIFY_CHANNEL).checkedBy(ProxySettings::notifyChannel).build();
 
+  /** Its own channel, so that /api/events' listeners never hear the replicas' commands to each other. */
+  public static final Setting<String> CONTROL_CHANNEL = Setting.named("control-channel", "NAME",
+      "PostgreSQL channel the replicas ask each other on to close viewers (the admin API's DELETEs), in the "
+          + "transaction that stores the command (lower-case letters, digits, underscores); not --notify-channel",
+      text -> text)
+      .byDefault("rfb_activity_control").checkedBy(ProxySettings::notifyChannel).build();
+
   // The tracker's settings default to activity-core's defaults (ProxySettingsTest holds them equal), written here as
   // an operator would type them.
 
@@ -215,6 +223,30 @@ public final class ProxySettings {
    * Shorter than the idle timeouts of common middleboxes (AWS load balancers 60 s, nginx 60 s), so a quiet viewer's
    * pings also keep those from dropping it; one small frame each way per interval and quiet viewer.
    */
+  // Policies (docs/architecture.md#policies): off by default; a route may set its own, and the stricter one applies.
+  public static final Setting<Duration> IDLE_DISCONNECT = Setting.named("idle-disconnect", "DURATION",
+      "Close a session's viewers once it had no counted input for this long (idle_timeout, 4001); 0 for never",
+      Durations::parseZeroOrPositive)
+      .byDefault("0").checkedBy(ProxySettings::policyLimit).shownAs(Durations::format).build();
+
+  public static final Setting<Duration> IDLE_WARNING = Setting.named("idle-warning", "DURATION",
+      "Emit session.idle_warning this long before the idle disconnect; 0 for none", Durations::parseZeroOrPositive)
+      .byDefault("0").checkedBy(ProxySettings::policyLimit).shownAs(Durations::format).build();
+
+  public static final Setting<Duration> MAX_SESSION_DURATION = Setting.named("max-session-duration", "DURATION",
+      "Close a viewer this long after it connected (max_duration, 4002); 0 for never", Durations::parseZeroOrPositive)
+      .byDefault("0").checkedBy(ProxySettings::policyLimit).shownAs(Durations::format).build();
+
+  public static final Setting<Duration> MAX_DURATION_WARNING = Setting.named("max-duration-warning", "DURATION",
+      "Emit viewer.max_duration_warning this long before the max-duration close; 0 for none",
+      Durations::parseZeroOrPositive)
+      .byDefault("0").checkedBy(ProxySettings::policyLimit).shownAs(Durations::format).build();
+
+  public static final Setting<Duration> BLIND_MAX_DURATION = Setting.named("blind-max-duration", "DURATION",
+      "Close a viewer whose stream cannot be inspected this long after it went blind (blind_max_duration, 4003); "
+          + "0 for never", Durations::parseZeroOrPositive)
+      .byDefault("0").checkedBy(ProxySettings::policyLimit).shownAs(Durations::format).build();
+
   public static final Setting<Duration> WS_PING_INTERVAL = Setting.named("ws-ping-interval", "DURATION",
       "Ping a WebSocket viewer after this long without anything from it; 0 for no pings",
       Durations::parseZeroOrPositive)
@@ -286,8 +318,10 @@ public final class ProxySettings {
   public static final List<Setting<?>> ALL = List.of(CONFIG, TCP_LISTEN, WS_LISTEN, ADMIN_LISTEN, TARGET, SESSION_ID,
       TOKEN_FILE, TOKEN_FILE_CHECK, JWT_SECRET_FILE, JWT_PUBLIC_KEY, MAX_TOKEN_LIFETIME, CLOSE_ON_TOKEN_EXPIRY,
       ROUTE_QUERY, ROUTE_RECHECK, JDBC_URL, JDBC_USER,
-      JDBC_PASSWORD_FILE, STORE, DATA_DIR, MIRROR_SQL, NOTIFY_CHANNEL, REPLICA_ID, ACTIVE_WINDOW, PERSIST_INTERVAL, FLUSH_TICK,
-      BLIND_POLICY, RETAINED_SESSIONS, HANDSHAKE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, MAX_CONNECT_RATE_PER_IP, TRANSPORT,
+      JDBC_PASSWORD_FILE, STORE, DATA_DIR, MIRROR_SQL, NOTIFY_CHANNEL, CONTROL_CHANNEL,
+      REPLICA_ID, ACTIVE_WINDOW, PERSIST_INTERVAL, FLUSH_TICK,
+      BLIND_POLICY, RETAINED_SESSIONS, IDLE_DISCONNECT, IDLE_WARNING, MAX_SESSION_DURATION,
+      MAX_DURATION_WARNING, BLIND_MAX_DURATION, HANDSHAKE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, MAX_CONNECT_RATE_PER_IP, TRANSPORT,
       WS_PING_INTERVAL, WS_PONG_TIMEOUT, TCP_KEEPALIVE_IDLE, TCP_KEEPALIVE_INTERVAL, TCP_KEEPALIVE_COUNT, TLS_CERT,
       TLS_KEY, ALLOWED_ORIGIN, ADMIN_TOKEN_FILE, WEBHOOK_URL, WEBHOOK_SECRET_FILE, WEBHOOK_EVENTS, WEBHOOK_QUEUE,
       WEBHOOK_TIMEOUT);
@@ -412,6 +446,17 @@ public final class ProxySettings {
     }
     if (d.compareTo(MAX_DURATION) > 0) {
       throw new IllegalArgumentException("must be at most " + Durations.format(MAX_DURATION));
+    }
+    return d;
+  }
+
+  /** A policy's limit: 0 (off), or up to activity-core's bound for policies, far beyond the other durations'. */
+  private static Duration policyLimit(Duration d) {
+    if (d == null || d.isNegative()) {
+      throw new IllegalArgumentException("must be 0 (off) or more");
+    }
+    if (d.compareTo(ViewerPolicy.MAX_LIMIT) > 0) {
+      throw new IllegalArgumentException("must be at most " + Durations.format(ViewerPolicy.MAX_LIMIT));
     }
     return d;
   }

@@ -99,7 +99,8 @@ class ClusterViewTest {
   @Test
   void connectAndDisconnectTimesAreTheLatestAnyoneSaw() {
     SessionSnapshot local = new SessionSnapshot("desk", ActivityState.DISCONNECTED, T0.plusSeconds(70),
-        T0.plusSeconds(10), null, List.of(), Map.of(), true, T0.plusSeconds(10), T0.plusSeconds(70), null, null);
+        T0.plusSeconds(10), null, List.of(), Map.of(), true, T0.plusSeconds(10), T0.plusSeconds(70), null, null,
+        "client_closed");
     StoredSession stored = new StoredSession("desk", "DISCONNECTED", T0.plusSeconds(10), null, T0.plusSeconds(70),
         T0.plusSeconds(30), T0.plusSeconds(60), null, null, false, List.of());
 
@@ -107,6 +108,7 @@ class ClusterViewTest {
 
     assertThat(s.lastConnectAt()).isEqualTo("2026-12-03T10:00:30Z");
     assertThat(s.lastDisconnectAt()).isEqualTo("2026-12-03T10:01:10Z");
+    assertThat(s.lastCloseReason()).as("this replica's own").isEqualTo("client_closed");
   }
 
   private static org.assertj.core.groups.Tuple tuple(Object... values) {
@@ -121,7 +123,7 @@ class ClusterViewTest {
           : ActivityState.CONNECTED_IDLE, true, null, T0, T0, null, Map.of(), Map.of()));
     }
     return new SessionSnapshot("desk", state, since, lastActivity, kind, viewers, Map.of(), true, T0, null,
-        activeUntil, cause);
+        activeUntil, cause, null);
   }
 
   private static StoredSession stored(String state, Instant since, Instant lastActivity, String kind,

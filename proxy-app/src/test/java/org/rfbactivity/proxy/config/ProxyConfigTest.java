@@ -44,4 +44,15 @@ class ProxyConfigTest {
         .isInstanceOf(ConfigException.class)
         .hasMessage("--replica-id=  : expected 1..128 characters without control characters");
   }
+
+  @Test
+  void theControlChannelIsAnIdentifierOfItsOwn() {
+    assertThat(ProxyConfig.builder().routing(ROUTE).build().controlChannel()).isEqualTo("rfb_activity_control");
+    assertThat(ProxyConfig.builder().routing(ROUTE).controlChannel("ops_control").build().controlChannel())
+        .isEqualTo("ops_control");
+    assertThatThrownBy(() -> ProxyConfig.builder().routing(ROUTE).controlChannel("Ops-Control").build())
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("--control-channel=Ops-Control: ");
+    assertThatThrownBy(() -> ProxyConfig.builder().routing(ROUTE).notifyChannel("ops").controlChannel("ops").build())
+        .isInstanceOf(ConfigException.class).hasMessage("--control-channel=ops: same channel as --notify-channel");
+  }
 }

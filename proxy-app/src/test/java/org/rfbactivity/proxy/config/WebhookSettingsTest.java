@@ -140,7 +140,7 @@ class WebhookSettingsTest {
     String[] on = {"--webhook-url", "http://127.0.0.1:9/a", "--webhook-secret-file", secret.toString()};
     assertThatThrownBy(() -> parse(with(on, "--webhook-events", "viewer.opened,session.started")))
         .hasMessage("--webhook-events=session.started: expected one of session.state_changed, viewer.opened, "
-            + "viewer.closed");
+            + "viewer.closed, session.idle_warning, viewer.max_duration_warning, viewer.disconnected_by_policy");
     assertThatThrownBy(() -> parse(with(on, "--webhook-queue", "0")))
         .hasMessage("--webhook-queue=0: must be 1 to 1000000");
     assertThatThrownBy(() -> parse(with(on, "--webhook-queue", "many")))

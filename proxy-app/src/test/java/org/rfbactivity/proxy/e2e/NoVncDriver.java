@@ -121,6 +121,13 @@ final class NoVncDriver implements ViewerDriver {
     assertThat(send("disconnect")).isEqualTo("disconnected");
   }
 
+  /** Waits until the proxy closes the page's WebSocket: {@code CODE REASON} of its Close frame. */
+  String closed() throws Exception {
+    String answer = send("closed");
+    assertThat(answer).startsWith("closed ");
+    return answer.substring("closed ".length());
+  }
+
   private String send(String command) throws IOException, InterruptedException {
     commands.write(command + "\n");
     commands.flush();

@@ -123,7 +123,8 @@ class EventStreamIT {
           "/api/events?types=session.state_changed,session.exploded", bearer()));
       assertThat(unknownType.statusCode()).isEqualTo(400);
       assertThat(unknownType.body()).isEqualTo(
-          "unknown event type in types; known: session.state_changed,viewer.opened,viewer.closed\n");
+          "unknown event type in types; known: session.state_changed,viewer.opened,viewer.closed,"
+              + "session.idle_warning,viewer.max_duration_warning,viewer.disconnected_by_policy\n");
       assertThat(SseClient.plain(SseClient.request(port, "/api/events?types=", bearer())).statusCode())
           .isEqualTo(400);
 

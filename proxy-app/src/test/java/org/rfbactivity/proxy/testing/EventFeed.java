@@ -53,6 +53,15 @@ public final class EventFeed implements AutoCloseable {
     return feed;
   }
 
+  /** Every event so far, in order. */
+  public List<JsonNode> all() throws IOException {
+    List<JsonNode> events = new ArrayList<>();
+    for (String json : data) {
+      events.add(JSON.readTree(json));
+    }
+    return events;
+  }
+
   /** The events of this type so far, in order. */
   public List<JsonNode> ofType(String type) throws IOException {
     List<JsonNode> events = new ArrayList<>();

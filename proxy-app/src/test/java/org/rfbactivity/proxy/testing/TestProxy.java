@@ -84,6 +84,18 @@ public final class TestProxy implements AutoCloseable {
     return admin(path, null);
   }
 
+  /** {@code method} (without a body) on the admin port, with the token when it is not null. */
+  public HttpResponse<String> admin(String method, String path, String token) throws IOException,
+      InterruptedException {
+    HttpRequest.Builder b = HttpRequest.newBuilder(
+        URI.create("http://127.0.0.1:" + server.adminAddress().getPort() + path)).timeout(Duration.ofSeconds(10))
+        .method(method, HttpRequest.BodyPublishers.noBody());
+    if (token != null) {
+      b.header("Authorization", "Bearer " + token);
+    }
+    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
   @Override
   public void close() {
     server.close();

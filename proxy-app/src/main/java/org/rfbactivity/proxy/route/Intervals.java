@@ -17,7 +17,7 @@ final class Intervals {
 
   private Intervals() {}
 
-  /** @throws IllegalArgumentException saying what was expected, without repeating the text */
+  /** @throws IllegalArgumentException saying what was expected or which bound, without repeating the text */
   static Duration parse(String text) {
     String value = text == null ? "" : text.strip();
     Matcher m = POSTGRES.matcher(value);
@@ -40,9 +40,6 @@ final class Intervals {
         d = d.plusNanos(Long.parseLong((m.group(5) + "00000000").substring(0, 9)));
       }
     }
-    if (d.isZero()) {
-      throw new IllegalArgumentException("must be greater than zero");
-    }
-    return d;
+    return RoutePolicy.withinLimits(d);
   }
 }

@@ -205,7 +205,11 @@ public final class JdbcRouteResolver implements RouteResolver {
         throw RouteRefusedException.refused("route query column " + column + ": " + e.getMessage());
       }
     }
-    return b.build();
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw RouteRefusedException.refused("route query columns: " + e.getMessage());
+    }
   }
 
   private static Duration wholeSeconds(Number n) {

@@ -164,7 +164,11 @@ public final class JwtRouteResolver implements RouteResolver {
         throw RouteRefusedException.refused("claim " + POLICY_CLAIM + "." + name + ": " + e.getMessage());
       }
     }
-    return b.build();
+    try {
+      return b.build();
+    } catch (IllegalArgumentException e) {
+      throw RouteRefusedException.refused("claim " + POLICY_CLAIM + ": " + e.getMessage());
+    }
   }
 
   private static Duration duration(Object value) {
@@ -174,9 +178,9 @@ public final class JwtRouteResolver implements RouteResolver {
     if (value instanceof Long || value instanceof Integer) {
       return RoutePolicy.seconds(((Number) value).longValue());
     }
-    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
-        && Math.abs(n.doubleValue()) <= RoutePolicy.MAX_SECONDS) {
-      return RoutePolicy.seconds(n.longValue()); // 1800.0: JSON does not tell 1800 from 1800.0
+    if (value instanceof Number n && !Double.isInfinite(n.doubleValue())
+        && n.doubleValue() == Math.rint(n.doubleValue())) {
+      return RoutePolicy.seconds((long) n.doubleValue()); // 1800.0: JSON does not tell 1800 from 1800.0
     }
     throw new IllegalArgumentException("expected a duration string such as \"30m\" or whole seconds");
   }

@@ -190,7 +190,7 @@ class RevocationIT {
       ViewerConnection connection = proxy.server().viewers().bySession("desk").get(0);
 
       assertThat(connection.description().route().policy()).isEqualTo(new RoutePolicy(Duration.ofMinutes(30), null,
-          Duration.ofHours(8), null));
+          Duration.ofHours(8), null, null));
 
       Throwable refused = catchThrowable(() -> WsTransport.connect(proxy.wsUri("/websockify?token="
           + jwt(desk1.target(), exp, Map.of("idle_disconnect", "0s"))), null));

@@ -128,27 +128,36 @@ class JdbcRouteResolverTest {
           + " ('p-5', '10.0.0.5', 5905, NULL, 'soon', NULL, NULL),"
           + " ('p-6', '10.0.0.6', 5906, NULL, NULL, -60, NULL),"
           + " ('p-7', '10.0.0.7', 5907, NULL, NULL, NULL, 1.5),"
-          + " ('p-8', '10.0.0.8', 5908, '00:00:00', NULL, NULL, NULL)");
+          + " ('p-8', '10.0.0.8', 5908, '00:00:00', NULL, NULL, NULL),"
+          + " ('p-9', '10.0.0.9', 5909, NULL, '5m', NULL, NULL),"
+          + " ('p-10', '10.0.0.10', 5910, '367 days', NULL, NULL, NULL),"
+          + " ('p-11', '10.0.0.11', 5911, NULL, NULL, 31622401, NULL)");
     }
     JdbcRouteResolver r = resolver("SELECT host, port, idle AS idle_disconnect, warn AS IDLE_WARNING,"
         + " max_s AS max_session_duration, blind AS blind_max_duration FROM policed WHERE token = ?");
 
     assertThat(r.resolve(new RouteRequest(null, "p-1")).policy()).isEqualTo(new RoutePolicy(Duration.ofMinutes(30),
-        Duration.ofSeconds(45), Duration.ofHours(8), Duration.ofMinutes(10)));
+        Duration.ofSeconds(45), Duration.ofHours(8), null, Duration.ofMinutes(10)));
     assertThat(r.resolve(new RouteRequest(null, "p-2")).policy()).isEqualTo(new RoutePolicy(
-        Duration.ofHours(26).plusMillis(500), Duration.ofMinutes(2), null, null));
+        Duration.ofHours(26).plusMillis(500), Duration.ofMinutes(2), null, null, null));
     assertThat(r.resolve(new RouteRequest(null, "p-3")).policy()).isSameAs(RoutePolicy.NONE);
     assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "p-4"))).hasMessage("route query column "
         + "idle_disconnect: expected whole seconds, an interval such as 00:30:00 or a duration such as 30m");
     assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "p-5"))).hasMessage("route query column "
         + "idle_warning: expected whole seconds, an interval such as 00:30:00 or a duration such as 30m");
     assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "p-6")))
-        .hasMessage("route query column max_session_duration: must be 1..2147483647 seconds");
+        .hasMessage("route query column max_session_duration: must be greater than zero");
     assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "p-7")))
         .hasMessage("route query column blind_max_duration: expected whole seconds");
     assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "p-8")))
         .isInstanceOfSatisfying(RouteRefusedException.class, e -> assertThat(e.unavailable()).isFalse())
         .hasMessage("route query column idle_disconnect: must be greater than zero");
+    assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "p-9")))
+        .hasMessage("route query columns: idle_warning needs idle_disconnect on the same route");
+    assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "p-10")))
+        .hasMessage("route query column idle_disconnect: must be at most 8784h (366 days)");
+    assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "p-11")))
+        .hasMessage("route query column max_session_duration: must be at most 8784h (366 days)");
   }
 
   /**

@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +24,8 @@ import org.rfbactivity.proxy.config.Routing;
 
 /**
  * The {@code rfba} claim of a well-signed JWT: any options, as strings or as numbers of seconds, give exactly their
- * values on the route; any malformed claim refuses the viewer with a reason that never repeats the token.
+ * values on the route, or exactly the warning rule they break; any malformed claim refuses the viewer with a reason
+ * that never repeats the token.
  */
 class JwtPolicyClaimProperties {
 
@@ -31,19 +33,26 @@ class JwtPolicyClaimProperties {
       Duration.ofHours(1), Clock.fixed(JwtRouteResolverTest.NOW, ZoneOffset.UTC));
 
   @Property
-  void anyOptionsGiveExactlyTheirValues(@ForAll("members") List<Member> members) throws Exception {
+  void anyOptionsGiveExactlyTheirValuesOrTheRuleTheyBreak(@ForAll("members") List<Member> members) throws Exception {
     Map<String, Object> claim = new LinkedHashMap<>();
-    RoutePolicy.Builder expected = new RoutePolicy.Builder();
+    Map<String, Duration> values = new HashMap<>();
     for (Member m : members) {
       claim.put(m.name(), m.json());
-      expected.set(m.name(), m.value());
+      values.put(m.name(), m.value());
     }
     String token = JwtRouteResolverTest.hs256(JwtRouteResolverTest.claims().claim("rfba", claim).build());
 
-    Route route = resolver.resolve(new RouteRequest(null, token));
+    Throwable refused = catchThrowable(() -> assertThat(resolver.resolve(new RouteRequest(null, token)))
+        .isEqualTo(new Route("desk-7", new HostPort("10.1.2.3", 5907), "jwt",
+            values.isEmpty() ? RoutePolicy.NONE : TokenFileLineProperties.policyOf(values),
+            RouteOrigin.jwt(JwtRouteResolverTest.NOW.plusSeconds(60)))));
 
-    assertThat(route).isEqualTo(new Route("desk-7", new HostPort("10.1.2.3", 5907), "jwt", expected.build(),
-        RouteOrigin.jwt(JwtRouteResolverTest.NOW.plusSeconds(60))));
+    String broken = TokenFileLineProperties.ruleProblem(values);
+    if (broken == null) {
+      assertThat(refused).isNull();
+    } else {
+      assertThat(refused).isInstanceOf(RouteRefusedException.class).hasMessage("claim rfba: " + broken);
+    }
   }
 
   @Property
@@ -70,9 +79,14 @@ class JwtPolicyClaimProperties {
     assertThat(refusal("30m")).isEqualTo("claim rfba is not an object");
     assertThat(refusal(Map.of("idle_disconect", "30m")))
         .isEqualTo("claim rfba has an unknown member (expected idle_disconnect, idle_warning, max_session_duration, "
-            + "blind_max_duration)");
-    assertThat(refusal(Map.of("idle_disconnect", 0))).isEqualTo("claim rfba.idle_disconnect: must be 1..2147483647 "
-        + "seconds");
+            + "max_duration_warning, blind_max_duration)");
+    assertThat(refusal(Map.of("idle_disconnect", 0))).isEqualTo("claim rfba.idle_disconnect: must be greater than zero");
+    assertThat(refusal(Map.of("idle_disconnect", 31_622_401))).isEqualTo("claim rfba.idle_disconnect: must be at most "
+        + "8784h (366 days)");
+    assertThat(refusal(Map.of("idle_warning", "5m"))).isEqualTo("claim rfba: idle_warning needs idle_disconnect on the "
+        + "same route");
+    assertThat(refusal(Map.of("idle_disconnect", "5m", "idle_warning", "5m"))).isEqualTo("claim rfba: idle_warning must "
+        + "be shorter than idle_disconnect");
     assertThat(refusal(Map.of("max_session_duration", "8 hours")))
         .isEqualTo("claim rfba.max_session_duration: unknown unit ' hours' (use ms, s, m or h)");
     assertThat(refusal(Map.of("idle_warning", 1.5)))
@@ -102,7 +116,7 @@ class JwtPolicyClaimProperties {
 
   /** A positive duration as a JSON string or number, with its value. */
   Arbitrary<Tuple.Tuple2<Object, Duration>> values() {
-    Arbitrary<Long> n = Arbitraries.longs().between(1, 1_000_000);
+    Arbitrary<Long> n = Arbitraries.oneOf(Arbitraries.longs().between(1, 10), Arbitraries.longs().between(1, 8000));
     return Arbitraries.oneOf(
         n.map(v -> Tuple.of((Object) v, Duration.ofSeconds(v))),
         n.map(v -> Tuple.of((Object) (v + "s"), Duration.ofSeconds(v))),

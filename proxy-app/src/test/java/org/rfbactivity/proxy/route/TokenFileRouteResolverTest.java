@@ -265,23 +265,31 @@ class TokenFileRouteResolverTest {
   void optionsOnALineSetTheRoutesPolicy() throws Exception {
     Path f = file(String.join("\n",
         "desk-1: 10.0.0.5:5901 idle_disconnect=30m max_session_duration=8h",
-        "desk-2: 10.0.0.6:5902\tidle_warning=90 blind_max_duration=PT45M  ",
+        "desk-2: 10.0.0.6:5902\tidle_disconnect=3600 idle_warning=90 max_session_duration=1h max_duration_warning=5m "
+            + "blind_max_duration=PT45M  ",
         "plain: 10.0.0.7:5903",
         "zero: 10.0.0.8:5904 idle_disconnect=0s",
-        "typo: 10.0.0.9:5905 idle_disconect=30m"));
+        "typo: 10.0.0.9:5905 idle_disconect=30m",
+        "warn-only: 10.0.0.10:5906 idle_warning=5m",
+        "late-warning: 10.0.0.11:5907 max_session_duration=1h max_duration_warning=1h",
+        "a-year-and-more: 10.0.0.12:5908 blind_max_duration=8785h"));
     TokenFileRouteResolver r = new TokenFileRouteResolver(new Routing.TokenFile(f));
 
     assertThat(r.resolve(new RouteRequest(null, "desk-1"))).isEqualTo(new Route("10.0.0.5:5901",
         new HostPort("10.0.0.5", 5901), "token-file", new RoutePolicy(Duration.ofMinutes(30), null,
-            Duration.ofHours(8), null), RouteOrigin.tokenFile("desk-1")));
+            Duration.ofHours(8), null, null), RouteOrigin.tokenFile("desk-1")));
     assertThat(r.resolve(new RouteRequest(null, "desk-2")).policy())
-        .isEqualTo(new RoutePolicy(null, Duration.ofSeconds(90), null, Duration.ofMinutes(45)));
+        .isEqualTo(new RoutePolicy(Duration.ofHours(1), Duration.ofSeconds(90), Duration.ofHours(1),
+            Duration.ofMinutes(5), Duration.ofMinutes(45)));
     assertThat(r.resolve(new RouteRequest(null, "plain")).policy()).isSameAs(RoutePolicy.NONE);
     assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "zero"))).hasMessage("unknown token");
     assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "typo"))).hasMessage("unknown token");
-    assertThat(warnings()).containsExactly("token file " + f + ": 2 lines ignored: line 4 (bad option: "
+    assertThat(warnings()).containsExactly("token file " + f + ": 5 lines ignored: line 4 (bad option: "
         + "idle_disconnect: must be greater than zero), line 5 (bad option: unknown option (expected idle_disconnect, "
-        + "idle_warning, max_session_duration, blind_max_duration))");
+        + "idle_warning, max_session_duration, max_duration_warning, blind_max_duration)), line 6 (bad option: "
+        + "idle_warning needs idle_disconnect on the same route), line 7 (bad option: max_duration_warning must be "
+        + "shorter than max_session_duration), line 8 (bad option: blind_max_duration: must be at most 8784h "
+        + "(366 days))");
   }
 
   /**

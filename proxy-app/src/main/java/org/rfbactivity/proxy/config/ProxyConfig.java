@@ -91,6 +91,8 @@ public final class ProxyConfig {
   private final Duration wsPongTimeout;
   private final Duration tokenFileCheck;
   private final boolean closeOnTokenExpiry;
+  private final boolean tokenFileCheckGiven;
+  private final boolean closeOnTokenExpiryGiven;
   private final Duration routeRecheck;
   private final Duration tcpKeepAliveIdle;
   private final Duration tcpKeepAliveInterval;
@@ -138,8 +140,10 @@ public final class ProxyConfig {
     this.maxConnectRatePerIp = b.maxConnectRatePerIp;
     this.wsPingInterval = b.wsPingInterval;
     this.wsPongTimeout = b.wsPongTimeout;
-    this.tokenFileCheck = b.tokenFileCheck;
-    this.closeOnTokenExpiry = b.closeOnTokenExpiry;
+    this.tokenFileCheck = b.tokenFileCheck == null ? TOKEN_FILE_CHECK.defaultValue() : b.tokenFileCheck;
+    this.closeOnTokenExpiry = b.closeOnTokenExpiry == null ? CLOSE_ON_TOKEN_EXPIRY.defaultValue() : b.closeOnTokenExpiry;
+    this.tokenFileCheckGiven = b.tokenFileCheck != null;
+    this.closeOnTokenExpiryGiven = b.closeOnTokenExpiry != null;
     this.routeRecheck = b.routeRecheck;
     this.tcpKeepAliveIdle = b.tcpKeepAliveIdle;
     this.tcpKeepAliveInterval = b.tcpKeepAliveInterval;
@@ -292,6 +296,16 @@ public final class ProxyConfig {
   /** Whether JWT viewers are closed when their token's {@code exp} passes. */
   public boolean closeOnTokenExpiry() {
     return closeOnTokenExpiry;
+  }
+
+  /** Whether {@link #tokenFileCheck()} was given rather than defaulted: it has no use without a token file. */
+  boolean tokenFileCheckGiven() {
+    return tokenFileCheckGiven;
+  }
+
+  /** Whether {@link #closeOnTokenExpiry()} was given rather than defaulted: it has no use without JWT routing. */
+  boolean closeOnTokenExpiryGiven() {
+    return closeOnTokenExpiryGiven;
   }
 
   /** How often route-query routing re-runs the query for live viewers; zero for never. */
@@ -463,8 +477,8 @@ public final class ProxyConfig {
     private int maxConnectRatePerIp = MAX_CONNECT_RATE_PER_IP.defaultValue();
     private Duration wsPingInterval = WS_PING_INTERVAL.defaultValue();
     private Duration wsPongTimeout = WS_PONG_TIMEOUT.defaultValue();
-    private Duration tokenFileCheck = TOKEN_FILE_CHECK.defaultValue();
-    private boolean closeOnTokenExpiry = CLOSE_ON_TOKEN_EXPIRY.defaultValue();
+    private Duration tokenFileCheck;
+    private Boolean closeOnTokenExpiry;
     private Duration routeRecheck = ROUTE_RECHECK.defaultValue();
     private Duration tcpKeepAliveIdle = TCP_KEEPALIVE_IDLE.defaultValue();
     private Duration tcpKeepAliveInterval = TCP_KEEPALIVE_INTERVAL.defaultValue();
@@ -646,7 +660,7 @@ public final class ProxyConfig {
       return this;
     }
 
-    public Builder closeOnTokenExpiry(boolean value) {
+    public Builder closeOnTokenExpiry(Boolean value) {
       this.closeOnTokenExpiry = value;
       return this;
     }
@@ -810,7 +824,9 @@ public final class ProxyConfig {
       maxConnectRatePerIp = MAX_CONNECT_RATE_PER_IP.check(maxConnectRatePerIp);
       wsPingInterval = WS_PING_INTERVAL.check(wsPingInterval);
       wsPongTimeout = WS_PONG_TIMEOUT.check(wsPongTimeout);
-      tokenFileCheck = TOKEN_FILE_CHECK.check(tokenFileCheck);
+      if (tokenFileCheck != null) {
+        tokenFileCheck = TOKEN_FILE_CHECK.check(tokenFileCheck);
+      }
       routeRecheck = ROUTE_RECHECK.check(routeRecheck);
       tcpKeepAliveIdle = TCP_KEEPALIVE_IDLE.check(tcpKeepAliveIdle);
       tcpKeepAliveInterval = TCP_KEEPALIVE_INTERVAL.check(tcpKeepAliveInterval);

@@ -56,6 +56,15 @@ final class ProxyRules {
       throw new ConfigException(MAX_TOKEN_LIFETIME.flag(), MAX_TOKEN_LIFETIME.display(c.maxTokenLifetime()),
           "applies only to JWT routing (--jwt-secret-file or --jwt-public-key)");
     }
+    // As --max-token-lifetime: given with a routing they do not apply to, they would silently do nothing.
+    if (c.tokenFileCheckGiven() && !(routing instanceof Routing.TokenFile)) {
+      throw new ConfigException(ProxySettings.TOKEN_FILE_CHECK.flag(),
+          ProxySettings.TOKEN_FILE_CHECK.display(c.tokenFileCheck()), "applies only to --token-file routing");
+    }
+    if (c.closeOnTokenExpiryGiven() && !(routing instanceof Routing.JwtHs256 || routing instanceof Routing.JwtRs256)) {
+      throw new ConfigException(ProxySettings.CLOSE_ON_TOKEN_EXPIRY.flag(),
+          String.valueOf(c.closeOnTokenExpiry()), "applies only to JWT routing (--jwt-secret-file or --jwt-public-key)");
+    }
     if (!c.routeRecheck().isZero() && !(routing instanceof Routing.RouteQuery)) {
       throw new ConfigException(ProxySettings.ROUTE_RECHECK.flag(),
           ProxySettings.ROUTE_RECHECK.display(c.routeRecheck()), "applies only to --route-query routing");

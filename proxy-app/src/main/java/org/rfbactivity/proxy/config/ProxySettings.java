@@ -96,12 +96,13 @@ public final class ProxySettings {
   public static final Setting<Duration> TOKEN_FILE_CHECK = Setting.named("token-file-check", "DURATION",
       "Token-file routing: look at the file this often, and close (token_revoked, 4004) the viewers whose token it "
           + "no longer has or now sends elsewhere", Durations::parsePositive)
-      .byDefault("2s").checkedBy(ProxySettings::duration).shownAs(Durations::format).build();
+      .describedDefault("`2s`", () -> Duration.ofSeconds(2)).checkedBy(ProxySettings::duration)
+      .shownAs(Durations::format).build();
 
   /** On by default: a platform that issues short tokens means them to bound the viewer, not only its connect. */
   public static final Setting<Boolean> CLOSE_ON_TOKEN_EXPIRY = Setting.named("close-on-token-expiry", "true|false",
       "JWT routing: close a viewer (token_expired, 4005) when its token's exp passes", ProxySettings::bool)
-      .byDefault("true").build();
+      .describedDefault("`true`", () -> Boolean.TRUE).build();
 
   /** Off by default: each check runs the route query once per live token, which a busy database may not want. */
   public static final Setting<Duration> ROUTE_RECHECK = Setting.named("route-recheck", "DURATION",

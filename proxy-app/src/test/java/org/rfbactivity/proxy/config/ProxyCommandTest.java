@@ -346,15 +346,21 @@ class ProxyCommandTest {
     assertThat(defaults.closeOnTokenExpiry()).isTrue();
     assertThat(defaults.routeRecheck()).isEqualTo(Duration.ZERO);
 
-    ProxyConfig given = parse(Map.of("RFBA_CLOSE_ON_TOKEN_EXPIRY", "FALSE"), "--token-file", tokens.toString(),
-        "--token-file-check", "500ms");
+    ProxyConfig given = parse(Map.of("RFBA_TOKEN_FILE_CHECK", "500ms"), "--token-file", tokens.toString());
     assertThat(given.tokenFileCheck()).isEqualTo(Duration.ofMillis(500));
-    assertThat(given.closeOnTokenExpiry()).isFalse();
 
     assertThatThrownBy(() -> parse("--token-file", tokens.toString(), "--token-file-check", "0"))
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("--token-file-check=0: ");
-    assertThatThrownBy(() -> parse("--token-file", tokens.toString(), "--close-on-token-expiry", "yes"))
+    Path secret = write("jwt-secret", "0123456789abcdef0123456789abcdef\n");
+    assertThatThrownBy(() -> parse("--jwt-secret-file", secret.toString(), "--close-on-token-expiry", "yes"))
         .hasMessage("--close-on-token-expiry=yes: expected true or false");
+    assertThat(parse("--jwt-secret-file", secret.toString(), "--close-on-token-expiry", "false").closeOnTokenExpiry())
+        .isFalse();
+    assertThat(parse("--jwt-secret-file", secret.toString()).closeOnTokenExpiry()).isTrue();
+    assertThatThrownBy(() -> parse("--token-file", tokens.toString(), "--close-on-token-expiry", "true"))
+        .hasMessage("--close-on-token-expiry=true: applies only to JWT routing (--jwt-secret-file or --jwt-public-key)");
+    assertThatThrownBy(() -> parse("--jwt-secret-file", secret.toString(), "--token-file-check", "1s"))
+        .hasMessage("--token-file-check=1s: applies only to --token-file routing");
     assertThatThrownBy(() -> parse("--token-file", tokens.toString(), "--route-recheck", "5s"))
         .hasMessage("--route-recheck=5s: applies only to --route-query routing");
     assertThatThrownBy(() -> parse("--token-file", tokens.toString(), "--route-recheck", "2d"))

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelPipeline;
 import java.util.Map;
 import org.rfbactivity.activity.ActivityTracker;
 import org.rfbactivity.activity.Viewer;
+import org.rfbactivity.activity.ViewerPolicy;
 import org.rfbactivity.proxy.relay.HandshakeFacts;
 import org.rfbactivity.proxy.relay.HandshakeOutcome;
 import org.rfbactivity.proxy.relay.RelayMetrics;
@@ -194,10 +195,12 @@ final class RfbActivityBridge implements RfbListener, ViewerObserver {
     putIfKnown(attributes, ViewerAttributes.SECURITY_TYPE, security);
     putIfKnown(attributes, ViewerAttributes.DESKTOP_SIZE, desktopSize);
     String sessionId = description.route().sessionId();
+    // The route's own limits; the tracker applies the stricter of them and the flags (docs/architecture.md#policies).
+    ViewerPolicy policy = description.route().policy().toViewerPolicy();
     if (blindReason == null) {
-      viewer = tracker.viewerOpened(sessionId, description.id(), attributes, true);
+      viewer = tracker.viewerOpened(sessionId, description.id(), attributes, true, policy);
     } else {
-      viewer = tracker.viewerOpenedBlind(sessionId, description.id(), attributes, blindReason);
+      viewer = tracker.viewerOpenedBlind(sessionId, description.id(), attributes, blindReason, policy);
       metrics.blindViewerOpened(blindReason);
     }
     timer.stop();

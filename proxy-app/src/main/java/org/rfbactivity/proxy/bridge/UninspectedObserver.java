@@ -62,7 +62,7 @@ public final class UninspectedObserver implements ViewerObserver {
   private void establishOnceBothSent() {
     if (clientSent && serverSent) {
       viewer = tracker.viewerOpened(description.route().sessionId(), description.id(),
-          ViewerAttributes.opening(description), false);
+          ViewerAttributes.opening(description), false, description.route().policy().toViewerPolicy());
       timer.stop();
       relay.established(new HandshakeFacts(null, null, NOT_INSPECTED));
     }

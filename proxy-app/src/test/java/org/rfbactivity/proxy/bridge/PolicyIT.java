@@ -5,12 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.rfbactivity.proxy.testing.EventFeed;
 import org.rfbactivity.proxy.testing.LeakWatch;
 import org.rfbactivity.proxy.testing.RfbScript;
@@ -128,6 +131,28 @@ class PolicyIT {
       await().atMost(WAIT).until(() -> proxy.server().connectedViewers() == 0);
       assertThat(closed(proxy, "blind_max_duration")).isEqualTo(1.0);
       assertThat(viewer.in().read()).isEqualTo(-1);
+    }
+  }
+
+  /** A token-file line's own limit applies to its viewers only (docs/architecture.md#policies, stricter wins). */
+  @Test
+  void aRoutesOwnIdleLimitClosesItsViewersAndNoOtherRoutes(@TempDir Path dir) throws Exception {
+    try (ScriptedRfbServer strict = ScriptedRfbServer.start(script, Behaviour.SCRIPT);
+        ScriptedRfbServer relaxed = ScriptedRfbServer.start(script, Behaviour.SCRIPT)) {
+      Path tokens = Files.writeString(dir.resolve("tokens"), "strict: " + strict.target() + " idle_disconnect=2s\n"
+          + "relaxed: " + relaxed.target() + "\n");
+      try (TestProxy proxy = TestProxy.start("--token-file", tokens.toString(), "--flush-tick", "100ms",
+              "--max-connect-rate-per-ip", "0", "--idle-disconnect", "1h");
+          WsTransport a = WsTransport.connect(proxy.wsUri("/websockify?token=strict"), null);
+          WsTransport b = WsTransport.connect(proxy.wsUri("/websockify?token=relaxed"), null)) {
+        ScriptedRfbClient.handshake(a, script);
+        ScriptedRfbClient.handshake(b, script);
+        assertThat(a.closeCode().get(10, TimeUnit.SECONDS)).isEqualTo(4001);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+            .until(() -> proxy.server().connectedViewers() == 1);
+        assertThat(b.closeCode()).as("the other route keeps the global hour").isNotDone();
+        assertThat(closed(proxy, "idle_timeout")).isEqualTo(1.0);
+      }
     }
   }
 

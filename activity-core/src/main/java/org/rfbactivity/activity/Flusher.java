@@ -210,6 +210,7 @@ final class Flusher {
     }
     uncommitted.clear();
     publish(result.events());
+    othersInput(result, writes, base);
     if (suppressed != 0) {
       metrics.writesSuppressed(suppressed);
     }
@@ -248,6 +249,19 @@ final class Flusher {
   }
 
   /** Committed events to the event listeners, in order; a throwing listener is logged and the others still run. */
+  /** Other replicas' counted input of the written sessions reaches their idle policies. */
+  private static void othersInput(WriteResult result, List<SessionWrite> writes, TimeBase base) {
+    if (result.othersInput().isEmpty()) {
+      return;
+    }
+    for (SessionWrite write : writes) {
+      java.time.Instant at = result.othersInput().get(write.slot().sessionId());
+      if (at != null) {
+        write.slot().othersInput(base.toNanos(at));
+      }
+    }
+  }
+
   private void publish(List<ActivityEvent> events) {
     if (droppedEvents > 0) {
       LOG.warn("{} - {} events were dropped while the store was failing", owner, droppedEvents);

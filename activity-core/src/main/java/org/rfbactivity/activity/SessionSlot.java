@@ -66,6 +66,8 @@ final class SessionSlot {
   private long lastDisconnectNanos = NONE;
   /** Why the newest viewer close happened, as the application said ({@code client_closed}, {@code idle_timeout}). */
   private String lastCloseReason;
+  /** Newest counted input of this session's viewers on other replicas ({@link #othersInput}); NONE if none known. */
+  private long othersInputNanos = NONE;
   /** The cause of the newest transition; null before the first. */
   private TransitionCause cause;
   /** Incremented by every change that must reach the store at the next tick. */
@@ -270,7 +272,7 @@ final class SessionSlot {
    * NOISE and other uncounted kinds never count), or the start of its viewers' period if that is later.
    */
   private long idleSince() {
-    long since = Math.max(periodStartNanos, closedInputNanos);
+    long since = Math.max(Math.max(periodStartNanos, closedInputNanos), othersInputNanos);
     for (Viewer viewer : viewers) {
       long last = viewer.lastActivityNanos();
       // Read after the time: a kind means the viewer had counted input, so its time is no longer the open.
@@ -279,6 +281,16 @@ final class SessionSlot {
       }
     }
     return since;
+  }
+
+  /**
+   * Counted input of this session's viewers on other replicas, as the store last read it (flusher thread, after a
+   * write): it postpones the idle policy as this replica's own input does (docs/architecture.md#policies).
+   */
+  synchronized void othersInput(long nanos) {
+    if (nanos > othersInputNanos) {
+      othersInputNanos = nanos;
+    }
   }
 
   /** Whether a policy may be due at {@code now}; without the lock, so a tick with nothing due takes none. */

@@ -27,6 +27,11 @@ final class TimeBase {
     return new TimeBase(tickerNanos, wallNow);
   }
 
+  /** The ticker reading of a wall-clock instant (another replica's, say), on this base. */
+  long toNanos(Instant instant) {
+    return anchorNanos + java.time.Duration.between(anchorInstant, instant).toNanos();
+  }
+
   Instant toInstant(long tickerNanos) {
     return anchorInstant.plusNanos(tickerNanos - anchorNanos).truncatedTo(ChronoUnit.MICROS);
   }

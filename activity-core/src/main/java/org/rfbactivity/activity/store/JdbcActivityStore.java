@@ -6,9 +6,11 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import javax.sql.DataSource;
@@ -104,8 +106,9 @@ public final class JdbcActivityStore implements ActivityStore {
       begin(c);
       statements.execute(c, ops);
       List<ActivityEvent> events = settlement.run(c, batch, name, Set.of());
+      Map<String, Instant> others = OthersInput.read(c, OthersInput.sessionsOf(batch), batch.writer());
       c.commit();
-      return result(ops, List.of(), events);
+      return result(ops, List.of(), events, others);
     } catch (SQLException e) {
       rollbackQuietly(c);
       if (SqlStates.classify(e) != SqlStates.Decision.ISOLATE_ROW) {
@@ -126,10 +129,13 @@ public final class JdbcActivityStore implements ActivityStore {
       refused.add(op.sessionId());
     }
     List<ActivityEvent> events = settlement.run(c, batch, name, refused);
+    Set<String> written = OthersInput.sessionsOf(batch);
+    written.removeAll(refused); // an id the database refused would fail the query too
+    Map<String, Instant> others = OthersInput.read(c, written, batch.writer());
     c.commit();
-    List<BatchStatements.Op> written = new ArrayList<>(ops);
-    written.removeAll(rejectedOps);
-    return result(written, rejected, events);
+    List<BatchStatements.Op> writtenOps = new ArrayList<>(ops);
+    writtenOps.removeAll(rejectedOps);
+    return result(writtenOps, rejected, events, others);
   }
 
   private void begin(Connection c) throws SQLException {
@@ -178,7 +184,7 @@ public final class JdbcActivityStore implements ActivityStore {
   }
 
   private static WriteResult result(List<BatchStatements.Op> written, List<RejectedRow> rejected,
-      List<ActivityEvent> events) {
+      List<ActivityEvent> events, Map<String, Instant> othersInput) {
     int sessions = 0;
     int viewers = 0;
     for (BatchStatements.Op op : written) {
@@ -189,7 +195,7 @@ public final class JdbcActivityStore implements ActivityStore {
         }
       }
     }
-    return new WriteResult(sessions, viewers, rejected, events);
+    return new WriteResult(sessions, viewers, rejected, events, othersInput);
   }
 
   private void rollbackQuietly(Connection c) {

@@ -1,6 +1,8 @@
 package org.rfbactivity.activity.store;
 
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.rfbactivity.activity.event.ActivityEvent;
 
 /**
@@ -13,12 +15,22 @@ import org.rfbactivity.activity.event.ActivityEvent;
  * @param events      the events this write committed, in order: for a store that shares no state, the batch's own
  *                    events; for a shared one, its viewer events with the batch's state changes replaced by the
  *                    shared state's ({@link JdbcActivityStore}: the cluster's, docs/architecture.md#events)
+ * @param othersInput for the batch's sessions that other writers (replicas) hold viewers of, the newest counted
+ *                    input of those viewers as their fresh rows say; empty for a store that shares no state. The
+ *                    tracker's idle policy counts it (docs/architecture.md#policies)
  */
-public record WriteResult(int sessionRows, int viewerRows, List<RejectedRow> rejected, List<ActivityEvent> events) {
+public record WriteResult(int sessionRows, int viewerRows, List<RejectedRow> rejected, List<ActivityEvent> events,
+    Map<String, Instant> othersInput) {
 
   public WriteResult {
     rejected = List.copyOf(rejected);
     events = List.copyOf(events);
+    othersInput = Map.copyOf(othersInput);
+  }
+
+  /** A result of a store that shares no state. */
+  public WriteResult(int sessionRows, int viewerRows, List<RejectedRow> rejected, List<ActivityEvent> events) {
+    this(sessionRows, viewerRows, rejected, events, Map.of());
   }
 
   /** A result without events. */

@@ -194,7 +194,10 @@ class FrameFloodIT {
         viewer.socket().close(); // no Close frame: the proxy has closed this one, or it simply leaves
       }
     }
-    assertThat(taken).as("bytes of flood the proxy took").isPositive();
+    if (!duration.equals(WARM_UP)) {
+      // A warm-up's 300 ms may all go on a handshake when the machine is loaded; a measured flood must get through.
+      assertThat(taken).as("bytes of flood the proxy took").isPositive();
+    }
     return connections;
   }
 }

@@ -92,6 +92,7 @@ public final class ProxyConfig {
   private final Path tlsCert;
   private final Path tlsKey;
   private final List<String> allowedOrigins;
+  private final Path web;
   private final String adminToken;
   private final List<String> webhookUrls;
   private final byte[] webhookSecret;
@@ -137,6 +138,7 @@ public final class ProxyConfig {
     this.tlsCert = b.tlsCert;
     this.tlsKey = b.tlsKey;
     this.allowedOrigins = List.copyOf(b.allowedOrigins);
+    this.web = b.web;
     this.adminToken = b.adminToken;
     this.webhookUrls = List.copyOf(b.webhookUrls);
     this.webhookSecret = b.webhookSecret;
@@ -305,6 +307,11 @@ public final class ProxyConfig {
     return allowedOrigins;
   }
 
+  /** Directory whose files the WebSocket port serves ({@code --web}, its real path), or null for none. */
+  public Path web() {
+    return web;
+  }
+
   /** Bearer token required on the admin port (except health probes), or null for none. */
   public String adminToken() {
     return adminToken;
@@ -388,7 +395,7 @@ public final class ProxyConfig {
         + ", tcpKeepAliveIdle=" + tcpKeepAliveIdle + ", tcpKeepAliveInterval=" + tcpKeepAliveInterval
         + ", tcpKeepAliveCount=" + tcpKeepAliveCount
         + ", maxTokenLifetime=" + maxTokenLifetime
-        + ", tls=" + (tlsCert != null) + ", allowedOrigins=" + allowedOrigins
+        + ", tls=" + (tlsCert != null) + ", allowedOrigins=" + allowedOrigins + ", web=" + web
         + ", adminToken=" + (adminToken == null ? "none" : "<masked>")
         + ", webhooks=" + webhookUrls.stream().map(WebhookEndpoint::safe).toList()
         + ", webhookSecret=" + (webhookSecret == null ? "none" : "<masked>") + ", webhookEvents=" + webhookEvents
@@ -436,6 +443,7 @@ public final class ProxyConfig {
     private Path tlsCert;
     private Path tlsKey;
     private final List<String> allowedOrigins = new ArrayList<>();
+    private Path web;
     private String adminToken;
     private final List<String> webhookUrls = new ArrayList<>();
     private byte[] webhookSecret;
@@ -629,6 +637,12 @@ public final class ProxyConfig {
 
     public Builder allowedOrigin(String origin) {
       this.allowedOrigins.add(origin);
+      return this;
+    }
+
+    /** A directory as {@code --web} gives it: a real path (see {@code ConfigFiles#directory}); null for none. */
+    public Builder web(Path dir) {
+      this.web = dir;
       return this;
     }
 

@@ -219,7 +219,7 @@ public final class ProxyServer implements AutoCloseable {
       ws = Listener.bind(transport, "--ws-listen", config.wsListen(), ioGroup, true,
           new WebSocketFrontendInitializer(relay, config.allowedOrigins(), ssl, config.frameBudget(),
               new PingSchedule(config.wsPingInterval(), config.wsPongTimeout()),
-              config.web() == null ? null : WebRoot.of(config.web())));
+              config.web() == null ? null : WebRoot.of(config.web()), config.handshakeTimeout()));
     }
     if (config.adminListen() != null) {
       admin = Listener.bind(transport, "--admin-listen", config.adminListen(), adminGroup, true,

@@ -27,7 +27,10 @@ import io.netty.util.CharsetUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.time.Duration;
 import java.util.Date;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,16 +59,55 @@ final class StaticFileHandler extends ChannelInboundHandlerAdapter {
   static final String CACHE_CONTROL = "no-cache";
 
   private final WebRoot root;
+  private final Duration requestTimeout;
+  /** Closes the connection unless a whole request arrives in time; null while a request is being answered. */
+  private ScheduledFuture<?> requestDeadline;
   /** True while an answer is being written: another request then is pipelined. */
   private boolean busy;
   private boolean closeAfterAnswer;
 
-  StaticFileHandler(WebRoot root) {
+  /**
+   * @param requestTimeout how long each complete request may take to arrive, from the accept or the previous answer:
+   *     a client that trickles a request (slow loris) is closed as one that trickles a handshake would be
+   */
+  StaticFileHandler(WebRoot root, Duration requestTimeout) {
     this.root = root;
+    this.requestTimeout = requestTimeout;
+  }
+
+  @Override
+  public void channelActive(ChannelHandlerContext ctx) {
+    awaitRequest(ctx);
+    ctx.fireChannelActive();
+  }
+
+  private void awaitRequest(ChannelHandlerContext ctx) {
+    requestDeadline = ctx.executor().schedule(() -> {
+      ctx.close();
+    }, requestTimeout.toNanos(), TimeUnit.NANOSECONDS);
+  }
+
+  private void requestArrived() {
+    if (requestDeadline != null) {
+      requestDeadline.cancel(false);
+      requestDeadline = null;
+    }
+  }
+
+  @Override
+  public void handlerRemoved(ChannelHandlerContext ctx) {
+    requestArrived(); // from here on the viewer's handshake timer bounds the connection
+  }
+
+  @Override
+  public void channelInactive(ChannelHandlerContext ctx) {
+    requestArrived();
+    ctx.fireChannelInactive();
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    requestArrived();
     if (!(msg instanceof FullHttpRequest request) || !isFileRequest(request)) {
       if (busy) {
         ReferenceCountUtil.release(msg); // a pipelined upgrade: refused by ending the connection after the answer
@@ -211,11 +253,12 @@ final class StaticFileHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
         return;
       }
+      awaitRequest(ctx);
       ctx.channel().config().setAutoRead(true);
     });
   }
 
-  /** A connection that neither asks nor reads for {@code web-idle}'s time is closed, as a silent viewer would be. */
+  /** An answer that made no progress for {@code web-idle}'s time: the client stopped reading. */
   @Override
   public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
     if (evt instanceof IdleStateEvent) {

@@ -9,6 +9,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.stream.ChunkedWriteHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 import java.util.List;
 import org.rfbactivity.proxy.relay.ConnectionLimiter;
 import org.rfbactivity.proxy.relay.FrontendKind;
@@ -35,9 +36,8 @@ public final class WebSocketFrontendInitializer extends ChannelInitializer<Socke
    */
   static final int MAX_READ_BYTES = 2 * 1024;
   /**
-   * With {@code --web}, a connection that neither sends a request nor takes an answer for this long is closed: a
-   * browser keeps an idle connection for a few seconds to a few minutes, and a viewer's handshake timer only starts
-   * with its upgrade request.
+   * With {@code --web}, a connection whose answer makes no progress for this long (a client that stopped reading a
+   * file) is closed; waiting for a request is bounded by the request timeout.
    */
   static final int WEB_IDLE_SECONDS = 30;
 
@@ -49,6 +49,7 @@ public final class WebSocketFrontendInitializer extends ChannelInitializer<Socke
   private final boolean frameBudget;
   private final PingSchedule pings;
   private final WebRoot web;
+  private final Duration requestTimeout;
 
   /**
    * @param allowedOrigins normalised {@code --allowed-origin} values
@@ -56,10 +57,13 @@ public final class WebSocketFrontendInitializer extends ChannelInitializer<Socke
    * @param frameBudget whether each viewer gets a {@link FrameBudget} (off only in the relay benchmark)
    * @param pings when quiet viewers are pinged ({@link WebSocketPing})
    * @param web the directory of {@code --web}, or null when no files are served
+   * @param requestTimeout with {@code --web}, how long a connection may take to send each complete request, from its
+   *     accept or the previous answer (the handshake timeout, whose timer starts only with the upgrade request then)
    */
   public WebSocketFrontendInitializer(RelayServices services, List<String> allowedOrigins, SslContext ssl,
-      boolean frameBudget, PingSchedule pings, WebRoot web) {
+      boolean frameBudget, PingSchedule pings, WebRoot web, Duration requestTimeout) {
     this.web = web;
+    this.requestTimeout = requestTimeout;
     this.services = services;
     this.limiter = new ConnectionLimiter(services, FrontendKind.WEBSOCKET);
     this.origins = new OriginPolicy(allowedOrigins);
@@ -78,7 +82,7 @@ public final class WebSocketFrontendInitializer extends ChannelInitializer<Socke
     if (web != null) {
       ch.pipeline().addLast(StaticFileHandler.IDLE, new IdleStateHandler(true, 0, 0, WEB_IDLE_SECONDS, TimeUnit.SECONDS));
       ch.pipeline().addLast(StaticFileHandler.CHUNKED, new ChunkedWriteHandler());
-      ch.pipeline().addLast(StaticFileHandler.NAME, new StaticFileHandler(web));
+      ch.pipeline().addLast(StaticFileHandler.NAME, new StaticFileHandler(web, requestTimeout));
     }
     ch.pipeline().addLast("upgrade", new WebSocketUpgradeHandler(services, origins, ssl != null, frameBudget, pings,
         web == null));

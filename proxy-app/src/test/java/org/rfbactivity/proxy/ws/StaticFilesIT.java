@@ -13,7 +13,9 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
@@ -70,8 +72,11 @@ class StaticFilesIT {
     pool.shutdownNow();
   }
 
-  private void startProxy() {
-    proxy = TestProxy.start("--target", desk.target(), "--session-id", "desk", "--web", web.toString());
+  private void startProxy(String... extra) {
+    List<String> args = new ArrayList<>(List.of("--target", desk.target(), "--session-id", "desk", "--web",
+        web.toString()));
+    args.addAll(List.of(extra));
+    proxy = TestProxy.start(args.toArray(String[]::new));
   }
 
   private Path file(String name, byte[] bytes) throws IOException {
@@ -248,6 +253,35 @@ class StaticFilesIT {
       ScriptedRfbClient.handshake(viewer, script);
     }
     assertThat(desk.accepted()).isEqualTo(2);
+  }
+
+  /**
+   * A request that never completes (slow loris), and a kept-alive connection that sends nothing after its answer, are
+   * closed once the handshake timeout has passed since the accept or the answer, as a viewer that trickles its
+   * handshake would be.
+   */
+  @Test
+  void aRequestMustArriveWithinTheHandshakeTimeout() throws Exception {
+    file("index.html", "in\n".getBytes(StandardCharsets.UTF_8));
+    startProxy("--handshake-timeout", "500ms");
+    try (Socket s = new Socket("127.0.0.1", proxy.ws().getPort())) {
+      s.setSoTimeout(10_000);
+      long start = System.nanoTime();
+      s.getOutputStream().write("GET /index.html HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(s.getInputStream().read()).as("closed without an answer").isEqualTo(-1);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isBetween(Duration.ofMillis(450), Duration.ofSeconds(5));
+    }
+    try (Socket s = new Socket("127.0.0.1", proxy.ws().getPort())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write("GET /index.html HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      assertThat(Answer.read(s.getInputStream()).body).isEqualTo("in\n".getBytes(StandardCharsets.UTF_8));
+      long answered = System.nanoTime();
+      assertThat(s.getInputStream().read()).as("closed after the answer").isEqualTo(-1);
+      assertThat(Duration.ofNanos(System.nanoTime() - answered)).isBetween(Duration.ofMillis(400),
+          Duration.ofSeconds(5));
+    }
+    assertThat(proxy.server().meterRegistry().find("vnc.proxy.connections.refused").counters())
+        .as("no viewer, so no refusal").allSatisfy(c -> assertThat(c.count()).isZero());
   }
 
   /** One HTTP answer read off a socket: status, lower-case headers, the body by Content-Length. */

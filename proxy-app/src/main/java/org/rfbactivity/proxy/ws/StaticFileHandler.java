@@ -21,12 +21,14 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.stream.ChunkedFile;
+import io.netty.handler.stream.ChunkedNioFile;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.CharsetUtil;
 import io.netty.util.ReferenceCountUtil;
 import java.io.IOException;
-import java.io.RandomAccessFile;
+import java.nio.channels.FileChannel;
+import java.nio.file.LinkOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Date;
 import java.util.concurrent.ScheduledFuture;
@@ -41,7 +43,7 @@ import org.slf4j.LoggerFactory;
  * other method, goes on to {@link WebSocketUpgradeHandler} unchanged, and this handler leaves the pipeline with its
  * helpers: from then on the connection is a viewer's, as without {@code --web}.
  *
- * <p>A file's contents are sent by {@link ChunkedFile} in {@link #CHUNK_SIZE} pieces, each read when the previous one
+ * <p>A file's contents are sent by {@link ChunkedNioFile} in {@link #CHUNK_SIZE} pieces, each read when the previous one
  * was written: the event loop never reads more than one chunk at a time, and a slow reader holds one chunk, not the
  * file. Requests are answered one at a time; reading stops while an answer is being written, and a request that
  * arrives meanwhile (HTTP pipelining, which browsers do not use) ends the connection after the answer.
@@ -178,12 +180,15 @@ final class StaticFileHandler extends ChannelInboundHandlerAdapter {
       answer(ctx, headers, keepAlive);
       return;
     }
-    ChunkedFile contents;
+    ChunkedNioFile contents;
+    FileChannel channel = null;
     try {
-      RandomAccessFile raf = new RandomAccessFile(file.file().toFile(), "r");
+      // The real path found by the lookup, opened without following a link that replaced it since.
+      channel = FileChannel.open(file.file(), StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
       // The length found by the lookup is what Content-Length says; a file that grows meanwhile is cut to it.
-      contents = new ChunkedFile(raf, 0, Math.min(file.size(), raf.length()), CHUNK_SIZE);
-    } catch (IOException e) {
+      contents = new ChunkedNioFile(channel, 0, Math.min(file.size(), channel.size()), CHUNK_SIZE);
+    } catch (IOException | RuntimeException e) {
+      closeQuietly(channel);
       answer(ctx, status(HttpResponseStatus.NOT_FOUND, false), keepAlive);
       return;
     }
@@ -196,6 +201,16 @@ final class StaticFileHandler extends ChannelInboundHandlerAdapter {
     ctx.channel().config().setAutoRead(false);
     ctx.write(response);
     finish(ctx, ctx.writeAndFlush(new HttpChunkedInput(contents)), keepAlive);
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    if (channel != null) {
+      try {
+        channel.close();
+      } catch (IOException e) {
+        log.debug("closing a static file failed: {}", e.getClass().getSimpleName());
+      }
+    }
   }
 
   /** What every answer about a file says: how to cache it and how to ask again. */

@@ -222,7 +222,7 @@ class StaticFilesIT {
     assertThat(RfbScript.sha256(a.body)).isEqualTo(RfbScript.sha256(big));
   }
 
-  /** A page and its scripts on one connection, then that connection's upgrade: a viewer like any other. */
+  /** A page and its scripts on one connection; then upgrades on every WebSocket path relay as without --web. */
   @Test
   void keepAliveThenTheWebSocketUpgradeStillRelaysRfb() throws Exception {
     byte[] one = "one\n".getBytes(StandardCharsets.UTF_8);
@@ -252,7 +252,10 @@ class StaticFilesIT {
     try (WsTransport viewer = WsTransport.connect(proxy.wsUri("/"), null)) {
       ScriptedRfbClient.handshake(viewer, script);
     }
-    assertThat(desk.accepted()).isEqualTo(2);
+    try (WsTransport viewer = WsTransport.connect(proxy.wsUri("/vnc/desk"), null)) {
+      ScriptedRfbClient.handshake(viewer, script);
+    }
+    assertThat(desk.accepted()).isEqualTo(3);
   }
 
   /**

@@ -2,6 +2,8 @@ package org.rfbactivity.proxy.ws;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.pkitesting.CertificateBuilder;
+import io.netty.pkitesting.X509Bundle;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -220,6 +223,29 @@ class StaticFilesIT {
     assertThat(a.status).isEqualTo(200);
     assertThat(a.headers).containsEntry("content-length", String.valueOf(big.length));
     assertThat(RfbScript.sha256(a.body)).isEqualTo(RfbScript.sha256(big));
+  }
+
+  /** With TLS (both frontends then speak it): a large file leaves chunk by chunk through the TLS handler, intact. */
+  @Test
+  void filesOverTls() throws Exception {
+    X509Bundle cert = new CertificateBuilder().subject("CN=localhost").addSanIpAddress("127.0.0.1")
+        .setIsCertificateAuthority(true).ecp256().buildSelfSigned();
+    Path certPem = Files.writeString(dir.resolve("cert.pem"), cert.getCertificatePEM(), StandardCharsets.US_ASCII);
+    Path keyPem = Files.writeString(dir.resolve("key.pem"), cert.getPrivateKeyPEM(), StandardCharsets.US_ASCII);
+    byte[] big = new byte[3 * 1024 * 1024 + 5];
+    new Random(7).nextBytes(big);
+    file("big.bin", big);
+    startProxy("--tls-cert", certPem.toString(), "--tls-key", keyPem.toString());
+    SSLContext trusting = SSLContext.getInstance("TLS");
+    trusting.init(null, cert.toTrustManagerFactory().getTrustManagers(), null);
+    try (Socket s = trusting.getSocketFactory().createSocket("127.0.0.1", proxy.ws().getPort())) {
+      s.setSoTimeout(10_000);
+      s.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      Answer a = Answer.read(s.getInputStream());
+      assertThat(a.status).isEqualTo(200);
+      assertThat(a.headers).containsEntry("content-type", "application/octet-stream");
+      assertThat(RfbScript.sha256(a.body)).isEqualTo(RfbScript.sha256(big));
+    }
   }
 
   /** A page and its scripts on one connection; then upgrades on every WebSocket path relay as without --web. */

@@ -55,6 +55,7 @@ import org.rfbactivity.proxy.route.RoutingStatus;
 import org.rfbactivity.proxy.tcp.TcpFrontendInitializer;
 import org.rfbactivity.proxy.webhook.WebhookSink;
 import org.rfbactivity.proxy.ws.PingSchedule;
+import org.rfbactivity.proxy.ws.WebRoot;
 import org.rfbactivity.proxy.ws.WebSocketFrontendInitializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -237,7 +238,8 @@ public final class ProxyServer implements AutoCloseable {
     if (config.wsListen() != null) {
       ws = Listener.bind(transport, "--ws-listen", config.wsListen(), ioGroup, true,
           new WebSocketFrontendInitializer(relay, config.allowedOrigins(), ssl, config.frameBudget(),
-              new PingSchedule(config.wsPingInterval(), config.wsPongTimeout())));
+              new PingSchedule(config.wsPingInterval(), config.wsPongTimeout()),
+              config.web() == null ? null : WebRoot.of(config.web()), config.handshakeTimeout()));
     }
     if (config.adminListen() != null) {
       admin = Listener.bind(transport, "--admin-listen", config.adminListen(), adminGroup, true,

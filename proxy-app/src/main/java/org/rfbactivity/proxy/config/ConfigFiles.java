@@ -22,6 +22,19 @@ final class ConfigFiles {
     return path;
   }
 
+  /** A readable directory, as its real path (symbolic links resolved), so that files are checked against it. */
+  static Path directory(String text) {
+    Path path = Path.of(text);
+    if (!Files.isDirectory(path) || !Files.isReadable(path)) {
+      throw new IllegalArgumentException("not a readable directory");
+    }
+    try {
+      return path.toRealPath();
+    } catch (IOException | RuntimeException e) {
+      throw new IllegalArgumentException("cannot resolve: " + e.getClass().getSimpleName());
+    }
+  }
+
   /**
    * Reads a one-line secret file; the trailing line break an editor adds is not part of the secret. Secrets are only
    * read from files, so they never appear in {@code ps} or a shell history.

@@ -35,6 +35,7 @@ import static org.rfbactivity.proxy.config.ProxySettings.STORE;
 import static org.rfbactivity.proxy.config.ProxySettings.TARGET;
 import static org.rfbactivity.proxy.config.ProxySettings.TCP_LISTEN;
 import static org.rfbactivity.proxy.config.ProxySettings.TLS_CERT;
+import static org.rfbactivity.proxy.config.ProxySettings.WEB;
 import static org.rfbactivity.proxy.config.ProxySettings.TLS_KEY;
 import static org.rfbactivity.proxy.config.ProxySettings.TOKEN_FILE;
 import static org.rfbactivity.proxy.config.ProxySettings.TCP_KEEPALIVE_COUNT;
@@ -236,6 +237,7 @@ public final class ProxyCommand {
         b.allowedOrigin(ALLOWED_ORIGIN.parse(origin));
       }
     }
+    b.web(value(WEB));
     b.adminToken(value(ADMIN_TOKEN_FILE));
     for (String url : texts(WEBHOOK_URL)) {
       if (!url.isBlank()) {

@@ -102,6 +102,7 @@ public final class ProxyConfig {
   private final Path tlsCert;
   private final Path tlsKey;
   private final List<String> allowedOrigins;
+  private final Path web;
   private final String adminToken;
   private final List<String> webhookUrls;
   private final byte[] webhookSecret;
@@ -153,6 +154,7 @@ public final class ProxyConfig {
     this.tlsCert = b.tlsCert;
     this.tlsKey = b.tlsKey;
     this.allowedOrigins = List.copyOf(b.allowedOrigins);
+    this.web = b.web;
     this.adminToken = b.adminToken;
     this.webhookUrls = List.copyOf(b.webhookUrls);
     this.webhookSecret = b.webhookSecret;
@@ -351,6 +353,11 @@ public final class ProxyConfig {
     return allowedOrigins;
   }
 
+  /** Directory whose files the WebSocket port serves ({@code --web}, its real path), or null for none. */
+  public Path web() {
+    return web;
+  }
+
   /** Bearer token required on the admin port (except health probes), or null for none. */
   public String adminToken() {
     return adminToken;
@@ -435,7 +442,7 @@ public final class ProxyConfig {
         + ", tcpKeepAliveCount=" + tcpKeepAliveCount
         + ", maxTokenLifetime=" + maxTokenLifetime + ", tokenFileCheck=" + tokenFileCheck
         + ", closeOnTokenExpiry=" + closeOnTokenExpiry + ", routeRecheck=" + routeRecheck
-        + ", tls=" + (tlsCert != null) + ", allowedOrigins=" + allowedOrigins
+        + ", tls=" + (tlsCert != null) + ", allowedOrigins=" + allowedOrigins + ", web=" + web
         + ", adminToken=" + (adminToken == null ? "none" : "<masked>")
         + ", webhooks=" + webhookUrls.stream().map(WebhookEndpoint::safe).toList()
         + ", webhookSecret=" + (webhookSecret == null ? "none" : "<masked>") + ", webhookEvents=" + webhookEvents
@@ -487,6 +494,7 @@ public final class ProxyConfig {
     private Path tlsCert;
     private Path tlsKey;
     private final List<String> allowedOrigins = new ArrayList<>();
+    private Path web;
     private String adminToken;
     private final List<String> webhookUrls = new ArrayList<>();
     private byte[] webhookSecret;
@@ -701,6 +709,12 @@ public final class ProxyConfig {
 
     public Builder allowedOrigin(String origin) {
       this.allowedOrigins.add(origin);
+      return this;
+    }
+
+    /** A directory as {@code --web} gives it: a real path (see {@code ConfigFiles#directory}); null for none. */
+    public Builder web(Path dir) {
+      this.web = dir;
       return this;
     }
 

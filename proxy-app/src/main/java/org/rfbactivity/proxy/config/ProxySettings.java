@@ -285,6 +285,10 @@ public final class ProxySettings {
           + "must be listed", text -> text)
       .checkedBy(ProxySettings::origin).repeatable().build();
 
+  public static final Setting<Path> WEB = Setting.named("web", "DIR",
+      "Serve the static files of this directory (e.g. noVNC's) on the WebSocket port: GET and HEAD requests without "
+          + "an Upgrade header; nothing outside it, no listings", ConfigFiles::directory).build();
+
   public static final Setting<String> ADMIN_TOKEN_FILE = Setting.named("admin-token-file", "PATH",
       "File holding a bearer token required by the admin port, except /healthz and /readyz",
       text -> ConfigFiles.secret(text, MIN_ADMIN_TOKEN_LENGTH)).shownAs(ProxySettings::masked).build();
@@ -324,7 +328,7 @@ public final class ProxySettings {
       BLIND_POLICY, RETAINED_SESSIONS, IDLE_DISCONNECT, IDLE_WARNING, MAX_SESSION_DURATION,
       MAX_DURATION_WARNING, BLIND_MAX_DURATION, HANDSHAKE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, MAX_CONNECT_RATE_PER_IP, TRANSPORT,
       WS_PING_INTERVAL, WS_PONG_TIMEOUT, TCP_KEEPALIVE_IDLE, TCP_KEEPALIVE_INTERVAL, TCP_KEEPALIVE_COUNT, TLS_CERT,
-      TLS_KEY, ALLOWED_ORIGIN, ADMIN_TOKEN_FILE, WEBHOOK_URL, WEBHOOK_SECRET_FILE, WEBHOOK_EVENTS, WEBHOOK_QUEUE,
+      TLS_KEY, ALLOWED_ORIGIN, WEB, ADMIN_TOKEN_FILE, WEBHOOK_URL, WEBHOOK_SECRET_FILE, WEBHOOK_EVENTS, WEBHOOK_QUEUE,
       WEBHOOK_TIMEOUT);
 
   private ProxySettings() {}

@@ -68,6 +68,11 @@ final class WebSocketUpgradeHandler extends FrontendHandler implements OpenListe
   private final boolean tls;
   private final boolean frameBudget;
   private final PingSchedule pings;
+  /**
+   * Whether the viewer (and its handshake timer) starts at accept, as without {@code --web}; with it, at the first
+   * request that is not a file's ({@link StaticFileHandler}), so that a page load is never counted as a viewer.
+   */
+  private final boolean viewerAtAccept;
   private final WebSocketProtocol protocol = new WebSocketProtocol();
   private ChannelHandlerContext ctx;
   private boolean requestSeen;
@@ -76,8 +81,9 @@ final class WebSocketUpgradeHandler extends FrontendHandler implements OpenListe
   private FullHttpRequest upgradeRequest;
 
   WebSocketUpgradeHandler(RelayServices services, OriginPolicy origins, boolean tls, boolean frameBudget,
-      PingSchedule pings) {
+      PingSchedule pings, boolean viewerAtAccept) {
     super(null);
+    this.viewerAtAccept = viewerAtAccept;
     this.services = services;
     this.origins = origins;
     this.tls = tls;
@@ -92,12 +98,17 @@ final class WebSocketUpgradeHandler extends FrontendHandler implements OpenListe
 
   @Override
   public void channelActive(ChannelHandlerContext ctx) {
-    viewer = new ViewerConnection(ctx.channel(), protocol, services);
+    if (viewerAtAccept) {
+      viewer = new ViewerConnection(ctx.channel(), protocol, services);
+    }
     ctx.fireChannelActive();
   }
 
   @Override
   public void channelRead(ChannelHandlerContext ctx, Object msg) {
+    if (viewer == null && !viewerAtAccept && !requestSeen && ctx.channel().isActive()) {
+      viewer = new ViewerConnection(ctx.channel(), protocol, services);
+    }
     if (!(msg instanceof FullHttpRequest request) || requestSeen || viewer == null) {
       ReferenceCountUtil.release(msg); // one request per connection; anything after it is not ours to relay
       return;

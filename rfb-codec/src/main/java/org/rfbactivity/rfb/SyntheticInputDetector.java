@@ -90,7 +90,10 @@ public final class SyntheticInputDetector {
    */
   public InputKind classify(InputKind kind) {
     int detail = pending;
+    int keysym = pendingKeysym;
     pending = NONE;
+    // Held no longer than the message: only a tapped untyped key's keysym stays (tapKey).
+    pendingKeysym = NO_KEY;
     if (kind == InputKind.NOISE || kind == InputKind.CLIPBOARD || kind == InputKind.DESKTOP_RESIZE) {
       // Not input a jiggler fakes nor a person's proof: neither ends nor feeds a pattern.
       return kind;
@@ -99,7 +102,7 @@ public final class SyntheticInputDetector {
       return pointerInput(kind, pendingX, pendingY, nanoTime.getAsLong());
     }
     if (detail == KEY) {
-      return pendingDown ? keyPress(pendingKeysym, nanoTime.getAsLong()) : keyRelease(pendingKeysym, kind);
+      return pendingDown ? keyPress(keysym, nanoTime.getAsLong()) : keyRelease(keysym, kind);
     }
     // Without detail (gii events): a person's input, except a release, which only follows a press.
     if (kind != InputKind.KEY_RELEASE) {

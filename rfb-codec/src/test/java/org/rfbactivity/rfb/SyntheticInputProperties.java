@@ -3,6 +3,7 @@ package org.rfbactivity.rfb;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Random;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 
@@ -23,6 +24,15 @@ class SyntheticInputProperties {
     person.live();
     assertThat(person.synthetic).as("synthetic inputs of seed %d", seed).isZero();
     assertThat(person.inputs).isPositive();
+  }
+
+  /**
+   * Seed 2 found that nudges at random intervals can come back to the same pixel three times at a matching period;
+   * a jiggler also repeats the same first step and number of moves, which is why the rhythm asks for both.
+   */
+  @Example
+  void aPersonWhoseNudgesCameBackThreeTimes() {
+    aPersonIsNeverSynthetic(2L);
   }
 
   /** The model; times are nanoseconds from 0, positions pixels on a 1920×1080 desktop. */

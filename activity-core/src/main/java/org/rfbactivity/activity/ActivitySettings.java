@@ -45,7 +45,8 @@ public final class ActivitySettings {
   public static final ActivitySetting<Duration> CLOSE_TIMEOUT = duration("closeTimeout", Duration.ofSeconds(10));
   /**
    * Input kinds that count as activity. By default keyboard and pointer input: what a person at the desktop does.
-   * Clipboard transfers, desktop resizes and protocol noise happen without one (a script, a window manager).
+   * Clipboard transfers, desktop resizes and protocol noise happen without one (a script, a window manager), and
+   * SYNTHETIC input is a jiggler's, sent to look like one (docs/protocol.md#synthetic-input).
    */
   public static final ActivitySetting<Set<InputKind>> COUNTED_KINDS = countedKinds(EnumSet.of(InputKind.KEY_PRESS,
       InputKind.POINTER_MOVE, InputKind.POINTER_BUTTON, InputKind.POINTER_WHEEL));

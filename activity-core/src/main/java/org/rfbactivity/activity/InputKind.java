@@ -2,7 +2,7 @@ package org.rfbactivity.activity;
 
 /**
  * What a viewer sent, as classified by the protocol inspector (docs/architecture.md#input-classification). The
- * constants up to {@link #NOISE} mirror rfb-codec's {@code org.rfbactivity.rfb.InputKind}, because this module must
+ * constants up to {@link #SYNTHETIC} mirror rfb-codec's {@code org.rfbactivity.rfb.InputKind}, because this module must
  * not depend on the codec; an embedder maps one onto the other (the proxy with an exhaustive switch, which fails to
  * compile when the codec gains a kind). {@link #BLIND_TRAFFIC} is the tracker's own: what a viewer whose stream
  * cannot be inspected sends.
@@ -28,6 +28,11 @@ public enum InputKind {
   DESKTOP_RESIZE,
   /** Keep-alives and pointer events identical to the previous one. */
   NOISE,
+  /**
+   * A jiggler's input: a pointer jiggle or an untyped key tap at a steady period (docs/protocol.md#synthetic-input).
+   * Not counted as activity by default.
+   */
+  SYNTHETIC,
   /**
    * Client-to-server bytes of a viewer whose stream cannot be inspected (a blind viewer): one per read of such
    * bytes, whatever they hold. Whether it counts as activity is the {@link BlindPolicy}'s decision, never

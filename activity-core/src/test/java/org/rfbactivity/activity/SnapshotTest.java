@@ -37,7 +37,7 @@ class SnapshotTest {
     assertThat(s.lastActivity()).isEqualTo(time.at(Duration.ofSeconds(3)));
     assertThat(s.lastInputKind()).isEqualTo(InputKind.BLIND_TRAFFIC);
     assertThat(s.allViewersInspectable()).isFalse();
-    assertThat(s.inputCounts()).containsExactlyEntriesOf(counts(1, 1, 1, 0, 0, 1, 0, 1, 1));
+    assertThat(s.inputCounts()).containsExactlyEntriesOf(counts(1, 1, 1, 0, 0, 1, 0, 1, 0, 1));
 
     assertThat(s.viewers()).extracting(ViewerSnapshot::viewerId).containsExactly("a", "b");
     ViewerSnapshot va = s.viewers().get(0);
@@ -48,7 +48,7 @@ class SnapshotTest {
     assertThat(va.lastActivity()).isEqualTo(time.at(Duration.ofMillis(1500)));
     assertThat(va.lastInputKind()).isEqualTo(InputKind.KEY_PRESS);
     assertThat(va.attributes()).containsExactly(Map.entry("remote", "10.0.0.1:1"));
-    assertThat(va.inputCounts()).containsExactlyEntriesOf(counts(1, 1, 0, 0, 0, 0, 0, 1, 0));
+    assertThat(va.inputCounts()).containsExactlyEntriesOf(counts(1, 1, 0, 0, 0, 0, 0, 1, 0, 0));
     ViewerSnapshot vb = s.viewers().get(1);
     assertThat(vb.inspectable()).isFalse();
     assertThat(vb.blindReason()).isEqualTo("TLS");
@@ -58,7 +58,7 @@ class SnapshotTest {
     tracker.viewerClosed(b);
     SessionSnapshot afterClose = tracker.snapshot("s").orElseThrow();
     assertThat(afterClose.inputCounts()).as("closed viewers' inputs still count")
-        .containsExactlyEntriesOf(counts(1, 1, 1, 0, 0, 1, 0, 1, 1));
+        .containsExactlyEntriesOf(counts(1, 1, 1, 0, 0, 1, 0, 1, 0, 1));
     assertThat(afterClose.allViewersInspectable()).isTrue();
   }
 
@@ -80,6 +80,7 @@ class SnapshotTest {
         .isInstanceOf(UnsupportedOperationException.class);
   }
 
+  /** One count per kind, in declaration order (KEY_PRESS … NOISE, SYNTHETIC, BLIND_TRAFFIC). */
   private static Map<InputKind, Long> counts(long... perKind) {
     Map<InputKind, Long> map = new java.util.EnumMap<>(InputKind.class);
     for (int i = 0; i < perKind.length; i++) {

@@ -39,5 +39,11 @@ public enum InputKind {
    * (KasmVNC keep-alive), UltraVNC KeepAlive (type 13) and KasmVNC KeepAlive (type 185),
    * docs/protocol.md#automatic-client-traffic.
    */
-  NOISE
+  NOISE,
+  /**
+   * A pointer jiggle or an untyped key tap at a steady period, which a jiggler sends to defeat idle timers
+   * (docs/protocol.md#synthetic-input). The inspector never reports it: {@link SyntheticInputDetector} re-classifies
+   * what the inspector reported, for an embedder that puts it in its listener path.
+   */
+  SYNTHETIC
 }

@@ -23,6 +23,7 @@ final class InputKinds {
       case CLIPBOARD -> org.rfbactivity.activity.InputKind.CLIPBOARD;
       case DESKTOP_RESIZE -> org.rfbactivity.activity.InputKind.DESKTOP_RESIZE;
       case NOISE -> org.rfbactivity.activity.InputKind.NOISE;
+      case SYNTHETIC -> org.rfbactivity.activity.InputKind.SYNTHETIC;
     };
   }
 }

@@ -20,6 +20,7 @@ import org.rfbactivity.rfb.RfbInspectorConfig;
 import org.rfbactivity.rfb.RfbListener;
 import org.rfbactivity.rfb.SecurityFailure;
 import org.rfbactivity.rfb.ServerInit;
+import org.rfbactivity.rfb.SyntheticInputDetector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * blind: a client that picks TLS and then stays silent, a health check that reads the banner and hangs up, a port
  * scan, never is. Until then nothing reaches the tracker, and the handshake timer keeps running.
  *
- * <p>After that: each classified input goes to {@code input} ({@link InputKinds}, no allocation), the handshake
+ * <p>After that: each classified input goes to {@code input} ({@link InputKinds}, no allocation), re-classified as
+ * SYNTHETIC by the viewer's {@link SyntheticInputDetector} when it is a jiggler's (docs/protocol.md#synthetic-input;
+ * keysyms are revealed to the bridge for it, and go nowhere else), the handshake
  * facts become viewer attributes, a stream that goes blind becomes {@code inspectionLost}, and every read of a blind
  * viewer's client bytes is one {@link org.rfbactivity.activity.InputKind#BLIND_TRAFFIC}, which counts as the blind
  * policy says (so a silent blind viewer turns idle).
@@ -47,6 +50,9 @@ final class RfbActivityBridge implements RfbListener, ViewerObserver {
 
   private static final Logger log = LoggerFactory.getLogger("org.rfbactivity.proxy.viewer");
 
+  /** Keysyms revealed for the detector only, which keeps none but an untyped key's; nothing logs or stores them. */
+  private static final RfbInspectorConfig INSPECTOR_CONFIG = RfbInspectorConfig.builder().revealKeysyms(true).build();
+
   /** No mark yet: the stream has not gone blind before it was established. */
   private static final long NO_MARK = -1;
 
@@ -54,6 +60,7 @@ final class RfbActivityBridge implements RfbListener, ViewerObserver {
   private final RelayMetrics metrics;
   private final HandshakeOutcome relay;
   private final HandshakeTimer timer;
+  private final SyntheticInputDetector detector;
   /** Who the connection is, and its inspector; both null until the route is known and the server connected. */
   private ViewerDescription description;
   private RfbInspector inspector;
@@ -74,6 +81,8 @@ final class RfbActivityBridge implements RfbListener, ViewerObserver {
     this.metrics = metrics;
     this.relay = relay;
     this.timer = timer;
+    // The tracker's ticker: the detector's periods and the active window are measured on one clock.
+    this.detector = new SyntheticInputDetector(tracker.config().ticker()::read);
   }
 
   // ---------------------------------------------------------------- ViewerObserver (the relay)
@@ -81,7 +90,7 @@ final class RfbActivityBridge implements RfbListener, ViewerObserver {
   @Override
   public void connecting(ViewerDescription viewer, ChannelPipeline pipeline) {
     description = viewer;
-    inspector = new RfbInspector(RfbInspectorConfig.defaults(), this);
+    inspector = new RfbInspector(INSPECTOR_CONFIG, this);
     // First on the backend channel: server bytes are its reads, client bytes its writes.
     pipeline.addLast("rfb-inspector", inspector);
   }
@@ -152,10 +161,20 @@ final class RfbActivityBridge implements RfbListener, ViewerObserver {
   }
 
   @Override
+  public void key(boolean down, int keysym) {
+    detector.key(down, keysym);
+  }
+
+  @Override
+  public void pointer(InputKind kind, int buttonMask, int x, int y) {
+    detector.pointer(kind, buttonMask, x, y);
+  }
+
+  @Override
   public void input(InputKind kind) {
     // No closed check needed: inputs come from client bytes, and none are written after the relay closed; and none
     // before establishment, which the client-message phase is.
-    tracker.input(viewer, InputKinds.toTracker(kind));
+    tracker.input(viewer, InputKinds.toTracker(detector.classify(kind)));
   }
 
   @Override

@@ -5,6 +5,7 @@ import static org.rfbactivity.proxy.config.ProxySettings.ADMIN_TOKEN_FILE;
 import static org.rfbactivity.proxy.config.ProxySettings.ALLOWED_ORIGIN;
 import static org.rfbactivity.proxy.config.ProxySettings.ACTIVE_WINDOW;
 import static org.rfbactivity.proxy.config.ProxySettings.BLIND_POLICY;
+import static org.rfbactivity.proxy.config.ProxySettings.COUNT_SYNTHETIC;
 import static org.rfbactivity.proxy.config.ProxySettings.CONFIG;
 import static org.rfbactivity.proxy.config.ProxySettings.DATA_DIR;
 import static org.rfbactivity.proxy.config.ProxySettings.FLUSH_TICK;
@@ -212,6 +213,7 @@ public final class ProxyCommand {
     b.blindMaxDuration(value(BLIND_MAX_DURATION));
     b.replicaId(value(REPLICA_ID));
     b.blindPolicy(value(BLIND_POLICY));
+    b.countSynthetic(value(COUNT_SYNTHETIC));
     b.activeWindow(value(ACTIVE_WINDOW));
     b.persistInterval(value(PERSIST_INTERVAL));
     b.flushTick(value(FLUSH_TICK));

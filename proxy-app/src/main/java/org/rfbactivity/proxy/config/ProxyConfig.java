@@ -4,6 +4,7 @@ import static org.rfbactivity.proxy.config.ProxySettings.ACTIVE_WINDOW;
 import static org.rfbactivity.proxy.config.ProxySettings.ADMIN_LISTEN;
 import static org.rfbactivity.proxy.config.ProxySettings.ALLOWED_ORIGIN;
 import static org.rfbactivity.proxy.config.ProxySettings.BLIND_POLICY;
+import static org.rfbactivity.proxy.config.ProxySettings.COUNT_SYNTHETIC;
 import static org.rfbactivity.proxy.config.ProxySettings.DATA_DIR;
 import static org.rfbactivity.proxy.config.ProxySettings.FLUSH_TICK;
 import static org.rfbactivity.proxy.config.ProxySettings.HANDSHAKE_TIMEOUT;
@@ -48,6 +49,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.rfbactivity.activity.ActivityConfig;
+import org.rfbactivity.activity.ActivitySettings;
+import org.rfbactivity.activity.InputKind;
 import org.rfbactivity.activity.ViewerPolicy;
 import org.rfbactivity.activity.BlindPolicy;
 import org.rfbactivity.activity.event.EventType;
@@ -77,6 +80,7 @@ public final class ProxyConfig {
   private final String notifyChannel;
   private final String controlChannel;
   private final int retainedSessions;
+  private final boolean countSynthetic;
   private final ViewerPolicy policy;
   private final String replicaId;
   private final BlindPolicy blindPolicy;
@@ -129,6 +133,7 @@ public final class ProxyConfig {
     this.notifyChannel = b.notifyChannel;
     this.controlChannel = b.controlChannel;
     this.retainedSessions = b.retainedSessions;
+    this.countSynthetic = b.countSynthetic;
     this.policy = b.policy;
     this.replicaId = b.replicaId;
     this.blindPolicy = b.blindPolicy;
@@ -243,6 +248,11 @@ public final class ProxyConfig {
   /** How a viewer whose stream cannot be inspected counts toward its session's state. */
   public BlindPolicy blindPolicy() {
     return blindPolicy;
+  }
+
+  /** Whether SYNTHETIC input (a jiggler's, docs/protocol.md#synthetic-input) counts as activity. */
+  public boolean countSynthetic() {
+    return countSynthetic;
   }
 
   public Duration activeWindow() {
@@ -424,7 +434,17 @@ public final class ProxyConfig {
    */
   public ActivityConfig.Builder trackerSettings() {
     return ActivityConfig.builder().activeWindow(activeWindow).persistInterval(persistInterval).flushTick(flushTick)
-        .blindPolicy(blindPolicy).replicaId(replicaId).retainedSessions(retainedSessions);
+        .blindPolicy(blindPolicy).replicaId(replicaId).retainedSessions(retainedSessions)
+        .countedKinds(countedKinds(countSynthetic));
+  }
+
+  /** The tracker's default counted kinds, plus SYNTHETIC when it counts. */
+  static Set<InputKind> countedKinds(boolean countSynthetic) {
+    EnumSet<InputKind> kinds = EnumSet.copyOf(ActivitySettings.COUNTED_KINDS.defaultValue());
+    if (countSynthetic) {
+      kinds.add(InputKind.SYNTHETIC);
+    }
+    return kinds;
   }
 
   @Override
@@ -433,7 +453,7 @@ public final class ProxyConfig {
         + ", routing=" + routing.kind() + ", store=" + store + ", transport=" + transport.label()
         + ", jdbcUrl=" + (jdbcUrl == null ? "embedded in " + dataDir : JdbcUrls.mask(jdbcUrl))
         + ", jdbcUser=" + jdbcUser + ", jdbcPassword=" + (jdbcPassword == null ? "none" : "<masked>")
-        + ", mirrorSql=" + (mirrorSql != null) + ", replicaId=" + replicaId + ", blindPolicy=" + blindPolicy
+        + ", mirrorSql=" + (mirrorSql != null) + ", replicaId=" + replicaId + ", blindPolicy=" + blindPolicy + ", countSynthetic=" + countSynthetic
         + ", activeWindow=" + activeWindow + ", persistInterval=" + persistInterval + ", flushTick=" + flushTick
         + ", handshakeTimeout=" + handshakeTimeout + ", maxConnections=" + maxConnections
         + ", maxConnectionsPerIp=" + maxConnectionsPerIp + ", maxConnectRatePerIp=" + maxConnectRatePerIp
@@ -467,6 +487,7 @@ public final class ProxyConfig {
     private String notifyChannel = NOTIFY_CHANNEL.defaultValue();
     private String controlChannel = CONTROL_CHANNEL.defaultValue();
     private int retainedSessions = RETAINED_SESSIONS.defaultValue();
+    private boolean countSynthetic = COUNT_SYNTHETIC.defaultValue();
     private Duration idleDisconnect = IDLE_DISCONNECT.defaultValue();
     private Duration idleWarning = IDLE_WARNING.defaultValue();
     private Duration maxSessionDuration = MAX_SESSION_DURATION.defaultValue();
@@ -566,6 +587,11 @@ public final class ProxyConfig {
 
     public Builder controlChannel(String value) {
       this.controlChannel = value;
+      return this;
+    }
+
+    public Builder countSynthetic(boolean value) {
+      this.countSynthetic = value;
       return this;
     }
 

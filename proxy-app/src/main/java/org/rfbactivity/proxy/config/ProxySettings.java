@@ -182,6 +182,12 @@ public final class ProxySettings {
       .byDefault("active").shownAs(ProxySettings::blindPolicyName)
       .tracking(ActivitySettings.BLIND_POLICY).build();
 
+  /** Off by default: a jiggler exists to fake presence (docs/protocol.md#synthetic-input). */
+  public static final Setting<Boolean> COUNT_SYNTHETIC = Setting.named("count-synthetic", "true|false",
+      "Whether a jiggler's input (steady 1-3 px pointer jiggles, steady F13-F24 or Scroll Lock taps: SYNTHETIC) counts "
+          + "as activity", ProxySettings::trueOrFalse)
+      .byDefault("false").build();
+
   public static final Setting<Integer> RETAINED_SESSIONS = Setting.named("retained-sessions", "N",
       "Sessions without viewers this proxy remembers and answers DISCONNECTED with their times; beyond it, the one "
           + "without viewers longest is forgotten first", ProxySettings::wholeNumber)
@@ -325,7 +331,7 @@ public final class ProxySettings {
       ROUTE_QUERY, ROUTE_RECHECK, JDBC_URL, JDBC_USER,
       JDBC_PASSWORD_FILE, STORE, DATA_DIR, MIRROR_SQL, NOTIFY_CHANNEL, CONTROL_CHANNEL,
       REPLICA_ID, ACTIVE_WINDOW, PERSIST_INTERVAL, FLUSH_TICK,
-      BLIND_POLICY, RETAINED_SESSIONS, IDLE_DISCONNECT, IDLE_WARNING, MAX_SESSION_DURATION,
+      BLIND_POLICY, COUNT_SYNTHETIC, RETAINED_SESSIONS, IDLE_DISCONNECT, IDLE_WARNING, MAX_SESSION_DURATION,
       MAX_DURATION_WARNING, BLIND_MAX_DURATION, HANDSHAKE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, MAX_CONNECT_RATE_PER_IP, TRANSPORT,
       WS_PING_INTERVAL, WS_PONG_TIMEOUT, TCP_KEEPALIVE_IDLE, TCP_KEEPALIVE_INTERVAL, TCP_KEEPALIVE_COUNT, TLS_CERT,
       TLS_KEY, ALLOWED_ORIGIN, WEB, ADMIN_TOKEN_FILE, WEBHOOK_URL, WEBHOOK_SECRET_FILE, WEBHOOK_EVENTS, WEBHOOK_QUEUE,
@@ -418,6 +424,17 @@ public final class ProxySettings {
       case ACTIVE_WHILE_SENDING -> "active";
       case IDLE_WHILE_CONNECTED -> "idle";
     };
+  }
+
+  private static Boolean trueOrFalse(String text) {
+    switch (text.trim().toLowerCase(Locale.ROOT)) {
+      case "true":
+        return Boolean.TRUE;
+      case "false":
+        return Boolean.FALSE;
+      default:
+        throw new IllegalArgumentException("expected true or false");
+    }
   }
 
   private static Integer wholeNumber(String text) {

@@ -13,10 +13,13 @@ import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.rfbactivity.activity.BlindPolicy;
+import org.rfbactivity.activity.InputKind;
 
 class ProxyCommandTest {
 
@@ -215,6 +218,24 @@ class ProxyCommandTest {
     Path tokens = write("tokens", "a: 10.0.0.1:5900\n");
     assertThatThrownBy(() -> parse("--target", "127.0.0.1:5901", "--session-id", "s", "--token-file", tokens.toString()))
         .hasMessage("--token-file: conflicts with --target: choose one way of routing");
+  }
+
+  @Test
+  void countSyntheticAddsSyntheticToTheCountedKinds() {
+    String[] base = {"--target", "127.0.0.1:5901", "--session-id", "s"};
+    Set<InputKind> byDefault = EnumSet.of(InputKind.KEY_PRESS, InputKind.POINTER_MOVE, InputKind.POINTER_BUTTON,
+        InputKind.POINTER_WHEEL);
+    ProxyConfig off = parse(base);
+    assertThat(off.countSynthetic()).isFalse();
+    assertThat(off.trackerSettings().build().countedKinds()).isEqualTo(byDefault);
+    ProxyConfig on = parse(concat(base, "--count-synthetic", "true"));
+    assertThat(on.countSynthetic()).isTrue();
+    byDefault.add(InputKind.SYNTHETIC);
+    assertThat(on.trackerSettings().build().countedKinds()).isEqualTo(byDefault);
+    assertThat(parse(Map.of("RFBA_TARGET", "127.0.0.1:5902", "RFBA_SESSION_ID", "s", "RFBA_COUNT_SYNTHETIC", "TRUE"))
+        .countSynthetic()).isTrue();
+    assertThatThrownBy(() -> parse(concat(base, "--count-synthetic", "yes")))
+        .hasMessage("--count-synthetic=yes: expected true or false");
   }
 
   @Test

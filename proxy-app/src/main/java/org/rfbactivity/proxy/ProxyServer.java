@@ -41,6 +41,7 @@ import org.rfbactivity.proxy.metrics.ProxyMetrics;
 import org.rfbactivity.proxy.relay.BackendConnector;
 import org.rfbactivity.proxy.relay.ConnectionLimits;
 import org.rfbactivity.proxy.relay.RefusalLog;
+import org.rfbactivity.proxy.relay.InputPermissionSource;
 import org.rfbactivity.proxy.relay.RelayServices;
 import org.rfbactivity.proxy.relay.TcpKeepAlive;
 import org.rfbactivity.proxy.relay.Transport;
@@ -219,7 +220,8 @@ public final class ProxyServer implements AutoCloseable {
         new BackendConnector(transport, config.handshakeTimeout(), keepAlive),
         metrics, viewers, new ActivityObservers(tracker, metrics, config.handshakeTimeout(), config.inspect()),
         new RefusalLog(System::nanoTime), new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(),
-            config.maxConnectRatePerIp(), System::nanoTime));
+            config.maxConnectRatePerIp(), System::nanoTime),
+        InputPermissionSource.fixed(config.inputPermissions()));
     if (config.tcpListen() != null) {
       tcp = Listener.bind(transport, "--tcp-listen", config.tcpListen(), ioGroup, false,
           new TcpFrontendInitializer(relay, ssl));

@@ -17,9 +17,18 @@ public final class RelayServices {
   private final ViewerRegistry registry;
   private final ViewerObservers observers;
   private final ConnectionLimits limits;
+  private final InputPermissionSource permissions;
 
+  /** Every viewer with every input permission (no input filter). */
   public RelayServices(RouteLookup routeLookup, BackendConnector connector, RelayMetrics metrics,
       ViewerRegistry registry, ViewerObservers observers, RefusalLog refusalLog, ConnectionLimits limits) {
+    this(routeLookup, connector, metrics, registry, observers, refusalLog, limits,
+        InputPermissionSource.fixed(InputPermissions.all()));
+  }
+
+  public RelayServices(RouteLookup routeLookup, BackendConnector connector, RelayMetrics metrics,
+      ViewerRegistry registry, ViewerObservers observers, RefusalLog refusalLog, ConnectionLimits limits,
+      InputPermissionSource permissions) {
     this.routeLookup = Objects.requireNonNull(routeLookup, "routeLookup");
     this.connector = Objects.requireNonNull(connector, "connector");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -27,6 +36,12 @@ public final class RelayServices {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.observers = Objects.requireNonNull(observers, "observers");
     this.limits = Objects.requireNonNull(limits, "limits");
+    this.permissions = Objects.requireNonNull(permissions, "permissions");
+  }
+
+  /** Decides each viewer's input permissions when its backend pipeline is built. */
+  InputPermissionSource permissions() {
+    return permissions;
   }
 
   /** The connection limits the frontends admit by; told of authentication outcomes per source. */

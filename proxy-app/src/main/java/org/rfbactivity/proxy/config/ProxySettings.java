@@ -229,7 +229,7 @@ public final class ProxySettings {
       .byDefault("0").checkedBy(ProxySettings::policyLimit).shownAs(Durations::format).build();
 
   // Input permissions (docs/architecture.md#input-permissions): for every viewer until per-route sources exist.
-  public static final Setting<Boolean> VIEW_ONLY = Setting.named("view-only", "[true|false]",
+  public static final Setting<Boolean> VIEW_ONLY = Setting.named("view-only", "true|false",
       "Viewers may only watch: no keys, pointer, clipboard, desktop resize or xvp reach the VNC server "
           + "(--input-permissions none)", ProxySettings::bool)
       .byDefault("false").switchFlag().build();

@@ -42,6 +42,7 @@ import org.rfbactivity.proxy.relay.BackendConnector;
 import org.rfbactivity.proxy.relay.CloseReason;
 import org.rfbactivity.proxy.relay.ConnectionLimits;
 import org.rfbactivity.proxy.relay.RefusalLog;
+import org.rfbactivity.proxy.relay.InputPermissionSource;
 import org.rfbactivity.proxy.relay.RelayServices;
 import org.rfbactivity.proxy.relay.RouteRevoker;
 import org.rfbactivity.proxy.relay.TcpKeepAlive;
@@ -230,7 +231,8 @@ public final class ProxyServer implements AutoCloseable {
         metrics, viewers, new ActivityObservers(tracker, metrics, config.handshakeTimeout(), config.inspect()),
         new RefusalLog(System::nanoTime), new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(),
             config.maxConnectRatePerIp(), System::nanoTime),
-        config.closeOnTokenExpiry() ? new TokenExpiry(true, config.clock()) : TokenExpiry.OFF);
+        config.closeOnTokenExpiry() ? new TokenExpiry(true, config.clock()) : TokenExpiry.OFF,
+        InputPermissionSource.fixed(config.inputPermissions()));
     if (config.tcpListen() != null) {
       tcp = Listener.bind(transport, "--tcp-listen", config.tcpListen(), ioGroup, false,
           new TcpFrontendInitializer(relay, ssl));

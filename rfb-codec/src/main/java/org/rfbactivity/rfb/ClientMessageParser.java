@@ -82,6 +82,13 @@ final class ClientMessageParser {
   private int clipboardEntriesLeft;
   private long clipboardLength;
 
+  // The message being framed, for the boundaries (docs/protocol.md#message-boundaries)
+  private final ClientMessageBoundaries boundaries;
+  private long messageStart;
+  private int messageType;
+  /** The {@link InputClass} bits it needs; a gii injection adds its events' as they are read. */
+  private int messageClasses;
+
   /** Bytes of a gii event injection still to read as events (docs/protocol.md#gii). */
   private int giiLeft;
 
@@ -97,6 +104,7 @@ final class ClientMessageParser {
     this.counters = conn.counters;
     this.revealKeysyms = conn.revealKeysyms;
     this.scratch = scratch;
+    this.boundaries = conn.boundaries;
   }
 
   /** Parses {@code buf[from, to)}, whose first byte is at {@code streamOffset} of the client stream. */
@@ -118,6 +126,9 @@ final class ClientMessageParser {
           // Fast path: the unit's first 8 bytes are in this buffer; one read, fields decoded by shifts.
           body = unit(buf.getLong(i), buf, i, to - i);
           if (body >= 0) {
+            if ((encodingsLeft | giiLeft | kasmUnit) == 0) {
+              boundaries.message(messageType, messageClasses, messageStart, unitOffset + headerLength + body);
+            }
             i += headerLength;
             int rest = to - i;
             if (body <= rest) {
@@ -153,6 +164,9 @@ final class ClientMessageParser {
       scratch.clear();
       if (body == BLIND) {
         return;
+      }
+      if ((encodingsLeft | giiLeft | kasmUnit) == 0) {
+        boundaries.message(messageType, messageClasses, messageStart, unitOffset + headerLength + body);
       }
       skipRemaining = body;
     }
@@ -214,6 +228,9 @@ final class ClientMessageParser {
     }
     headerLength = need;
     counters.countMessage(code);
+    messageStart = unitOffset;
+    messageType = code;
+    messageClasses = type.inputClasses;
     // The frequent messages are handled here, small enough for the JIT to inline into the loop.
     if (framing == ClientMessageType.Framing.POINTER) {
       pointerEvent(word);
@@ -361,6 +378,7 @@ final class ClientMessageParser {
   }
 
   private void absolutePointer(int buttons, int x, int y, boolean moved, boolean scrolled) {
+    messageClasses = pointerClass(buttons, scrolled);
     InputKind kind = classifyPointer(buttons, moved, scrolled);
     pointerSeen = true;
     lastX = x;
@@ -378,9 +396,20 @@ final class ClientMessageParser {
     int dy = (short) u16At(word, 4);
     int scrollX = (short) u16At(word, 6);
     int buttons = byteAt(word, 1);
+    messageClasses = pointerClass(buttons, (scrollX | scrollY) != 0);
     InputKind kind = classifyPointer(buttons, (dx | dy) != 0, (scrollX | scrollY) != 0);
     listener.pointer(kind, buttons, dx, dy);
     input(kind);
+  }
+
+  /**
+   * The permission a pointer message needs: buttons when a button is held, changes (a release included) or a scroll
+   * amount is sent, else motion; a message is forwarded or dropped whole, so a press that moves needs buttons only
+   * (docs/protocol.md#input-classes). Read before {@link #classifyPointer} records the buttons.
+   */
+  private int pointerClass(int buttons, boolean scrolled) {
+    return buttons != 0 || buttons != lastButtons || scrolled ? InputClass.POINTER_BUTTONS.bit()
+        : InputClass.POINTER_MOTION.bit();
   }
 
   /**
@@ -496,19 +525,23 @@ final class ClientMessageParser {
     switch (eventType) {
       case 5:
       case 7:
+        messageClasses |= InputClass.KEYS.bit();
         input(InputKind.KEY_PRESS);
         break;
       case 6:
+        messageClasses |= InputClass.KEYS.bit();
         input(InputKind.KEY_RELEASE);
         break;
       case 8:
       case 9:
       case 12:
       case 13:
+        messageClasses |= InputClass.POINTER_MOTION.bit();
         input(InputKind.POINTER_MOVE);
         break;
       case 10:
       case 11:
+        messageClasses |= InputClass.POINTER_BUTTONS.bit();
         input(InputKind.POINTER_BUTTON);
         break;
       default:
@@ -524,6 +557,7 @@ final class ClientMessageParser {
    */
   private long qemu(long word) {
     if (byteAt(word, 1) == 0) {
+      messageClasses = InputClass.KEYS.bit();
       keyEvent(u16At(word, 2) != 0, (int) word, true);
       return 0;
     }

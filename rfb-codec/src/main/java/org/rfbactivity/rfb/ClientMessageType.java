@@ -182,6 +182,11 @@ enum ClientMessageType {
   final int length;
   /** Whether the entry belongs to KasmVNC's dialect table only. */
   final boolean kasm;
+  /**
+   * The {@link InputClass} bits a message of this type needs (docs/protocol.md#input-classes); pointer messages,
+   * QEMU and gii are decided per message by the parser.
+   */
+  final int inputClasses;
 
   ClientMessageType(int code, Framing framing, int header, int length) {
     this(code, framing, header, length, false);
@@ -193,6 +198,25 @@ enum ClientMessageType {
     this.header = header;
     this.length = length;
     this.kasm = kasm;
+    this.inputClasses = inputClasses(code, framing);
+  }
+
+  private static int inputClasses(int code, Framing framing) {
+    switch (framing) {
+      case KEY:
+        return InputClass.KEYS.bit();
+      case POINTER:
+      case KASM_POINTER:
+      case KASM_DIRECT_MOUSE:
+        return InputClass.POINTER_BUTTONS.bit();
+      case CUT_TEXT:
+      case KASM_CLIPBOARD:
+        return InputClass.CLIPBOARD.bit();
+      case DESKTOP_SIZE:
+        return InputClass.DESKTOP_RESIZE.bit();
+      default:
+        return code == 250 ? InputClass.XVP.bit() : 0;
+    }
   }
 
   /** The entry for a type byte, or {@code null} when the type is unknown. O(1), allocation-free. */

@@ -23,6 +23,11 @@ final class ClientStreamParser {
    * Parses the readable bytes of {@code buf} without moving its indices; {@code start} is the client stream offset
    * of its first readable byte.
    */
+  /** Whether ClientInit is behind: the bytes parsed from now on are client messages. */
+  boolean inMessagePhase() {
+    return handshake.inMessagePhase();
+  }
+
   void parse(ByteBuf buf, long start) {
     int from = buf.readerIndex();
     int to = buf.writerIndex();
@@ -34,6 +39,7 @@ final class ClientStreamParser {
       if (!handshake.inMessagePhase()) {
         return;
       }
+      conn.boundaries.messagesBegin(start + (at - from));
     }
     messages.parse(buf, at, to, start + (at - from));
   }

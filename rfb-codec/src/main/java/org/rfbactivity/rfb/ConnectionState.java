@@ -27,6 +27,8 @@ final class ConnectionState {
   static final long RESULT_FAILED_WITH_REASON = 3;
 
   final RfbListener listener;
+  /** Told where each client message ends; {@link ClientMessageBoundaries.None} for the inspector. */
+  final ClientMessageBoundaries boundaries;
   final RfbCounters counters = new RfbCounters();
   final boolean strict;
   final boolean revealKeysyms;
@@ -65,7 +67,12 @@ final class ConnectionState {
   private boolean handshakeReported;
 
   ConnectionState(RfbListener listener, RfbInspectorConfig config) {
+    this(listener, config, ClientMessageBoundaries.None.INSTANCE);
+  }
+
+  ConnectionState(RfbListener listener, RfbInspectorConfig config, ClientMessageBoundaries boundaries) {
     this.listener = listener;
+    this.boundaries = boundaries;
     this.strict = config.strict();
     this.revealKeysyms = config.revealKeysyms();
   }

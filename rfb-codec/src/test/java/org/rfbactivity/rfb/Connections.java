@@ -52,6 +52,7 @@ final class Connections {
     return Combinators.combine(handshakes(), messages().list().ofMaxSize(25)).as((handshake, messages) -> {
       Transcript t = new Transcript();
       handshake.writeTo(t);
+      t.firstMessageSegment = t.segments().size();
       messages.forEach(m -> m.writeTo(t));
       return t;
     });
@@ -65,6 +66,7 @@ final class Connections {
     return Combinators.combine(handshakes(), kasmMessages().list().ofMaxSize(25)).as((handshake, messages) -> {
       Transcript t = new Transcript();
       handshake.writeTo(t);
+      t.firstMessageSegment = t.segments().size();
       t.step("SetEncodings [Tight, KasmVNC DisconnectNotify]");
       t.client(u8(2), u8(0), u16(2), u32(7), u32(-1885));
       messages.forEach(m -> m.writeTo(t));

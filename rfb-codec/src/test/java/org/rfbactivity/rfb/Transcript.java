@@ -20,6 +20,8 @@ final class Transcript {
   String expectedServerInit;
   int expectedInputs;
   boolean extendedMouse;
+  /** Index of the first segment after the handshake: from it on, each client segment is one whole message. */
+  int firstMessageSegment;
 
   Transcript server(byte[]... fields) {
     segments.add(new Segment(Direction.SERVER_TO_CLIENT, Wire.bytes(fields)));

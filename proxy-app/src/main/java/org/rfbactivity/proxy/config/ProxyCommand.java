@@ -28,6 +28,8 @@ import static org.rfbactivity.proxy.config.ProxySettings.IDLE_WARNING;
 import static org.rfbactivity.proxy.config.ProxySettings.MAX_SESSION_DURATION;
 import static org.rfbactivity.proxy.config.ProxySettings.MAX_DURATION_WARNING;
 import static org.rfbactivity.proxy.config.ProxySettings.BLIND_MAX_DURATION;
+import static org.rfbactivity.proxy.config.ProxySettings.INPUT_PERMISSIONS;
+import static org.rfbactivity.proxy.config.ProxySettings.VIEW_ONLY;
 import static org.rfbactivity.proxy.config.ProxySettings.PERSIST_INTERVAL;
 import static org.rfbactivity.proxy.config.ProxySettings.REPLICA_ID;
 import static org.rfbactivity.proxy.config.ProxySettings.ROUTE_QUERY;
@@ -166,6 +168,9 @@ public final class ProxyCommand {
     } else {
       option.type(String.class);
     }
+    if (setting.switchFlag()) {
+      option.arity("0..1").fallbackValue("true");
+    }
     if (setting.defaultText() != null) {
       option.defaultValue(setting.defaultText());
     }
@@ -211,6 +216,8 @@ public final class ProxyCommand {
     b.maxSessionDuration(value(MAX_SESSION_DURATION));
     b.maxDurationWarning(value(MAX_DURATION_WARNING));
     b.blindMaxDuration(value(BLIND_MAX_DURATION));
+    b.viewOnly(value(VIEW_ONLY));
+    b.inputPermissions(value(INPUT_PERMISSIONS));
     b.replicaId(value(REPLICA_ID));
     b.blindPolicy(value(BLIND_POLICY));
     b.countSynthetic(value(COUNT_SYNTHETIC));

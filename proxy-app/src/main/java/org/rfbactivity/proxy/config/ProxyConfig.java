@@ -13,6 +13,8 @@ import static org.rfbactivity.proxy.config.ProxySettings.MAX_CONNECTIONS;
 import static org.rfbactivity.proxy.config.ProxySettings.MAX_CONNECTIONS_PER_IP;
 import static org.rfbactivity.proxy.config.ProxySettings.MAX_CONNECT_RATE_PER_IP;
 import static org.rfbactivity.proxy.config.ProxySettings.MAX_TOKEN_LIFETIME;
+import static org.rfbactivity.proxy.config.ProxySettings.INPUT_PERMISSIONS;
+import static org.rfbactivity.proxy.config.ProxySettings.VIEW_ONLY;
 import static org.rfbactivity.proxy.config.ProxySettings.MIRROR_SQL;
 import static org.rfbactivity.proxy.config.ProxySettings.NOTIFY_CHANNEL;
 import static org.rfbactivity.proxy.config.ProxySettings.CONTROL_CHANNEL;
@@ -54,6 +56,7 @@ import org.rfbactivity.activity.InputKind;
 import org.rfbactivity.activity.ViewerPolicy;
 import org.rfbactivity.activity.BlindPolicy;
 import org.rfbactivity.activity.event.EventType;
+import org.rfbactivity.proxy.relay.InputPermissions;
 import org.rfbactivity.proxy.webhook.WebhookEndpoint;
 
 /**
@@ -115,6 +118,7 @@ public final class ProxyConfig {
   private final int webhookQueue;
   private final Duration webhookTimeout;
   private final boolean inspect;
+  private final InputPermissions inputPermissions;
   private final boolean frameBudget;
   private final Clock clock;
 
@@ -169,6 +173,7 @@ public final class ProxyConfig {
     this.webhookQueue = b.webhookQueue;
     this.webhookTimeout = b.webhookTimeout;
     this.inspect = b.inspect;
+    this.inputPermissions = b.viewOnly ? InputPermissions.none() : b.inputPermissions;
     this.frameBudget = b.frameBudget;
     this.clock = b.clock;
   }
@@ -403,6 +408,14 @@ public final class ProxyConfig {
     return webhookTimeout;
   }
 
+  /**
+   * What every viewer may send to its VNC server ({@code --input-permissions}, {@code --view-only}); a viewer with less
+   * than {@link InputPermissions#all()} gets an input filter (docs/architecture.md#input-permissions).
+   */
+  public InputPermissions inputPermissions() {
+    return inputPermissions;
+  }
+
   /** Whether the RFB inspector runs on each backend channel (always on from the CLI; benchmarks turn it off). */
   public boolean inspect() {
     return inspect;
@@ -467,7 +480,7 @@ public final class ProxyConfig {
         + ", webhooks=" + webhookUrls.stream().map(WebhookEndpoint::safe).toList()
         + ", webhookSecret=" + (webhookSecret == null ? "none" : "<masked>") + ", webhookEvents=" + webhookEvents
         + ", webhookQueue=" + webhookQueue + ", webhookTimeout=" + webhookTimeout
-        + ", inspect=" + inspect + ", frameBudget=" + frameBudget + "]";
+        + ", inputPermissions=" + inputPermissions + ", inspect=" + inspect + ", frameBudget=" + frameBudget + "]";
   }
 
   /** Fail-fast builder; {@link #build()} throws {@link ConfigException} naming the flag at fault. */
@@ -524,6 +537,8 @@ public final class ProxyConfig {
     private Duration webhookTimeout = WEBHOOK_TIMEOUT.defaultValue();
     private boolean inspect = true;
     private boolean frameBudget = true;
+    private boolean viewOnly = VIEW_ONLY.defaultValue();
+    private InputPermissions inputPermissions = INPUT_PERMISSIONS.defaultValue();
     private Clock clock = Clock.systemUTC();
 
     private Builder() {}
@@ -782,6 +797,22 @@ public final class ProxyConfig {
       return this;
     }
 
+    /** {@code --view-only}: the same as {@link #inputPermissions} {@code none}. Null keeps the default. */
+    public Builder viewOnly(Boolean value) {
+      if (value != null) {
+        this.viewOnly = value;
+      }
+      return this;
+    }
+
+    /** {@code --input-permissions}; null keeps the default ({@code all}). */
+    public Builder inputPermissions(InputPermissions value) {
+      if (value != null) {
+        this.inputPermissions = value;
+      }
+      return this;
+    }
+
     public Builder frameBudget(boolean value) {
       this.frameBudget = value;
       return this;
@@ -799,6 +830,10 @@ public final class ProxyConfig {
      */
     public ProxyConfig build() {
       checkEachValue();
+      if (viewOnly && !inputPermissions.isAll() && !inputPermissions.equals(InputPermissions.none())) {
+        throw new ConfigException(INPUT_PERMISSIONS.flag(), inputPermissions.toString(), "conflicts with "
+            + VIEW_ONLY.flag() + ", which allows no input");
+      }
       if (!tcpListenGiven) {
         // A raw TCP viewer has no way to present a token, so only the static route can serve one.
         tcpListen = routing instanceof Routing.Static ? ProxySettings.STATIC_ROUTE_TCP_LISTEN : null;

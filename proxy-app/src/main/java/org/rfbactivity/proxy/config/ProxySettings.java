@@ -13,6 +13,7 @@ import org.rfbactivity.activity.ViewerPolicy;
 import org.rfbactivity.activity.BlindPolicy;
 import org.rfbactivity.activity.event.EventType;
 import org.rfbactivity.activity.store.JdbcActivityStore;
+import org.rfbactivity.proxy.relay.InputPermissions;
 import org.rfbactivity.proxy.relay.TcpKeepAlive;
 import org.rfbactivity.proxy.webhook.WebhookEndpoint;
 import org.rfbactivity.proxy.webhook.WebhookSigner;
@@ -254,6 +255,18 @@ public final class ProxySettings {
           + "0 for never", Durations::parseZeroOrPositive)
       .byDefault("0").checkedBy(ProxySettings::policyLimit).shownAs(Durations::format).build();
 
+  // Input permissions (docs/architecture.md#input-permissions): for every viewer until per-route sources exist.
+  public static final Setting<Boolean> VIEW_ONLY = Setting.named("view-only", "true|false",
+      "Viewers may only watch: no keys, pointer, clipboard, desktop resize or xvp reach the VNC server "
+          + "(--input-permissions none)", ProxySettings::bool)
+      .byDefault("false").switchFlag().build();
+
+  public static final Setting<InputPermissions> INPUT_PERMISSIONS = Setting.named("input-permissions",
+      "CLASSES|all|none", "Input classes viewers may send (keys, pointer-motion, pointer-buttons, clipboard, "
+          + "desktop-resize, xvp); other messages are dropped, and a restricted viewer whose stream cannot be "
+          + "followed is closed (cannot_enforce, 4008)", InputPermissions::parse)
+      .byDefault("all").build();
+
   public static final Setting<Duration> WS_PING_INTERVAL = Setting.named("ws-ping-interval", "DURATION",
       "Ping a WebSocket viewer after this long without anything from it; 0 for no pings",
       Durations::parseZeroOrPositive)
@@ -332,7 +345,7 @@ public final class ProxySettings {
       JDBC_PASSWORD_FILE, STORE, DATA_DIR, MIRROR_SQL, NOTIFY_CHANNEL, CONTROL_CHANNEL,
       REPLICA_ID, ACTIVE_WINDOW, PERSIST_INTERVAL, FLUSH_TICK,
       BLIND_POLICY, COUNT_SYNTHETIC, RETAINED_SESSIONS, IDLE_DISCONNECT, IDLE_WARNING, MAX_SESSION_DURATION,
-      MAX_DURATION_WARNING, BLIND_MAX_DURATION, HANDSHAKE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, MAX_CONNECT_RATE_PER_IP, TRANSPORT,
+      MAX_DURATION_WARNING, BLIND_MAX_DURATION, VIEW_ONLY, INPUT_PERMISSIONS, HANDSHAKE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, MAX_CONNECT_RATE_PER_IP, TRANSPORT,
       WS_PING_INTERVAL, WS_PONG_TIMEOUT, TCP_KEEPALIVE_IDLE, TCP_KEEPALIVE_INTERVAL, TCP_KEEPALIVE_COUNT, TLS_CERT,
       TLS_KEY, ALLOWED_ORIGIN, WEB, ADMIN_TOKEN_FILE, WEBHOOK_URL, WEBHOOK_SECRET_FILE, WEBHOOK_EVENTS, WEBHOOK_QUEUE,
       WEBHOOK_TIMEOUT);
@@ -350,6 +363,17 @@ public final class ProxySettings {
   }
 
   // ------------------------------------------------------------------ parsers: text to value
+
+  private static Boolean bool(String text) {
+    String t = text.trim().toLowerCase(Locale.ROOT);
+    if (t.equals("true")) {
+      return Boolean.TRUE;
+    }
+    if (t.equals("false")) {
+      return Boolean.FALSE;
+    }
+    throw new IllegalArgumentException("expected true or false");
+  }
 
   private static HostPort listen(String text) {
     return text.trim().equalsIgnoreCase(NONE) ? null : HostPort.parse(text, true);
@@ -443,17 +467,6 @@ public final class ProxySettings {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("expected a whole number");
     }
-  }
-
-  private static Boolean bool(String text) {
-    String value = text.trim().toLowerCase(Locale.ROOT);
-    if (value.equals("true")) {
-      return Boolean.TRUE;
-    }
-    if (value.equals("false")) {
-      return Boolean.FALSE;
-    }
-    throw new IllegalArgumentException("expected true or false");
   }
 
   private static String blankToNull(String text) {

@@ -30,6 +30,7 @@ public final class Setting<T> {
   private final UnaryOperator<T> check;
   private final Function<T, String> display;
   private final boolean repeatable;
+  private final boolean switchFlag;
   private final ActivitySetting<T> tracks;
 
   private Setting(Builder<T> b) {
@@ -42,6 +43,7 @@ public final class Setting<T> {
     this.check = b.check;
     this.display = b.display;
     this.repeatable = b.repeatable;
+    this.switchFlag = b.switchFlag;
     this.tracks = b.tracks;
     if (b.defaultText != null) {
       T parsed = parser.apply(b.defaultText);
@@ -87,6 +89,11 @@ public final class Setting<T> {
   /** Given several times or as a comma-separated list. */
   public boolean repeatable() {
     return repeatable;
+  }
+
+  /** A flag that may be given alone ({@code --view-only}), meaning {@code true}. */
+  public boolean switchFlag() {
+    return switchFlag;
   }
 
   /** The activity-core setting this one is handed to, or null. */
@@ -170,6 +177,7 @@ public final class Setting<T> {
     private UnaryOperator<T> check = UnaryOperator.identity();
     private Function<T, String> display = String::valueOf;
     private boolean repeatable;
+    private boolean switchFlag;
     private ActivitySetting<T> tracks;
 
     private Builder(String name, String paramLabel, String meaning, Function<String, T> parser) {
@@ -209,6 +217,11 @@ public final class Setting<T> {
 
     Builder<T> repeatable() {
       this.repeatable = true;
+      return this;
+    }
+
+    Builder<T> switchFlag() {
+      this.switchFlag = true;
       return this;
     }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BooleanSupplier;
 import org.rfbactivity.proxy.relay.RelayMetrics;
+import org.rfbactivity.rfb.InputClass;
 
 /**
  * The relay's own meters (the tracker's are bound separately). Names follow Prometheus conventions once
@@ -30,6 +31,8 @@ public final class ProxyMetrics implements RelayMetrics {
   private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, AtomicInteger> blind = new ConcurrentHashMap<>();
   private final Timer eventLoopLag;
+  /** By {@link InputClass#ordinal()}: registered up front, so the hot path looks nothing up. */
+  private final Counter[] inputDropped = new Counter[InputClass.values().length];
 
   public ProxyMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -53,6 +56,12 @@ public final class ProxyMetrics implements RelayMetrics {
             Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
             Duration.ofSeconds(1), Duration.ofSeconds(5))
         .register(registry);
+    for (InputClass c : InputClass.values()) {
+      inputDropped[c.ordinal()] = Counter.builder("vnc.proxy.input.dropped")
+          .description("Client messages removed because the viewer lacks their input permission, by class")
+          .tag("class", c.label())
+          .register(registry);
+    }
   }
 
   /** One event-loop probe's lateness. */
@@ -153,6 +162,11 @@ public final class ProxyMetrics implements RelayMetrics {
   @Override
   public void bytesFromClient(int n) {
     bytesFromClient.add(n);
+  }
+
+  @Override
+  public void inputDropped(InputClass inputClass) {
+    inputDropped[inputClass.ordinal()].increment();
   }
 
   @Override

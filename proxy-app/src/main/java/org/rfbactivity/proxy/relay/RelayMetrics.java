@@ -1,5 +1,7 @@
 package org.rfbactivity.proxy.relay;
 
+import org.rfbactivity.rfb.InputClass;
+
 /**
  * What the relay and its observers count; the metrics package implements it over Micrometer (and declares every tag
  * value up front from this package's enums). Called on event loops, the byte counts for every relayed buffer: an
@@ -28,4 +30,7 @@ public interface RelayMetrics {
 
   /** A viewer counted by {@link #blindViewerOpened} closed. */
   void blindViewerClosed(String reason);
+
+  /** A restricted viewer's client message was removed ({@link InputFilter}); counted under this class. */
+  void inputDropped(InputClass inputClass);
 }

@@ -18,10 +18,11 @@ public final class RelayServices {
   private final ViewerObservers observers;
   private final ConnectionLimits limits;
   private final TokenExpiry tokenExpiry;
+  private final InputPermissionSource permissions;
 
   public RelayServices(RouteLookup routeLookup, BackendConnector connector, RelayMetrics metrics,
       ViewerRegistry registry, ViewerObservers observers, RefusalLog refusalLog, ConnectionLimits limits,
-      TokenExpiry tokenExpiry) {
+      TokenExpiry tokenExpiry, InputPermissionSource permissions) {
     this.routeLookup = Objects.requireNonNull(routeLookup, "routeLookup");
     this.connector = Objects.requireNonNull(connector, "connector");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -30,11 +31,17 @@ public final class RelayServices {
     this.observers = Objects.requireNonNull(observers, "observers");
     this.limits = Objects.requireNonNull(limits, "limits");
     this.tokenExpiry = Objects.requireNonNull(tokenExpiry, "tokenExpiry");
+    this.permissions = Objects.requireNonNull(permissions, "permissions");
   }
 
   /** Whether and when a viewer is closed at its token's expiry. */
   TokenExpiry tokenExpiry() {
     return tokenExpiry;
+  }
+
+  /** Decides each viewer's input permissions when its backend pipeline is built. */
+  InputPermissionSource permissions() {
+    return permissions;
   }
 
   /** The connection limits the frontends admit by; told of authentication outcomes per source. */

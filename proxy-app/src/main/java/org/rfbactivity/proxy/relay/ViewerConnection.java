@@ -125,8 +125,14 @@ public final class ViewerConnection {
       expiry = frontend.eventLoop().schedule(() -> close(CloseReason.TOKEN_EXPIRED, null), untilExpiry.toNanos(),
           TimeUnit.NANOSECONDS);
     }
+    InputPermissions permissions = services.permissions().forViewer(viewer);
     ChannelFuture f = services.connector().connect(frontend, resolved.address(), halfClose, pipeline -> {
       observer.connecting(viewer, pipeline);
+      if (!permissions.isAll()) {
+        // After the inspector: client bytes (writes) pass the filter first, so dropped input is never activity.
+        pipeline.addLast(InputFilter.NAME, new InputFilter(permissions, services.metrics(),
+            detail -> closeFor(CloseReason.CANNOT_ENFORCE, detail)));
+      }
       pipeline.addLast("relay", new BackendRelayHandler(this));
     });
     backend = f.channel();

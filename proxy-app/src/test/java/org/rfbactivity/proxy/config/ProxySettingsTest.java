@@ -59,7 +59,9 @@ class ProxySettingsTest {
   void helpShowsEverySettingAsDefined() {
     String help = ProxyCommand.parse(new String[] {"--help"}, Map.of()).helpOrVersion().replaceAll("\\s+", " ");
     for (Setting<?> setting : ProxySettings.ALL) {
-      assertThat(help).contains(setting.flag() + "=" + setting.paramLabel(), "(" + setting.envVar() + ")");
+      // a switch may be given alone: its value is optional
+      String form = setting.switchFlag() ? "[=" + setting.paramLabel() + "]" : "=" + setting.paramLabel();
+      assertThat(help).contains(setting.flag() + form, "(" + setting.envVar() + ")");
       if (setting.defaultText() != null) {
         assertThat(help).as(setting.name()).contains("(" + setting.envVar() + "). Default: " + setting.defaultText());
       } else if (!setting.documentedDefault().equals("none")) {

@@ -67,8 +67,9 @@ public final class ProxySettings {
       "Session id of the static route", ProxySettings::sessionId).build();
 
   public static final Setting<Path> TOKEN_FILE = Setting.named("token-file", "PATH",
-      "Route by ?token= through a websockify-format file of 'token: host:port' lines, reloaded when it changes",
-      ConfigFiles::readable).build();
+      "Route by ?token= through a websockify-format file of 'token: host:port' lines, or a directory of such files,"
+          + " reloaded when it changes",
+      ConfigFiles::readableFileOrDirectory).build();
 
   public static final Setting<byte[]> JWT_SECRET_FILE = Setting.named("jwt-secret-file", "PATH",
       "Route by a ?token= JWT signed HS256 with the secret in this file, at least " + MIN_JWT_SECRET_BYTES + " bytes",

@@ -317,7 +317,7 @@ class ProxyCommandTest {
   void unreadableFilesAreNamed() {
     String missing = dir.resolve("missing").toString();
     assertThatThrownBy(() -> parse("--token-file", missing))
-        .hasMessage("--token-file=" + missing + ": not a readable file");
+        .hasMessage("--token-file=" + missing + ": not a readable file or directory");
     assertThatThrownBy(() -> parse("--jwt-secret-file", missing))
         .hasMessage("--jwt-secret-file=" + missing + ": not a readable file");
     assertThatThrownBy(() -> parse("--target", "127.0.0.1:5901", "--session-id", "s", "--jdbc-password-file", missing))

@@ -33,6 +33,7 @@ import static org.rfbactivity.proxy.config.ProxySettings.ROUTE_QUERY;
 import static org.rfbactivity.proxy.config.ProxySettings.SESSION_ID;
 import static org.rfbactivity.proxy.config.ProxySettings.STORE;
 import static org.rfbactivity.proxy.config.ProxySettings.TARGET;
+import static org.rfbactivity.proxy.config.ProxySettings.UNIX_TARGET;
 import static org.rfbactivity.proxy.config.ProxySettings.TCP_LISTEN;
 import static org.rfbactivity.proxy.config.ProxySettings.TLS_CERT;
 import static org.rfbactivity.proxy.config.ProxySettings.TLS_KEY;
@@ -259,8 +260,11 @@ public final class ProxyCommand {
    */
   private Routing routing() {
     List<Setting<?>> given = new ArrayList<>();
-    if (text(TARGET) != null || text(SESSION_ID) != null) {
-      given.add(text(TARGET) != null ? TARGET : SESSION_ID);
+    if (text(TARGET) != null && text(UNIX_TARGET) != null) {
+      throw new ConfigException(UNIX_TARGET.flag(), null, "conflicts with " + TARGET.flag() + ": choose one target");
+    }
+    if (text(TARGET) != null || text(UNIX_TARGET) != null || text(SESSION_ID) != null) {
+      given.add(text(TARGET) != null ? TARGET : text(UNIX_TARGET) != null ? UNIX_TARGET : SESSION_ID);
     }
     for (Setting<?> setting : List.of(TOKEN_FILE, JWT_SECRET_FILE, JWT_PUBLIC_KEY, ROUTE_QUERY)) {
       if (text(setting) != null) {
@@ -275,6 +279,13 @@ public final class ProxyCommand {
       return null;
     }
     Setting<?> chosen = given.get(0);
+    if (chosen == UNIX_TARGET) {
+      if (text(SESSION_ID) == null) {
+        throw new ConfigException(SESSION_ID.flag(), null, "missing: " + UNIX_TARGET.flag() + " needs "
+            + SESSION_ID.flag());
+      }
+      return new Routing.Static(value(SESSION_ID), value(UNIX_TARGET));
+    }
     if (chosen == TARGET || chosen == SESSION_ID) {
       if (text(TARGET) == null) {
         throw new ConfigException(TARGET.flag(), null, "missing: " + SESSION_ID.flag() + " needs " + TARGET.flag());

@@ -47,7 +47,7 @@ public final class ProxySettings {
   public static final Setting<HostPort> TCP_LISTEN = Setting.named("tcp-listen", "HOST:PORT|none",
       "Raw TCP listener for native VNC viewers", ProxySettings::listen)
       // Decided by build(): a raw TCP viewer has no way to present a token, so only the static route can serve one.
-      .describedDefault("`" + STATIC_ROUTE_TCP_LISTEN + "` with `--target`, else `" + NONE
+      .describedDefault("`" + STATIC_ROUTE_TCP_LISTEN + "` with `--target` or `--unix-target`, else `" + NONE
           + "` (a raw TCP viewer cannot present a token)", null)
       .build();
 
@@ -62,6 +62,10 @@ public final class ProxySettings {
   public static final Setting<HostPort> TARGET = Setting.named("target", "HOST:PORT",
       "Static route: the VNC server every viewer is sent to; needs --session-id",
       text -> HostPort.parse(text, false)).build();
+
+  public static final Setting<UnixSocketTarget> UNIX_TARGET = Setting.named("unix-target", "PATH",
+      "Static route: the VNC server every viewer is sent to listens on this Unix domain socket; needs --session-id",
+      ProxySettings::unixTarget).build();
 
   public static final Setting<String> SESSION_ID = Setting.named("session-id", "ID",
       "Session id of the static route", ProxySettings::sessionId).build();
@@ -317,7 +321,7 @@ public final class ProxySettings {
       .byDefault("5s").checkedBy(ProxySettings::duration).shownAs(Durations::format).build();
 
   /** Every setting, in the order of {@code --help} and the README. */
-  public static final List<Setting<?>> ALL = List.of(CONFIG, TCP_LISTEN, WS_LISTEN, ADMIN_LISTEN, TARGET, SESSION_ID,
+  public static final List<Setting<?>> ALL = List.of(CONFIG, TCP_LISTEN, WS_LISTEN, ADMIN_LISTEN, TARGET, UNIX_TARGET, SESSION_ID,
       TOKEN_FILE, TOKEN_FILE_CHECK, JWT_SECRET_FILE, JWT_PUBLIC_KEY, MAX_TOKEN_LIFETIME, CLOSE_ON_TOKEN_EXPIRY,
       ROUTE_QUERY, ROUTE_RECHECK, JDBC_URL, JDBC_USER,
       JDBC_PASSWORD_FILE, STORE, DATA_DIR, MIRROR_SQL, NOTIFY_CHANNEL, CONTROL_CHANNEL,
@@ -352,6 +356,13 @@ public final class ProxySettings {
           + " characters from A-Z a-z 0-9 - _ . ~ : @ + [ ]");
     }
     return text;
+  }
+
+  private static UnixSocketTarget unixTarget(String text) {
+    if (text.isBlank()) {
+      throw new IllegalArgumentException("expected the path of a Unix domain socket");
+    }
+    return new UnixSocketTarget(Path.of(text));
   }
 
   private static byte[] jwtSecret(String text) {

@@ -35,6 +35,21 @@ class ProxyCommandTest {
     return parse(Map.of(), args);
   }
 
+  /** websockify's --unix-target: the static route to a VNC server on a Unix socket, with its session id. */
+  @Test
+  void unixTargetIsAStaticRoute() {
+    assertThat(parse("--unix-target", "/run/vnc/desk.sock", "--session-id", "desk-1").routing())
+        .isEqualTo(new Routing.Static("desk-1", new UnixSocketTarget(Path.of("/run/vnc/desk.sock"))));
+    assertThatThrownBy(() -> parse("--unix-target", "/run/vnc/desk.sock"))
+        .hasMessage("--session-id: missing: --unix-target needs --session-id");
+    assertThatThrownBy(() -> parse("--unix-target", "/run/vnc/desk.sock", "--target", "127.0.0.1:5901",
+        "--session-id", "s")).hasMessage("--unix-target: conflicts with --target: choose one target");
+    assertThatThrownBy(() -> parse("--unix-target", "/run/vnc/desk.sock", "--session-id", "s", "--token-file",
+        "/x")).hasMessage("--token-file: conflicts with --unix-target: choose one way of routing");
+    assertThatThrownBy(() -> parse("--unix-target", " ", "--session-id", "s"))
+        .hasMessage("--unix-target= : expected the path of a Unix domain socket");
+  }
+
   @Test
   void defaultsWithAStaticRoute() throws UnknownHostException {
     ProxyConfig c = parse("--target", "127.0.0.1:5901", "--session-id", "desk-1");
@@ -433,7 +448,7 @@ class ProxyCommandTest {
 
     assertThat(parsed.isHelpOrVersion()).isTrue();
     String help = parsed.helpOrVersion();
-    String[] flags = {"--config", "--tcp-listen", "--ws-listen", "--admin-listen", "--target", "--session-id",
+    String[] flags = {"--config", "--tcp-listen", "--ws-listen", "--admin-listen", "--target", "--unix-target", "--session-id",
         "--token-file", "--jwt-secret-file", "--jwt-public-key", "--max-token-lifetime", "--route-query", "--jdbc-url", "--jdbc-user",
         "--jdbc-password-file", "--store", "--data-dir", "--active-window", "--persist-interval", "--flush-tick",
         "--handshake-timeout", "--max-connections", "--max-connections-per-ip", "--max-connect-rate-per-ip",
@@ -449,7 +464,7 @@ class ProxyCommandTest {
         "Default: 127.0.0.1:6080", "Default: 127.0.0.1:9090", "Default: postgres", "Default: rfba-data",
         "Default: 60s", "Default: 30s", "Default: 1s", "Default: 10s", "Default: 10000", "Default: 100",
         "Default: 20",
-        "Default: 127.0.0.1:5900 with --target, else none", "Default: the host name", "Default: active",
+        "Default: 127.0.0.1:5900 with --target or --unix-target, else none", "Default: the host name", "Default: active",
         "Default: 24h, the longest duration");
   }
 

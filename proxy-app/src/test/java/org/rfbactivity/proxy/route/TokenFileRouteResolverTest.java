@@ -157,19 +157,19 @@ class TokenFileRouteResolverTest {
   void reloadsWhenTheFileChanges() throws Exception {
     Path f = file("alpha: 10.0.0.5:5901\n");
     TokenFileRouteResolver r = new TokenFileRouteResolver(new Routing.TokenFile(f));
-    assertThat(r.resolve(new RouteRequest(null, "alpha")).target().port()).isEqualTo(5901);
+    assertThat(port(r.resolve(new RouteRequest(null, "alpha")))).isEqualTo(5901);
 
     // Rewritten in place (an editor), with a new modification time.
     Files.writeString(f, "alpha: 10.0.0.5:5999\nbeta: 10.0.0.6:5902\n", StandardCharsets.UTF_8);
     Files.setLastModifiedTime(f, FileTime.from(Instant.now().plusSeconds(5)));
-    assertThat(r.resolve(new RouteRequest(null, "alpha")).target().port()).isEqualTo(5999);
-    assertThat(r.resolve(new RouteRequest(null, "beta")).target().port()).isEqualTo(5902);
+    assertThat(port(r.resolve(new RouteRequest(null, "alpha")))).isEqualTo(5999);
+    assertThat(port(r.resolve(new RouteRequest(null, "beta")))).isEqualTo(5902);
 
     // Replaced atomically (a config management tool): a new file key.
     Path next = dir.resolve("tokens.next");
     Files.writeString(next, "gamma: 10.0.0.7:5903\n", StandardCharsets.UTF_8);
     Files.move(next, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    assertThat(r.resolve(new RouteRequest(null, "gamma")).target().port()).isEqualTo(5903);
+    assertThat(port(r.resolve(new RouteRequest(null, "gamma")))).isEqualTo(5903);
     assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "alpha"))).hasMessage("unknown token");
   }
 
@@ -179,13 +179,13 @@ class TokenFileRouteResolverTest {
     FileTime now = FileTime.from(Instant.now());
     Files.setLastModifiedTime(f, now);
     TokenFileRouteResolver r = new TokenFileRouteResolver(new Routing.TokenFile(f));
-    assertThat(r.resolve(new RouteRequest(null, "alpha")).target().port()).isEqualTo(5901);
+    assertThat(port(r.resolve(new RouteRequest(null, "alpha")))).isEqualTo(5901);
 
     // Rewritten in place so fast that the file system's clock did not tick (ext4 ticks every few ms, FAT every 2 s):
     // same file, same size, same modification time. A revoked token must not keep working.
     Files.writeString(f, "gamma: 10.0.0.5:5902\n", StandardCharsets.UTF_8);
     Files.setLastModifiedTime(f, now);
-    assertThat(r.resolve(new RouteRequest(null, "gamma")).target().port()).isEqualTo(5902);
+    assertThat(port(r.resolve(new RouteRequest(null, "gamma")))).isEqualTo(5902);
     assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "alpha"))).hasMessage("unknown token");
   }
 
@@ -200,7 +200,7 @@ class TokenFileRouteResolverTest {
     // a stat per lookup, not a read.
     Files.writeString(f, "gamma: 10.0.0.5:5902\n", StandardCharsets.UTF_8);
     Files.setLastModifiedTime(f, old);
-    assertThat(r.resolve(new RouteRequest(null, "alpha")).target().port()).isEqualTo(5901);
+    assertThat(port(r.resolve(new RouteRequest(null, "alpha")))).isEqualTo(5901);
   }
 
   @Test
@@ -228,14 +228,14 @@ class TokenFileRouteResolverTest {
     Files.delete(f);
 
     Files.writeString(f, "alpha: 10.0.0.5:5902\nbeta: 10.0.0.6:5903\n", StandardCharsets.UTF_8);
-    assertThat(r.resolve(new RouteRequest(null, "alpha")).target().port()).as("the fresh table").isEqualTo(5902);
-    assertThat(r.resolve(new RouteRequest(null, "beta")).target().port()).isEqualTo(5903);
+    assertThat(port(r.resolve(new RouteRequest(null, "alpha")))).as("the fresh table").isEqualTo(5902);
+    assertThat(port(r.resolve(new RouteRequest(null, "beta")))).isEqualTo(5903);
     assertThat(r.status()).hasValue(new RoutingStatus("token file: 2 routes", false));
 
     try (RandomAccessFile grown = new RandomAccessFile(f.toFile(), "rw")) {
       grown.setLength(TokenFileRouteResolver.MAX_FILE_BYTES + 1); // sparse: no 16 MiB written
     }
-    assertThat(r.resolve(new RouteRequest(null, "beta")).target().port()).isEqualTo(5903);
+    assertThat(port(r.resolve(new RouteRequest(null, "beta")))).isEqualTo(5903);
     assertThat(r.status()).hasValue(new RoutingStatus("token file unreadable since 2030-01-02T03:04:05Z "
         + "(larger than 16777216 bytes); serving the last good table of 2 routes", true));
 
@@ -389,11 +389,11 @@ class TokenFileRouteResolverTest {
     assertThat(r.withdrawn(live)).isEqualTo(new BitSet());
 
     write(d.resolve("two"), "beta: 10.0.0.6:5999\n", 5);
-    assertThat(r.resolve(new RouteRequest(null, "beta")).target().port()).isEqualTo(5999);
+    assertThat(port(r.resolve(new RouteRequest(null, "beta")))).isEqualTo(5999);
     assertThat(r.withdrawn(live)).as("beta now goes elsewhere").isEqualTo(BitSet.valueOf(new long[] {0b10}));
 
     write(d.resolve("three"), "gamma: 10.0.0.7:5903\n", -60);
-    assertThat(r.resolve(new RouteRequest(null, "gamma")).target().port()).as("a file added").isEqualTo(5903);
+    assertThat(port(r.resolve(new RouteRequest(null, "gamma")))).as("a file added").isEqualTo(5903);
 
     Files.delete(d.resolve("one"));
     assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "alpha"))).as("a file removed")
@@ -414,12 +414,17 @@ class TokenFileRouteResolverTest {
     try (RandomAccessFile grown = new RandomAccessFile(d.resolve("two").toFile(), "rw")) {
       grown.setLength(TokenFileRouteResolver.MAX_FILE_BYTES); // with "one", more than the limit for all files
     }
-    assertThat(r.resolve(new RouteRequest(null, "alpha")).target().port()).isEqualTo(5901);
+    assertThat(port(r.resolve(new RouteRequest(null, "alpha")))).isEqualTo(5901);
     assertThat(r.status()).hasValue(new RoutingStatus("token file unreadable since 2030-01-02T03:04:05Z "
         + "(larger than 16777216 bytes); serving the last good table of 1 routes", true));
 
     write(d.resolve("two"), "beta: 10.0.0.6:5902\n", -60);
-    assertThat(r.resolve(new RouteRequest(null, "beta")).target().port()).isEqualTo(5902);
+    assertThat(port(r.resolve(new RouteRequest(null, "beta")))).isEqualTo(5902);
     assertThat(r.status()).hasValue(new RoutingStatus("token file: 2 routes", false));
+  }
+
+  /** The port of a token-file route's target, which is always a {@link HostPort}. */
+  private static int port(Route route) {
+    return ((HostPort) route.target()).port();
   }
 }

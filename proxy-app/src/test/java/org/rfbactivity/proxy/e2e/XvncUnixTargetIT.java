@@ -13,8 +13,9 @@ import java.util.List;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.rfbactivity.proxy.config.UnixSocketTarget;
+import org.rfbactivity.proxy.relay.Transport;
 import org.rfbactivity.proxy.testing.LeakWatch;
 import org.rfbactivity.proxy.testing.TcpTransport;
 import org.rfbactivity.proxy.testing.TestProxy;
@@ -34,12 +35,17 @@ class XvncUnixTargetIT {
   @TempDir
   Path dir;
 
+  /** epoll and NIO, which load on every machine this suite runs on, and io_uring where the kernel allows it. */
+  static List<String> transports() {
+    return Transport.IO_URING.isAvailable() ? List.of("epoll", "nio", "io_uring") : List.of("epoll", "nio");
+  }
+
   @ParameterizedTest
-  @ValueSource(strings = {"epoll", "nio"})
+  @MethodSource("transports")
   void viewersReachAVncServerOnAUnixSocket(String transport) throws Exception {
     Path socket = dir.resolve("xvnc.sock");
-    try (XvncServer xvnc = XvncServer.startWithOptions(320, 200, List.of("-SecurityTypes", "None", "-rfbunixpath", socket.toString(),
-        "-desktop", "unix-desk"))) {
+    try (XvncServer xvnc = XvncServer.startWithOptions(320, 200, List.of("-SecurityTypes", "None", "-rfbunixpath",
+        socket.toString(), "-desktop", "unix-desk"))) {
       await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(socket));
       try (TestProxy proxy = TestProxy.start("--unix-target", socket.toString(), "--session-id", "desk",
           "--tcp-listen", "127.0.0.1:0", "--transport", transport)) {

@@ -117,6 +117,19 @@ class WebsockifyDropInIT {
     }
   }
 
+  /** A Unix socket target with no server behind it is refused as an unreachable TCP server is: 502, `backend`. */
+  @Test
+  void aUnixTargetWithoutAServerIsBadGateway() throws Exception {
+    try (TestProxy proxy = TestProxy.start("--unix-target", dir.resolve("nobody.sock").toString(), "--session-id",
+        "gone", "--tcp-listen", "none")) {
+      Throwable t = catchThrowable(() -> WsTransport.connect(proxy.wsUri("/websockify"), null).close());
+      assertThat(t).isInstanceOf(CompletionException.class).hasCauseInstanceOf(WebSocketHandshakeException.class);
+      assertThat(((WebSocketHandshakeException) t.getCause()).getResponse().statusCode()).isEqualTo(502);
+      assertThat(proxy.server().meterRegistry().get("vnc.proxy.connections.refused").tag("reason", "backend")
+          .counter().count()).isEqualTo(1.0);
+    }
+  }
+
   /** A WebSocket viewer by {@code token}, past its handshake and all of the server's scripted bytes. */
   private WsTransport viewer(TestProxy proxy, String token) throws Exception {
     WsTransport viewer = WsTransport.connect(proxy.wsUri("/websockify?token=" + token), null);

@@ -13,6 +13,7 @@ import static org.rfbactivity.proxy.config.ProxySettings.JDBC_PASSWORD_FILE;
 import static org.rfbactivity.proxy.config.ProxySettings.JDBC_URL;
 import static org.rfbactivity.proxy.config.ProxySettings.JDBC_USER;
 import static org.rfbactivity.proxy.config.ProxySettings.JWT_PUBLIC_KEY;
+import static org.rfbactivity.proxy.config.ProxySettings.JWT_ENCODED_SECRET_FILE;
 import static org.rfbactivity.proxy.config.ProxySettings.JWT_SECRET_FILE;
 import static org.rfbactivity.proxy.config.ProxySettings.MAX_CONNECTIONS;
 import static org.rfbactivity.proxy.config.ProxySettings.MAX_CONNECTIONS_PER_IP;
@@ -266,7 +267,8 @@ public final class ProxyCommand {
     if (text(TARGET) != null || text(UNIX_TARGET) != null || text(SESSION_ID) != null) {
       given.add(text(TARGET) != null ? TARGET : text(UNIX_TARGET) != null ? UNIX_TARGET : SESSION_ID);
     }
-    for (Setting<?> setting : List.of(TOKEN_FILE, JWT_SECRET_FILE, JWT_PUBLIC_KEY, ROUTE_QUERY)) {
+    for (Setting<?> setting : List.of(TOKEN_FILE, JWT_SECRET_FILE, JWT_ENCODED_SECRET_FILE, JWT_PUBLIC_KEY,
+        ROUTE_QUERY)) {
       if (text(setting) != null) {
         given.add(setting);
       }
@@ -301,6 +303,9 @@ public final class ProxyCommand {
     }
     if (chosen == JWT_SECRET_FILE) {
       return new Routing.JwtHs256(value(JWT_SECRET_FILE));
+    }
+    if (chosen == JWT_ENCODED_SECRET_FILE) {
+      return new Routing.JwtHs256(value(JWT_ENCODED_SECRET_FILE));
     }
     if (chosen == JWT_PUBLIC_KEY) {
       return new Routing.JwtRs256(value(JWT_PUBLIC_KEY));

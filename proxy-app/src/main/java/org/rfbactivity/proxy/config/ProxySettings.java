@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import org.rfbactivity.activity.ActivitySetting;
@@ -78,6 +79,15 @@ public final class ProxySettings {
   public static final Setting<byte[]> JWT_SECRET_FILE = Setting.named("jwt-secret-file", "PATH",
       "Route by a ?token= JWT signed HS256 with the secret in this file, at least " + MIN_JWT_SECRET_BYTES + " bytes",
       ProxySettings::jwtSecret).shownAs(ProxySettings::masked).build();
+
+  /**
+   * websockify's JWTTokenApi reads an HS256 key file as a JWK {@code k}: the secret base64url-encoded. Such a secret
+   * may be any bytes, which a text file cannot hold as they are, hence a flag of its own rather than a re-encoding.
+   */
+  public static final Setting<byte[]> JWT_ENCODED_SECRET_FILE = Setting.named("jwt-encoded-secret-file", "PATH",
+      "Route by a ?token= JWT signed HS256 with the secret in this file written base64url (websockify's JWTTokenApi key"
+          + " file), at least " + MIN_JWT_SECRET_BYTES + " bytes decoded",
+      ProxySettings::jwtEncodedSecret).shownAs(ProxySettings::masked).build();
 
   public static final Setting<RSAPublicKey> JWT_PUBLIC_KEY = Setting.named("jwt-public-key", "PATH",
       "Route by a ?token= JWT signed RS256; PEM public key, at least " + PemKeys.MIN_RSA_BITS + " bits",
@@ -322,7 +332,8 @@ public final class ProxySettings {
 
   /** Every setting, in the order of {@code --help} and the README. */
   public static final List<Setting<?>> ALL = List.of(CONFIG, TCP_LISTEN, WS_LISTEN, ADMIN_LISTEN, TARGET, UNIX_TARGET, SESSION_ID,
-      TOKEN_FILE, TOKEN_FILE_CHECK, JWT_SECRET_FILE, JWT_PUBLIC_KEY, MAX_TOKEN_LIFETIME, CLOSE_ON_TOKEN_EXPIRY,
+      TOKEN_FILE, TOKEN_FILE_CHECK, JWT_SECRET_FILE, JWT_ENCODED_SECRET_FILE, JWT_PUBLIC_KEY, MAX_TOKEN_LIFETIME,
+      CLOSE_ON_TOKEN_EXPIRY,
       ROUTE_QUERY, ROUTE_RECHECK, JDBC_URL, JDBC_USER,
       JDBC_PASSWORD_FILE, STORE, DATA_DIR, MIRROR_SQL, NOTIFY_CHANNEL, CONTROL_CHANNEL,
       REPLICA_ID, ACTIVE_WINDOW, PERSIST_INTERVAL, FLUSH_TICK,
@@ -363,6 +374,22 @@ public final class ProxySettings {
       throw new IllegalArgumentException("expected the path of a Unix domain socket");
     }
     return new UnixSocketTarget(Path.of(text));
+  }
+
+  private static byte[] jwtEncodedSecret(String text) {
+    String encoded = ConfigFiles.secret(text, 0).strip();
+    byte[] bytes;
+    try {
+      // JWK's k is unpadded base64url (RFC 7517 §6.4.1); padding written anyway is accepted.
+      bytes = Base64.getUrlDecoder().decode(encoded);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not base64url (A-Z a-z 0-9 - _)");
+    }
+    if (bytes.length < MIN_JWT_SECRET_BYTES) {
+      throw new IllegalArgumentException("HS256 needs a secret of at least " + MIN_JWT_SECRET_BYTES + " bytes ("
+          + MIN_JWT_SECRET_BYTES * 8 + " bits), found " + bytes.length + " decoded");
+    }
+    return bytes;
   }
 
   private static byte[] jwtSecret(String text) {

@@ -35,6 +35,29 @@ class ProxyCommandTest {
     return parse(Map.of(), args);
   }
 
+  /** websockify's HS256 key file: the secret base64url, padded or not, at least 32 bytes decoded. */
+  @Test
+  void jwtEncodedSecretFile() throws IOException {
+    byte[] key = new byte[33];
+    key[0] = (byte) 0xff;
+    Path unpadded = Files.writeString(dir.resolve("k1"), java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(key) + "\n");
+    Path padded = Files.writeString(dir.resolve("k2"), java.util.Base64.getUrlEncoder().encodeToString(key));
+    assertThat(((Routing.JwtHs256) parse("--jwt-encoded-secret-file", unpadded.toString()).routing()).secret())
+        .isEqualTo(key);
+    assertThat(((Routing.JwtHs256) parse("--jwt-encoded-secret-file", padded.toString()).routing()).secret())
+        .isEqualTo(key);
+    Path shortKey = Files.writeString(dir.resolve("k3"), java.util.Base64.getUrlEncoder().encodeToString(new byte[31]));
+    assertThatThrownBy(() -> parse("--jwt-encoded-secret-file", shortKey.toString())).hasMessage(
+        "--jwt-encoded-secret-file=" + shortKey + ": HS256 needs a secret of at least 32 bytes (256 bits), found 31 decoded");
+    Path notBase64 = Files.writeString(dir.resolve("k4"), "a+b/".repeat(20));
+    assertThatThrownBy(() -> parse("--jwt-encoded-secret-file", notBase64.toString()))
+        .hasMessage("--jwt-encoded-secret-file=" + notBase64 + ": not base64url (A-Z a-z 0-9 - _)");
+    assertThatThrownBy(() -> parse("--jwt-encoded-secret-file", unpadded.toString(), "--jwt-secret-file",
+        unpadded.toString())).hasMessage(
+            "--jwt-encoded-secret-file: conflicts with --jwt-secret-file: choose one way of routing");
+  }
+
   /** websockify's --unix-target: the static route to a VNC server on a Unix socket, with its session id. */
   @Test
   void unixTargetIsAStaticRoute() {

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -117,6 +118,28 @@ class WebsockifyDropInIT {
     }
   }
 
+  /**
+   * websockify's HS256 key file (the secret base64url-encoded, here 32 bytes that are not text) given as it is to
+   * {@code --jwt-encoded-secret-file}: a token signed with the decoded secret routes.
+   */
+  @Test
+  void websockifyKeyFileVerifiesItsTokens() throws Exception {
+    byte[] key = new byte[32];
+    for (int i = 0; i < key.length; i++) {
+      key[i] = (byte) (0x80 + i * 3); // no valid UTF-8 here: only the base64url form can carry it
+    }
+    Path keyFile = Files.writeString(dir.resolve("jwt.key"), Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(key) + "\n", StandardCharsets.US_ASCII);
+    HostPort target = HostPort.parse(desk1.target(), false);
+    JWTClaimsSet claims = new JWTClaimsSet.Builder().claim("host", target.host()).claim("port", target.port())
+        .expirationTime(Date.from(Instant.now().plusSeconds(600))).build();
+    try (TestProxy proxy = TestProxy.start("--jwt-encoded-secret-file", keyFile.toString());
+        WsTransport viewer = viewer(proxy, jwt(claims, key))) {
+      assertThat(desk1.accepted()).isEqualTo(1);
+      assertThat(refusedStatus(proxy, jwt(claims, SECRET.getBytes(StandardCharsets.UTF_8)))).isEqualTo(403);
+    }
+  }
+
   /** A Unix socket target with no server behind it is refused as an unreachable TCP server is: 502, `backend`. */
   @Test
   void aUnixTargetWithoutAServerIsBadGateway() throws Exception {
@@ -145,8 +168,12 @@ class WebsockifyDropInIT {
   }
 
   private static String jwt(JWTClaimsSet claims) throws Exception {
+    return jwt(claims, SECRET.getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static String jwt(JWTClaimsSet claims, byte[] secret) throws Exception {
     SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
-    jwt.sign(new MACSigner(SECRET.getBytes(StandardCharsets.UTF_8)));
+    jwt.sign(new MACSigner(secret));
     return jwt.serialize();
   }
 }

@@ -149,10 +149,14 @@ public final class JwtRouteResolver implements RouteResolver {
         throw RouteRefusedException.refused("claim " + TARGET_CLAIM + " is not host:port");
       }
     }
-    String sessionId = websockify && claims.getClaim(SESSION_CLAIM) == null ? target.toString()
-        : stringClaim(claims, SESSION_CLAIM);
-    if (!SessionIds.isValid(sessionId) && !sessionId.equals(target.toString())) {
-      throw RouteRefusedException.refused("claim " + SESSION_CLAIM + " is not a valid session id");
+    String sessionId;
+    if (websockify && claims.getClaim(SESSION_CLAIM) == null) {
+      sessionId = target.toString(); // as a token-file route's: websockify's claims name no session
+    } else {
+      sessionId = stringClaim(claims, SESSION_CLAIM);
+      if (!SessionIds.isValid(sessionId)) {
+        throw RouteRefusedException.refused("claim " + SESSION_CLAIM + " is not a valid session id");
+      }
     }
     RoutePolicy policy = policy(claims);
     RouteResolver.requireMatchingPathId(request, sessionId);

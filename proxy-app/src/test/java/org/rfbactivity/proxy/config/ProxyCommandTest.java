@@ -236,8 +236,8 @@ class ProxyCommandTest {
   void missingRoute() {
     assertThatThrownBy(() -> parse())
         .isInstanceOf(ConfigException.class)
-        .hasMessage("route: missing: give --target with --session-id, --token-file, --route-query, "
-            + "--jwt-secret-file or --jwt-public-key");
+        .hasMessage("route: missing: give --target or --unix-target with --session-id, --token-file, --route-query, "
+            + "--jwt-secret-file, --jwt-encoded-secret-file or --jwt-public-key");
   }
 
   @Test

@@ -65,7 +65,7 @@ class MainTest {
         "--admin-listen", "none");
     assertThat(l.exitCode()).isEqualTo(Main.EXIT_CONFIG);
     assertThat(l.server()).isNull();
-    assertThat(err()).isEqualTo("rfb-activity-proxy: --token-file=" + missing + ": not a readable file\n");
+    assertThat(err()).isEqualTo("rfb-activity-proxy: --token-file=" + missing + ": not a readable file or directory\n");
   }
 
   @Test

@@ -35,6 +35,18 @@ final class ConfigFiles {
     }
   }
 
+  /** A readable file, or a readable directory (a websockify token directory: every regular file in it is read). */
+  static Path readableFileOrDirectory(String text) {
+    Path path = Path.of(text);
+    if (Files.isDirectory(path) && Files.isReadable(path)) {
+      return path;
+    }
+    if (!Files.isRegularFile(path) || !Files.isReadable(path)) {
+      throw new IllegalArgumentException("not a readable file or directory");
+    }
+    return path;
+  }
+
   /**
    * Reads a one-line secret file; the trailing line break an editor adds is not part of the secret. Secrets are only
    * read from files, so they never appear in {@code ps} or a shell history.

@@ -6,7 +6,7 @@ import java.util.Objects;
  * A {@code host:port} pair as written in flags and routing files: {@code 127.0.0.1:5901}, {@code desk-1:5900},
  * {@code [::1]:5900}. Parsing never resolves names (that happens when the proxy connects, on the event loop).
  */
-public record HostPort(String host, int port) {
+public record HostPort(String host, int port) implements Target {
 
   /** Longest DNS name (RFC 1035 §2.3.4); anything longer is not a host we could reach. */
   private static final int MAX_HOST_LENGTH = 253;

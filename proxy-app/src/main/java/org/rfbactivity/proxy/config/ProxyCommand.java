@@ -14,6 +14,7 @@ import static org.rfbactivity.proxy.config.ProxySettings.JDBC_PASSWORD_FILE;
 import static org.rfbactivity.proxy.config.ProxySettings.JDBC_URL;
 import static org.rfbactivity.proxy.config.ProxySettings.JDBC_USER;
 import static org.rfbactivity.proxy.config.ProxySettings.JWT_PUBLIC_KEY;
+import static org.rfbactivity.proxy.config.ProxySettings.JWT_ENCODED_SECRET_FILE;
 import static org.rfbactivity.proxy.config.ProxySettings.JWT_SECRET_FILE;
 import static org.rfbactivity.proxy.config.ProxySettings.MAX_CONNECTIONS;
 import static org.rfbactivity.proxy.config.ProxySettings.MAX_CONNECTIONS_PER_IP;
@@ -36,6 +37,7 @@ import static org.rfbactivity.proxy.config.ProxySettings.ROUTE_QUERY;
 import static org.rfbactivity.proxy.config.ProxySettings.SESSION_ID;
 import static org.rfbactivity.proxy.config.ProxySettings.STORE;
 import static org.rfbactivity.proxy.config.ProxySettings.TARGET;
+import static org.rfbactivity.proxy.config.ProxySettings.UNIX_TARGET;
 import static org.rfbactivity.proxy.config.ProxySettings.TCP_LISTEN;
 import static org.rfbactivity.proxy.config.ProxySettings.TLS_CERT;
 import static org.rfbactivity.proxy.config.ProxySettings.WEB;
@@ -270,10 +272,14 @@ public final class ProxyCommand {
    */
   private Routing routing() {
     List<Setting<?>> given = new ArrayList<>();
-    if (text(TARGET) != null || text(SESSION_ID) != null) {
-      given.add(text(TARGET) != null ? TARGET : SESSION_ID);
+    if (text(TARGET) != null && text(UNIX_TARGET) != null) {
+      throw new ConfigException(UNIX_TARGET.flag(), null, "conflicts with " + TARGET.flag() + ": choose one target");
     }
-    for (Setting<?> setting : List.of(TOKEN_FILE, JWT_SECRET_FILE, JWT_PUBLIC_KEY, ROUTE_QUERY)) {
+    if (text(TARGET) != null || text(UNIX_TARGET) != null || text(SESSION_ID) != null) {
+      given.add(text(TARGET) != null ? TARGET : text(UNIX_TARGET) != null ? UNIX_TARGET : SESSION_ID);
+    }
+    for (Setting<?> setting : List.of(TOKEN_FILE, JWT_SECRET_FILE, JWT_ENCODED_SECRET_FILE, JWT_PUBLIC_KEY,
+        ROUTE_QUERY)) {
       if (text(setting) != null) {
         given.add(setting);
       }
@@ -286,6 +292,13 @@ public final class ProxyCommand {
       return null;
     }
     Setting<?> chosen = given.get(0);
+    if (chosen == UNIX_TARGET) {
+      if (text(SESSION_ID) == null) {
+        throw new ConfigException(SESSION_ID.flag(), null, "missing: " + UNIX_TARGET.flag() + " needs "
+            + SESSION_ID.flag());
+      }
+      return new Routing.Static(value(SESSION_ID), value(UNIX_TARGET));
+    }
     if (chosen == TARGET || chosen == SESSION_ID) {
       if (text(TARGET) == null) {
         throw new ConfigException(TARGET.flag(), null, "missing: " + SESSION_ID.flag() + " needs " + TARGET.flag());
@@ -301,6 +314,9 @@ public final class ProxyCommand {
     }
     if (chosen == JWT_SECRET_FILE) {
       return new Routing.JwtHs256(value(JWT_SECRET_FILE));
+    }
+    if (chosen == JWT_ENCODED_SECRET_FILE) {
+      return new Routing.JwtHs256(value(JWT_ENCODED_SECRET_FILE));
     }
     if (chosen == JWT_PUBLIC_KEY) {
       return new Routing.JwtRs256(value(JWT_PUBLIC_KEY));

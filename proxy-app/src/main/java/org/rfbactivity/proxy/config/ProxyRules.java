@@ -38,8 +38,8 @@ final class ProxyRules {
   static void check(ProxyConfig c) {
     Routing routing = c.routing();
     if (routing == null) {
-      throw new ConfigException("route", null, "missing: give --target with --session-id, --token-file, "
-          + "--route-query, --jwt-secret-file or --jwt-public-key");
+      throw new ConfigException("route", null, "missing: give --target or --unix-target with --session-id, "
+          + "--token-file, --route-query, --jwt-secret-file, --jwt-encoded-secret-file or --jwt-public-key");
     }
     if (c.tcpListen() == null && c.wsListen() == null) {
       throw new ConfigException(WS_LISTEN.flag(), ProxySettings.NONE,

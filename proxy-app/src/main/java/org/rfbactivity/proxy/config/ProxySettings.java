@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import org.rfbactivity.activity.ActivitySetting;
@@ -48,7 +49,7 @@ public final class ProxySettings {
   public static final Setting<HostPort> TCP_LISTEN = Setting.named("tcp-listen", "HOST:PORT|none",
       "Raw TCP listener for native VNC viewers", ProxySettings::listen)
       // Decided by build(): a raw TCP viewer has no way to present a token, so only the static route can serve one.
-      .describedDefault("`" + STATIC_ROUTE_TCP_LISTEN + "` with `--target`, else `" + NONE
+      .describedDefault("`" + STATIC_ROUTE_TCP_LISTEN + "` with `--target` or `--unix-target`, else `" + NONE
           + "` (a raw TCP viewer cannot present a token)", null)
       .build();
 
@@ -64,16 +65,30 @@ public final class ProxySettings {
       "Static route: the VNC server every viewer is sent to; needs --session-id",
       text -> HostPort.parse(text, false)).build();
 
+  public static final Setting<UnixSocketTarget> UNIX_TARGET = Setting.named("unix-target", "PATH",
+      "Static route: the VNC server every viewer is sent to listens on this Unix domain socket; needs --session-id",
+      ProxySettings::unixTarget).build();
+
   public static final Setting<String> SESSION_ID = Setting.named("session-id", "ID",
       "Session id of the static route", ProxySettings::sessionId).build();
 
   public static final Setting<Path> TOKEN_FILE = Setting.named("token-file", "PATH",
-      "Route by ?token= through a websockify-format file of 'token: host:port' lines, reloaded when it changes",
-      ConfigFiles::readable).build();
+      "Route by ?token= through a websockify-format file of 'token: host:port' lines, or a directory of such files,"
+          + " reloaded when it changes",
+      ConfigFiles::readableFileOrDirectory).build();
 
   public static final Setting<byte[]> JWT_SECRET_FILE = Setting.named("jwt-secret-file", "PATH",
       "Route by a ?token= JWT signed HS256 with the secret in this file, at least " + MIN_JWT_SECRET_BYTES + " bytes",
       ProxySettings::jwtSecret).shownAs(ProxySettings::masked).build();
+
+  /**
+   * websockify's JWTTokenApi reads an HS256 key file as a JWK {@code k}: the secret base64url-encoded. Such a secret
+   * may be any bytes, which a text file cannot hold as they are, hence a flag of its own rather than a re-encoding.
+   */
+  public static final Setting<byte[]> JWT_ENCODED_SECRET_FILE = Setting.named("jwt-encoded-secret-file", "PATH",
+      "Route by a ?token= JWT signed HS256 with the secret in this file written base64url (websockify's JWTTokenApi key"
+          + " file), at least " + MIN_JWT_SECRET_BYTES + " bytes decoded",
+      ProxySettings::jwtEncodedSecret).shownAs(ProxySettings::masked).build();
 
   public static final Setting<RSAPublicKey> JWT_PUBLIC_KEY = Setting.named("jwt-public-key", "PATH",
       "Route by a ?token= JWT signed RS256; PEM public key, at least " + PemKeys.MIN_RSA_BITS + " bits",
@@ -339,8 +354,9 @@ public final class ProxySettings {
       .byDefault("5s").checkedBy(ProxySettings::duration).shownAs(Durations::format).build();
 
   /** Every setting, in the order of {@code --help} and the README. */
-  public static final List<Setting<?>> ALL = List.of(CONFIG, TCP_LISTEN, WS_LISTEN, ADMIN_LISTEN, TARGET, SESSION_ID,
-      TOKEN_FILE, TOKEN_FILE_CHECK, JWT_SECRET_FILE, JWT_PUBLIC_KEY, MAX_TOKEN_LIFETIME, CLOSE_ON_TOKEN_EXPIRY,
+  public static final List<Setting<?>> ALL = List.of(CONFIG, TCP_LISTEN, WS_LISTEN, ADMIN_LISTEN, TARGET, UNIX_TARGET, SESSION_ID,
+      TOKEN_FILE, TOKEN_FILE_CHECK, JWT_SECRET_FILE, JWT_ENCODED_SECRET_FILE, JWT_PUBLIC_KEY, MAX_TOKEN_LIFETIME,
+      CLOSE_ON_TOKEN_EXPIRY,
       ROUTE_QUERY, ROUTE_RECHECK, JDBC_URL, JDBC_USER,
       JDBC_PASSWORD_FILE, STORE, DATA_DIR, MIRROR_SQL, NOTIFY_CHANNEL, CONTROL_CHANNEL,
       REPLICA_ID, ACTIVE_WINDOW, PERSIST_INTERVAL, FLUSH_TICK,
@@ -385,6 +401,29 @@ public final class ProxySettings {
           + " characters from A-Z a-z 0-9 - _ . ~ : @ + [ ]");
     }
     return text;
+  }
+
+  private static UnixSocketTarget unixTarget(String text) {
+    if (text.isBlank()) {
+      throw new IllegalArgumentException("expected the path of a Unix domain socket");
+    }
+    return new UnixSocketTarget(Path.of(text));
+  }
+
+  private static byte[] jwtEncodedSecret(String text) {
+    String encoded = ConfigFiles.secret(text, 0).strip();
+    byte[] bytes;
+    try {
+      // JWK's k is unpadded base64url (RFC 7517 §6.4.1); padding written anyway is accepted.
+      bytes = Base64.getUrlDecoder().decode(encoded);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("not base64url (A-Z a-z 0-9 - _)");
+    }
+    if (bytes.length < MIN_JWT_SECRET_BYTES) {
+      throw new IllegalArgumentException("HS256 needs a secret of at least " + MIN_JWT_SECRET_BYTES + " bytes ("
+          + MIN_JWT_SECRET_BYTES * 8 + " bits), found " + bytes.length + " decoded");
+    }
+    return bytes;
   }
 
   private static byte[] jwtSecret(String text) {

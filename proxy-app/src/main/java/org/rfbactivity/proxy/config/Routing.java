@@ -14,8 +14,8 @@ public sealed interface Routing {
   /** Name in logs and the admin API: {@code static}, {@code token-file}, {@code route-query} or {@code jwt}. */
   String kind();
 
-  /** One fixed target for every viewer ({@code --target} with {@code --session-id}). */
-  record Static(String sessionId, HostPort target) implements Routing {
+  /** One fixed target for every viewer ({@code --target} or {@code --unix-target}, with {@code --session-id}). */
+  record Static(String sessionId, Target target) implements Routing {
     public Static {
       Objects.requireNonNull(sessionId, "sessionId");
       Objects.requireNonNull(target, "target");

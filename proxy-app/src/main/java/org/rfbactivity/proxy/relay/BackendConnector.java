@@ -7,7 +7,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.resolver.NoopAddressResolverGroup;
-import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.time.Duration;
 import java.util.function.Consumer;
 
@@ -39,15 +40,19 @@ public final class BackendConnector {
   }
 
   /**
-   * Connects {@code address} (already resolved, off the event loop, by the route lookup) on {@code frontend}'s event
+   * Connects {@code address} (already resolved, off the event loop, by the route lookup; an IP address or a Unix
+   * socket) on {@code frontend}'s event
    * loop. The channel does not read until the relay switches auto-read on; Nagle is off, because input events are
    * tiny and latency-sensitive; keep-alive finds a VNC server whose host vanished.
    *
    * @param halfClose whether the server's FIN is reported to the pipeline rather than closing the channel
    * @param pipeline fills the new channel's pipeline
    */
-  ChannelFuture connect(Channel frontend, InetSocketAddress address, boolean halfClose,
+  ChannelFuture connect(Channel frontend, SocketAddress address, boolean halfClose,
       Consumer<ChannelPipeline> pipeline) {
+    if (address instanceof UnixDomainSocketAddress unix) {
+      return connectUnix(frontend, unix, halfClose, pipeline);
+    }
     return new Bootstrap()
         .group(frontend.eventLoop())
         .channel(transport.socketChannel())
@@ -64,5 +69,26 @@ public final class BackendConnector {
           }
         })
         .connect(address);
+  }
+
+  /**
+   * A Unix socket target ({@code --unix-target}) on the transport's domain socket channel. No Nagle or keep-alive:
+   * neither exists on a local socket, and a server that goes away closes it at once.
+   */
+  private ChannelFuture connectUnix(Channel frontend, UnixDomainSocketAddress address, boolean halfClose,
+      Consumer<ChannelPipeline> pipeline) {
+    return new Bootstrap()
+        .group(frontend.eventLoop())
+        .channel(transport.domainSocketChannel())
+        .option(ChannelOption.AUTO_READ, false)
+        .option(ChannelOption.ALLOW_HALF_CLOSURE, halfClose)
+        .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis)
+        .handler(new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            pipeline.accept(ch.pipeline());
+          }
+        })
+        .connect(transport.domainSocketAddress(address.getPath()));
   }
 }

@@ -1,22 +1,30 @@
 package org.rfbactivity.proxy.relay;
 
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDomainSocketChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
+import java.nio.file.Path;
 import java.util.function.Supplier;
 import org.rfbactivity.proxy.config.ConfigException;
 import org.rfbactivity.proxy.config.TransportKind;
@@ -38,19 +46,24 @@ import org.rfbactivity.proxy.config.TransportKind;
 public enum Transport {
   /** Linux io_uring: reads and writes submitted in batches to the kernel. */
   IO_URING(TransportKind.IO_URING, IoUringIoHandler::newFactory, IoUringServerSocketChannel.class,
-      IoUringSocketChannel.class),
+      IoUringSocketChannel.class, IoUringDomainSocketChannel.class),
   /** Linux epoll, edge-triggered, with Netty's own native socket calls. */
-  EPOLL(TransportKind.EPOLL, EpollIoHandler::newFactory, EpollServerSocketChannel.class, EpollSocketChannel.class),
+  EPOLL(TransportKind.EPOLL, EpollIoHandler::newFactory, EpollServerSocketChannel.class, EpollSocketChannel.class,
+      EpollDomainSocketChannel.class),
   /** Java NIO: every platform, no native library. */
-  NIO(TransportKind.NIO, NioIoHandler::newFactory, NioServerSocketChannel.class, NioSocketChannel.class);
+  NIO(TransportKind.NIO, NioIoHandler::newFactory, NioServerSocketChannel.class, NioSocketChannel.class,
+      NioDomainSocketChannel.class);
 
   private final TransportKind kind;
   private final Supplier<IoHandlerFactory> ioHandlers;
   private final Class<? extends ServerSocketChannel> serverChannel;
   private final Class<? extends SocketChannel> socketChannel;
+  private final Class<? extends Channel> domainSocketChannel;
 
   Transport(TransportKind kind, Supplier<IoHandlerFactory> ioHandlers,
-      Class<? extends ServerSocketChannel> serverChannel, Class<? extends SocketChannel> socketChannel) {
+      Class<? extends ServerSocketChannel> serverChannel, Class<? extends SocketChannel> socketChannel,
+      Class<? extends Channel> domainSocketChannel) {
+    this.domainSocketChannel = domainSocketChannel;
     this.kind = kind;
     this.ioHandlers = ioHandlers;
     this.serverChannel = serverChannel;
@@ -114,6 +127,19 @@ public enum Transport {
   /** The channel class of a listener on this transport's event loops. */
   public Class<? extends ServerSocketChannel> serverChannel() {
     return serverChannel;
+  }
+
+  /** The channel class of an outgoing Unix domain socket connection on this transport's event loops. */
+  Class<? extends Channel> domainSocketChannel() {
+    return domainSocketChannel;
+  }
+
+  /**
+   * {@code path} as this transport's domain socket channels take it: Netty's own address for the native transports,
+   * the JDK's for NIO (whose channel is the JDK's Unix socket channel, Java 16 and later).
+   */
+  SocketAddress domainSocketAddress(Path path) {
+    return this == NIO ? UnixDomainSocketAddress.of(path) : new DomainSocketAddress(path.toString());
   }
 
   /** The channel class of an outgoing connection on this transport's event loops. */

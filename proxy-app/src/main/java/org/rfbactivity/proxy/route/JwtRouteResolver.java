@@ -28,6 +28,12 @@ import org.rfbactivity.proxy.config.SessionIds;
  * {@code exp} no further ahead than that, and, with an {@code iat}, {@code exp - iat} no longer, so that a leaked
  * URL (browser history, a proxy's log) is not a key for years.
  *
+ * <p>websockify's {@code JWTTokenApi} claims are accepted too: {@code host} (a string) and {@code port} (a number, or
+ * a string of digits, as websockify hands either to its socket), in place of {@code target}. Such a token may leave out
+ * {@code session_id}; its session id is then its target {@code host:port}, as for a token-file route. The rules above
+ * still hold for it: websockify treats {@code exp} as optional, this proxy does not, so a websockify issuer must add
+ * one (a URL-borne key without an end is what {@code --max-token-lifetime} exists to refuse).
+ *
  * <p>The optional claim {@code rfba} sets the route's policy ({@link #policy}); the route keeps the {@code exp}
  * ({@link RouteOrigin}) so that the viewer can be closed when its token expires ({@code --close-on-token-expiry}).
  */
@@ -37,6 +43,10 @@ public final class JwtRouteResolver implements RouteResolver {
   public static final String SESSION_CLAIM = "session_id";
   /** Claim naming the VNC server, {@code host:port}. */
   public static final String TARGET_CLAIM = "target";
+  /** websockify's claim naming the VNC server's host, with {@link #PORT_CLAIM} instead of {@link #TARGET_CLAIM}. */
+  public static final String HOST_CLAIM = "host";
+  /** websockify's claim naming the VNC server's port: a number or a string of digits. */
+  public static final String PORT_CLAIM = "port";
   /** Optional object claim of per-route policy options ({@link #policy}). */
   public static final String POLICY_CLAIM = "rfba";
 
@@ -123,15 +133,30 @@ public final class JwtRouteResolver implements RouteResolver {
     if (nbf != null && now.isBefore(nbf.toInstant())) {
       throw RouteRefusedException.refused("token not yet valid");
     }
-    String sessionId = stringClaim(claims, SESSION_CLAIM);
-    if (!SessionIds.isValid(sessionId)) {
-      throw RouteRefusedException.refused("claim " + SESSION_CLAIM + " is not a valid session id");
-    }
+    boolean websockify = claims.getClaim(TARGET_CLAIM) == null
+        && (claims.getClaim(HOST_CLAIM) != null || claims.getClaim(PORT_CLAIM) != null);
     HostPort target;
-    try {
-      target = HostPort.parse(stringClaim(claims, TARGET_CLAIM), false);
-    } catch (IllegalArgumentException e) {
-      throw RouteRefusedException.refused("claim " + TARGET_CLAIM + " is not host:port");
+    if (websockify) {
+      target = websockifyTarget(claims);
+    } else {
+      if (claims.getClaim(HOST_CLAIM) != null || claims.getClaim(PORT_CLAIM) != null) {
+        throw RouteRefusedException.refused("claims " + TARGET_CLAIM + " and " + HOST_CLAIM + "/" + PORT_CLAIM
+            + " both given");
+      }
+      try {
+        target = HostPort.parse(stringClaim(claims, TARGET_CLAIM), false);
+      } catch (IllegalArgumentException e) {
+        throw RouteRefusedException.refused("claim " + TARGET_CLAIM + " is not host:port");
+      }
+    }
+    String sessionId;
+    if (websockify && claims.getClaim(SESSION_CLAIM) == null) {
+      sessionId = target.toString(); // as a token-file route's: websockify's claims name no session
+    } else {
+      sessionId = stringClaim(claims, SESSION_CLAIM);
+      if (!SessionIds.isValid(sessionId)) {
+        throw RouteRefusedException.refused("claim " + SESSION_CLAIM + " is not a valid session id");
+      }
     }
     RoutePolicy policy = policy(claims);
     RouteResolver.requireMatchingPathId(request, sessionId);
@@ -183,6 +208,43 @@ public final class JwtRouteResolver implements RouteResolver {
       return RoutePolicy.seconds((long) n.doubleValue()); // 1800.0: JSON does not tell 1800 from 1800.0
     }
     throw new IllegalArgumentException("expected a duration string such as \"30m\" or whole seconds");
+  }
+
+  /** The target of websockify's {@code host} and {@code port} claims. */
+  static HostPort websockifyTarget(JWTClaimsSet claims) throws RouteRefusedException {
+    String host = stringClaim(claims, HOST_CLAIM);
+    Object port = claims.getClaim(PORT_CLAIM);
+    if (port == null) {
+      throw RouteRefusedException.refused("token has no " + PORT_CLAIM);
+    }
+    int number = port(port);
+    if (number < 1 || number > 65535) {
+      throw RouteRefusedException.refused("claim " + PORT_CLAIM + " is not a port number (1 to 65535)");
+    }
+    // Through the parser of targets, so that a claim is held to what a token file or --target may say.
+    HostPort target = null;
+    try {
+      target = HostPort.parse(new HostPort(host, number).toString(), false);
+    } catch (IllegalArgumentException e) {
+      // refused below
+    }
+    if (target == null || !target.host().equals(host)) {
+      throw RouteRefusedException.refused("claim " + HOST_CLAIM + " is not a host name or address");
+    }
+    return target;
+  }
+
+  /** A port claim's number, or -1: a whole JSON number, or a string of at most five ASCII digits. */
+  private static int port(Object claim) {
+    if (claim instanceof String text) {
+      return text.length() <= 5 && !text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9')
+          ? Integer.parseInt(text) : -1;
+    }
+    if (claim instanceof Number n) {
+      double d = n.doubleValue();
+      return d == Math.rint(d) && d >= 0 && d <= 65535 ? (int) d : -1;
+    }
+    return -1;
   }
 
   private static String stringClaim(JWTClaimsSet claims, String name) throws RouteRefusedException {

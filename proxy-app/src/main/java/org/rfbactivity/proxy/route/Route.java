@@ -1,7 +1,7 @@
 package org.rfbactivity.proxy.route;
 
 import java.util.Objects;
-import org.rfbactivity.proxy.config.HostPort;
+import org.rfbactivity.proxy.config.Target;
 
 /**
  * Where one viewer goes: the session it belongs to and the VNC server to connect, as decided by the configured
@@ -9,7 +9,7 @@ import org.rfbactivity.proxy.config.HostPort;
  * its viewers (idle disconnect and the like); {@code origin} is what the route came from, so that a token revoked or a
  * row deleted can end its viewers, and is never shown.
  */
-public record Route(String sessionId, HostPort target, String kind, RoutePolicy policy, RouteOrigin origin) {
+public record Route(String sessionId, Target target, String kind, RoutePolicy policy, RouteOrigin origin) {
   public Route {
     Objects.requireNonNull(sessionId, "sessionId");
     Objects.requireNonNull(target, "target");
@@ -19,7 +19,7 @@ public record Route(String sessionId, HostPort target, String kind, RoutePolicy 
   }
 
   /** A route that sets no policy and that nothing withdraws (the static route). */
-  public Route(String sessionId, HostPort target, String kind) {
+  public Route(String sessionId, Target target, String kind) {
     this(sessionId, target, kind, RoutePolicy.NONE, RouteOrigin.NONE);
   }
 }

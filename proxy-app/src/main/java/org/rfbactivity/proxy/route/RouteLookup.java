@@ -6,10 +6,14 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.Promise;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.net.UnknownHostException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
+import org.rfbactivity.proxy.config.HostPort;
+import org.rfbactivity.proxy.config.UnixSocketTarget;
 
 /**
  * Runs a {@link RouteResolver} and resolves the target's name without blocking an event loop. A non-blocking
@@ -47,7 +51,7 @@ public final class RouteLookup implements AutoCloseable {
         promise.setFailure(RouteRefusedException.unavailable("route lookup failed: " + e.getClass().getSimpleName()));
         return promise;
       }
-      InetSocketAddress literal = literalAddress(route);
+      SocketAddress literal = literalAddress(route);
       if (literal != null) {
         promise.setSuccess(new ResolvedRoute(route, literal));
         return promise;
@@ -64,9 +68,10 @@ public final class RouteLookup implements AutoCloseable {
   private void completeBlocking(RouteRequest request, Promise<ResolvedRoute> promise) {
     try {
       Route route = resolver.resolve(request);
-      InetSocketAddress address = literalAddress(route);
+      SocketAddress address = literalAddress(route);
       if (address == null) {
-        address = new InetSocketAddress(InetAddress.getByName(route.target().host()), route.target().port());
+        HostPort target = (HostPort) route.target(); // only a host name is not literal
+        address = new InetSocketAddress(InetAddress.getByName(target.host()), target.port());
       }
       promise.trySuccess(new ResolvedRoute(route, address));
     } catch (RouteRefusedException e) {
@@ -78,14 +83,18 @@ public final class RouteLookup implements AutoCloseable {
     }
   }
 
-  /** The target as an address when its host is an IP literal (no DNS needed), else null. */
-  private static InetSocketAddress literalAddress(Route route) {
-    byte[] ip = NetUtil.createByteArrayFromIpAddressString(route.target().host());
+  /** The target as an address when it needs no DNS (an IP literal, a Unix socket), else null. */
+  private static SocketAddress literalAddress(Route route) {
+    if (route.target() instanceof UnixSocketTarget unix) {
+      return UnixDomainSocketAddress.of(unix.path());
+    }
+    HostPort target = (HostPort) route.target();
+    byte[] ip = NetUtil.createByteArrayFromIpAddressString(target.host());
     if (ip == null) {
       return null;
     }
     try {
-      return new InetSocketAddress(InetAddress.getByAddress(ip), route.target().port());
+      return new InetSocketAddress(InetAddress.getByAddress(ip), target.port());
     } catch (UnknownHostException e) {
       return null;
     }

@@ -2,7 +2,9 @@ package org.rfbactivity.proxy.route;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
@@ -10,7 +12,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +40,13 @@ import org.slf4j.LoggerFactory;
  * <p>Each line may carry per-route policy options ({@link TokenTable}). A viewer's route keeps the hash of its token
  * ({@link RouteOrigin}), never the token, so that {@link #withdrawn} can tell which viewers a changed file revokes.
  *
+ * <p>The path may also name a directory, as websockify's {@code TokenFile} plugin allows: every regular file in it
+ * (hidden files included, as websockify reads them; subdirectories and dangling links skipped) is read as a token file,
+ * in the order of their names (websockify's order is the directory's, which is unspecified), a token in several files
+ * routing as the last of them says. A change to any file, or a file added or removed, is noticed as for a single
+ * file, and a file that cannot be read leaves the last good table of the whole directory in use. Ignored lines are
+ * reported by file name and line number. The size limit applies to all files together.
+ *
  * <p>A token-file route's session id is its target {@code host:port}: the format has no session column and the
  * token itself may be a secret, so it must not become an id that is logged and stored.
  */
@@ -45,6 +56,8 @@ public final class TokenFileRouteResolver implements RouteResolver {
 
   /** Refuses absurd files rather than reading them into memory on an event of every viewer. */
   static final long MAX_FILE_BYTES = 16L * 1024 * 1024;
+  /** Refuses a directory that is not a token directory (a home directory given by mistake) before reading it. */
+  static final int MAX_DIRECTORY_FILES = 10_000;
   /**
    * The coarsest modification-time tick of a common file system (FAT: 2 s; ext4 and XFS tick with the kernel's
    * coarse clock, a few ms). A file modified less than this before it was read may be rewritten within the same tick
@@ -189,13 +202,47 @@ public final class TokenFileRouteResolver implements RouteResolver {
     return e instanceof Unusable ? e.getMessage() : e.getClass().getSimpleName();
   }
 
-  private static Stamp attributes(Path file) throws IOException {
-    BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-    return new Stamp(a.lastModifiedTime(), a.size(), a.fileKey(), a.isRegularFile());
+  /** The stamp of the file, or of every regular file of the directory, in name order. */
+  private static Stamp attributes(Path source) throws IOException {
+    BasicFileAttributes a = Files.readAttributes(source, BasicFileAttributes.class);
+    if (!a.isDirectory()) {
+      return new Stamp(false, List.of(FileStamp.of(null, a)));
+    }
+    List<FileStamp> files = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(source)) {
+      for (Path entry : entries) {
+        BasicFileAttributes fa;
+        try {
+          fa = Files.readAttributes(entry, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+          continue; // a dangling link, or a file removed while listing: not a token file
+        }
+        if (fa.isRegularFile()) {
+          files.add(FileStamp.of(entry.getFileName().toString(), fa));
+          if (files.size() > MAX_DIRECTORY_FILES) {
+            throw new Unusable("more than " + MAX_DIRECTORY_FILES + " files");
+          }
+        }
+      }
+    }
+    files.sort(Comparator.comparing(FileStamp::name));
+    return new Stamp(true, List.copyOf(files));
   }
 
-  private Table load(Path file, Stamp stamp, List<TokenTable.IgnoredLine> ignoredBefore) throws IOException {
-    TokenTable tokens = TokenTable.parse(read(file, stamp));
+  private Table load(Path source, Stamp stamp, List<TokenTable.IgnoredLine> ignoredBefore) throws IOException {
+    TokenTable tokens;
+    if (stamp.directory) {
+      List<TokenTable> tables = new ArrayList<>();
+      long budget = MAX_FILE_BYTES;
+      for (FileStamp f : stamp.files) {
+        byte[] bytes = read(source.resolve(f.name), f, budget);
+        budget -= bytes.length;
+        tables.add(TokenTable.parse(bytes, f.name));
+      }
+      tokens = TokenTable.merge(tables);
+    } else {
+      tokens = TokenTable.parse(read(source, stamp.files.get(0), MAX_FILE_BYTES));
+    }
     if (!tokens.ignored().isEmpty() && !tokens.ignored().equals(ignoredBefore)) {
       // One line per version of the file, not per line or per re-read: a file of garbage must not flood the log.
       List<TokenTable.IgnoredLine> ignored = tokens.ignored();
@@ -204,29 +251,40 @@ public final class TokenFileRouteResolver implements RouteResolver {
               .collect(Collectors.joining(", ")),
           ignored.size() > MAX_LOGGED_LINES ? " and " + (ignored.size() - MAX_LOGGED_LINES) + " more" : "");
     }
-    boolean racy = stamp.modified.toInstant().isAfter(clock.instant().minus(RACY_WINDOW));
+    Instant racySince = clock.instant().minus(RACY_WINDOW);
+    boolean racy = stamp.files.stream().anyMatch(f -> f.modified.toInstant().isAfter(racySince));
     return new Table(stamp, tokens, racy);
   }
 
-  /** The whole file, read from bytes (decoded line by line), refused beyond {@link #MAX_FILE_BYTES}. */
-  private static byte[] read(Path file, Stamp stamp) throws IOException {
+  /**
+   * The whole file, read from bytes (decoded line by line), refused beyond {@code budget} (what is left of
+   * {@link #MAX_FILE_BYTES} for a directory's files together).
+   */
+  private static byte[] read(Path file, FileStamp stamp, long budget) throws IOException {
     if (!stamp.regularFile) {
       throw new Unusable("not a regular file");
     }
-    if (stamp.size > MAX_FILE_BYTES) {
+    if (stamp.size > budget) {
       throw new Unusable("larger than " + MAX_FILE_BYTES + " bytes");
     }
     try (InputStream in = Files.newInputStream(file)) {
-      byte[] bytes = in.readNBytes((int) MAX_FILE_BYTES + 1); // it may have grown since the stamp
-      if (bytes.length > MAX_FILE_BYTES) {
+      byte[] bytes = in.readNBytes((int) budget + 1); // it may have grown since the stamp
+      if (bytes.length > budget) {
         throw new Unusable("larger than " + MAX_FILE_BYTES + " bytes");
       }
       return bytes;
     }
   }
 
-  /** What identifies one version of the file without reading it. */
-  private record Stamp(FileTime modified, long size, Object fileKey, boolean regularFile) {}
+  /** What identifies one version of the file, or of the directory's files, without reading them. */
+  private record Stamp(boolean directory, List<FileStamp> files) {}
+
+  /** One file's part of a {@link Stamp}; {@code name} is its name in the directory, null for a single file. */
+  private record FileStamp(String name, FileTime modified, long size, Object fileKey, boolean regularFile) {
+    static FileStamp of(String name, BasicFileAttributes a) {
+      return new FileStamp(name, a.lastModifiedTime(), a.size(), a.fileKey(), a.isRegularFile());
+    }
+  }
 
   /** @param racy read so soon after its modification that the stamp cannot vouch for it (see RACY_WINDOW) */
   private static final class Table {

@@ -36,11 +36,18 @@ record TokenTable(Map<String, HostPort> routes, Map<String, RoutePolicy> policie
   /** Why a line was ignored, said without its content. */
   static final String NOT_UTF8 = "not valid UTF-8";
 
-  /** A line that was not read, by number (1 for the first line). */
-  record IgnoredLine(int number, String reason) {
+  /**
+   * A line that was not read, by number (1 for the first line) and, in a token directory, by the name of its file
+   * (null for a single token file).
+   */
+  record IgnoredLine(String file, int number, String reason) {
+    IgnoredLine(int number, String reason) {
+      this(null, number, reason);
+    }
+
     @Override
     public String toString() {
-      return "line " + number + " (" + reason + ")";
+      return (file == null ? "" : file + " ") + "line " + number + " (" + reason + ")";
     }
   }
 
@@ -52,6 +59,14 @@ record TokenTable(Map<String, HostPort> routes, Map<String, RoutePolicy> policie
 
   /** Never throws: every line either routes or is ignored with a reason. */
   static TokenTable parse(byte[] bytes) {
+    return parse(bytes, null);
+  }
+
+  /**
+   * The table of one file of a token directory; its ignored lines name {@code file} (a file name, which an operator
+   * chose and which holds no token).
+   */
+  static TokenTable parse(byte[] bytes, String file) {
     CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder(); // reports malformed input (the default) rather than replacing it
     Map<String, HostPort> routes = new HashMap<>();
     Map<String, RoutePolicy> policies = new HashMap<>();
@@ -66,9 +81,32 @@ record TokenTable(Map<String, HostPort> routes, Map<String, RoutePolicy> policie
       number++;
       String problem = parseLine(bytes, start, end, utf8, routes, policies);
       if (problem != null) {
-        ignored.add(new IgnoredLine(number, problem));
+        ignored.add(new IgnoredLine(file, number, problem));
       }
       start = end + (end + 1 < bytes.length && bytes[end] == '\r' && bytes[end + 1] == '\n' ? 2 : 1);
+    }
+    return new TokenTable(routes, policies, ignored);
+  }
+
+  /**
+   * The tables of a token directory's files, in the order they were read: a token in several files routes as its
+   * line in the last of them says, options included, as a repeated token does within one file.
+   */
+  static TokenTable merge(List<TokenTable> tables) {
+    Map<String, HostPort> routes = new HashMap<>();
+    Map<String, RoutePolicy> policies = new HashMap<>();
+    List<IgnoredLine> ignored = new ArrayList<>();
+    for (TokenTable t : tables) {
+      routes.putAll(t.routes);
+      for (String token : t.routes.keySet()) {
+        RoutePolicy policy = t.policies.get(token);
+        if (policy == null) {
+          policies.remove(token);
+        } else {
+          policies.put(token, policy);
+        }
+      }
+      ignored.addAll(t.ignored);
     }
     return new TokenTable(routes, policies, ignored);
   }

@@ -38,6 +38,44 @@ class ProxyCommandTest {
     return parse(Map.of(), args);
   }
 
+  /** websockify's HS256 key file: the secret base64url, padded or not, at least 32 bytes decoded. */
+  @Test
+  void jwtEncodedSecretFile() throws IOException {
+    byte[] key = new byte[33];
+    key[0] = (byte) 0xff;
+    Path unpadded = Files.writeString(dir.resolve("k1"), java.util.Base64.getUrlEncoder().withoutPadding()
+        .encodeToString(key) + "\n");
+    Path padded = Files.writeString(dir.resolve("k2"), java.util.Base64.getUrlEncoder().encodeToString(key));
+    assertThat(((Routing.JwtHs256) parse("--jwt-encoded-secret-file", unpadded.toString()).routing()).secret())
+        .isEqualTo(key);
+    assertThat(((Routing.JwtHs256) parse("--jwt-encoded-secret-file", padded.toString()).routing()).secret())
+        .isEqualTo(key);
+    Path shortKey = Files.writeString(dir.resolve("k3"), java.util.Base64.getUrlEncoder().encodeToString(new byte[31]));
+    assertThatThrownBy(() -> parse("--jwt-encoded-secret-file", shortKey.toString())).hasMessage(
+        "--jwt-encoded-secret-file=" + shortKey + ": HS256 needs a secret of at least 32 bytes (256 bits), found 31 decoded");
+    Path notBase64 = Files.writeString(dir.resolve("k4"), "a+b/".repeat(20));
+    assertThatThrownBy(() -> parse("--jwt-encoded-secret-file", notBase64.toString()))
+        .hasMessage("--jwt-encoded-secret-file=" + notBase64 + ": not base64url (A-Z a-z 0-9 - _)");
+    assertThatThrownBy(() -> parse("--jwt-encoded-secret-file", unpadded.toString(), "--jwt-secret-file",
+        unpadded.toString())).hasMessage(
+            "--jwt-encoded-secret-file: conflicts with --jwt-secret-file: choose one way of routing");
+  }
+
+  /** websockify's --unix-target: the static route to a VNC server on a Unix socket, with its session id. */
+  @Test
+  void unixTargetIsAStaticRoute() {
+    assertThat(parse("--unix-target", "/run/vnc/desk.sock", "--session-id", "desk-1").routing())
+        .isEqualTo(new Routing.Static("desk-1", new UnixSocketTarget(Path.of("/run/vnc/desk.sock"))));
+    assertThatThrownBy(() -> parse("--unix-target", "/run/vnc/desk.sock"))
+        .hasMessage("--session-id: missing: --unix-target needs --session-id");
+    assertThatThrownBy(() -> parse("--unix-target", "/run/vnc/desk.sock", "--target", "127.0.0.1:5901",
+        "--session-id", "s")).hasMessage("--unix-target: conflicts with --target: choose one target");
+    assertThatThrownBy(() -> parse("--unix-target", "/run/vnc/desk.sock", "--session-id", "s", "--token-file",
+        "/x")).hasMessage("--token-file: conflicts with --unix-target: choose one way of routing");
+    assertThatThrownBy(() -> parse("--unix-target", " ", "--session-id", "s"))
+        .hasMessage("--unix-target= : expected the path of a Unix domain socket");
+  }
+
   @Test
   void defaultsWithAStaticRoute() throws UnknownHostException {
     ProxyConfig c = parse("--target", "127.0.0.1:5901", "--session-id", "desk-1");
@@ -201,8 +239,8 @@ class ProxyCommandTest {
   void missingRoute() {
     assertThatThrownBy(() -> parse())
         .isInstanceOf(ConfigException.class)
-        .hasMessage("route: missing: give --target with --session-id, --token-file, --route-query, "
-            + "--jwt-secret-file or --jwt-public-key");
+        .hasMessage("route: missing: give --target or --unix-target with --session-id, --token-file, --route-query, "
+            + "--jwt-secret-file, --jwt-encoded-secret-file or --jwt-public-key");
   }
 
   @Test
@@ -338,7 +376,7 @@ class ProxyCommandTest {
   void unreadableFilesAreNamed() {
     String missing = dir.resolve("missing").toString();
     assertThatThrownBy(() -> parse("--token-file", missing))
-        .hasMessage("--token-file=" + missing + ": not a readable file");
+        .hasMessage("--token-file=" + missing + ": not a readable file or directory");
     assertThatThrownBy(() -> parse("--jwt-secret-file", missing))
         .hasMessage("--jwt-secret-file=" + missing + ": not a readable file");
     assertThatThrownBy(() -> parse("--target", "127.0.0.1:5901", "--session-id", "s", "--jdbc-password-file", missing))
@@ -454,7 +492,7 @@ class ProxyCommandTest {
 
     assertThat(parsed.isHelpOrVersion()).isTrue();
     String help = parsed.helpOrVersion();
-    String[] flags = {"--config", "--tcp-listen", "--ws-listen", "--admin-listen", "--target", "--session-id",
+    String[] flags = {"--config", "--tcp-listen", "--ws-listen", "--admin-listen", "--target", "--unix-target", "--session-id",
         "--token-file", "--jwt-secret-file", "--jwt-public-key", "--max-token-lifetime", "--route-query", "--jdbc-url", "--jdbc-user",
         "--jdbc-password-file", "--store", "--data-dir", "--active-window", "--persist-interval", "--flush-tick",
         "--handshake-timeout", "--max-connections", "--max-connections-per-ip", "--max-connect-rate-per-ip",
@@ -470,7 +508,7 @@ class ProxyCommandTest {
         "Default: 127.0.0.1:6080", "Default: 127.0.0.1:9090", "Default: postgres", "Default: rfba-data",
         "Default: 60s", "Default: 30s", "Default: 1s", "Default: 10s", "Default: 10000", "Default: 100",
         "Default: 20",
-        "Default: 127.0.0.1:5900 with --target, else none", "Default: the host name", "Default: active",
+        "Default: 127.0.0.1:5900 with --target or --unix-target, else none", "Default: the host name", "Default: active",
         "Default: 24h, the longest duration");
   }
 

@@ -211,4 +211,53 @@ class JwtRouteResolverTest {
     assertThatThrownBy(() -> hs.resolve(new RouteRequest(null, "x".repeat(9000))))
         .hasMessage("token longer than 8192 characters");
   }
+
+  /** websockify's JWTTokenApi claims: host and port, port a number or a string; no session_id means host:port. */
+  @Test
+  void websockifyHostAndPortClaims() throws Exception {
+    JWTClaimsSet.Builder websockify = new JWTClaimsSet.Builder().claim("host", "10.1.2.3").claim("port", 5907)
+        .expirationTime(Date.from(NOW.plusSeconds(60)));
+    Route expected = new Route("10.1.2.3:5907", new HostPort("10.1.2.3", 5907), "jwt", RoutePolicy.NONE,
+        RouteOrigin.jwt(NOW.plusSeconds(60)));
+
+    assertThat(hs.resolve(new RouteRequest(null, hs256(websockify.build())))).isEqualTo(expected);
+    assertThat(hs.resolve(new RouteRequest(null, hs256(websockify.claim("port", "5907").build()))))
+        .as("port as a string, as websockify's issuers often write it").isEqualTo(expected);
+    assertThat(hs.resolve(new RouteRequest("10.1.2.3:5907", hs256(websockify.build()))))
+        .as("the path id may name the derived session").isEqualTo(expected);
+    assertThat(hs.resolve(new RouteRequest(null, hs256(websockify.claim("host", "::1").build()))).sessionId())
+        .isEqualTo("[::1]:5907");
+    assertThat(hs.resolve(new RouteRequest(null, hs256(websockify.claim("session_id", "desk-7").build()))))
+        .as("a session_id claim names the session")
+        .isEqualTo(new Route("desk-7", new HostPort("::1", 5907), "jwt", RoutePolicy.NONE,
+            RouteOrigin.jwt(NOW.plusSeconds(60))));
+  }
+
+  @Test
+  void websockifyClaimsFollowTheSameRules() throws Exception {
+    JWTClaimsSet.Builder websockify = new JWTClaimsSet.Builder().claim("host", "10.1.2.3").claim("port", 5907)
+        .expirationTime(Date.from(NOW.plusSeconds(60)));
+
+    assertThatThrownBy(() -> hs.resolve(new RouteRequest(null, hs256(websockify.expirationTime(null).build()))))
+        .as("websockify's exp is optional, ours is not").hasMessage("token has no exp");
+    websockify.expirationTime(Date.from(NOW.plusSeconds(60)));
+    assertThatThrownBy(() -> hs.resolve(new RouteRequest(null, hs256(websockify.notBeforeTime(
+        Date.from(NOW.plusSeconds(1))).build())))).hasMessage("token not yet valid");
+    websockify.notBeforeTime(null);
+    assertThatThrownBy(() -> hs.resolve(new RouteRequest(null, hs256(websockify.claim("port", null).build()))))
+        .hasMessage("token has no port");
+    assertThatThrownBy(() -> hs.resolve(new RouteRequest(null, hs256(websockify.claim("port", "59o7").build()))))
+        .hasMessage("claim port is not a port number (1 to 65535)");
+    assertThatThrownBy(() -> hs.resolve(new RouteRequest(null, hs256(websockify.claim("port", 0).build()))))
+        .hasMessage("claim port is not a port number (1 to 65535)");
+    websockify.claim("port", 5907);
+    assertThatThrownBy(() -> hs.resolve(new RouteRequest(null, hs256(websockify.claim("host", "a b").build()))))
+        .hasMessage("claim host is not a host name or address");
+    assertThatThrownBy(() -> hs.resolve(new RouteRequest(null, hs256(websockify.claim("host", 7).build()))))
+        .hasMessage("claim host is not a string");
+    assertThatThrownBy(() -> hs.resolve(new RouteRequest(null, hs256(claims().claim("host", "10.1.2.3").build()))))
+        .as("one target, not two that may disagree").hasMessage("claims target and host/port both given");
+    assertThatThrownBy(() -> hs.resolve(new RouteRequest("desk-9", hs256(websockify.claim("host", "h").build()))))
+        .hasMessage("path session id does not match the route");
+  }
 }

@@ -220,6 +220,37 @@ class TokenFileLineProperties {
     });
   }
 
+  /**
+   * A token directory: the lines of one file spread over several files at any line boundaries, read in order, give
+   * the routes of the one file, and each ignored line is named by its file.
+   */
+  @Property
+  void linesSpreadOverADirectoryRouteAsOneFile(@ForAll("files") List<FileLine> lines,
+      @ForAll @Size(max = 5) List<@IntRange(min = 0, max = 30) Integer> cuts) {
+    ByteArrayOutputStream whole = new ByteArrayOutputStream();
+    List<TokenTable> parts = new ArrayList<>();
+    ByteArrayOutputStream part = new ByteArrayOutputStream();
+    for (int i = 0; i < lines.size(); i++) {
+      if (cuts.contains(i)) {
+        parts.add(TokenTable.parse(part.toByteArray(), "f" + parts.size()));
+        part.reset();
+      }
+      whole.writeBytes(lines.get(i).bytes());
+      part.writeBytes(lines.get(i).bytes());
+    }
+    parts.add(TokenTable.parse(part.toByteArray(), "f" + parts.size()));
+
+    TokenTable merged = TokenTable.merge(parts);
+    TokenTable one = TokenTable.parse(whole.toByteArray());
+
+    assertThat(merged.routes()).isEqualTo(one.routes());
+    assertThat(merged.policies()).isEqualTo(one.policies());
+    for (int i = 0; i < parts.size(); i++) {
+      String name = "f" + i;
+      assertThat(parts.get(i).ignored()).allMatch(l -> name.equals(l.file()) && l.toString().startsWith(name + " line "));
+    }
+  }
+
   /** One line of a generated file, with its line break: a route ({@code token} and {@code target}) or garbage. */
   record FileLine(byte[] bytes, String token, HostPort target) {}
 

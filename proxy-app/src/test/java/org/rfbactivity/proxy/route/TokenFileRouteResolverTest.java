@@ -10,6 +10,9 @@ import ch.qos.logback.core.read.ListAppender;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -154,19 +157,19 @@ class TokenFileRouteResolverTest {
   void reloadsWhenTheFileChanges() throws Exception {
     Path f = file("alpha: 10.0.0.5:5901\n");
     TokenFileRouteResolver r = new TokenFileRouteResolver(new Routing.TokenFile(f));
-    assertThat(r.resolve(new RouteRequest(null, "alpha")).target().port()).isEqualTo(5901);
+    assertThat(port(r.resolve(new RouteRequest(null, "alpha")))).isEqualTo(5901);
 
     // Rewritten in place (an editor), with a new modification time.
     Files.writeString(f, "alpha: 10.0.0.5:5999\nbeta: 10.0.0.6:5902\n", StandardCharsets.UTF_8);
     Files.setLastModifiedTime(f, FileTime.from(Instant.now().plusSeconds(5)));
-    assertThat(r.resolve(new RouteRequest(null, "alpha")).target().port()).isEqualTo(5999);
-    assertThat(r.resolve(new RouteRequest(null, "beta")).target().port()).isEqualTo(5902);
+    assertThat(port(r.resolve(new RouteRequest(null, "alpha")))).isEqualTo(5999);
+    assertThat(port(r.resolve(new RouteRequest(null, "beta")))).isEqualTo(5902);
 
     // Replaced atomically (a config management tool): a new file key.
     Path next = dir.resolve("tokens.next");
     Files.writeString(next, "gamma: 10.0.0.7:5903\n", StandardCharsets.UTF_8);
     Files.move(next, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    assertThat(r.resolve(new RouteRequest(null, "gamma")).target().port()).isEqualTo(5903);
+    assertThat(port(r.resolve(new RouteRequest(null, "gamma")))).isEqualTo(5903);
     assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "alpha"))).hasMessage("unknown token");
   }
 
@@ -176,13 +179,13 @@ class TokenFileRouteResolverTest {
     FileTime now = FileTime.from(Instant.now());
     Files.setLastModifiedTime(f, now);
     TokenFileRouteResolver r = new TokenFileRouteResolver(new Routing.TokenFile(f));
-    assertThat(r.resolve(new RouteRequest(null, "alpha")).target().port()).isEqualTo(5901);
+    assertThat(port(r.resolve(new RouteRequest(null, "alpha")))).isEqualTo(5901);
 
     // Rewritten in place so fast that the file system's clock did not tick (ext4 ticks every few ms, FAT every 2 s):
     // same file, same size, same modification time. A revoked token must not keep working.
     Files.writeString(f, "gamma: 10.0.0.5:5902\n", StandardCharsets.UTF_8);
     Files.setLastModifiedTime(f, now);
-    assertThat(r.resolve(new RouteRequest(null, "gamma")).target().port()).isEqualTo(5902);
+    assertThat(port(r.resolve(new RouteRequest(null, "gamma")))).isEqualTo(5902);
     assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "alpha"))).hasMessage("unknown token");
   }
 
@@ -197,7 +200,7 @@ class TokenFileRouteResolverTest {
     // a stat per lookup, not a read.
     Files.writeString(f, "gamma: 10.0.0.5:5902\n", StandardCharsets.UTF_8);
     Files.setLastModifiedTime(f, old);
-    assertThat(r.resolve(new RouteRequest(null, "alpha")).target().port()).isEqualTo(5901);
+    assertThat(port(r.resolve(new RouteRequest(null, "alpha")))).isEqualTo(5901);
   }
 
   @Test
@@ -216,22 +219,23 @@ class TokenFileRouteResolverTest {
     assertThat(r.status()).hasValue(new RoutingStatus("token file unreadable since 2030-01-02T03:04:05Z "
         + "(NoSuchFileException); serving the last good table of 1 routes", true));
 
-    Files.createDirectory(f); // something that is there but cannot be read as a file, even by root
-    assertThat(r.resolve(new RouteRequest(null, "alpha"))).isEqualTo(alpha);
+    try (ServerSocketChannel socket = unixSocketAt(f)) { // there, but neither a file nor a directory, even for root
+      assertThat(r.resolve(new RouteRequest(null, "alpha"))).isEqualTo(alpha);
+    }
     assertThat(r.status()).as("the new cause, the first time").hasValue(new RoutingStatus(
         "token file unreadable since 2030-01-02T03:04:05Z (not a regular file); serving the last good table of "
             + "1 routes", true));
     Files.delete(f);
 
     Files.writeString(f, "alpha: 10.0.0.5:5902\nbeta: 10.0.0.6:5903\n", StandardCharsets.UTF_8);
-    assertThat(r.resolve(new RouteRequest(null, "alpha")).target().port()).as("the fresh table").isEqualTo(5902);
-    assertThat(r.resolve(new RouteRequest(null, "beta")).target().port()).isEqualTo(5903);
+    assertThat(port(r.resolve(new RouteRequest(null, "alpha")))).as("the fresh table").isEqualTo(5902);
+    assertThat(port(r.resolve(new RouteRequest(null, "beta")))).isEqualTo(5903);
     assertThat(r.status()).hasValue(new RoutingStatus("token file: 2 routes", false));
 
     try (RandomAccessFile grown = new RandomAccessFile(f.toFile(), "rw")) {
       grown.setLength(TokenFileRouteResolver.MAX_FILE_BYTES + 1); // sparse: no 16 MiB written
     }
-    assertThat(r.resolve(new RouteRequest(null, "beta")).target().port()).isEqualTo(5903);
+    assertThat(port(r.resolve(new RouteRequest(null, "beta")))).isEqualTo(5903);
     assertThat(r.status()).hasValue(new RoutingStatus("token file unreadable since 2030-01-02T03:04:05Z "
         + "(larger than 16777216 bytes); serving the last good table of 2 routes", true));
 
@@ -245,14 +249,24 @@ class TokenFileRouteResolverTest {
   }
 
   @Test
-  void unreadableAtStartIsAConfigurationError() {
+  void unreadableAtStartIsAConfigurationError() throws Exception {
     Path missing = dir.resolve("missing");
     assertThatThrownBy(() -> new TokenFileRouteResolver(new Routing.TokenFile(missing)))
         .isInstanceOf(ConfigException.class)
         .hasMessage("--token-file=" + missing + ": cannot read: NoSuchFileException");
-    assertThatThrownBy(() -> new TokenFileRouteResolver(new Routing.TokenFile(dir)))
-        .isInstanceOf(ConfigException.class)
-        .hasMessage("--token-file=" + dir + ": cannot read: not a regular file");
+    Path socketPath = dir.resolve("socket");
+    try (ServerSocketChannel socket = unixSocketAt(socketPath)) {
+      assertThatThrownBy(() -> new TokenFileRouteResolver(new Routing.TokenFile(socketPath)))
+          .isInstanceOf(ConfigException.class)
+          .hasMessage("--token-file=" + socketPath + ": cannot read: not a regular file");
+    }
+  }
+
+  /** A path that exists as neither a file nor a directory: a bound Unix socket (its file stays after closing). */
+  private static ServerSocketChannel unixSocketAt(Path path) throws IOException {
+    ServerSocketChannel socket = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+    socket.bind(UnixDomainSocketAddress.of(path));
+    return socket;
   }
 
   @Test
@@ -316,5 +330,101 @@ class TokenFileRouteResolverTest {
     Files.delete(f);
     assertThat(r.withdrawn(live)).as("the last good table stands, not an empty one")
         .isEqualTo(BitSet.valueOf(new long[] {0b10110}));
+  }
+
+  private Path tokenDirectory() throws IOException {
+    return Files.createDirectory(dir.resolve("tokens.d"));
+  }
+
+  private static void write(Path f, String content, int secondsAhead) throws IOException {
+    Files.writeString(f, content, StandardCharsets.UTF_8);
+    Files.setLastModifiedTime(f, FileTime.from(Instant.now().plusSeconds(secondsAhead)));
+  }
+
+  /**
+   * websockify's TokenFile plugin with a directory: every regular file is read, hidden ones too; subdirectories and
+   * dangling links are not token files; a token in several files routes as the last file by name says.
+   */
+  @Test
+  void aDirectoryIsReadAsAllOfItsRegularFiles() throws Exception {
+    Path d = tokenDirectory();
+    write(d.resolve("a-desks"), "alpha: 10.0.0.5:5901\nbeta: 10.0.0.6:5902 idle_disconnect=30m\n", 0);
+    write(d.resolve("b-more.cfg"), "# comment\nbeta: 10.0.0.7:5903\nno separator-secret\n", 0);
+    write(d.resolve(".hidden"), "gamma: 10.0.0.8:5904\n", 0);
+    Files.createDirectory(d.resolve("sub"));
+    write(d.resolve("sub").resolve("nested"), "nested: 10.0.0.9:5905\n", 0);
+    Files.createSymbolicLink(d.resolve("dangling"), d.resolve("nowhere"));
+    Path linked = write(dir.resolve("elsewhere"), "delta: 10.0.0.10:5906\n");
+    Files.createSymbolicLink(d.resolve("linked"), linked);
+
+    TokenFileRouteResolver r = new TokenFileRouteResolver(new Routing.TokenFile(d));
+
+    assertThat(r.size()).isEqualTo(4);
+    assertThat(r.resolve(new RouteRequest(null, "alpha"))).isEqualTo(new Route("10.0.0.5:5901",
+        new HostPort("10.0.0.5", 5901), "token-file", RoutePolicy.NONE, RouteOrigin.tokenFile("alpha")));
+    assertThat(r.resolve(new RouteRequest(null, "beta")))
+        .as("the later file by name wins, options included")
+        .isEqualTo(new Route("10.0.0.7:5903", new HostPort("10.0.0.7", 5903), "token-file", RoutePolicy.NONE,
+            RouteOrigin.tokenFile("beta")));
+    assertThat(r.resolve(new RouteRequest(null, "gamma")).target()).isEqualTo(new HostPort("10.0.0.8", 5904));
+    assertThat(r.resolve(new RouteRequest(null, "delta")).target()).isEqualTo(new HostPort("10.0.0.10", 5906));
+    assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "nested"))).hasMessage("unknown token");
+    assertThat(warnings()).containsExactly("token file " + d
+        + ": 1 line ignored: b-more.cfg line 3 (expected 'token: host:port')");
+    assertThat(String.join("\n", warnings())).doesNotContain("secret");
+  }
+
+  private static Path write(Path f, String content) throws IOException {
+    return Files.writeString(f, content, StandardCharsets.UTF_8);
+  }
+
+  /** A file changed, added or removed is seen at the next lookup and by the revocation check. */
+  @Test
+  void aDirectoryIsReloadedWhenAnyOfItsFilesChanges() throws Exception {
+    Path d = tokenDirectory();
+    write(d.resolve("one"), "alpha: 10.0.0.5:5901\n", -60);
+    write(d.resolve("two"), "beta: 10.0.0.6:5902\n", -60);
+    TokenFileRouteResolver r = new TokenFileRouteResolver(new Routing.TokenFile(d));
+    List<Route> live = List.of(r.resolve(new RouteRequest(null, "alpha")), r.resolve(new RouteRequest(null, "beta")));
+    assertThat(r.withdrawn(live)).isEqualTo(new BitSet());
+
+    write(d.resolve("two"), "beta: 10.0.0.6:5999\n", 5);
+    assertThat(port(r.resolve(new RouteRequest(null, "beta")))).isEqualTo(5999);
+    assertThat(r.withdrawn(live)).as("beta now goes elsewhere").isEqualTo(BitSet.valueOf(new long[] {0b10}));
+
+    write(d.resolve("three"), "gamma: 10.0.0.7:5903\n", -60);
+    assertThat(port(r.resolve(new RouteRequest(null, "gamma")))).as("a file added").isEqualTo(5903);
+
+    Files.delete(d.resolve("one"));
+    assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "alpha"))).as("a file removed")
+        .hasMessage("unknown token");
+    assertThat(r.withdrawn(live)).isEqualTo(BitSet.valueOf(new long[] {0b11}));
+    assertThat(r.status()).hasValue(new RoutingStatus("token file: 2 routes", false));
+  }
+
+  /** One file that cannot be read leaves the last good table of the whole directory in use. */
+  @Test
+  void aDirectoryWithAnUnreadableFileKeepsTheLastGoodTable() throws Exception {
+    Path d = tokenDirectory();
+    write(d.resolve("one"), "alpha: 10.0.0.5:5901\n", -60);
+    Clock clock = Clock.fixed(Instant.parse("2030-01-02T03:04:05.678Z"), ZoneOffset.UTC);
+    TokenFileRouteResolver r = new TokenFileRouteResolver(new Routing.TokenFile(d), clock);
+
+    write(d.resolve("two"), "beta: 10.0.0.6:5902\n", -60);
+    try (RandomAccessFile grown = new RandomAccessFile(d.resolve("two").toFile(), "rw")) {
+      grown.setLength(TokenFileRouteResolver.MAX_FILE_BYTES); // with "one", more than the limit for all files
+    }
+    assertThat(port(r.resolve(new RouteRequest(null, "alpha")))).isEqualTo(5901);
+    assertThat(r.status()).hasValue(new RoutingStatus("token file unreadable since 2030-01-02T03:04:05Z "
+        + "(larger than 16777216 bytes); serving the last good table of 1 routes", true));
+
+    write(d.resolve("two"), "beta: 10.0.0.6:5902\n", -60);
+    assertThat(port(r.resolve(new RouteRequest(null, "beta")))).isEqualTo(5902);
+    assertThat(r.status()).hasValue(new RoutingStatus("token file: 2 routes", false));
+  }
+
+  /** The port of a token-file route's target, which is always a {@link HostPort}. */
+  private static int port(Route route) {
+    return ((HostPort) route.target()).port();
   }
 }

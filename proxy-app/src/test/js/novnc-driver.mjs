@@ -58,7 +58,9 @@ async function connect(wsUrl, password) {
     query.set('password', password);
   }
   await page.goto(`${origin}/viewer.html?${query}`);
-  await page.waitForFunction(() => window.rfbState !== 'connecting' || window.rfbError, null, { timeout: WAIT_MS });
+  // Until the page's module has run, rfbState is undefined, which must not pass for "no longer connecting".
+  await page.waitForFunction(() => typeof window.rfbState === 'string'
+    && (window.rfbState !== 'connecting' || window.rfbError), null, { timeout: WAIT_MS });
   const state = await page.evaluate(() => ({ state: window.rfbState, error: window.rfbError }));
   if (state.state !== 'connected') {
     return `error ${state.state} ${state.error}`;

@@ -23,11 +23,6 @@ import java.util.Random;
  */
 public final class FragmentingWsTransport implements ViewerTransport {
 
-  private static final int OP_CONTINUATION = 0x0;
-  private static final int OP_BINARY = 0x2;
-  private static final int OP_CLOSE = 0x8;
-  private static final int OP_PING = 0x9;
-  private static final int OP_PONG = 0xA;
 
   private final Socket socket;
   private final OutputStream out;
@@ -83,13 +78,14 @@ public final class FragmentingWsTransport implements ViewerTransport {
     int start = offset;
     for (int i = 0; i < fragments; i++) {
       int end = i == fragments - 1 ? offset + length : start + random.nextInt(offset + length - start + 1);
-      writeFrame(i == fragments - 1, i == 0 ? OP_BINARY : OP_CONTINUATION, bytes, start, end - start);
+      writeFrame(i == fragments - 1, i == 0 ? WsFrame.OP_BINARY : WsFrame.OP_CONTINUATION, bytes, start,
+          end - start);
       start = end;
       if (i < fragments - 1 && random.nextInt(3) == 0) {
         String ping = "ping-" + pingsSent.size();
         pingsSent.add(ping);
         byte[] p = ping.getBytes(StandardCharsets.US_ASCII);
-        writeFrame(true, OP_PING, p, 0, p.length);
+        writeFrame(true, WsFrame.OP_PING, p, 0, p.length);
       }
     }
     out.flush();
@@ -145,34 +141,21 @@ public final class FragmentingWsTransport implements ViewerTransport {
   /** The next frame's data payload (empty for a pong, which is recorded), or null at a Close frame or the end. */
   private byte[] readFrame() throws IOException {
     while (true) {
-      int b0;
-      try {
-        b0 = frames.readUnsignedByte();
-      } catch (EOFException e) {
+      WsFrame frame = WsFrame.readFromServer(frames);
+      if (frame == null) {
         return null;
       }
-      int opcode = b0 & 0x0F;
-      int b1 = frames.readUnsignedByte();
-      long length = b1 & 0x7F;
-      if (length == 126) {
-        length = frames.readUnsignedShort();
-      } else if (length == 127) {
-        length = frames.readLong();
-      }
-      if ((b1 & 0x80) != 0) {
-        throw new IOException("a server frame must not be masked (RFC 6455 §5.1)");
-      }
-      byte[] payload = new byte[Math.toIntExact(length)];
-      frames.readFully(payload);
+      int opcode = frame.opcode();
+      byte[] payload = frame.payload();
       switch (opcode) {
-        case OP_BINARY, OP_CONTINUATION -> {
+        case WsFrame.OP_BINARY, WsFrame.OP_CONTINUATION -> {
           return payload;
         }
-        case OP_PONG -> {
+        case WsFrame.OP_PONG -> {
           pongsReceived.add(new String(payload, StandardCharsets.US_ASCII));
           return new byte[0];
         }
-        case OP_CLOSE -> {
+        case WsFrame.OP_CLOSE -> {
           return null;
         }
         default -> throw new IOException("unexpected opcode " + opcode);
@@ -189,7 +172,7 @@ public final class FragmentingWsTransport implements ViewerTransport {
     try {
       byte[] normal = {0x03, (byte) 0xE8};                      // status 1000
       synchronized (this) {
-        writeFrame(true, OP_CLOSE, normal, 0, normal.length);
+        writeFrame(true, WsFrame.OP_CLOSE, normal, 0, normal.length);
         out.flush();
       }
     } finally {

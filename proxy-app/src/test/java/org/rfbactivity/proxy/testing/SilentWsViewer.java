@@ -2,7 +2,6 @@ package org.rfbactivity.proxy.testing;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -21,10 +20,6 @@ import java.util.Random;
  */
 public final class SilentWsViewer implements ViewerTransport {
 
-  private static final int OP_CONTINUATION = 0x0;
-  private static final int OP_BINARY = 0x2;
-  private static final int OP_CLOSE = 0x8;
-  private static final int OP_PING = 0x9;
 
   /** A Ping frame as it arrived: its payload and {@link System#nanoTime()} when it was read. */
   public record Ping(byte[] payload, long arrivedNanos) {}
@@ -78,7 +73,7 @@ public final class SilentWsViewer implements ViewerTransport {
   @Override
   public void write(byte[] bytes, int offset, int length) throws IOException {
     ByteArrayOutputStream f = new ByteArrayOutputStream(length + 14);
-    f.write(0x80 | OP_BINARY);
+    f.write(0x80 | WsFrame.OP_BINARY);
     if (length < 126) {
       f.write(0x80 | length);
     } else {
@@ -125,32 +120,19 @@ public final class SilentWsViewer implements ViewerTransport {
   /** The next frame's binary payload, recording pings; null at the Close frame or the end. */
   private byte[] readFrame() throws IOException {
     while (true) {
-      int b0;
-      try {
-        b0 = frames.readUnsignedByte();
-      } catch (EOFException e) {
+      WsFrame frame = WsFrame.readFromServer(frames);
+      if (frame == null) {
         return null;
       }
-      int opcode = b0 & 0x0F;
-      int b1 = frames.readUnsignedByte();
-      long length = b1 & 0x7F;
-      if (length == 126) {
-        length = frames.readUnsignedShort();
-      } else if (length == 127) {
-        length = frames.readLong();
-      }
-      if ((b1 & 0x80) != 0) {
-        throw new IOException("a server frame must not be masked (RFC 6455 §5.1)");
-      }
-      byte[] payload = new byte[Math.toIntExact(length)];
-      frames.readFully(payload);
+      int opcode = frame.opcode();
+      byte[] payload = frame.payload();
       long now = System.nanoTime();
       switch (opcode) {
-        case OP_BINARY, OP_CONTINUATION -> {
+        case WsFrame.OP_BINARY, WsFrame.OP_CONTINUATION -> {
           return payload;
         }
-        case OP_PING -> pings.add(new Ping(payload, now)); // and no Pong: this viewer is gone
-        case OP_CLOSE -> {
+        case WsFrame.OP_PING -> pings.add(new Ping(payload, now)); // and no Pong: this viewer is gone
+        case WsFrame.OP_CLOSE -> {
           int code = payload.length >= 2 ? ((payload[0] & 0xFF) << 8) | (payload[1] & 0xFF) : -1;
           String reason = payload.length > 2
               ? new String(payload, 2, payload.length - 2, StandardCharsets.UTF_8) : "";

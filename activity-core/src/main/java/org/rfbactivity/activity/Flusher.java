@@ -4,7 +4,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.rfbactivity.activity.event.ActivityEvent;
@@ -186,8 +188,14 @@ final class Flusher {
       viewerRows.addAll(write.viewerRows());
       deletes.addAll(write.deletes());
     }
+    Set<String> idleWatched = new HashSet<>();
+    for (SessionWrite write : writes) {
+      if (write.slot().idleWatched()) {
+        idleWatched.add(write.slot().sessionId());
+      }
+    }
     StoreBatch batch = new StoreBatch(sessionRows, viewerRows, deletes, purge, List.copyOf(uncommitted),
-        owner);
+        owner, idleWatched);
     WriteResult result;
     try {
       result = store.write(batch);

@@ -283,6 +283,11 @@ final class SessionSlot {
     return since;
   }
 
+  /** Whether an idle policy applies, so that other replicas' input matters to this session. */
+  synchronized boolean idleWatched() {
+    return idlePolicy.idleDisconnectNanos() != 0;
+  }
+
   /**
    * Counted input of this session's viewers on other replicas, as the store last read it (flusher thread, after a
    * write): it postpones the idle policy as this replica's own input does (docs/architecture.md#policies).

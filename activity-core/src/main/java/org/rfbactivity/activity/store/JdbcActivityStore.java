@@ -106,7 +106,7 @@ public final class JdbcActivityStore implements ActivityStore {
       begin(c);
       statements.execute(c, ops);
       List<ActivityEvent> events = settlement.run(c, batch, name, Set.of());
-      Map<String, Instant> others = OthersInput.read(c, OthersInput.sessionsOf(batch), batch.writer());
+      Map<String, Instant> others = OthersInput.read(c, batch.othersInputFor(), batch.writer());
       c.commit();
       return result(ops, List.of(), events, others);
     } catch (SQLException e) {
@@ -129,9 +129,9 @@ public final class JdbcActivityStore implements ActivityStore {
       refused.add(op.sessionId());
     }
     List<ActivityEvent> events = settlement.run(c, batch, name, refused);
-    Set<String> written = OthersInput.sessionsOf(batch);
-    written.removeAll(refused); // an id the database refused would fail the query too
-    Map<String, Instant> others = OthersInput.read(c, written, batch.writer());
+    Set<String> asked = new HashSet<>(batch.othersInputFor());
+    asked.removeAll(refused); // an id the database refused would fail the query too
+    Map<String, Instant> others = OthersInput.read(c, asked, batch.writer());
     c.commit();
     List<BatchStatements.Op> writtenOps = new ArrayList<>(ops);
     writtenOps.removeAll(rejectedOps);

@@ -12,8 +12,9 @@ import java.util.Set;
 
 /**
  * The newest counted input of the viewers other replicas hold, per session: what this replica's idle policy must
- * count besides its own viewers' (docs/architecture.md#policies). Read from fresh {@code rfb_viewer} rows, whose
- * {@code last_input_at} is counted input only (an open is not input), in the flush's transaction.
+ * count besides its own viewers' (docs/architecture.md#policies), for the sessions a batch asks for
+ * ({@link StoreBatch#othersInputFor()}). Read from fresh {@code rfb_viewer} rows, whose {@code last_input_at} is counted
+ * input only (an open is not input), in the flush's transaction.
  */
 final class OthersInput {
 
@@ -38,17 +39,5 @@ final class OthersInput {
       }
     }
     return input;
-  }
-
-  /** The sessions a batch writes: its session rows' and its viewer rows' (heartbeats included). */
-  static Set<String> sessionsOf(StoreBatch batch) {
-    Set<String> sessions = new java.util.HashSet<>();
-    for (SessionActivityRow row : batch.sessions()) {
-      sessions.add(row.sessionId());
-    }
-    for (ViewerRow row : batch.viewers()) {
-      sessions.add(row.sessionId());
-    }
-    return sessions;
   }
 }

@@ -1,6 +1,7 @@
 package org.rfbactivity.activity.store;
 
 import java.util.List;
+import java.util.Set;
 import org.rfbactivity.activity.event.ActivityEvent;
 
 /**
@@ -15,6 +16,9 @@ import org.rfbactivity.activity.event.ActivityEvent;
  *                            own state changes (which a shared store may replace by the shared state's, see
  *                            {@link WriteResult#events()})
  * @param writer              the writing replica's id, or null if not given; the replica id of events the store makes
+ * @param othersInputFor      the batch's sessions whose idle policy counts other replicas' input: a shared store
+ *                            reports their viewers' newest counted input ({@link WriteResult#othersInput()}); empty
+ *                            when no session has an idle policy, so nothing is read for it
  */
 public record StoreBatch(
     List<SessionActivityRow> sessions,
@@ -22,13 +26,21 @@ public record StoreBatch(
     List<ViewerKey> closedViewers,
     boolean purgeExpiredViewers,
     List<ActivityEvent> events,
-    String writer) {
+    String writer,
+    Set<String> othersInputFor) {
 
   public StoreBatch {
     sessions = List.copyOf(sessions);
     viewers = List.copyOf(viewers);
     closedViewers = List.copyOf(closedViewers);
     events = List.copyOf(events);
+    othersInputFor = Set.copyOf(othersInputFor);
+  }
+
+  /** A batch that asks for no other replica's input. */
+  public StoreBatch(List<SessionActivityRow> sessions, List<ViewerRow> viewers, List<ViewerKey> closedViewers,
+      boolean purgeExpiredViewers, List<ActivityEvent> events, String writer) {
+    this(sessions, viewers, closedViewers, purgeExpiredViewers, events, writer, Set.of());
   }
 
   /** A batch without events. */

@@ -138,7 +138,7 @@ class ClusterApiIT {
     return TestProxy.start("--target", server.target(), "--session-id", sessionId, "--store", "postgres",
         "--jdbc-url", pg.getJdbcUrl("postgres", "postgres"), "--replica-id", replicaId,
         "--notify-channel", "cluster_api_test", "--max-connect-rate-per-ip", "0",
-        "--active-window", "2s", "--persist-interval", "1s", "--flush-tick", "100ms");
+        "--active-window", "4s", "--persist-interval", "1s", "--flush-tick", "100ms");
   }
 
   private static JsonNode session(TestProxy proxy) throws Exception {

@@ -158,7 +158,7 @@ final class Flusher {
     for (SessionSlot slot : stats.retired) {
       retire(slot);
     }
-    keep(rules.transitions.deliver(base, listeners, metrics, eventIds, owner));
+    keep(rules.transitions.deliver(base, listeners, metrics, eventIds, owner, finalFlush));
     reportInputs(stats);
 
     boolean purge = writeAllowed && now - lastPurgeNanos >= rules.persistIntervalNanos;
@@ -256,7 +256,6 @@ final class Flusher {
     }
   }
 
-  /** Committed events to the event listeners, in order; a throwing listener is logged and the others still run. */
   /** Other replicas' counted input of the written sessions reaches their idle policies. */
   private static void othersInput(WriteResult result, List<SessionWrite> writes, TimeBase base) {
     if (result.othersInput().isEmpty()) {
@@ -270,6 +269,7 @@ final class Flusher {
     }
   }
 
+  /** Committed events to the event listeners, in order; a throwing listener is logged and the others still run. */
   private void publish(List<ActivityEvent> events) {
     if (droppedEvents > 0) {
       LOG.warn("{} - {} events were dropped while the store was failing", owner, droppedEvents);

@@ -74,6 +74,13 @@ final class SessionSlot {
   private int changeSeq;
   /** Set when the flusher drops this slot; an open racing with that retries on a fresh slot. */
   private boolean retired;
+  /** Events this slot queued so far; each event's ordinal ({@link #offer}). */
+  private long offeredEvents;
+  /**
+   * {@link #offeredEvents} when the flusher last collected: the rows of that collect reflect every event up to it,
+   * and a later event waits for the next collect (docs/architecture.md#events).
+   */
+  private long collectedEvents;
   /**
    * When the current viewers' period began: the open that found no viewers (or only viewers already told to close
    * for idleness). Idle time counts from here when no counted input came since.
@@ -153,7 +160,7 @@ final class SessionSlot {
     policiesChanged();
     changeSeq++;
     lastConnectNanos = now;
-    rules.transitions.offer(new PendingViewerEvent(sessionId, viewerId, true, now, null));
+    offer(rules, new PendingViewerEvent(sessionId, viewerId, true, now, null));
     // Opening counts as activity: the user just acted. Before a replaced connection is closed, whose evaluation
     // would otherwise report this open's activity as input.
     transition(ActivityState.ACTIVE, now, now, viewerId, null, TransitionReason.VIEWER_OPENED, rules);
@@ -219,7 +226,7 @@ final class SessionSlot {
     policiesChanged();
     lastDisconnectNanos = now;
     lastCloseReason = reason == null ? null : BoundedText.of(reason, ActivityEvent.MAX_REASON_LENGTH);
-    rules.transitions.offer(new PendingViewerEvent(sessionId, viewer.viewerId(), false, now, reason));
+    offer(rules, new PendingViewerEvent(sessionId, viewer.viewerId(), false, now, reason));
     viewer.markClosed();
     long last = viewer.lastActivityNanos();
     InputKind kind = viewer.lastInputKind();
@@ -329,7 +336,7 @@ final class SessionSlot {
       if (lead != 0 && warnedIdleSinceNanos != since) {
         if (now >= deadline - lead) {
           warnedIdleSinceNanos = since;
-          rules.transitions.offer(PendingPolicyEvent.idleWarning(sessionId, now, deadline, idleLimit));
+          offer(rules, PendingPolicyEvent.idleWarning(sessionId, now, deadline, idleLimit));
         } else {
           next = Math.min(next, deadline - lead);
         }
@@ -352,7 +359,7 @@ final class SessionSlot {
         if (lead != 0 && !viewer.durationWarned() && !viewer.policyFired()) {
           if (now >= deadline - lead) {
             viewer.markDurationWarned();
-            rules.transitions.offer(PendingPolicyEvent.durationWarning(sessionId, viewer.viewerId(), now, deadline,
+            offer(rules, PendingPolicyEvent.durationWarning(sessionId, viewer.viewerId(), now, deadline,
                 maxDuration));
           } else {
             next = Math.min(next, deadline - lead);
@@ -383,7 +390,7 @@ final class SessionSlot {
       return;
     }
     viewer.markPolicyFired(reason);
-    rules.transitions.offer(PendingPolicyEvent.close(sessionId, viewer.viewerId(), reason, now, limit));
+    offer(rules, PendingPolicyEvent.close(sessionId, viewer.viewerId(), reason, now, limit));
     closes.add(new PolicyClose(viewer, reason));
   }
 
@@ -444,7 +451,7 @@ final class SessionSlot {
     stateSinceNanos = at;
     cause = new TransitionCause(causeViewerId, causeKind, reason);
     changeSeq++;
-    rules.transitions.offer(new PendingTransition(sessionId, from, to, fromSince, at, causeViewerId, causeKind,
+    offer(rules, new PendingTransition(sessionId, from, to, fromSince, at, causeViewerId, causeKind,
         reason));
   }
 
@@ -545,6 +552,19 @@ final class SessionSlot {
     return rules.activeAt(viewer.lastActivityNanos(), now) ? ActivityState.ACTIVE : ActivityState.CONNECTED_IDLE;
   }
 
+  /** Queues an event for the flusher (under this lock, so a session's events keep their order). */
+  private void offer(Rules rules, PendingEvent event) {
+    rules.transitions.offer(this, ++offeredEvents, event);
+  }
+
+  /**
+   * Whether the rows of this slot's last collect reflect its event of this ordinal: it may go out in the batch being
+   * written. A retired slot is collected for good.
+   */
+  synchronized boolean collected(long ordinal) {
+    return ordinal <= collectedEvents || retired;
+  }
+
   // ---- flusher ----
 
   /**
@@ -565,6 +585,7 @@ final class SessionSlot {
       boolean writeAllowed) {
     now = advanceTo(now);
     evaluate(now, rules);
+    collectedEvents = offeredEvents; // after evaluate: a transition it makes is in this collect's rows
     long countedInputs = takeInputDeltas(viewers, stats, rules) + takeInputDeltas(closedViewers, stats, rules);
     // A closed viewer whose row was never written needs no delete, and its inputs are reported now: let it go, so
     // that connections coming and going during an outage are not all held until it ends.

@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
@@ -71,15 +72,7 @@ class NotifyIT {
   /** Every notification that arrives within {@code wait}, as "type key=value …" lines. */
   private List<String> heard(Duration wait) throws Exception {
     List<String> out = new ArrayList<>();
-    PGNotification[] batch = listener.unwrap(PGConnection.class).getNotifications((int) wait.toMillis());
-    while (batch != null && batch.length > 0) {
-      for (PGNotification n : batch) {
-        if (n.getName().equals(channel)) { // a pooled connection may still hold another test's
-          out.add(describe(n.getParameter()));
-        }
-      }
-      batch = listener.unwrap(PGConnection.class).getNotifications(200);
-    }
+    heardJson(wait).forEach(json -> out.add(describe(json)));
     return out;
   }
 
@@ -245,5 +238,65 @@ class NotifyIT {
         "type=session.state_changed replicaId=r1 sessionId=m1 from=DISCONNECTED to=ACTIVE viewerId=a "
             + "reason=VIEWER_OPENED");
     assertThat(db.value("SELECT last_activity IS NOT NULL FROM notify_mirror WHERE id = 'm1'")).isEqualTo(true);
+  }
+
+  /**
+   * A viewer closed on the flusher thread after its session was collected (here by a listener of another session's
+   * transition) is written with its delete in the next batch, so the cluster's change is dated and explained by the
+   * close itself, not guessed from the rows (docs/architecture.md#events).
+   */
+  @Test
+  void aCloseMadeWhileATickDeliversIsDatedAndExplainedByItsOwnEvent(TestDatabase db) throws Exception {
+    listen(db);
+    AtomicReference<Runnable> onActive = new AtomicReference<>(() -> { });
+    ActivityTracker r1 = new ActivityTracker(ActivityConfig.builder().activeWindow(Duration.ofSeconds(1))
+        .persistInterval(Duration.ofMillis(500)).flushTick(Duration.ofMillis(100))
+        .maxRetryBackoff(Duration.ofMillis(500)).replicaId("r1").store(JdbcActivityStore.builder()
+            .dataSource(db.dataSource()).notifyChannel(channel).build())
+        .listener(t -> {
+          if (t.sessionId().equals("y") && t.to() == ActivityState.ACTIVE) {
+            onActive.get().run();
+          }
+        }).build());
+    trackers.add(r1);
+    Viewer x = r1.viewerOpened("x", "vx", Map.of(), true);
+    Viewer y = r1.viewerOpened("y", "vy", Map.of(), true);
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      r1.tick();
+      return "CONNECTED_IDLE".equals(db.value("SELECT state FROM rfb_session_activity WHERE session_id = 'x'"))
+          && "CONNECTED_IDLE".equals(db.value("SELECT state FROM rfb_session_activity WHERE session_id = 'y'"));
+    });
+    heard(Duration.ofMillis(300));
+
+    onActive.set(() -> r1.viewerClosed(x, "client_closed"));
+    r1.input(y, InputKind.KEY_PRESS);
+    r1.tick();
+    onActive.set(() -> { });
+    r1.tick();
+    List<String> json = heardJson(Duration.ofSeconds(1));
+    assertThat(json.stream().map(NotifyIT::describe).toList()).containsExactly(
+        "type=session.state_changed replicaId=r1 sessionId=y from=CONNECTED_IDLE to=ACTIVE viewerId=vy "
+            + "reason=INPUT",
+        "type=viewer.closed replicaId=r1 sessionId=x viewerId=vx reason=client_closed",
+        "type=session.state_changed replicaId=r1 sessionId=x from=CONNECTED_IDLE to=DISCONNECTED viewerId=vx "
+            + "reason=VIEWER_CLOSED");
+    assertThat(at(json.get(2))).as("the change happened at the close").isEqualTo(at(json.get(1)));
+    assertThat(db.value("SELECT state_since = last_disconnect_at AND last_cause_reason = 'VIEWER_CLOSED' "
+        + "FROM rfb_session_activity WHERE session_id = 'x'")).isEqualTo(true);
+  }
+
+  /** Every notification of this test's channel that arrives within {@code wait}, as its JSON payload. */
+  private List<String> heardJson(Duration wait) throws Exception {
+    List<String> out = new ArrayList<>();
+    PGNotification[] batch = listener.unwrap(PGConnection.class).getNotifications((int) wait.toMillis());
+    while (batch != null && batch.length > 0) {
+      for (PGNotification n : batch) {
+        if (n.getName().equals(channel)) { // a pooled connection may still hold another test's
+          out.add(n.getParameter());
+        }
+      }
+      batch = listener.unwrap(PGConnection.class).getNotifications(200);
+    }
+    return out;
   }
 }

@@ -100,6 +100,9 @@ public final class PushLatencyRun {
           r.run();
           (sinks ? inputOn : inputOff).add(r.inputLatencies);
           if (sinks) {
+            r.printUnexpected(out);
+          }
+          if (sinks) {
             expected[0] += r.transitions;
             int k = 0;
             for (Map.Entry<String, List<Long>> e : push.entrySet()) {
@@ -162,6 +165,8 @@ public final class PushLatencyRun {
     final int cycles;
     final boolean sinks;
     final Map<String, List<Long>> latencies = new java.util.LinkedHashMap<>();
+    /** Per session, the NOTIFYed changes of the measured cycles: a session with more or fewer is printed. */
+    final Map<String, List<String>> notified = new java.util.concurrent.ConcurrentHashMap<>();
     long[] inputLatencies;
     int transitions;
     /** Only transitions made in the measured cycles count; those of the opens and closes do not. */
@@ -259,6 +264,17 @@ public final class PushLatencyRun {
       }
     }
 
+    /** Sessions whose NOTIFYed changes are not the load's two per cycle, with their changes (at most 10). */
+    void printUnexpected(PrintStream out) {
+      int shown = 0;
+      for (Map.Entry<String, List<String>> e : new java.util.TreeMap<>(notified).entrySet()) {
+        if (e.getValue().size() != 2 * cycles && shown++ < 10) {
+          out.println("unexpected changes of " + e.getKey() + ":");
+          e.getValue().forEach(line -> out.println("  " + line));
+        }
+      }
+    }
+
     void record(String sink, byte[] json) {
       Instant arrived = Instant.now();
       try {
@@ -271,6 +287,11 @@ public final class PushLatencyRun {
           return;
         }
         latencies.get(sink).add(Duration.between(at, arrived).toNanos());
+        if (sink.equals("NOTIFY")) {
+          notified.computeIfAbsent(e.get("sessionId").asText(), id -> java.util.Collections.synchronizedList(
+              new ArrayList<>())).add(e.path("from").asText() + "->" + e.path("to").asText() + " at " + at
+              + " arrived " + arrived + " cause " + e.path("cause"));
+        }
       } catch (java.io.IOException e) {
         throw new IllegalStateException(e);
       }

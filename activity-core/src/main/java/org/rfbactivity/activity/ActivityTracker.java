@@ -88,8 +88,7 @@ public final class ActivityTracker implements AutoCloseable {
         throw new IllegalStateException("tracker " + config.replicaId() + " is already started");
       }
       executor = Executors.newSingleThreadScheduledExecutor(config.threadFactory());
-      long tick = config.flushTick().toNanos();
-      tickTask = executor.scheduleWithFixedDelay(this::scheduledTick, tick, tick, TimeUnit.NANOSECONDS);
+      tickTask = executor.schedule(this::scheduledTick, config.flushTick().toNanos(), TimeUnit.NANOSECONDS);
     }
   }
 
@@ -391,12 +390,25 @@ public final class ActivityTracker implements AutoCloseable {
     }
   }
 
+  /**
+   * One tick of the flusher thread, then the next one scheduled at a fixed rate: one {@code flushTick} after this one
+   * started, so that the flush's own duration does not stretch the period (a transition waits at most one tick for
+   * its write, docs/architecture.md#events). A tick that overran its period is followed at once, and ticks it missed
+   * are not caught up.
+   */
   private void scheduledTick() {
+    long started = System.nanoTime();
     try {
       flusher.tick(false);
     } catch (Throwable e) {
-      // Anything thrown out of here cancels the schedule, silently: persistence would stop for good.
+      // Anything thrown out of here would end the schedule: persistence would stop for good.
       LOG.error("{} - flush tick failed", config.replicaId(), e);
+    }
+    long delay = Math.max(0, config.flushTick().toNanos() - (System.nanoTime() - started));
+    synchronized (lifecycle) {
+      if (!closed) { // close() cancels the scheduled tick; one in progress must not schedule another
+        tickTask = executor.schedule(this::scheduledTick, delay, TimeUnit.NANOSECONDS);
+      }
     }
   }
 

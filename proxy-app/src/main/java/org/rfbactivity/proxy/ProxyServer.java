@@ -158,7 +158,7 @@ public final class ProxyServer implements AutoCloseable {
         tracker.declareSession(route.sessionId()); // known before any viewer: DISCONNECTED, not 404
       }
       if (store != null) {
-        clusterSessions = new ClusterSessions(tracker, database.dataSource(),
+        clusterSessions = new ClusterSessions(tracker, viewers, database.dataSource(),
             new DefaultThreadFactory("rfba-admin-db", true));
         disconnects = Disconnects.cluster(tracker.config().replicaId(), viewers, tracker, database.dataSource(),
             database.directDataSource(), config.controlChannel(), new DefaultThreadFactory("rfba-control", true),
@@ -232,7 +232,7 @@ public final class ProxyServer implements AutoCloseable {
         new RefusalLog(System::nanoTime), new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(),
             config.maxConnectRatePerIp(), System::nanoTime),
         config.closeOnTokenExpiry() ? new TokenExpiry(true, config.clock()) : TokenExpiry.OFF,
-        InputPermissionSource.fixed(config.inputPermissions()));
+        InputPermissionSource.byRoute(config.inputPermissions()));
     if (config.tcpListen() != null) {
       tcp = Listener.bind(transport, "--tcp-listen", config.tcpListen(), ioGroup, false,
           new TcpFrontendInitializer(relay, ssl));
@@ -245,7 +245,7 @@ public final class ProxyServer implements AutoCloseable {
     }
     if (config.adminListen() != null) {
       admin = Listener.bind(transport, "--admin-listen", config.adminListen(), adminGroup, true,
-          new AdminServer(new TrackerSessionSource(tracker), clusterSessions, registry, this::readiness,
+          new AdminServer(new TrackerSessionSource(tracker, viewers), clusterSessions, registry, this::readiness,
               config.adminToken(), events, disconnects));
     }
   }

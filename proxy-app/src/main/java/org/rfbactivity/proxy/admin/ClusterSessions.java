@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import javax.sql.DataSource;
 import org.rfbactivity.activity.ActivityTracker;
 import org.rfbactivity.activity.SessionSnapshot;
+import org.rfbactivity.proxy.relay.ViewerRegistry;
 import org.rfbactivity.proxy.route.OwnedExecutors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,14 +33,21 @@ public final class ClusterSessions implements AutoCloseable {
   static final int QUEUE_LIMIT = 64;
 
   private final ActivityTracker tracker;
+  private final ViewerRegistry live;
   private final DataSource dataSource;
   private final StoredSessions stored;
   private final String replicaId;
   private final ThreadPoolExecutor executor;
 
-  /** The thread starts on first use and ends when idle. */
-  public ClusterSessions(ActivityTracker tracker, DataSource dataSource, ThreadFactory threadFactory) {
+  /**
+   * The thread starts on first use and ends when idle.
+   *
+   * @param live this replica's open connections, for its viewers' input permissions and dropped input
+   */
+  public ClusterSessions(ActivityTracker tracker, ViewerRegistry live, DataSource dataSource,
+      ThreadFactory threadFactory) {
     this.tracker = tracker;
+    this.live = live;
     this.dataSource = dataSource;
     this.replicaId = tracker.config().replicaId();
     this.stored = new StoredSessions(replicaId);
@@ -59,12 +67,12 @@ public final class ClusterSessions implements AutoCloseable {
           throw new IllegalStateException("SQLSTATE " + e.getSQLState(), e);
         }
         log.debug("session lookup answered from this replica alone: SQLSTATE {}", e.getSQLState());
-        return Optional.of(TrackerSessionSource.json(local, replicaId));
+        return Optional.of(TrackerSessionSource.json(local, replicaId, live));
       }
       if (local == null && found == null) {
         return Optional.empty();
       }
-      return Optional.of(ClusterView.merge(local, found, replicaId));
+      return Optional.of(ClusterView.merge(local, found, replicaId, live));
     });
   }
 
@@ -84,10 +92,10 @@ public final class ClusterSessions implements AutoCloseable {
       }
       TreeMap<String, SessionJson> all = new TreeMap<>();
       for (SessionSnapshot s : locals.values()) {
-        all.put(s.sessionId(), ClusterView.merge(s, found.get(s.sessionId()), replicaId));
+        all.put(s.sessionId(), ClusterView.merge(s, found.get(s.sessionId()), replicaId, live));
       }
       for (StoredSession s : found.values()) {
-        all.computeIfAbsent(s.sessionId(), id -> ClusterView.merge(null, s, replicaId));
+        all.computeIfAbsent(s.sessionId(), id -> ClusterView.merge(null, s, replicaId, live));
       }
       return new ArrayList<>(all.values());
     });

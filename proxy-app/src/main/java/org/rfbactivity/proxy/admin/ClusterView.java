@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.rfbactivity.activity.ActivityState;
 import org.rfbactivity.activity.SessionSnapshot;
+import org.rfbactivity.proxy.relay.ViewerRegistry;
 
 /**
  * One session's cluster-wide state, from this replica's live view and what the database holds of the others
@@ -25,20 +26,21 @@ final class ClusterView {
    * @param local this replica's snapshot, or null when the tracker does not know the session
    * @param stored the database's, or null when the database never saw the session
    * @param replicaId this replica's id, shown on its viewers
+   * @param live this replica's open connections (input permissions and dropped input are known for these only)
    */
-  static SessionJson merge(SessionSnapshot local, StoredSession stored, String replicaId) {
+  static SessionJson merge(SessionSnapshot local, StoredSession stored, String replicaId, ViewerRegistry live) {
     if (stored == null) {
-      return TrackerSessionSource.json(local, replicaId);
+      return TrackerSessionSource.json(local, replicaId, live);
     }
     boolean anyActive = stored.sessionActive() || (local != null && local.state() == ActivityState.ACTIVE);
     Instant activeUntil = local == null ? null : local.activeUntil();
     List<SessionJson.ViewerJson> viewers = new ArrayList<>();
     if (local != null) {
-      viewers.addAll(TrackerSessionSource.json(local, replicaId).viewers());
+      viewers.addAll(TrackerSessionSource.json(local, replicaId, live).viewers());
     }
     for (StoredSession.StoredViewer v : stored.elsewhere()) {
       viewers.add(new SessionJson.ViewerJson(v.viewerId(), null, v.state(), v.inspectable(), v.blindReason(), null,
-          null, iso(v.connectedAt()), null, null, v.replicaId()));
+          null, iso(v.connectedAt()), null, null, v.replicaId(), null, null));
       if (v.active()) {
         anyActive = true;
         activeUntil = later(activeUntil, v.activeUntil());

@@ -45,10 +45,14 @@ public record SessionJson(String sessionId, String state, String lastActivity, S
    * @param inspectable false once the stream could not be read (encrypted or unframeable), see blindReason
    * @param protocolVersion e.g. 3.8, null until the handshake is known
    * @param securityType e.g. None, VncAuth, null until the handshake is known
-   * @param replica the id of the replica that holds the connection; address, versions, frontend and route are
-   *     known only for this replica's own viewers
+   * @param replica the id of the replica that holds the connection; address, versions, frontend, route, input
+   *     permissions and dropped input are known only for this replica's own viewers (null for the others')
+   * @param inputPermissions the input classes the viewer may send ({@code keys}, {@code pointer-motion} …, in that
+   *     order; docs/architecture.md#input-permissions): every class for a full-rights viewer, none for a view-only one
+   * @param droppedInput per class the viewer lacks, the messages the proxy removed so far (0 included); empty for a
+   *     full-rights viewer, which has no filter
    */
   public record ViewerJson(String id, String remoteAddress, String state, boolean inspectable, String blindReason,
       String protocolVersion, String securityType, String connectedSince, String frontend, String route,
-      String replica) {}
+      String replica, List<String> inputPermissions, Map<String, Long> droppedInput) {}
 }

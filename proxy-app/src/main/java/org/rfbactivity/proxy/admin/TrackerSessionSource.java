@@ -12,18 +12,26 @@ import org.rfbactivity.activity.SessionSnapshot;
 import org.rfbactivity.activity.TransitionCause;
 import org.rfbactivity.activity.ViewerSnapshot;
 import org.rfbactivity.proxy.bridge.ViewerAttributes;
+import org.rfbactivity.proxy.relay.InputPermissions;
+import org.rfbactivity.proxy.relay.ViewerConnection;
+import org.rfbactivity.proxy.relay.ViewerRegistry;
+import org.rfbactivity.rfb.InputClass;
 
 /**
- * {@code /api/sessions} from the tracker's snapshots: this replica's live view, evaluated at request time. Without a
- * database it is the whole answer; with one, {@link ClusterSessions} merges it with the other replicas'.
+ * {@code /api/sessions} from the tracker's snapshots: this replica's live view, evaluated at request time, with each
+ * viewer's input permissions and dropped input from its open connection. Without a database it is the whole answer;
+ * with one, {@link ClusterSessions} merges it with the other replicas'.
  */
 public final class TrackerSessionSource implements SessionSource {
 
   private final ActivityTracker tracker;
+  private final ViewerRegistry live;
   private final String replicaId;
 
-  public TrackerSessionSource(ActivityTracker tracker) {
+  /** @param live this replica's open connections, for each viewer's input permissions and dropped input */
+  public TrackerSessionSource(ActivityTracker tracker, ViewerRegistry live) {
     this.tracker = tracker;
+    this.live = live;
     this.replicaId = tracker.config().replicaId();
   }
 
@@ -31,29 +39,54 @@ public final class TrackerSessionSource implements SessionSource {
   public List<SessionJson> sessions() {
     List<SessionJson> all = new ArrayList<>();
     for (SessionSnapshot s : tracker.snapshots()) {
-      all.add(json(s, replicaId));
+      all.add(json(s, replicaId, live));
     }
     return all;
   }
 
   @Override
   public Optional<SessionJson> session(String sessionId) {
-    return tracker.snapshot(sessionId).map(s -> json(s, replicaId));
+    return tracker.snapshot(sessionId).map(s -> json(s, replicaId, live));
   }
 
-  static SessionJson json(SessionSnapshot s, String replicaId) {
+  static SessionJson json(SessionSnapshot s, String replicaId, ViewerRegistry live) {
     List<SessionJson.ViewerJson> viewers = new ArrayList<>(s.viewers().size());
     for (ViewerSnapshot v : s.viewers()) {
       Map<String, String> a = v.attributes();
+      ViewerConnection connection = live.byId(v.viewerId()).orElse(null);
+      InputPermissions permissions = connection == null ? null : connection.inputPermissions();
       viewers.add(new SessionJson.ViewerJson(v.viewerId(), a.get(ViewerAttributes.REMOTE_ADDRESS), v.state().name(),
           v.inspectable(), v.blindReason(), a.get(ViewerAttributes.PROTOCOL_VERSION),
           a.get(ViewerAttributes.SECURITY_TYPE), iso(v.connectedSince()), a.get(ViewerAttributes.FRONTEND),
-          a.get(ViewerAttributes.ROUTE), replicaId));
+          a.get(ViewerAttributes.ROUTE), replicaId, permissions == null ? null : allowed(permissions),
+          permissions == null ? null : dropped(connection, permissions)));
     }
     return new SessionJson(s.sessionId(), s.state().name(), iso(s.lastActivity()),
         s.lastInputKind() == null ? null : s.lastInputKind().name(), viewers, counts(s), SessionJson.SOURCE_REPLICA,
         iso(s.stateSince()), iso(s.lastConnectAt()), iso(s.lastDisconnectAt()), iso(s.activeUntil()), cause(s),
         s.lastCloseReason());
+  }
+
+  /** The allowed classes' labels, in the codec's order. */
+  private static List<String> allowed(InputPermissions permissions) {
+    List<String> labels = new ArrayList<>();
+    for (InputClass c : InputClass.values()) {
+      if (permissions.allows(c)) {
+        labels.add(c.label());
+      }
+    }
+    return labels;
+  }
+
+  /** The withheld classes' dropped counts, in the codec's order. */
+  private static Map<String, Long> dropped(ViewerConnection connection, InputPermissions permissions) {
+    Map<String, Long> dropped = new LinkedHashMap<>();
+    for (InputClass c : InputClass.values()) {
+      if (!permissions.allows(c)) {
+        dropped.put(c.label(), connection.droppedInput(c));
+      }
+    }
+    return dropped;
   }
 
   static Map<String, Long> counts(SessionSnapshot s) {

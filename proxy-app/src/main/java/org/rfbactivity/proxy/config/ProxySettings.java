@@ -273,13 +273,14 @@ public final class ProxySettings {
   // Input permissions (docs/architecture.md#input-permissions): for every viewer until per-route sources exist.
   public static final Setting<Boolean> VIEW_ONLY = Setting.named("view-only", "true|false",
       "Viewers may only watch: no keys, pointer, clipboard, desktop resize or xvp reach the VNC server "
-          + "(--input-permissions none)", ProxySettings::bool)
+          + "(--input-permissions none); a route's view_only or input_permissions replaces it", ProxySettings::bool)
       .byDefault("false").switchFlag().build();
 
   public static final Setting<InputPermissions> INPUT_PERMISSIONS = Setting.named("input-permissions",
       "CLASSES|all|none", "Input classes viewers may send (keys, pointer-motion, pointer-buttons, clipboard, "
           + "desktop-resize, xvp); other messages are dropped, and a restricted viewer whose stream cannot be "
-          + "followed is closed (cannot_enforce, 4008)", InputPermissions::parse)
+          + "followed is closed (cannot_enforce, 4008); a route's input_permissions or view_only replaces it",
+      InputPermissions::parse)
       .byDefault("all").build();
 
   public static final Setting<Duration> WS_PING_INTERVAL = Setting.named("ws-ping-interval", "DURATION",

@@ -10,6 +10,7 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 import org.rfbactivity.rfb.BlindReason;
 import org.rfbactivity.rfb.ClientMessageBoundaries;
@@ -49,7 +50,8 @@ public final class InputFilter extends ChannelDuplexHandler implements ClientMes
   private final RelayMetrics metrics;
   private final Consumer<String> cannotEnforce;
   private final ClientMessageFramer framer = new ClientMessageFramer(this);
-  private final long[] droppedByClass = new long[CLASSES.length];
+  /** Written on the event loop only; read by the admin API's thread (release/acquire, no lock, no allocation). */
+  private final AtomicLongArray droppedByClass = new AtomicLongArray(CLASSES.length);
   /** Client bytes not yet decided, oldest first; each one's reader index is at its first undecided byte. */
   private final ArrayDeque<ByteBuf> held = new ArrayDeque<>(2);
   private int heldBytes;
@@ -76,9 +78,12 @@ public final class InputFilter extends ChannelDuplexHandler implements ClientMes
     this.cannotEnforce = Objects.requireNonNull(cannotEnforce, "cannotEnforce");
   }
 
-  /** Messages of {@code inputClass} dropped so far (a message is counted under the first class it lacks). */
+  /**
+   * Messages of {@code inputClass} dropped so far (a message is counted under the first class it lacks); any thread
+   * may ask.
+   */
   public long dropped(InputClass inputClass) {
-    return droppedByClass[inputClass.ordinal()];
+    return droppedByClass.getAcquire(inputClass.ordinal());
   }
 
   @Override
@@ -157,7 +162,8 @@ public final class InputFilter extends ChannelDuplexHandler implements ClientMes
     int denied = inputClasses & ~allowed;
     if (denied != 0) {
       InputClass first = CLASSES[Integer.numberOfTrailingZeros(denied)];
-      droppedByClass[first.ordinal()]++;
+      int i = first.ordinal();
+      droppedByClass.setRelease(i, droppedByClass.getPlain(i) + 1); // one writer: no read-modify-write needed
       metrics.inputDropped(first);
     }
     decided(end, denied == 0);

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import org.rfbactivity.proxy.route.ResolvedRoute;
 import org.rfbactivity.proxy.route.RouteRefusedException;
 import org.rfbactivity.proxy.route.RouteRequest;
+import org.rfbactivity.rfb.InputClass;
 
 /**
  * One viewer: its frontend channel, the backend channel to the VNC server, and the relay between them.
@@ -40,9 +41,9 @@ import org.rfbactivity.proxy.route.RouteRequest;
  * {@link FrontendProtocol}'s; the half-close and drain are {@link GracefulClose}'s; the log lines and counters are the
  * {@link ViewerLog}'s.
  *
- * <p>All methods run on the frontend's event loop, except {@link #closeFor}, {@link #id()} and
- * {@link #description()}, which any thread may call: that is how the rest of the proxy (the admin API, session
- * policies, revocation) ends a viewer it found in the {@link ViewerRegistry}.
+ * <p>All methods run on the frontend's event loop, except {@link #closeFor}, {@link #id()}, {@link #description()},
+ * {@link #inputPermissions()} and {@link #droppedInput}, which any thread may call: that is how the rest of the proxy
+ * (the admin API, session policies, revocation) reads or ends a viewer it found in the {@link ViewerRegistry}.
  */
 public final class ViewerConnection {
 
@@ -66,6 +67,10 @@ public final class ViewerConnection {
   /** Who this viewer is; null until the route is known. Volatile: read by other threads ({@link #description()}). */
   private volatile ViewerDescription viewer;
   private Channel backend;
+  /** What this viewer may send; null until the route is known. Volatile: read by the admin API. */
+  private volatile InputPermissions permissions;
+  /** Its filter, or null when it has every permission (or no route yet). Volatile: read by the admin API. */
+  private volatile InputFilter inputFilter;
   /** The close at the token's expiry ({@link TokenExpiry}); null when there is none. */
   private ScheduledFuture<?> expiry;
   private long bytesFromClient;
@@ -125,13 +130,16 @@ public final class ViewerConnection {
       expiry = frontend.eventLoop().schedule(() -> close(CloseReason.TOKEN_EXPIRED, null), untilExpiry.toNanos(),
           TimeUnit.NANOSECONDS);
     }
-    InputPermissions permissions = services.permissions().forViewer(viewer);
+    InputPermissions allowed = services.permissions().forViewer(viewer);
+    permissions = allowed;
     ChannelFuture f = services.connector().connect(frontend, resolved.address(), halfClose, pipeline -> {
       observer.connecting(viewer, pipeline);
-      if (!permissions.isAll()) {
+      if (!allowed.isAll()) {
         // After the inspector: client bytes (writes) pass the filter first, so dropped input is never activity.
-        pipeline.addLast(InputFilter.NAME, new InputFilter(permissions, services.metrics(),
-            detail -> closeFor(CloseReason.CANNOT_ENFORCE, detail)));
+        InputFilter filter = new InputFilter(allowed, services.metrics(),
+            detail -> closeFor(CloseReason.CANNOT_ENFORCE, detail));
+        pipeline.addLast(InputFilter.NAME, filter);
+        inputFilter = filter;
       }
       pipeline.addLast("relay", new BackendRelayHandler(this));
     });
@@ -484,6 +492,20 @@ public final class ViewerConnection {
   /** Who this viewer is (its session is {@code description().route().sessionId()}); null until the route is known. */
   public ViewerDescription description() {
     return viewer;
+  }
+
+  /**
+   * What this viewer may send (docs/architecture.md#input-permissions), from any thread; null until its route is
+   * known.
+   */
+  public InputPermissions inputPermissions() {
+    return permissions;
+  }
+
+  /** Messages of {@code inputClass} its filter removed so far, from any thread; 0 for a viewer without a filter. */
+  public long droppedInput(InputClass inputClass) {
+    InputFilter filter = inputFilter;
+    return filter == null ? 0 : filter.dropped(inputClass);
   }
 
   public boolean isClosed() {

@@ -1,5 +1,6 @@
 package org.rfbactivity.proxy.route;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -8,6 +9,7 @@ import java.sql.SQLException;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
@@ -27,10 +29,12 @@ import org.rfbactivity.proxy.config.SessionIds;
  * never used as a session id: it may be a secret). The first row wins.
  *
  * <p>Optional columns named as the {@link RoutePolicy#OPTIONS} ({@code idle_disconnect} …) set the route's policy; a
- * NULL sets nothing. A value may be an integer number of seconds, an {@code interval} (PostgreSQL's default output,
+ * NULL sets nothing. A limit may be an integer number of seconds, an {@code interval} (PostgreSQL's default output,
  * {@code [N day[s] ]HH:MM:SS[.fff]}, or ISO-8601 under {@code IntervalStyle iso_8601}; months and years are refused,
- * having no fixed length) or text as a token-file option writes it ({@code 30m}). A value that does not parse refuses
- * the viewer.
+ * having no fixed length) or text as a token-file option writes it ({@code 30m}); {@code view_only} a boolean (or
+ * the text {@code true}/{@code false}); {@code input_permissions} a text as the flag takes it
+ * ({@code keys,pointer-motion}, {@code none}) or a {@code text[]} of class names. A value that does not parse
+ * refuses the viewer.
  *
  * <p>With {@code --route-recheck}, {@link #withdrawn} runs the query again for each live viewer's request, which its
  * route keeps ({@link RouteOrigin}).
@@ -200,7 +204,14 @@ public final class JdbcRouteResolver implements RouteResolver {
         continue;
       }
       try {
-        b.set(column, value instanceof Number n ? wholeSeconds(n) : Intervals.parse(rs.getString(column)));
+        switch (column) {
+          case RoutePolicy.VIEW_ONLY -> b.viewOnly(value instanceof Boolean v ? v
+              : RoutePolicy.parseViewOnly(rs.getString(column)));
+          case RoutePolicy.INPUT_PERMISSIONS -> b.inputPermissions(value instanceof Array array
+              ? RoutePolicy.permissionsOf(labels(array)) : RoutePolicy.parsePermissions(rs.getString(column)));
+          default -> b.set(column, value instanceof Number n ? wholeSeconds(n)
+              : Intervals.parse(rs.getString(column)));
+        }
       } catch (IllegalArgumentException e) {
         throw RouteRefusedException.refused("route query column " + column + ": " + e.getMessage());
       }
@@ -210,6 +221,15 @@ public final class JdbcRouteResolver implements RouteResolver {
     } catch (IllegalArgumentException e) {
       throw RouteRefusedException.refused("route query columns: " + e.getMessage());
     }
+  }
+
+  /** An SQL array's elements ({@code text[]}); an element that is not text is refused by the caller's check. */
+  private static List<Object> labels(Array array) throws SQLException {
+    Object elements = array.getArray();
+    if (!(elements instanceof Object[] items)) {
+      throw new IllegalArgumentException("expected a text array of class names");
+    }
+    return Arrays.asList(items);
   }
 
   private static Duration wholeSeconds(Number n) {

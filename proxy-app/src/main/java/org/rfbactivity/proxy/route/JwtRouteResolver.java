@@ -12,12 +12,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Map;
 import org.rfbactivity.proxy.config.ConfigException;
 import org.rfbactivity.proxy.config.Durations;
 import org.rfbactivity.proxy.config.HostPort;
 import org.rfbactivity.proxy.config.Routing;
 import org.rfbactivity.proxy.config.SessionIds;
+import org.rfbactivity.proxy.relay.InputPermissions;
 
 /**
  * A signed JWT in {@code ?token=} carries the route: claim {@code session_id} (the session) and claim
@@ -164,9 +166,11 @@ public final class JwtRouteResolver implements RouteResolver {
   }
 
   /**
-   * The {@code rfba} claim: an object whose members are {@link RoutePolicy#OPTIONS}, each a duration string
-   * ({@code "30m"}) or a whole number of seconds ({@code 1800}). A claim that does not fit refuses the viewer: a limit
-   * the issuer meant to set must not silently vanish.
+   * The {@code rfba} claim: an object whose members are {@link RoutePolicy#OPTIONS}: the limits each a duration
+   * string ({@code "30m"}) or a whole number of seconds ({@code 1800}), {@code view_only} a boolean,
+   * {@code input_permissions} a string ({@code "all"}, {@code "none"}, {@code "keys,pointer-motion"}) or an array of
+   * class names ({@code []} is none). A claim that does not fit refuses the viewer: a limit or a restriction the
+   * issuer meant to set must not silently vanish.
    */
   static RoutePolicy policy(JWTClaimsSet claims) throws RouteRefusedException {
     Object claim = claims.getClaim(POLICY_CLAIM);
@@ -184,7 +188,12 @@ public final class JwtRouteResolver implements RouteResolver {
             + String.join(", ", RoutePolicy.OPTIONS) + ")");
       }
       try {
-        b.set(name, duration(member.getValue()));
+        Object value = member.getValue();
+        switch (name) {
+          case RoutePolicy.VIEW_ONLY -> b.viewOnly(viewOnly(value));
+          case RoutePolicy.INPUT_PERMISSIONS -> b.inputPermissions(permissions(value));
+          default -> b.set(name, duration(value));
+        }
       } catch (IllegalArgumentException e) {
         throw RouteRefusedException.refused("claim " + POLICY_CLAIM + "." + name + ": " + e.getMessage());
       }
@@ -194,6 +203,23 @@ public final class JwtRouteResolver implements RouteResolver {
     } catch (IllegalArgumentException e) {
       throw RouteRefusedException.refused("claim " + POLICY_CLAIM + ": " + e.getMessage());
     }
+  }
+
+  private static boolean viewOnly(Object value) {
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    throw new IllegalArgumentException("expected true or false");
+  }
+
+  private static InputPermissions permissions(Object value) {
+    if (value instanceof String text) {
+      return RoutePolicy.parsePermissions(text);
+    }
+    if (value instanceof List<?> labels) {
+      return RoutePolicy.permissionsOf(labels);
+    }
+    throw new IllegalArgumentException("expected a string such as \"keys,pointer-motion\" or a list of class names");
   }
 
   private static Duration duration(Object value) {

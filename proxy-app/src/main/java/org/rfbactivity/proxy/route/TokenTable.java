@@ -4,7 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,9 +20,10 @@ import org.rfbactivity.proxy.config.HostPort;
  * into a comment) makes only its own line invalid instead of the whole file. A line that is ignored is reported
  * by its number and a reason that never repeats its content: a line holds a token.
  *
- * <p>Our extension: after {@code host:port}, a line may carry per-route policy options as white-space separated
- * {@code name=duration} words ({@link RoutePolicy#OPTIONS}, values as {@link RoutePolicy#parseValue} reads them), e.g.
- * {@code desk-1: 10.0.0.5:5901 idle_disconnect=30m max_session_duration=8h}. websockify refuses such a line (its
+ * <p>Our extension: after {@code host:port}, a line may carry per-route options as white-space separated
+ * {@code name=value} words ({@link RoutePolicy#OPTIONS}, values as {@link RoutePolicy.Builder#text} reads them), e.g.
+ * {@code desk-1: 10.0.0.5:5901 idle_disconnect=30m max_session_duration=8h} or
+ * {@code kiosk: 10.0.0.6:5901 input_permissions=pointer-motion,pointer-buttons}. websockify refuses such a line (its
  * port would not be a number), and a plain websockify line reads exactly as before. A line with an option that does
  * not parse is ignored as a whole, so a typo never leaves a route without the limit it was meant to have.
  *
@@ -171,26 +171,15 @@ record TokenTable(Map<String, HostPort> routes, Map<String, RoutePolicy> policie
     return null;
   }
 
-  /** The {@code name=duration} words after the target ({@code words[0]}). */
+  /** The {@code name=value} words after the target ({@code words[0]}). */
   private static RoutePolicy options(String[] words) {
     RoutePolicy.Builder b = new RoutePolicy.Builder();
     for (int i = 1; i < words.length; i++) {
       int eq = words[i].indexOf('=');
       if (eq <= 0) {
-        throw new IllegalArgumentException("expected name=duration after host:port");
+        throw new IllegalArgumentException("expected name=value after host:port");
       }
-      String name = words[i].substring(0, eq);
-      Duration value;
-      try {
-        value = RoutePolicy.parseValue(words[i].substring(eq + 1));
-      } catch (IllegalArgumentException e) {
-        if (!RoutePolicy.OPTIONS.contains(name)) {
-          throw new IllegalArgumentException("unknown option (expected " + String.join(", ", RoutePolicy.OPTIONS)
-              + ")");
-        }
-        throw new IllegalArgumentException(name + ": " + e.getMessage());
-      }
-      b.set(name, value);
+      b.text(words[i].substring(0, eq), words[i].substring(eq + 1));
     }
     return b.build();
   }

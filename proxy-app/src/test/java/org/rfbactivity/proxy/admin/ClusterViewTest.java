@@ -12,6 +12,7 @@ import org.rfbactivity.activity.SessionSnapshot;
 import org.rfbactivity.activity.TransitionCause;
 import org.rfbactivity.activity.TransitionReason;
 import org.rfbactivity.activity.ViewerSnapshot;
+import org.rfbactivity.proxy.relay.ViewerRegistry;
 
 /** The merge of this replica's live view with the database's (docs/architecture.md#cluster-view), rule by rule. */
 class ClusterViewTest {
@@ -26,7 +27,7 @@ class ClusterViewTest {
         new SessionJson.CauseJson(null, null, "WINDOW_ELAPSED"), false,
         List.of(viewer("proxy-b", "v-b", false, T0.plusSeconds(15))));
 
-    SessionJson s = ClusterView.merge(local, stored, "proxy-a");
+    SessionJson s = ClusterView.merge(local, stored, "proxy-a", new ViewerRegistry());
 
     assertThat(s.state()).isEqualTo("ACTIVE");
     assertThat(s.source()).isEqualTo("replica+database");
@@ -47,7 +48,7 @@ class ClusterViewTest {
         T0.plusSeconds(90), new SessionJson.CauseJson("v-a", "POINTER_MOVE", "INPUT"), true,
         List.of(viewer("proxy-a", "v-a", true, T0.plusSeconds(95))));
 
-    SessionJson s = ClusterView.merge(local, stored, "proxy-b");
+    SessionJson s = ClusterView.merge(local, stored, "proxy-b", new ViewerRegistry());
 
     assertThat(s.state()).isEqualTo("ACTIVE");
     assertThat(s.stateSince()).isEqualTo("2026-12-03T10:01:00Z");
@@ -64,7 +65,7 @@ class ClusterViewTest {
     StoredSession stored = stored("ACTIVE", T0.plusSeconds(60), T0.plusSeconds(60), "KEY_PRESS",
         T0.plusSeconds(90), new SessionJson.CauseJson("v-gone", "KEY_PRESS", "INPUT"), true, List.of());
 
-    SessionJson s = ClusterView.merge(local, stored, "proxy-b");
+    SessionJson s = ClusterView.merge(local, stored, "proxy-b", new ViewerRegistry());
 
     assertThat(s.state()).isEqualTo("ACTIVE");
     assertThat(s.activeUntil()).isEqualTo("2026-12-03T10:01:30Z");
@@ -76,7 +77,7 @@ class ClusterViewTest {
     StoredSession stored = stored("CONNECTED_IDLE", T0.plusSeconds(30), T0, null, null,
         new SessionJson.CauseJson("v-old", null, "VIEWER_OPENED"), false, List.of());
 
-    SessionJson s = ClusterView.merge(null, stored, "proxy-a");
+    SessionJson s = ClusterView.merge(null, stored, "proxy-a", new ViewerRegistry());
 
     assertThat(s.state()).isEqualTo("DISCONNECTED");
     assertThat(s.source()).isEqualTo("database");
@@ -89,7 +90,7 @@ class ClusterViewTest {
   void aSessionTheDatabaseHasNotSeenIsThisReplicasAlone() {
     SessionSnapshot local = local(ActivityState.DISCONNECTED, T0, null, null, null, null);
 
-    SessionJson s = ClusterView.merge(local, null, "proxy-a");
+    SessionJson s = ClusterView.merge(local, null, "proxy-a", new ViewerRegistry());
 
     assertThat(s.state()).isEqualTo("DISCONNECTED");
     assertThat(s.source()).isEqualTo("replica");
@@ -104,7 +105,7 @@ class ClusterViewTest {
     StoredSession stored = new StoredSession("desk", "DISCONNECTED", T0.plusSeconds(10), null, T0.plusSeconds(70),
         T0.plusSeconds(30), T0.plusSeconds(60), null, null, false, List.of());
 
-    SessionJson s = ClusterView.merge(local, stored, "proxy-a");
+    SessionJson s = ClusterView.merge(local, stored, "proxy-a", new ViewerRegistry());
 
     assertThat(s.lastConnectAt()).isEqualTo("2026-12-03T10:00:30Z");
     assertThat(s.lastDisconnectAt()).isEqualTo("2026-12-03T10:01:10Z");

@@ -178,7 +178,7 @@ class InputPermissionsIT {
     return out;
   }
 
-  private record Expected(byte[] bytes, Map<String, Long> dropped) {
+  record Expected(byte[] bytes, Map<String, Long> dropped) {
   }
 
   /**
@@ -186,7 +186,7 @@ class InputPermissionsIT {
    * FramebufferUpdateRequest 10, ClientCutText 8 + length; a pointer event with a button held or changed needs
    * pointer-buttons, else pointer-motion (docs/protocol.md#input-classes).
    */
-  private static Expected expected(byte[] stream, InputPermissions permissions) {
+  static Expected expected(byte[] stream, InputPermissions permissions) {
     ByteArrayOutputStream kept = new ByteArrayOutputStream();
     kept.write(stream, 0, CLIENT_HANDSHAKE);
     Map<String, Long> dropped = new TreeMap<>();

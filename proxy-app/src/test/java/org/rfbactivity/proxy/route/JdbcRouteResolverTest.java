@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Test;
 import org.rfbactivity.proxy.config.ConfigException;
 import org.rfbactivity.proxy.config.HostPort;
 import org.rfbactivity.proxy.config.Routing;
+import org.rfbactivity.proxy.relay.InputPermissions;
+import org.rfbactivity.rfb.InputClass;
 
 class JdbcRouteResolverTest {
 
@@ -158,6 +160,57 @@ class JdbcRouteResolverTest {
         .hasMessage("route query column idle_disconnect: must be at most 8784h (366 days)");
     assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "p-11")))
         .hasMessage("route query column max_session_duration: must be at most 8784h (366 days)");
+  }
+
+  /**
+   * The input permission columns in each type the README names: boolean and text view_only, text and text[]
+   * input_permissions; NULL sets none; a value that does not parse refuses the viewer without repeating it.
+   */
+  @Test
+  void inputPermissionColumnsOfEachType() throws Exception {
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE kiosks (token text, host text, port int, ro boolean, ro_text text, perms text,"
+          + " perm_list text[])");
+      s.execute("INSERT INTO kiosks VALUES ('k-1', '10.0.0.1', 5901, true, NULL, NULL, NULL),"
+          + " ('k-2', '10.0.0.2', 5902, false, NULL, NULL, NULL),"
+          + " ('k-3', '10.0.0.3', 5903, NULL, 'TRUE', NULL, NULL),"
+          + " ('k-4', '10.0.0.4', 5904, NULL, NULL, 'pointer-motion, pointer-buttons', NULL),"
+          + " ('k-5', '10.0.0.5', 5905, NULL, NULL, NULL, '{keys,clipboard}'),"
+          + " ('k-6', '10.0.0.6', 5906, NULL, NULL, NULL, '{}'),"
+          + " ('k-7', '10.0.0.7', 5907, NULL, NULL, NULL, NULL),"
+          + " ('k-8', '10.0.0.8', 5908, NULL, NULL, 'keys,mouse', NULL),"
+          + " ('k-9', '10.0.0.9', 5909, NULL, 'yes', NULL, NULL),"
+          + " ('k-10', '10.0.0.10', 5910, NULL, NULL, NULL, '{keys,SECRET}'),"
+          + " ('k-11', '10.0.0.11', 5911, true, NULL, 'keys', NULL)");
+    }
+    JdbcRouteResolver bool = resolver("SELECT host, port, ro AS view_only, perms AS input_permissions FROM kiosks"
+        + " WHERE token = ?");
+    JdbcRouteResolver text = resolver("SELECT host, port, ro_text AS VIEW_ONLY, perm_list AS input_permissions"
+        + " FROM kiosks WHERE token = ?");
+
+    assertThat(permissions(bool, "k-1")).isEqualTo(InputPermissions.none());
+    assertThat(permissions(bool, "k-2")).isEqualTo(InputPermissions.all());
+    assertThat(permissions(text, "k-3")).isEqualTo(InputPermissions.none());
+    assertThat(permissions(bool, "k-4")).isEqualTo(InputPermissions.of(InputClass.POINTER_MOTION,
+        InputClass.POINTER_BUTTONS));
+    assertThat(permissions(text, "k-5")).isEqualTo(InputPermissions.of(InputClass.KEYS, InputClass.CLIPBOARD));
+    assertThat(permissions(text, "k-6")).as("an empty array: no class").isEqualTo(InputPermissions.none());
+    assertThat(bool.resolve(new RouteRequest(null, "k-7")).policy()).isSameAs(RoutePolicy.NONE);
+    assertThatThrownBy(() -> bool.resolve(new RouteRequest(null, "k-8")))
+        .isInstanceOfSatisfying(RouteRefusedException.class, e -> assertThat(e.unavailable()).isFalse())
+        .hasMessage("route query column input_permissions: expected all, none or a comma list of keys,"
+            + "pointer-motion,pointer-buttons,clipboard,desktop-resize,xvp");
+    assertThatThrownBy(() -> text.resolve(new RouteRequest(null, "k-9")))
+        .hasMessage("route query column view_only: expected true or false");
+    assertThatThrownBy(() -> text.resolve(new RouteRequest(null, "k-10")))
+        .hasMessage("route query column input_permissions: expected a list of keys,pointer-motion,pointer-buttons,"
+            + "clipboard,desktop-resize,xvp");
+    assertThatThrownBy(() -> bool.resolve(new RouteRequest(null, "k-11")))
+        .hasMessage("route query columns: view_only and input_permissions both given");
+  }
+
+  private static InputPermissions permissions(JdbcRouteResolver r, String token) throws RouteRefusedException {
+    return r.resolve(new RouteRequest(null, token)).policy().inputPermissions();
   }
 
   /**

@@ -21,6 +21,8 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import org.rfbactivity.proxy.config.HostPort;
 import org.rfbactivity.proxy.config.Routing;
+import org.rfbactivity.proxy.relay.InputPermissions;
+import org.rfbactivity.rfb.InputClass;
 
 /**
  * The {@code rfba} claim of a well-signed JWT: any options, as strings or as numbers of seconds, give exactly their
@@ -79,7 +81,7 @@ class JwtPolicyClaimProperties {
     assertThat(refusal("30m")).isEqualTo("claim rfba is not an object");
     assertThat(refusal(Map.of("idle_disconect", "30m")))
         .isEqualTo("claim rfba has an unknown member (expected idle_disconnect, idle_warning, max_session_duration, "
-            + "max_duration_warning, blind_max_duration)");
+            + "max_duration_warning, blind_max_duration, view_only, input_permissions)");
     assertThat(refusal(Map.of("idle_disconnect", 0))).isEqualTo("claim rfba.idle_disconnect: must be greater than zero");
     assertThat(refusal(Map.of("idle_disconnect", 31_622_401))).isEqualTo("claim rfba.idle_disconnect: must be at most "
         + "8784h (366 days)");
@@ -95,6 +97,31 @@ class JwtPolicyClaimProperties {
         .isEqualTo("claim rfba.blind_max_duration: expected a duration string such as \"30m\" or whole seconds");
   }
 
+  @Example
+  void inputPermissionMembers() throws Exception {
+    assertThat(permissions(Map.of("view_only", true))).isEqualTo(InputPermissions.none());
+    assertThat(permissions(Map.of("view_only", false))).isEqualTo(InputPermissions.all());
+    assertThat(permissions(Map.of("input_permissions", "keys, xvp"))).isEqualTo(InputPermissions.of(InputClass.KEYS,
+        InputClass.XVP));
+    assertThat(permissions(Map.of("input_permissions", List.of("pointer-motion")))).isEqualTo(InputPermissions.of(
+        InputClass.POINTER_MOTION));
+    assertThat(permissions(Map.of("input_permissions", List.of()))).isEqualTo(InputPermissions.none());
+    assertThat(refusal(Map.of("view_only", "true"))).isEqualTo("claim rfba.view_only: expected true or false");
+    assertThat(refusal(Map.of("input_permissions", "keys,SECRET"))).isEqualTo("claim rfba.input_permissions: "
+        + "expected all, none or a comma list of keys,pointer-motion,pointer-buttons,clipboard,desktop-resize,xvp");
+    assertThat(refusal(Map.of("input_permissions", List.of("keys", 1L)))).isEqualTo("claim rfba.input_permissions: "
+        + "expected a list of keys,pointer-motion,pointer-buttons,clipboard,desktop-resize,xvp");
+    assertThat(refusal(Map.of("input_permissions", true))).isEqualTo("claim rfba.input_permissions: expected a "
+        + "string such as \"keys,pointer-motion\" or a list of class names");
+    assertThat(refusal(Map.of("view_only", true, "input_permissions", "all")))
+        .isEqualTo("claim rfba: view_only and input_permissions both given");
+  }
+
+  private InputPermissions permissions(Object claim) throws Exception {
+    String token = JwtRouteResolverTest.hs256(JwtRouteResolverTest.claims().claim("rfba", claim).build());
+    return resolver.resolve(new RouteRequest(null, token)).policy().inputPermissions();
+  }
+
   private String refusal(Object claim) throws Exception {
     String token = JwtRouteResolverTest.hs256(JwtRouteResolverTest.claims().claim("rfba", claim).build());
     return catchThrowable(() -> resolver.resolve(new RouteRequest(null, token))).getMessage();
@@ -105,7 +132,7 @@ class JwtPolicyClaimProperties {
 
   @Provide
   Arbitrary<List<Member>> members() {
-    return Arbitraries.subsetOf(RoutePolicy.OPTIONS).flatMap(names -> {
+    return Arbitraries.subsetOf(RoutePolicy.DURATION_OPTIONS).flatMap(names -> {
       List<Arbitrary<Member>> each = new ArrayList<>();
       for (String name : names) {
         each.add(values().map(t -> new Member(name, t.get1(), t.get2())));
@@ -129,7 +156,7 @@ class JwtPolicyClaimProperties {
   /** A claim that is not an object, or a member (name, value) that spoils one that is. */
   @Provide
   Arbitrary<Object> badClaims() {
-    Arbitrary<String> name = Arbitraries.of(RoutePolicy.OPTIONS);
+    Arbitrary<String> name = Arbitraries.of(RoutePolicy.DURATION_OPTIONS);
     return Arbitraries.oneOf(
         Arbitraries.of("30m", 1800L, true, List.of("idle_disconnect", "30m")),
         Arbitraries.strings().alpha().ofMinLength(1).ofMaxLength(10).map(n -> Tuple.of("SECRET" + n, "30m")),

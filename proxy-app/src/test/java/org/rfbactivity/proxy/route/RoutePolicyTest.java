@@ -6,8 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.rfbactivity.activity.ViewerPolicy;
+import org.rfbactivity.proxy.relay.InputPermissions;
+import org.rfbactivity.rfb.InputClass;
 
-/** A route's policy as the tracker takes it, and the tracker's rules already holding where it is built. */
+/**
+ * A route's policy as the tracker takes it, the tracker's rules already holding where it is built, and its input
+ * permissions replacing the flags' (docs/architecture.md#input-permissions).
+ */
 class RoutePolicyTest {
 
   @Test
@@ -37,5 +42,48 @@ class RoutePolicyTest {
         .hasMessage("idle_warning must be shorter than idle_disconnect");
     assertThat(new RoutePolicy(ViewerPolicy.MAX_LIMIT, null, null, null, null).toViewerPolicy().idleDisconnect())
         .as("the longest limit itself").hasValue(ViewerPolicy.MAX_LIMIT);
+  }
+
+  /**
+   * Input permissions ride on the same record: the route's value replaces the flags' whichever way it goes, a route
+   * without one keeps them, and the tracker's policy does not see them.
+   */
+  @Test
+  void aRoutesInputPermissionsReplaceTheDefault() {
+    InputPermissions keys = InputPermissions.of(InputClass.KEYS);
+    RoutePolicy kiosk = new RoutePolicy(Duration.ofMinutes(30), null, null, null, null, keys);
+
+    assertThat(kiosk.inputPermissions(InputPermissions.all())).isEqualTo(keys);
+    assertThat(new RoutePolicy(null, null, null, null, null, InputPermissions.all())
+        .inputPermissions(InputPermissions.none())).as("wider than the default").isEqualTo(InputPermissions.all());
+    assertThat(RoutePolicy.NONE.inputPermissions(InputPermissions.none())).isEqualTo(InputPermissions.none());
+    assertThat(kiosk.toViewerPolicy()).isEqualTo(ViewerPolicy.builder().idleDisconnect(Duration.ofMinutes(30)).build());
+    assertThat(new RoutePolicy(null, null, null, null, null, keys).toViewerPolicy()).isSameAs(ViewerPolicy.NONE);
+    assertThat(kiosk).hasToString("RoutePolicy[idle_disconnect=30m input_permissions=keys]");
+    assertThat(new RoutePolicy(null, null, null, null, null, InputPermissions.none()))
+        .hasToString("RoutePolicy[input_permissions=none]");
+  }
+
+  @Test
+  void theBuilderReadsEachOptionsTextAndRefusesBothPermissionOptions() {
+    assertThat(new RoutePolicy.Builder().text("view_only", "TRUE").build().inputPermissions())
+        .isEqualTo(InputPermissions.none());
+    assertThat(new RoutePolicy.Builder().text("view_only", "false").build().inputPermissions())
+        .isEqualTo(InputPermissions.all());
+    assertThat(new RoutePolicy.Builder().text("input_permissions", "xvp,desktop-resize").text("idle_disconnect", "1h")
+        .build()).isEqualTo(new RoutePolicy(Duration.ofHours(1), null, null, null, null,
+            InputPermissions.of(InputClass.XVP, InputClass.DESKTOP_RESIZE)));
+    assertThatThrownBy(() -> new RoutePolicy.Builder().text("view_only", "1"))
+        .hasMessage("view_only: expected true or false");
+    assertThatThrownBy(() -> new RoutePolicy.Builder().text("input_permissions", ""))
+        .hasMessage("input_permissions: expected all, none or a comma list of keys,pointer-motion,pointer-buttons,"
+            + "clipboard,desktop-resize,xvp");
+    assertThatThrownBy(() -> new RoutePolicy.Builder().text("view_only", "true").text("view_only", "true"))
+        .hasMessage("view_only given twice");
+    assertThatThrownBy(() -> new RoutePolicy.Builder().text("view_only", "false").text("input_permissions", "all")
+        .build()).hasMessage("view_only and input_permissions both given");
+    assertThatThrownBy(() -> new RoutePolicy.Builder().text("SECRET", "keys")).hasMessage("unknown option (expected "
+        + "idle_disconnect, idle_warning, max_session_duration, max_duration_warning, blind_max_duration, view_only, "
+        + "input_permissions)");
   }
 }

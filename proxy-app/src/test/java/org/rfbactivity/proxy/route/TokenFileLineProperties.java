@@ -124,7 +124,7 @@ class TokenFileLineProperties {
 
   @Provide
   Arbitrary<List<Option>> optionLists() {
-    return Arbitraries.subsetOf(RoutePolicy.OPTIONS).flatMap(names -> {
+    return Arbitraries.subsetOf(RoutePolicy.DURATION_OPTIONS).flatMap(names -> {
       List<Arbitrary<Option>> each = new ArrayList<>();
       for (String name : names) {
         each.add(spelledDurations().map(t -> new Option(name, t.get1(), t.get2())));
@@ -149,7 +149,7 @@ class TokenFileLineProperties {
   /** Words that cannot be an option; none may appear twice, so each is bad on its own. */
   @Provide
   Arbitrary<String> badOptions() {
-    Arbitrary<String> name = Arbitraries.of(RoutePolicy.OPTIONS);
+    Arbitrary<String> name = Arbitraries.of(RoutePolicy.DURATION_OPTIONS);
     return Arbitraries.oneOf(
         name.map(o -> o + "=0"),
         name.map(o -> o + "=0s"),

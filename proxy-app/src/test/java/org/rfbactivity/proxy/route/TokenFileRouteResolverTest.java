@@ -33,6 +33,8 @@ import org.junit.jupiter.api.io.TempDir;
 import org.rfbactivity.proxy.config.ConfigException;
 import org.rfbactivity.proxy.config.HostPort;
 import org.rfbactivity.proxy.config.Routing;
+import org.rfbactivity.proxy.relay.InputPermissions;
+import org.rfbactivity.rfb.InputClass;
 import org.slf4j.LoggerFactory;
 
 class TokenFileRouteResolverTest {
@@ -300,10 +302,45 @@ class TokenFileRouteResolverTest {
     assertThatThrownBy(() -> r.resolve(new RouteRequest(null, "typo"))).hasMessage("unknown token");
     assertThat(warnings()).containsExactly("token file " + f + ": 5 lines ignored: line 4 (bad option: "
         + "idle_disconnect: must be greater than zero), line 5 (bad option: unknown option (expected idle_disconnect, "
-        + "idle_warning, max_session_duration, max_duration_warning, blind_max_duration)), line 6 (bad option: "
+        + "idle_warning, max_session_duration, max_duration_warning, blind_max_duration, view_only, "
+        + "input_permissions)), line 6 (bad option: "
         + "idle_warning needs idle_disconnect on the same route), line 7 (bad option: max_duration_warning must be "
         + "shorter than max_session_duration), line 8 (bad option: blind_max_duration: must be at most 8784h "
         + "(366 days))");
+  }
+
+  /**
+   * Input permissions as token-file options: {@code view_only} or {@code input_permissions}, with the limits or alone;
+   * a value that does not parse, or both options on one line, ignore the line (so its token is refused, never given
+   * full rights) with a reason that does not repeat the value.
+   */
+  @Test
+  void inputPermissionOptions() throws Exception {
+    Path f = file(String.join("\n",
+        "watch: 10.0.0.5:5901 view_only=true",
+        "kiosk: 10.0.0.6:5902 idle_disconnect=30m input_permissions=pointer-motion,pointer-buttons",
+        "full: 10.0.0.7:5903 view_only=false",
+        "none: 10.0.0.8:5904 input_permissions=none",
+        "bad-class: 10.0.0.9:5905 input_permissions=keys,SECRET",
+        "bad-bool: 10.0.0.10:5906 view_only=yes",
+        "both: 10.0.0.11:5907 view_only=true input_permissions=keys",
+        "twice: 10.0.0.12:5908 input_permissions=keys input_permissions=xvp"));
+    TokenFileRouteResolver r = new TokenFileRouteResolver(new Routing.TokenFile(f));
+
+    assertThat(r.resolve(new RouteRequest(null, "watch")).policy())
+        .isEqualTo(new RoutePolicy(null, null, null, null, null, InputPermissions.none()));
+    assertThat(r.resolve(new RouteRequest(null, "kiosk")).policy()).isEqualTo(new RoutePolicy(Duration.ofMinutes(30),
+        null, null, null, null, InputPermissions.of(InputClass.POINTER_MOTION, InputClass.POINTER_BUTTONS)));
+    assertThat(r.resolve(new RouteRequest(null, "full")).policy().inputPermissions()).isEqualTo(InputPermissions.all());
+    assertThat(r.resolve(new RouteRequest(null, "none")).policy().inputPermissions())
+        .isEqualTo(InputPermissions.none());
+    for (String refused : List.of("bad-class", "bad-bool", "both", "twice")) {
+      assertThatThrownBy(() -> r.resolve(new RouteRequest(null, refused))).hasMessage("unknown token");
+    }
+    assertThat(warnings()).containsExactly("token file " + f + ": 4 lines ignored: line 5 (bad option: "
+        + "input_permissions: expected all, none or a comma list of keys,pointer-motion,pointer-buttons,clipboard,"
+        + "desktop-resize,xvp), line 6 (bad option: view_only: expected true or false), line 7 (bad option: "
+        + "view_only and input_permissions both given), line 8 (bad option: input_permissions given twice)");
   }
 
   /**

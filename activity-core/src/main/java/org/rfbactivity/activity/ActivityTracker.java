@@ -332,8 +332,8 @@ public final class ActivityTracker implements AutoCloseable {
    * How many sessions this replica knows in {@code state}: the ones {@link #snapshots()} lists, by the state of each
    * one's newest evaluation (an open or close, or the flush tick), where a snapshot evaluates now; DISCONNECTED
    * includes the remembered sessions. O(1) and lock-free, whatever the number of sessions: counted where states
-   * change (docs/architecture.md#sessions-per-state). While the flusher retires a slot to the remembered sessions
-   * the DISCONNECTED count may be one low for that moment.
+   * change (docs/architecture.md#sessions-per-state). A read that meets a change half done (a state's count lowered,
+   * the next one's not yet raised; a slot retired, not yet remembered) sees one session fewer for that moment.
    */
   public long sessionsIn(ActivityState state) {
     long held = rules.counts.held(Objects.requireNonNull(state, "state"));

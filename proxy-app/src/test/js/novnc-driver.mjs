@@ -7,6 +7,12 @@
 //   connect WS_URL PASSWORD|-    -> "connected WIDTHxHEIGHT" | "error ..."
 //   move X Y                     -> "ok"    (real mouse motion over the canvas)
 //   type KEY                     -> "ok"    (focus the canvas, press a Playwright key such as KeyA)
+//   click X Y                    -> "ok"    (real mouse: a move to X Y over the canvas, left button down and up)
+//   wheel DY                     -> "ok"    (one wheel event of DY pixels where the mouse is)
+//   paste TEXT                   -> "ok"    (the page's paste into the session: rfb.clipboardPasteFrom(TEXT))
+//   sent                         -> "sent {JSON}"  (input messages noVNC sent, by class: keys, pointer-motion,
+//                                   pointer-buttons, clipboard; counted in viewer.html)
+//   canvas                       -> "canvas HASH"  (FNV-1a of the canvas's pixels: changes when the picture does)
 //   disconnect                   -> "disconnected"
 //   closed                       -> "closed CODE REASON" once the proxy closed the WebSocket (code and reason of its
 //                                   Close frame as the browser's CloseEvent reports them)
@@ -89,6 +95,39 @@ async function type(key) {
   return 'ok';
 }
 
+async function click(x, y) {
+  const box = await page.locator('#screen canvas').boundingBox();
+  await page.mouse.click(box.x + x, box.y + y);
+  return 'ok';
+}
+
+async function wheel(dy) {
+  await page.mouse.wheel(0, dy);
+  return 'ok';
+}
+
+async function paste(text) {
+  await page.evaluate((t) => window.rfb.clipboardPasteFrom(t), text);
+  return 'ok';
+}
+
+async function sent() {
+  return `sent ${JSON.stringify(await page.evaluate(() => window.sent))}`;
+}
+
+async function canvas() {
+  const hash = await page.evaluate(() => {
+    const c = document.querySelector('#screen canvas');
+    const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let h = 0x811c9dc5;
+    for (let i = 0; i < data.length; i++) {
+      h = Math.imul(h ^ data[i], 0x01000193);
+    }
+    return (h >>> 0).toString(16);
+  });
+  return `canvas ${hash}`;
+}
+
 async function disconnect() {
   await page.evaluate(() => window.rfb.disconnect());
   await page.waitForFunction(() => window.rfbState !== 'connected', null, { timeout: WAIT_MS });
@@ -117,6 +156,11 @@ for await (const line of lines) {
       case 'connect': answer = await connect(args[0], args[1] ?? '-'); break;
       case 'move': answer = await move(Number(args[0]), Number(args[1])); break;
       case 'type': answer = await type(args[0]); break;
+      case 'click': answer = await click(Number(args[0]), Number(args[1])); break;
+      case 'wheel': answer = await wheel(Number(args[0])); break;
+      case 'paste': answer = await paste(args.join(' ')); break;
+      case 'sent': answer = await sent(); break;
+      case 'canvas': answer = await canvas(); break;
       case 'disconnect': answer = await disconnect(); break;
       case 'closed': answer = await closed(); break;
       case 'quit': await quit(); break;

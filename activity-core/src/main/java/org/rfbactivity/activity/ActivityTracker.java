@@ -155,8 +155,10 @@ public final class ActivityTracker implements AutoCloseable {
       Map<String, String> attrs = Attributes.copyOf(attributes);
       ViewerPolicy policy = given == null ? rules.policy : rules.policy.stricter(given);
       for (;;) {
-        SessionSlot slot = sessions.computeIfAbsent(sessionId,
-            id -> new SessionSlot(id, ticker.read(), retained.take(id)));
+        SessionSlot slot = sessions.computeIfAbsent(sessionId, id -> {
+          rules.counts.created();
+          return new SessionSlot(id, ticker.read(), retained.take(id));
+        });
         Viewer viewer = slot.open(viewerId, inspectable, blindReason, attrs, policy, ticker.read(), rules);
         if (viewer != null && closed) {
           // close() ran meanwhile and may have missed this viewer: undo, as for any open after close.
@@ -323,6 +325,18 @@ public final class ActivityTracker implements AutoCloseable {
       all.put(slot.sessionId(), slot.snapshot(now, base, rules));
     }
     return new ArrayList<>(all.values());
+  }
+
+  /**
+   * How many sessions this replica knows in {@code state}: the ones {@link #snapshots()} lists, by the state of each
+   * one's newest evaluation (an open or close, or the flush tick), where a snapshot evaluates now; DISCONNECTED
+   * includes the remembered sessions. O(1) and lock-free, whatever the number of sessions: counted where states
+   * change (docs/architecture.md#sessions-per-state). A read that meets a change half done (a state's count lowered,
+   * the next one's not yet raised; a slot retired, not yet remembered) sees one session fewer for that moment.
+   */
+  public long sessionsIn(ActivityState state) {
+    long held = rules.counts.held(Objects.requireNonNull(state, "state"));
+    return state == ActivityState.DISCONNECTED ? held + retained.size() : held;
   }
 
   /** How writes to the store are going, as of the last flush tick. */

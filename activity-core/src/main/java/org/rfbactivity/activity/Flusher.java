@@ -212,7 +212,7 @@ final class Flusher {
     for (SessionWrite write : writes) {
       SessionSlot slot = write.slot();
       suppressed += write.suppressedWrites();
-      if (slot.written(write, now)) {
+      if (slot.written(write, now, rules)) {
         retire(slot);
       }
     }

@@ -13,6 +13,8 @@ final class RetainedSessions {
 
   private final int capacity;
   private final LinkedHashMap<String, SessionHistory> entries = new LinkedHashMap<>();
+  /** entries' size, written under the lock and read without it (a metrics scrape must not wait for the flusher). */
+  private volatile int size;
 
   RetainedSessions(int capacity) {
     this.capacity = capacity;
@@ -29,6 +31,7 @@ final class RetainedSessions {
       eldest.next();
       eldest.remove();
     }
+    size = entries.size();
   }
 
   /** Adds a session that has never had a viewer here, unless it is already known. */
@@ -44,14 +47,16 @@ final class RetainedSessions {
 
   /** Takes the entry out (a viewer opened: the session is held again). */
   synchronized SessionHistory take(String sessionId) {
-    return entries.remove(sessionId);
+    SessionHistory taken = entries.remove(sessionId);
+    size = entries.size();
+    return taken;
   }
 
   synchronized Map<String, SessionHistory> copy() {
     return new LinkedHashMap<>(entries);
   }
 
-  synchronized int size() {
-    return entries.size();
+  int size() {
+    return size;
   }
 }

@@ -9,6 +9,8 @@ final class Rules {
   final long viewerExpiryNanos;
   final String replicaId;
   final TransitionQueue transitions;
+  /** The held sessions per state, moved at the choke point (not a setting: shared with every slot like the queue). */
+  final SessionCounts counts = new SessionCounts();
   /** The global policy; each viewer follows it made stricter by its own (docs/architecture.md#policies). */
   final ViewerPolicy policy;
   private final int countedMask;

@@ -448,6 +448,7 @@ final class SessionSlot {
     long at = Math.min(Math.max(atNanos, stateSinceNanos), now);
     long fromSince = stateSinceNanos;
     state = to;
+    rules.counts.moved(from, to);
     stateSinceNanos = at;
     cause = new TransitionCause(causeViewerId, causeKind, reason);
     changeSeq++;
@@ -595,6 +596,7 @@ final class SessionSlot {
     boolean raised = newest.nanos > writtenActivityNanos;
     if (settled(changed, raised)) {
       retired = true;
+      rules.counts.retired(state);
       stats.retired.add(this);
       return null;
     }
@@ -655,7 +657,7 @@ final class SessionSlot {
    *
    * @return whether the slot is now settled and retired: the caller removes it from the session map
    */
-  boolean written(SessionWrite write, long now) {
+  boolean written(SessionWrite write, long now, Rules rules) {
     writtenSeq = write.changeSeq();
     writtenActivityNanos = Math.max(writtenActivityNanos, write.activityNanos());
     inputsSinceRaise -= write.coveredInputs();
@@ -669,6 +671,7 @@ final class SessionSlot {
       boolean raised = newest > writtenActivityNanos;
       if (settled(changeSeq != writtenSeq, raised)) {
         retired = true;
+        rules.counts.retired(state);
         return true;
       }
       return false;

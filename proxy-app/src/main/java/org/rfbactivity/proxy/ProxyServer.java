@@ -154,6 +154,7 @@ public final class ProxyServer implements AutoCloseable {
       metrics.transport(transport.label());
       webhooks = startWebhooks();
       tracker = new ActivityTracker(activityConfig());
+      MicrometerActivityMetrics.sessionsByState(registry, tracker);
       if (config.routing() instanceof Routing.Static route) {
         tracker.declareSession(route.sessionId()); // known before any viewer: DISCONNECTED, not 404
       }

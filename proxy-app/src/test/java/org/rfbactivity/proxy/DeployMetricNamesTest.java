@@ -61,7 +61,7 @@ class DeployMetricNamesTest {
     Set<String> rules = metricNames(ruleExpressions());
     // One of each area the dashboard shows, so that a parser finding nothing cannot pass.
     assertThat(dashboard).contains("vnc_proxy_viewers_open", "vnc_proxy_viewers_blind",
-        "vnc_activity_transitions_total", "vnc_activity_inputs_total", "vnc_proxy_relayed_bytes_total",
+        "vnc_activity_sessions", "vnc_activity_inputs_total", "vnc_proxy_relayed_bytes_total",
         "vnc_proxy_connections_refused_total", "vnc_activity_flush_seconds_count", "vnc_proxy_webhook_events_total",
         "vnc_proxy_event_loop_lag_seconds_bucket", "jvm_memory_used_bytes");
     assertThat(rules).contains("vnc_activity_flush_seconds_count", "vnc_proxy_viewers_blind",

@@ -1,6 +1,7 @@
 package org.rfbactivity.proxy.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.Locale;
@@ -9,13 +10,15 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 import org.rfbactivity.activity.ActivityMetrics;
 import org.rfbactivity.activity.ActivityState;
+import org.rfbactivity.activity.ActivityTracker;
 import org.rfbactivity.activity.InputKind;
 
 /**
  * The tracker's metrics in Micrometer, under the names activity-core suggests: {@code vnc_activity_updates_total}
  * (rows written, by table), {@code vnc_activity_writes_suppressed_total}, {@code vnc_activity_inputs_total{kind}},
  * {@code vnc_activity_transitions_total{from,to}}, {@code vnc_activity_flush_seconds{outcome}},
- * {@code vnc_activity_store_errors_total{class}}, {@code vnc_activity_blind_viewers_total{reason}}. The tracker
+ * {@code vnc_activity_store_errors_total{class}}, {@code vnc_activity_blind_viewers_total{reason}}, and the gauge
+ * {@code vnc_activity_sessions{state}} ({@link #sessionsByState}). The tracker
  * calls these from its flusher thread once per tick (never per input), so a map lookup per call is fine.
  */
 public final class MicrometerActivityMetrics implements ActivityMetrics {
@@ -51,6 +54,21 @@ public final class MicrometerActivityMetrics implements ActivityMetrics {
           transitionCounter(from, to);
         }
       }
+    }
+  }
+
+  /**
+   * {@code vnc_activity_sessions{state}}: the tracker's sessions per state, every state from the start. Each scrape
+   * reads the tracker's counts (O(1), no lock; docs/architecture.md#sessions-per-state), never walks its sessions.
+   * The tag values are the state names, as in {@code vnc_activity_transitions_total}'s {@code from} and {@code to}.
+   */
+  public static void sessionsByState(MeterRegistry registry, ActivityTracker tracker) {
+    for (ActivityState state : ActivityState.values()) {
+      Gauge.builder("vnc.activity.sessions", tracker, t -> t.sessionsIn(state))
+          .description("Sessions this replica knows, by state (as /api/sessions lists them)")
+          .tag("state", state.name())
+          .strongReference(true)
+          .register(registry);
     }
   }
 

@@ -66,6 +66,9 @@ class AdminHttpIT {
           "vnc_activity_blind_viewers_total{reason=\"not_inspected\"} 0.0",
           "vnc_activity_inputs_total{kind=\"KEY_PRESS\"} 0.0",
           "vnc_activity_transitions_total{from=\"CONNECTED_IDLE\",to=\"ACTIVE\"} 0.0",
+          "vnc_activity_sessions{state=\"ACTIVE\"} 0.0",
+          "vnc_activity_sessions{state=\"CONNECTED_IDLE\"} 0.0",
+          "vnc_activity_sessions{state=\"DISCONNECTED\"} 1.0",
           "vnc_activity_updates_total{table=\"rfb_session_activity\"} 0.0");
     }
   }

@@ -2,6 +2,7 @@ package org.rfbactivity.proxy.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -11,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -28,6 +31,7 @@ final class NoVncDriver implements ViewerDriver {
   /** node from the PATH (the machine image may ship its own Node.js), else Debian's. */
   static final Path NODE = onPath("node", Paths.get("/usr/bin/node"));
   static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
+  private static final ObjectMapper JSON = new ObjectMapper();
   private static final long ANSWER_SECONDS = 60;
 
   private final Process node;
@@ -114,6 +118,38 @@ final class NoVncDriver implements ViewerDriver {
   @Override
   public void typeLetter() throws Exception {
     assertThat(send("type KeyA")).isEqualTo("ok");
+  }
+
+  /** A real click at X Y over the canvas: the mouse moves there, the left button goes down and up. */
+  void click(int x, int y) throws Exception {
+    assertThat(send("click " + x + " " + y)).isEqualTo("ok");
+  }
+
+  /** One wheel event of {@code dy} pixels where the mouse is (noVNC makes a wheel notch of each 50 px). */
+  void wheel(int dy) throws Exception {
+    assertThat(send("wheel " + dy)).isEqualTo("ok");
+  }
+
+  /** The page pastes {@code text} into the session as an application embedding noVNC does. */
+  void paste(String text) throws Exception {
+    assertThat(send("paste " + text)).isEqualTo("ok");
+  }
+
+  /** Input messages noVNC has sent since the page loaded, by input class label ({@code keys}, {@code clipboard} …). */
+  Map<String, Long> sent() throws Exception {
+    String answer = send("sent");
+    assertThat(answer).startsWith("sent ");
+    Map<String, Long> out = new TreeMap<>();
+    JSON.readTree(answer.substring("sent ".length())).fields()
+        .forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
+    return out;
+  }
+
+  /** A hash of the canvas's pixels: it changes when the picture in the page does. */
+  String canvas() throws Exception {
+    String answer = send("canvas");
+    assertThat(answer).startsWith("canvas ");
+    return answer.substring("canvas ".length());
   }
 
   @Override

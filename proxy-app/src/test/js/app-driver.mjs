@@ -5,25 +5,13 @@
 //   "connected WIDTHxHEIGHT STATUS" (the page's status line once it says Connected, and the canvas size) |
 //   "error ..."
 // Nothing is sent to any host but 127.0.0.1: the resolver rules map everything else to NOTFOUND.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { openChromium } from './chromium.mjs';
 
-const CHROMIUM = process.env.RFBA_CHROMIUM || '/usr/bin/chromium';
 const WAIT_MS = 20000;
 const [pageUrl, screenshot] = process.argv.slice(2);
 
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rfba-chromium-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: CHROMIUM,
-  headless: true,
-  viewport: { width: 1100, height: 850 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-proxy-server',
-    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
-});
-const page = context.pages()[0] || await context.newPage();
+const browser = await openChromium({ width: 1100, height: 850 });
+const page = browser.page;
 let answer;
 try {
   await page.goto(pageUrl);
@@ -52,6 +40,5 @@ try {
   answer = `error ${String(e.message || e).split('\n')[0]}`;
 }
 console.log(answer);
-await context.close();
-fs.rmSync(userDataDir, { recursive: true, force: true });
+await browser.close();
 process.exit(0);

@@ -9,29 +9,17 @@
 //                                                           and data) | "error ..."
 //   quit                         -> exits 0
 // Nothing is sent to any host but 127.0.0.1: the resolver rules map everything else to NOTFOUND.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import readline from 'node:readline';
-import { chromium } from 'playwright-core';
+import { openChromium } from './chromium.mjs';
 
-const CHROMIUM = process.env.RFBA_CHROMIUM || '/usr/bin/chromium';
 const WAIT_MS = 20000;
 const [origin, token] = process.argv.slice(2);
 
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rfba-chromium-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: CHROMIUM,
-  headless: true,
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-proxy-server',
-    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
-});
-const page = context.pages()[0] || await context.newPage();
+const browser = await openChromium();
+const page = browser.page;
 
 async function quit() {
-  await context.close();
-  fs.rmSync(userDataDir, { recursive: true, force: true });
+  await browser.close();
   process.exit(0);
 }
 

@@ -20,15 +20,13 @@
 // Nothing is sent to any host but 127.0.0.1: the resolver rules map everything else to NOTFOUND.
 import http from 'node:http';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { openChromium } from './chromium.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.json': 'application/json' };
-const CHROMIUM = process.env.RFBA_CHROMIUM || '/usr/bin/chromium';
 const WAIT_MS = 20000;
 
 function serve(req, res) {
@@ -47,16 +45,8 @@ const server = http.createServer(serve);
 await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
 const origin = `http://127.0.0.1:${server.address().port}`;
 
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rfba-chromium-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: CHROMIUM,
-  headless: true,
-  viewport: { width: 1100, height: 850 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-proxy-server',
-    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
-});
-const page = context.pages()[0] || await context.newPage();
+const browser = await openChromium({ width: 1100, height: 850 });
+const page = browser.page;
 
 async function connect(wsUrl, password) {
   const query = new URLSearchParams({ ws: wsUrl });
@@ -140,9 +130,8 @@ async function closed() {
 }
 
 async function quit() {
-  await context.close();
+  await browser.close();
   server.close();
-  fs.rmSync(userDataDir, { recursive: true, force: true });
   process.exit(0);
 }
 

@@ -4,25 +4,13 @@
 // Usage: node web-driver.mjs PAGE_URL SCREENSHOT. Prints one line and exits:
 //   "connected WIDTHxHEIGHT" (noVNC's connect event, then the first framebuffer update) | "error ..."
 // Nothing is sent to any host but 127.0.0.1: the resolver rules map everything else to NOTFOUND.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { openChromium } from './chromium.mjs';
 
-const CHROMIUM = process.env.RFBA_CHROMIUM || '/usr/bin/chromium';
 const WAIT_MS = 20000;
 const [pageUrl, screenshot] = process.argv.slice(2);
 
-const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'rfba-chromium-'));
-const context = await chromium.launchPersistentContext(userDataDir, {
-  executablePath: CHROMIUM,
-  headless: true,
-  viewport: { width: 1100, height: 850 },
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-proxy-server',
-    '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
-});
-const page = context.pages()[0] || await context.newPage();
+const browser = await openChromium({ width: 1100, height: 850 });
+const page = browser.page;
 let answer;
 try {
   await page.goto(pageUrl);
@@ -46,6 +34,5 @@ try {
   answer = `error ${String(e.message || e).split('\n')[0]}`;
 }
 console.log(answer);
-await context.close();
-fs.rmSync(userDataDir, { recursive: true, force: true });
+await browser.close();
 process.exit(0);

@@ -46,16 +46,7 @@ class NoVncWebIT {
       assertThat(drive("web-driver.mjs", origin + "/viewer.html?ws=ws://127.0.0.1:" + proxy.ws().getPort()
           + "/websockify", "novnc-web.png")).as("noVNC state (log: target/web-driver.log)")
           .isEqualTo("connected 800x600");
-      // The browser is gone: its viewer closed, and it was the session's only one.
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        JsonNode desk = new ObjectMapper().readTree(proxy.admin("/api/sessions/desk").body());
-        assertThat(desk.get("state").asText()).isEqualTo("DISCONNECTED");
-        assertThat(desk.get("lastConnectAt").isNull()).as("a viewer connected").isFalse();
-      });
-      assertThat(proxy.server().meterRegistry().get("vnc.proxy.viewers.opened").tag("frontend", "ws").counter()
-          .count()).as("one viewer: the page's files are none").isEqualTo(1.0);
-      assertThat(proxy.server().meterRegistry().find("vnc.proxy.connections.refused").counters())
-          .as("and no refused one").allSatisfy(c -> assertThat(c.count()).isZero());
+      oneViewerCameAndWent(proxy);
     }
   }
 
@@ -72,13 +63,7 @@ class NoVncWebIT {
       assertThat(drive("app-driver.mjs", origin + "/vnc.html?path=vnc/desk&autoconnect=true", "novnc-app.png"))
           .as("noVNC's status line (log: target/app-driver.log)")
           .isEqualTo("connected 640x480 Connected (unencrypted) to walk-through desktop");
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        JsonNode desk = new ObjectMapper().readTree(proxy.admin("/api/sessions/desk").body());
-        assertThat(desk.get("state").asText()).isEqualTo("DISCONNECTED");
-        assertThat(desk.get("lastConnectAt").isNull()).as("a viewer connected").isFalse();
-      });
-      assertThat(proxy.server().meterRegistry().get("vnc.proxy.viewers.opened").tag("frontend", "ws").counter()
-          .count()).as("one viewer: the page's files are none").isEqualTo(1.0);
+      oneViewerCameAndWent(proxy);
     }
   }
 
@@ -90,6 +75,19 @@ class NoVncWebIT {
           + XvncServer.REQUIRE_E2E_ENV + "=1 requires the browser test");
     }
     Assumptions.assumeTrue(installed, "npm packages not installed in " + NoVncDriver.JS_DIR + "; test skipped");
+  }
+
+  /** The browser is gone: its viewer closed, it was the session's only one, and nothing was refused. */
+  private static void oneViewerCameAndWent(TestProxy proxy) {
+    await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+      JsonNode desk = new ObjectMapper().readTree(proxy.admin("/api/sessions/desk").body());
+      assertThat(desk.get("state").asText()).isEqualTo("DISCONNECTED");
+      assertThat(desk.get("lastConnectAt").isNull()).as("a viewer connected").isFalse();
+    });
+    assertThat(proxy.server().meterRegistry().get("vnc.proxy.viewers.opened").tag("frontend", "ws").counter()
+        .count()).as("one viewer: the page's files are none").isEqualTo(1.0);
+    assertThat(proxy.server().meterRegistry().find("vnc.proxy.connections.refused").counters())
+        .as("and no refused one").allSatisfy(c -> assertThat(c.count()).isZero());
   }
 
   /** Runs a driver script of {@link NoVncDriver#JS_DIR} on {@code url}; its one line of answer. */

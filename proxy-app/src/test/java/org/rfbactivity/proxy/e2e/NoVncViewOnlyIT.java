@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.rfbactivity.proxy.testing.LeakWatch;
 import org.rfbactivity.proxy.testing.TestProxy;
+import org.rfbactivity.proxy.testing.XevLog;
 import org.rfbactivity.rfb.InputClass;
 import org.rfbactivity.rfb.testing.XvncServer;
 
@@ -40,8 +40,6 @@ import org.rfbactivity.rfb.testing.XvncServer;
 class NoVncViewOnlyIT {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  static final Path XEV = Path.of("/usr/bin/xev");
-  static final Path STDBUF = Path.of("/usr/bin/stdbuf");
   static final Duration WAIT = Duration.ofSeconds(20);
   static final String[] TIMINGS = {"--active-window", "2s", "--persist-interval", "1s", "--flush-tick", "100ms"};
   /** The classes the page counts; the proxy's other classes (desktop-resize, xvp) must stay at zero. */
@@ -52,29 +50,19 @@ class NoVncViewOnlyIT {
 
   @Test
   void aViewOnlyBrowsersInputNeverReachesXvncAndItsSessionStaysIdle() throws Exception {
-    XvncServer.requireExecutables(XEV, STDBUF);
+    XevLog.requireExecutables();
     try (XvncServer xvnc = XvncServer.startWithoutAuth(640, 480);
         NoVncDriver page = NoVncDriver.start()) {
       xvnc.startX11Client("xclock", "-update", "1");
-      Path events = dir.resolve("xev.log");
-      // line-buffered: xev's stdout is a file, which C would otherwise buffer
-      ProcessBuilder xevCommand = new ProcessBuilder(STDBUF.toString(), "-oL", XEV.toString(), "-root",
-          "-event", "mouse", "-event", "keyboard").redirectErrorStream(true).redirectOutput(events.toFile());
-      xevCommand.environment().put("DISPLAY", ":" + xvnc.display());
-      Process xev = xevCommand.start();
-      xev.getOutputStream().close();
-      try {
+      try (XevLog events = XevLog.start(xvnc, dir.resolve("xev.log"))) {
         control(xvnc, page, events);
         viewOnly(xvnc, page, events);
-      } finally {
-        xev.destroy();
-        xev.waitFor();
       }
     }
   }
 
   /** Without the flag the same input reaches the X server, so xev can tell, and makes the session ACTIVE. */
-  private void control(XvncServer xvnc, NoVncDriver page, Path events) throws Exception {
+  private void control(XvncServer xvnc, NoVncDriver page, XevLog events) throws Exception {
     try (TestProxy proxy = TestProxy.start(args(xvnc, page))) {
       page.target("ws://127.0.0.1:" + proxy.ws().getPort() + "/vnc/desk", null).connect();
       await().atMost(WAIT).until(() -> "CONNECTED_IDLE".equals(state(proxy)));
@@ -85,11 +73,11 @@ class NoVncViewOnlyIT {
       assertThat(cause.get("inputKind").asText()).as("the burst began with the move").isEqualTo("POINTER_MOVE");
       // acting again until xev, which started beside the page, has seen it
       await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-        assertThat(Files.readString(events))
+        assertThat(events.text())
             .contains("MotionNotify", "ButtonPress", "ButtonRelease", "KeyPress", "KeyRelease");
         act(page);
       });
-      assertThat(dropped(proxy)).as("no filter without the flag").containsOnlyKeys(InputClass.KEYS.label(),
+      assertThat(proxy.droppedInput()).as("no filter without the flag").containsOnlyKeys(InputClass.KEYS.label(),
               InputClass.POINTER_MOTION.label(), InputClass.POINTER_BUTTONS.label(), InputClass.CLIPBOARD.label(),
               InputClass.DESKTOP_RESIZE.label(), InputClass.XVP.label())
           .allSatisfy((label, count) -> assertThat(count).isZero());
@@ -97,7 +85,7 @@ class NoVncViewOnlyIT {
     }
   }
 
-  private void viewOnly(XvncServer xvnc, NoVncDriver page, Path events) throws Exception {
+  private void viewOnly(XvncServer xvnc, NoVncDriver page, XevLog events) throws Exception {
     try (TestProxy proxy = TestProxy.start(args(xvnc, page, "--view-only"))) {
       page.target("ws://127.0.0.1:" + proxy.ws().getPort() + "/vnc/desk", null).connect();
       await().atMost(WAIT).until(() -> "CONNECTED_IDLE".equals(state(proxy)));
@@ -105,7 +93,7 @@ class NoVncViewOnlyIT {
       assertThat(atConnect).as("no user input yet").containsEntry("keys", 0L).containsEntry("pointer-motion", 0L)
           .containsEntry("pointer-buttons", 0L);
       await().atMost(WAIT).until(() -> droppedAsThePageSent(proxy, page));
-      long seen = Files.size(events);
+      long seen = events.mark();
       String picture = page.canvas();
 
       act(page);
@@ -121,7 +109,7 @@ class NoVncViewOnlyIT {
       assertThat(droppedAsThePageSent(proxy, page)).as("and nothing more since").isTrue();
       assertThat(session(proxy).get("lastInputKind").isNull()).as("no input ever counted").isTrue();
       await("the picture in the page changes (xclock)").atMost(WAIT).until(() -> !page.canvas().equals(picture));
-      assertThat(Files.readString(events).substring((int) seen)).as("nothing reached the X server")
+      assertThat(events.since(seen)).as("nothing reached the X server")
           .doesNotContain("MotionNotify", "ButtonPress", "ButtonRelease", "KeyPress", "KeyRelease");
       assertThat(proxy.server().connectedViewers()).as("the page is still connected").isEqualTo(1);
     }
@@ -142,7 +130,7 @@ class NoVncViewOnlyIT {
     assertThat(expected).containsOnlyKeys(PAGE_CLASSES);
     expected.put(InputClass.DESKTOP_RESIZE.label(), 0L);
     expected.put(InputClass.XVP.label(), 0L);
-    return dropped(proxy).equals(expected);
+    return proxy.droppedInput().equals(expected);
   }
 
   private static String[] args(XvncServer xvnc, NoVncDriver page, String... extra) {
@@ -161,12 +149,4 @@ class NoVncViewOnlyIT {
     return session(proxy).get("state").asText();
   }
 
-  private static Map<String, Long> dropped(TestProxy proxy) {
-    Map<String, Long> out = new TreeMap<>();
-    for (InputClass c : InputClass.values()) {
-      out.put(c.label(), (long) proxy.server().meterRegistry().get("vnc.proxy.input.dropped").tag("class", c.label())
-          .counter().count());
-    }
-    return out;
-  }
 }

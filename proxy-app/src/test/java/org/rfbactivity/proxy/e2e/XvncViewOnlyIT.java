@@ -12,9 +12,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.rfbactivity.proxy.testing.LeakWatch;
 import org.rfbactivity.proxy.testing.TestProxy;
-import org.rfbactivity.rfb.InputClass;
+import org.rfbactivity.proxy.testing.XevLog;
 import org.rfbactivity.rfb.testing.XvncServer;
 
 /**
@@ -40,8 +38,6 @@ import org.rfbactivity.rfb.testing.XvncServer;
 class XvncViewOnlyIT {
 
   static final ObjectMapper JSON = new ObjectMapper();
-  static final Path XEV = Paths.get("/usr/bin/xev");
-  static final Path STDBUF = Paths.get("/usr/bin/stdbuf");
   static final Duration WAIT = Duration.ofSeconds(20);
 
   @TempDir
@@ -49,37 +45,27 @@ class XvncViewOnlyIT {
 
   @Test
   void aViewOnlyViewersInputNeverReachesXvncAndItsSessionStaysIdle() throws Exception {
-    XvncServer.requireExecutables(XEV, STDBUF);
+    XevLog.requireExecutables();
     try (XvncServer xvnc = XvncServer.startWithoutAuth(640, 480)) {
       xvnc.startX11Client("xclock", "-update", "1");
-      Path events = dir.resolve("xev.log");
-      // line-buffered: xev's stdout is a file, which C would otherwise buffer
-      ProcessBuilder xevCommand = new ProcessBuilder("/usr/bin/stdbuf", "-oL", "/usr/bin/xev", "-root", "-event", "mouse", "-event", "keyboard")
-          .redirectErrorStream(true).redirectOutput(events.toFile());
-      xevCommand.environment().put("DISPLAY", ":" + xvnc.display());
-      Process xev = xevCommand.start();
-      xev.getOutputStream().close();
-      try {
+      try (XevLog events = XevLog.start(xvnc, dir.resolve("xev.log"))) {
         viewOnly(xvnc, events);
-      } finally {
-        xev.destroy();
-        xev.waitFor();
       }
     }
   }
 
-  private void viewOnly(XvncServer xvnc, Path events) throws Exception {
+  private void viewOnly(XvncServer xvnc, XevLog events) throws Exception {
     // Control: without the flag the same actions reach the X server, so xev can tell.
     try (TestProxy proxy = TestProxy.start("--target", "127.0.0.1:" + xvnc.port(), "--session-id", "desk");
         Viewer viewer = new Viewer(proxy)) {
       // acting again until xev, which starts beside the viewer, has seen it
       await().atMost(WAIT).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
         viewer.act();
-        assertThat(Files.readString(events))
+        assertThat(events.text())
             .contains("MotionNotify", "ButtonPress", "ButtonRelease", "KeyPress", "KeyRelease");
       });
     }
-    long seen = Files.size(events);
+    long seen = events.mark();
 
     try (TestProxy proxy = TestProxy.start("--target", "127.0.0.1:" + xvnc.port(), "--session-id", "desk",
         "--view-only", "--active-window", "2s", "--persist-interval", "1s", "--flush-tick", "100ms");
@@ -90,13 +76,13 @@ class XvncViewOnlyIT {
       // (down and up), one ClientCutText
       Map<String, Long> expected = new TreeMap<>(Map.of("keys", 2L, "pointer-motion", 1L, "pointer-buttons", 4L,
           "clipboard", 1L, "desktop-resize", 0L, "xvp", 0L));
-      await().atMost(WAIT).until(() -> dropped(proxy).equals(expected));
+      await().atMost(WAIT).until(() -> proxy.droppedInput().equals(expected));
       int frames = viewer.frames.get();
       await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(6))
           .until(() -> "CONNECTED_IDLE".equals(state(proxy)));
       assertThat(viewer.frames.get()).as("framebuffer updates keep flowing (xclock)").isGreaterThan(frames);
-      assertThat(dropped(proxy)).isEqualTo(expected);
-      assertThat(Files.readString(events).substring((int) seen))
+      assertThat(proxy.droppedInput()).isEqualTo(expected);
+      assertThat(events.since(seen))
           .as("nothing reached the X server").doesNotContain("MotionNotify", "ButtonPress", "KeyPress");
       assertThat(viewer.errors).isEmpty();
     }
@@ -142,14 +128,6 @@ class XvncViewOnlyIT {
     return JSON.readTree(proxy.admin("/api/sessions/desk").body()).get("state").asText();
   }
 
-  private static Map<String, Long> dropped(TestProxy proxy) {
-    Map<String, Long> out = new TreeMap<>();
-    for (InputClass c : InputClass.values()) {
-      out.put(c.label(), (long) proxy.server().meterRegistry().get("vnc.proxy.input.dropped").tag("class", c.label())
-          .counter().count());
-    }
-    return out;
-  }
 
   /** vernacular through the proxy's TCP frontend, counting frames. */
   private static final class Viewer implements AutoCloseable {

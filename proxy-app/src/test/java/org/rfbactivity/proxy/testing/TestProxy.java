@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.rfbactivity.proxy.ProxyServer;
 import org.rfbactivity.proxy.config.ProxyCommand;
+import org.rfbactivity.rfb.InputClass;
 
 /**
  * A proxy started from command-line arguments, as a user would, on ephemeral loopback ports. Unless the
@@ -82,6 +84,19 @@ public final class TestProxy implements AutoCloseable {
 
   public HttpResponse<String> admin(String path) throws IOException, InterruptedException {
     return admin(path, null);
+  }
+
+  /**
+   * Input messages the proxy's filters dropped so far, per input class label (docs/architecture.md#input-permissions),
+   * every class present.
+   */
+  public Map<String, Long> droppedInput() {
+    Map<String, Long> out = new TreeMap<>();
+    for (InputClass c : InputClass.values()) {
+      out.put(c.label(), (long) server.meterRegistry().get("vnc.proxy.input.dropped").tag("class", c.label())
+          .counter().count());
+    }
+    return out;
   }
 
   /** {@code method} (without a body) on the admin port, with the token when it is not null. */

@@ -1,8 +1,8 @@
 package org.rfbactivity.proxy.ws;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import java.nio.channels.ClosedChannelException;
 import java.util.Arrays;
@@ -24,7 +24,7 @@ import java.util.Arrays;
  * which the flush at its end sends: writability, and the relay's back-pressure on it, see every byte from then on.
  * One per connection, on its event loop.
  */
-final class ServerFramer extends ChannelDuplexHandler {
+final class ServerFramer extends ChannelOutboundHandlerAdapter {
 
   static final String NAME = "ws-frames";
   /**

@@ -51,7 +51,7 @@ final class ServerFramer extends ChannelOutboundHandlerAdapter {
       return;
     }
     int n = buf.readableBytes();
-    if (heldBytes + n > MAX_PAYLOAD) {
+    if ((long) heldBytes + n > MAX_PAYLOAD) {
       writeHeld(ctx);
     }
     while (n > MAX_PAYLOAD) {

@@ -30,6 +30,12 @@ public final class BenchmarkProxy {
    * in which {@code {mode}} becomes {@code on} or {@code off}.
    */
   static List<String> command(String jvmArgs, int tcpPort, int wsPort, int backendPort, boolean inspect) {
+    return command(jvmArgs, absoluteClassPath(), tcpPort, wsPort, backendPort, inspect);
+  }
+
+  /** As {@link #command(String, int, int, int, boolean)}, from the classes of {@code classPath} (another build's jar). */
+  static List<String> command(String jvmArgs, String classPath, int tcpPort, int wsPort, int backendPort,
+      boolean inspect) {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     for (String arg : jvmArgs.split(" ")) {
@@ -37,7 +43,7 @@ public final class BenchmarkProxy {
         command.add(arg.replace("{mode}", inspect ? "on" : "off"));
       }
     }
-    command.addAll(List.of("-cp", absoluteClassPath(), BenchmarkProxy.class.getName(),
+    command.addAll(List.of("-cp", classPath, BenchmarkProxy.class.getName(),
         Integer.toString(tcpPort), Integer.toString(wsPort), Integer.toString(backendPort), inspect ? "on" : "off"));
     return command;
   }

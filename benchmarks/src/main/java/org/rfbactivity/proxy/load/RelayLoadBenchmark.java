@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,12 +27,15 @@ import org.rfbactivity.proxy.load.LoadClient.Transport;
  * <ul>
  *   <li>TCP: direct; through the proxy with the inspector; through the proxy with the inspector off;
  *       through Debian's haproxy in tcp mode;
- *   <li>WebSocket: through the proxy's WebSocket frontend; through Debian's websockify.
+ *   <li>WebSocket: through the proxy's WebSocket frontend, with the inspector and without it; through Debian's
+ *       websockify; with {@code --baseline-jar}, through the proxy of another build as well (before and after a change
+ *       in one run).
  * </ul>
  *
  * Prints one table of medians with ratios. Usage (after {@code ./mvnw -B -q -DskipTests package}):
  * {@code java -cp benchmarks/target/benchmarks.jar org.rfbactivity.proxy.load.RelayLoadBenchmark
- * [--seconds 5] [--rounds 3] [--events 5000] [--rate 1000] [--only websockify] [--transports epoll,nio]
+ * [--seconds 5] [--rounds 3] [--events 5000] [--rate 1000] [--only "direct|websockify"] [--transports epoll,nio]
+ * [--baseline-jar /tmp/benchmarks-before.jar]
  * [--proxy-jvm-args "-XX:StartFlightRecording=filename=/tmp/p-{mode}.jfr"]}. Every proxy runs in a JVM of its own
  * ({@link BenchmarkProxy}, from the same jar), as a deployed proxy would: one with the inspector on per transport in
  * {@code --transports}, and one with it off on the first of them. haproxy runs twice, as Debian ships it and with
@@ -45,6 +49,9 @@ public final class RelayLoadBenchmark {
   private static final String HAPROXY = "haproxy tcp";
   private static final String HAPROXY_SPLICE = "haproxy tcp, splice-auto";
   private static final String PROXY_WS = "proxy WebSocket, inspector on, ";
+  private static final String PROXY_WS_NO_INSPECT = "proxy WebSocket, inspector off, ";
+  /** The suffix of the row of the proxy started from {@code --baseline-jar}. */
+  private static final String BASELINE = ", baseline jar";
   private static final String WEBSOCKIFY = "websockify";
 
   private final int seconds;
@@ -54,10 +61,12 @@ public final class RelayLoadBenchmark {
   /** Extra JVM options for the two proxy processes, e.g. a JFR recording when profiling. */
   private final String proxyJvmArgs;
   /**
-   * Measure only the paths whose name contains this text. Every relay still starts (the proxy serves two paths),
-   * but ratios to an unmeasured path print as NaN.
+   * Measure only the paths whose name contains one of these texts ({@code |} between them). Every relay still starts
+   * (the proxy serves two paths), but ratios to an unmeasured path print as NaN.
    */
-  private final String only;
+  private final List<String> only;
+  /** A benchmarks jar of another build, whose proxy (inspector on, first transport) runs beside this one; or null. */
+  private final String baselineJar;
   /** The proxy's network transports to measure ({@code nio}, {@code epoll}, {@code io_uring}); the first is the base. */
   private final List<String> transports;
   private final PrintStream out;
@@ -68,7 +77,8 @@ public final class RelayLoadBenchmark {
     this.events = Integer.parseInt(options.getOrDefault("--events", "5000"));
     this.rate = Integer.parseInt(options.getOrDefault("--rate", "1000"));
     this.proxyJvmArgs = options.getOrDefault("--proxy-jvm-args", "");
-    this.only = options.getOrDefault("--only", "");
+    this.only = List.of(options.getOrDefault("--only", "").split("\\|"));
+    this.baselineJar = options.get("--baseline-jar");
     this.transports = List.of(options.getOrDefault("--transports", "epoll,nio").split(","));
     this.out = out;
   }
@@ -104,12 +114,25 @@ public final class RelayLoadBenchmark {
         webSocketProxies.add(new Target(PROXY_WS + transport, Transport.WEBSOCKET, inspectWs, "/websockify", proxy));
       }
 
+      if (baselineJar != null) {
+        int baselineTcp = freePort();
+        int baselineWs = freePort();
+        ExternalRelay baseline = ExternalRelay.start("proxy-baseline", BenchmarkProxy.command(
+            onTransport(transports.get(0)), Paths.get(baselineJar).toAbsolutePath().toString(), baselineTcp,
+            baselineWs, backend, true), work, baselineTcp, baselineWs);
+        relays.add(baseline);
+        webSocketProxies.add(new Target(PROXY_WS + transports.get(0) + BASELINE, Transport.WEBSOCKET, baselineWs,
+            "/websockify", baseline));
+      }
+
       int plainTcp = freePort();
       int plainWs = freePort();
       ExternalRelay plain = ExternalRelay.start("proxy-no-inspect", BenchmarkProxy.command(
           onTransport(transports.get(0)), plainTcp, plainWs, backend, false), work, plainTcp, plainWs);
       relays.add(plain);
       targets.add(new Target(baseNoInspect(), Transport.TCP, plainTcp, "", plain));
+      webSocketProxies.add(new Target(PROXY_WS_NO_INSPECT + transports.get(0), Transport.WEBSOCKET, plainWs,
+          "/websockify", plain));
 
       for (boolean splice : new boolean[] {false, true}) {
         int haproxyPort = freePort();
@@ -133,7 +156,7 @@ public final class RelayLoadBenchmark {
       relays.add(websockify);
       targets.add(new Target(WEBSOCKIFY, Transport.WEBSOCKET, websockifyPort, "/websockify", websockify));
 
-      targets.removeIf(target -> !target.name().contains(only));
+      targets.removeIf(target -> only.stream().noneMatch(target.name()::contains));
       Map<String, List<Measurement>> results = new LinkedHashMap<>();
       for (Target target : targets) {
         results.put(target.name(), new ArrayList<>());

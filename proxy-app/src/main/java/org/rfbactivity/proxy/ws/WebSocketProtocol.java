@@ -4,7 +4,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
@@ -13,8 +12,9 @@ import org.rfbactivity.proxy.relay.FrontendKind;
 import org.rfbactivity.proxy.relay.FrontendProtocol;
 
 /**
- * WebSocket: each server read becomes one binary frame (RFC 6455 §5.6); closing sends a Close frame first, whose status
- * says why. One per connection, because a frame the decoder rejected closes with the decoder's own status.
+ * WebSocket: the server's reads of one burst become one binary frame (RFC 6455 §5.6, {@link ServerFramer}); closing
+ * sends a Close frame first, whose status says why. One per connection, because a frame the decoder rejected closes
+ * with the decoder's own status.
  */
 final class WebSocketProtocol implements FrontendProtocol {
 
@@ -31,9 +31,10 @@ final class WebSocketProtocol implements FrontendProtocol {
     return FrontendKind.WEBSOCKET;
   }
 
+  /** The buffer as it is: {@link ServerFramer}, further down the pipeline, frames a read burst's buffers at once. */
   @Override
   public Object wrap(ByteBuf serverBytes) {
-    return new BinaryWebSocketFrame(serverBytes);
+    return serverBytes;
   }
 
   @Override

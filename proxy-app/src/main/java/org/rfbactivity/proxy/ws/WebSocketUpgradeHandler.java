@@ -42,9 +42,10 @@ import org.rfbactivity.proxy.route.RouteRequest;
 final class WebSocketUpgradeHandler extends FrontendHandler implements OpenListener {
 
   /**
-   * Largest client frame payload. noVNC sends input in frames of at most its 10 KiB send buffer
+   * Largest frame payload, both ways. From the viewer: noVNC sends input in frames of at most its 10 KiB send buffer
    * ({@code core/websock.js}); 64 KiB leaves room for other clients while bounding what one connection can
-   * make the decoder hold (it buffers a whole frame). Bigger frames close the connection with 1009.
+   * make the decoder hold (it buffers a whole frame). Bigger frames close the connection with 1009. To the viewer:
+   * the most {@link ServerFramer} puts in one frame.
    */
   static final int MAX_FRAME_PAYLOAD = 64 * 1024;
   /** websockify's path; noVNC's default {@code path} setting. */
@@ -200,6 +201,7 @@ final class WebSocketUpgradeHandler extends FrontendHandler implements OpenListe
       }
       ctx.pipeline().replace(this, "ws-relay", new WebSocketRelayHandler(viewer, protocol,
           frameBudget ? FrameBudget.perViewer() : FrameBudget.unlimited()));
+      ctx.pipeline().addBefore("ws-relay", ServerFramer.NAME, new ServerFramer());
       if (pings.enabled()) {
         ctx.pipeline().addBefore("ws-relay", "ws-ping", new WebSocketPing(viewer, pings));
       }

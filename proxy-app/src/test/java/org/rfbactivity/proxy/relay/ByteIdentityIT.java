@@ -92,6 +92,31 @@ class ByteIdentityIT {
   }
 
   /**
+   * The server's stream reaches a WebSocket viewer in whole binary frames (never fragmented), each with 1 to 64 KiB of
+   * it, in order: the frames' payloads, put together, are the stream (the proxy coalesces a read burst into a frame
+   * without copying it, docs/architecture.md#websocket-frames).
+   */
+  @Test
+  void webSocketFramesAreWholeBinaryFramesWithinTheLimit() throws Exception {
+    RfbScript script = RfbScript.random(seed, SERVER_BYTES, CLIENT_BYTES);
+    try (ScriptedRfbServer server = ScriptedRfbServer.start(script, Behaviour.SCRIPT);
+        TestProxy proxy = TestProxy.start("--target", server.target(), "--session-id", "desk")) {
+      try (FragmentingWsTransport viewer = FragmentingWsTransport.connect(proxy.ws(), "/websockify", seed)) {
+        assertIdentical(viewer, script, server);
+        long total = 0;
+        for (String frame : viewer.dataFrames()) {
+          assertThat(frame).as("seed %d", seed).matches("binary fin \\d+");
+          int length = Integer.parseInt(frame.substring("binary fin ".length()));
+          assertThat(length).as("seed %d", seed).isBetween(1, 64 * 1024);
+          total += length;
+        }
+        assertThat(total).isEqualTo(script.serverStream().length);
+      }
+      assertRelayedBytes(proxy, script, 1);
+    }
+  }
+
+  /**
    * A viewer that stops reading while the server streams 64 MiB: the proxy stops reading the server once the viewer's
    * socket and its own high-water mark are full (it holds only a bounded amount), and every byte still arrives, in
    * order, when the viewer reads again.

@@ -30,6 +30,8 @@ public final class FragmentingWsTransport implements ViewerTransport {
   private final Random random;
   private final List<String> pingsSent = Collections.synchronizedList(new ArrayList<>());
   private final List<String> pongsReceived = Collections.synchronizedList(new ArrayList<>());
+  /** Each data frame received, as "binary"/"continuation" and FIN, and its payload length. */
+  private final List<String> dataFrames = Collections.synchronizedList(new ArrayList<>());
   private final InputStream in = new FrameInputStream();
 
   private FragmentingWsTransport(Socket socket, DataInputStream frames, long seed) throws IOException {
@@ -126,6 +128,14 @@ public final class FragmentingWsTransport implements ViewerTransport {
   }
 
   /**
+   * The data frames received so far, in order, each as its opcode, whether FIN was set and its payload length, e.g.
+   * {@code "binary fin 65536"}.
+   */
+  public List<String> dataFrames() {
+    return List.copyOf(dataFrames);
+  }
+
+  /**
    * Reads frames until the pong of the last ping sent has arrived (after the server's data has been read). A server
    * may answer only the newest of several pings it read together (RFC 6455 §5.5.3), so earlier ones may have none.
    */
@@ -149,6 +159,8 @@ public final class FragmentingWsTransport implements ViewerTransport {
       byte[] payload = frame.payload();
       switch (opcode) {
         case WsFrame.OP_BINARY, WsFrame.OP_CONTINUATION -> {
+          dataFrames.add((opcode == WsFrame.OP_BINARY ? "binary" : "continuation") + (frame.fin() ? " fin " : " ")
+              + payload.length);
           return payload;
         }
         case WsFrame.OP_PONG -> {

@@ -4,8 +4,11 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 
-/** A WebSocket frame as the hand-written test clients see it: the opcodes, and reading a server's frame (RFC 6455). */
-record WsFrame(int opcode, byte[] payload) {
+/**
+ * A WebSocket frame as the hand-written test clients see it (FIN, opcode, payload): the opcodes, and reading a
+ * server's frame (RFC 6455).
+ */
+record WsFrame(boolean fin, int opcode, byte[] payload) {
 
   static final int OP_CONTINUATION = 0x0;
   static final int OP_BINARY = 0x2;
@@ -33,6 +36,6 @@ record WsFrame(int opcode, byte[] payload) {
     }
     byte[] payload = new byte[Math.toIntExact(length)];
     in.readFully(payload);
-    return new WsFrame(b0 & 0x0F, payload);
+    return new WsFrame((b0 & 0x80) != 0, b0 & 0x0F, payload);
   }
 }

@@ -1,7 +1,6 @@
 package org.rfbactivity.rfb;
 
 import io.netty.buffer.ByteBuf;
-import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
@@ -17,6 +16,8 @@ public final class ClientMessageFramer {
   private final ConnectionState conn;
   private final ServerHandshakeParser server;
   private final ClientStreamParser client;
+  private final ByteBufView clientView = new ByteBufView();
+  private final ByteBufView serverView = new ByteBufView();
   private long clientOffset;
   private long serverOffset;
 
@@ -43,11 +44,13 @@ public final class ClientMessageFramer {
     long start = clientOffset;
     clientOffset += readable;
     try {
-      client.parse(bigEndian(buf), start);
+      client.parse(clientView.of(buf), buf.readerIndex(), buf.writerIndex(), start);
     } catch (RuntimeException failure) {
       // A bug must not pass bytes it could not frame: the caller is told the stream is lost.
       conn.goBlind(Direction.CLIENT_TO_SERVER, BlindReason.INTERNAL_ERROR, start, failure.getClass().getName(),
           failure);
+    } finally {
+      clientView.clear();
     }
   }
 
@@ -60,11 +63,12 @@ public final class ClientMessageFramer {
       return;
     }
     try {
-      ByteBuf be = bigEndian(buf);
-      server.parse(be, be.readerIndex(), be.writerIndex(), start);
+      server.parse(serverView.of(buf), buf.readerIndex(), buf.writerIndex(), start);
     } catch (RuntimeException failure) {
       conn.goBlind(Direction.SERVER_TO_CLIENT, BlindReason.INTERNAL_ERROR, start, failure.getClass().getName(),
           failure);
+    } finally {
+      serverView.clear();
     }
   }
 
@@ -81,11 +85,5 @@ public final class ClientMessageFramer {
   /** Client bytes seen so far: the offset the next {@link #clientBytes} call starts at. */
   public long clientOffset() {
     return clientOffset;
-  }
-
-  /** As {@link RfbInspector}'s: a little-endian view is read through its big-endian buffer, nothing allocated. */
-  @SuppressWarnings("deprecation")
-  private static ByteBuf bigEndian(ByteBuf buf) {
-    return buf.order(ByteOrder.BIG_ENDIAN);
   }
 }

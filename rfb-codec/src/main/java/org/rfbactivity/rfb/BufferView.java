@@ -1,25 +1,21 @@
 package org.rfbactivity.rfb;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
  * A {@link ByteView} over a {@code java.nio.ByteBuffer} (heap, direct or read-only), indexed as the buffer is
  * (position to limit). It reads big-endian whatever the buffer's own order, without changing that order or the
- * position.
+ * position: the buffer's absolute getters, swapped when its order is little-endian.
  */
 final class BufferView extends ByteView {
 
-  private static final VarHandle SHORT = MethodHandles.byteBufferViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
-  private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
-  private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-
   private ByteBuffer buffer;
+  private boolean swap;
 
   BufferView of(ByteBuffer bytes) {
     buffer = bytes;
+    swap = bytes.order() != ByteOrder.BIG_ENDIAN;
     return this;
   }
 
@@ -35,17 +31,20 @@ final class BufferView extends ByteView {
 
   @Override
   short getShort(int index) {
-    return (short) SHORT.get(buffer, index);
+    short value = buffer.getShort(index);
+    return swap ? Short.reverseBytes(value) : value;
   }
 
   @Override
   int getInt(int index) {
-    return (int) INT.get(buffer, index);
+    int value = buffer.getInt(index);
+    return swap ? Integer.reverseBytes(value) : value;
   }
 
   @Override
   long getLong(int index) {
-    return (long) LONG.get(buffer, index);
+    long value = buffer.getLong(index);
+    return swap ? Long.reverseBytes(value) : value;
   }
 
   @Override

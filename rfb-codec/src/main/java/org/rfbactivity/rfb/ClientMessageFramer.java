@@ -21,6 +21,11 @@ public final class ClientMessageFramer {
   private long clientOffset;
   private long serverOffset;
 
+  /**
+   * A framer for one connection.
+   *
+   * @param boundaries told of every client message's boundaries, on the caller's thread
+   */
   public ClientMessageFramer(ClientMessageBoundaries boundaries) {
     Objects.requireNonNull(boundaries, "boundaries");
     RfbListener lost = new RfbListener() {
@@ -34,7 +39,11 @@ public final class ClientMessageFramer {
     this.client = new ClientStreamParser(conn);
   }
 
-  /** Frames the readable client→server bytes of {@code buf}, which follow those of the previous call. */
+  /**
+   * Frames the readable client→server bytes of {@code buf}, which follow those of the previous call.
+   *
+   * @param buf read with absolute getters; its indices and reference count are left as they are
+   */
   public void clientBytes(ByteBuf buf) {
     int readable = buf.readableBytes();
     if (readable == 0 || conn.isBlind()) {
@@ -54,7 +63,11 @@ public final class ClientMessageFramer {
     }
   }
 
-  /** Follows the readable server→client bytes of {@code buf} (only the handshake matters for framing). */
+  /**
+   * Follows the readable server→client bytes of {@code buf} (only the handshake matters for framing).
+   *
+   * @param buf read with absolute getters; its indices and reference count are left as they are
+   */
   public void serverBytes(ByteBuf buf) {
     int readable = buf.readableBytes();
     long start = serverOffset;
@@ -72,17 +85,17 @@ public final class ClientMessageFramer {
     }
   }
 
-  /** Whether the handshake is behind: every client byte from now on belongs to a reported message. */
+  /** {@return whether the handshake is behind: every client byte from now on belongs to a reported message} */
   public boolean inMessagePhase() {
     return client.inMessagePhase();
   }
 
-  /** Whether the stream can no longer be framed. */
+  /** {@return whether the stream can no longer be framed} */
   public boolean isLost() {
     return conn.isBlind();
   }
 
-  /** Client bytes seen so far: the offset the next {@link #clientBytes} call starts at. */
+  /** {@return the client bytes seen so far: the offset the next {@link #clientBytes} call starts at} */
   public long clientOffset() {
     return clientOffset;
   }

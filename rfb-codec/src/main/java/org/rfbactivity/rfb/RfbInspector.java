@@ -39,11 +39,21 @@ public final class RfbInspector extends ChannelDuplexHandler {
   private final Direction readDirection;
   private final Direction writeDirection;
 
-  /** An inspector with {@link RfbInspectorConfig#defaults()}. */
+  /**
+   * An inspector with {@link RfbInspectorConfig#defaults()}.
+   *
+   * @param listener told of everything the connection shows, on the channel's event loop
+   */
   public RfbInspector(RfbListener listener) {
     this(RfbInspectorConfig.defaults(), listener);
   }
 
+  /**
+   * An inspector with {@code config}.
+   *
+   * @param config placement, strictness and keysyms
+   * @param listener told of everything the connection shows, on the channel's event loop
+   */
   public RfbInspector(RfbInspectorConfig config, RfbListener listener) {
     this.streams = new RfbStreamInspector(config, listener);
     boolean backend = config.placement() == RfbInspectorConfig.Placement.BACKEND;
@@ -51,16 +61,17 @@ public final class RfbInspector extends ChannelDuplexHandler {
     this.writeDirection = backend ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
   }
 
-  /** Live counters, readable from any thread. */
+  /** {@return the live counters, readable from any thread} */
   public RfbCounters counters() {
     return streams.counters();
   }
 
-  /** Whether interpretation has stopped for this connection (bytes are still relayed). */
+  /** {@return whether interpretation has stopped for this connection (bytes are still relayed)} */
   public boolean isBlind() {
     return streams.isBlind();
   }
 
+  /** {@return the configuration it was built with} */
   public RfbInspectorConfig config() {
     return streams.config();
   }

@@ -38,6 +38,9 @@ public final class JettyWebSocketProxy implements AutoCloseable {
     }
   }
 
+  /** The largest WebSocket message accepted from a browser. */
+  public static final int MAX_MESSAGE_BYTES = 1024 * 1024;
+
   /** The path noVNC and websockify use. */
   public static final String PATH = "/websockify";
 
@@ -60,7 +63,9 @@ public final class JettyWebSocketProxy implements AutoCloseable {
     server.addConnector(connector);
     Executor pumps = threads;
     server.setHandler(WebSocketUpgradeHandler.from(server, container -> {
-      container.setMaxBinaryMessageSize(64 * 1024);
+      // noVNC sends each RFB message as one WebSocket message, a clipboard paste included: this bounds what one
+      // message may hold in memory while Jetty aggregates it.
+      container.setMaxBinaryMessageSize(MAX_MESSAGE_BYTES);
       container.addMapping(PATH, (request, response, callback) -> upgrade(request, response, callback, pumps));
     }));
   }

@@ -82,40 +82,50 @@ public final class ActivityConfig {
     this.metrics = METRICS.orDefault(b.metrics);
   }
 
-  /** A builder with every setting at its default. */
+  /** {@return a builder with every setting at its default} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The configuration with every setting at its default. */
+  /** {@return the configuration with every setting at its default} */
   public static ActivityConfig defaults() {
     return builder().build();
   }
 
+  /** {@return how long after its newest activity a session stays ACTIVE (see {@link Builder#activeWindow})} */
   public Duration activeWindow() {
     return activeWindow;
   }
 
+  /**
+   * {@return how often an active session's newest activity, and every viewer row, is written (see
+   * {@link Builder#persistInterval})}
+   */
   public Duration persistInterval() {
     return persistInterval;
   }
 
+  /** {@return how often the flusher evaluates, delivers and writes (see {@link Builder#flushTick})} */
   public Duration flushTick() {
     return flushTick;
   }
 
+  /** {@return the longest pause between write attempts while the store fails (see {@link Builder#maxRetryBackoff})} */
   public Duration maxRetryBackoff() {
     return maxRetryBackoff;
   }
 
+  /** {@return how long {@link ActivityTracker#close()} waits for its final flush (see {@link Builder#closeTimeout})} */
   public Duration closeTimeout() {
     return closeTimeout;
   }
 
+  /** {@return the input kinds that are activity (see {@link Builder#countedKinds})} */
   public Set<InputKind> countedKinds() {
     return countedKinds;
   }
 
+  /** {@return how viewers that cannot be inspected count (see {@link Builder#blindPolicy})} */
   public BlindPolicy blindPolicy() {
     return blindPolicy;
   }
@@ -123,56 +133,70 @@ public final class ActivityConfig {
   /**
    * Whether input of this kind is activity: a kind of {@link #countedKinds()}, or {@link InputKind#BLIND_TRAFFIC}
    * under {@link BlindPolicy#ACTIVE_WHILE_SENDING}.
+   *
+   * @param kind an input kind
+   * @return whether it is activity
    */
   public boolean counts(InputKind kind) {
     return kind == InputKind.BLIND_TRAFFIC ? blindPolicy == BlindPolicy.ACTIVE_WHILE_SENDING
         : countedKinds.contains(kind);
   }
 
-  /** Sessions without viewers remembered ({@link ActivitySettings#RETAINED_SESSIONS}). */
+  /** {@return sessions without viewers remembered ({@link ActivitySettings#RETAINED_SESSIONS})} */
   public int retainedSessions() {
     return retainedSessions;
   }
 
+  /** {@return this replica's name in viewer rows and events (see {@link Builder#replicaId})} */
   public String replicaId() {
     return replicaId;
   }
 
+  /** {@return the source of all timing (see {@link Builder#ticker})} */
   public Ticker ticker() {
     return ticker;
   }
 
+  /** {@return the wall clock that turns ticker time into UTC instants (see {@link Builder#clock})} */
   public Clock clock() {
     return clock;
   }
 
+  /**
+   * {@return what creates the flusher thread at {@link ActivityTracker#start()} (see {@link Builder#threadFactory})}
+   */
   public ThreadFactory threadFactory() {
     return threadFactory;
   }
 
+  /** {@return where activity is persisted (see {@link Builder#store})} */
   public ActivityStore store() {
     return store;
   }
 
+  /** {@return the transition listeners, in the order added} */
   public List<ActivityListener> listeners() {
     return listeners;
   }
 
-  /** Event listeners (docs/architecture.md#events), in the order added. */
+  /** {@return event listeners (docs/architecture.md#events), in the order added} */
   public List<ActivityEventListener> eventListeners() {
     return eventListeners;
   }
 
-  /** The global policy (docs/architecture.md#policies); a viewer follows it or a stricter one given at open. */
+  /**
+   * {@return the global policy (docs/architecture.md#policies); a viewer follows it or a stricter one given at open}
+   */
   public ViewerPolicy policy() {
     return policy;
   }
 
-  /** How a policy's close reaches the application (docs/architecture.md#policies). */
+  /** {@return how a policy's close reaches the application (docs/architecture.md#policies)} */
   public ViewerCloser viewerCloser() {
     return viewerCloser;
   }
 
+  /** {@return the metrics sink (see {@link Builder#metrics})} */
   public ActivityMetrics metrics() {
     return metrics;
   }
@@ -216,6 +240,9 @@ public final class ActivityConfig {
     /**
      * How long after its newest activity a session stays {@link ActivityState#ACTIVE}:
      * {@link ActivitySettings#ACTIVE_WINDOW}.
+     *
+     * @param activeWindow the active window
+     * @return this builder
      */
     public Builder activeWindow(Duration activeWindow) {
       this.activeWindow = setOnce(ACTIVE_WINDOW, this.activeWindow, activeWindow);
@@ -227,6 +254,9 @@ public final class ActivityConfig {
      * refreshed (the heartbeat; a viewer row older than 3 × this counts as gone):
      * {@link ActivitySettings#PERSIST_INTERVAL}. Must be shorter than {@link #activeWindow}
      * ({@link Rule#PERSIST_BEFORE_IDLE}).
+     *
+     * @param persistInterval the persist interval
+     * @return this builder
      */
     public Builder persistInterval(Duration persistInterval) {
       this.persistInterval = setOnce(PERSIST_INTERVAL, this.persistInterval, persistInterval);
@@ -237,6 +267,9 @@ public final class ActivityConfig {
      * How often the flusher evaluates every session, delivers transitions and writes what is due
      * ({@link ActivitySettings#FLUSH_TICK}). Transitions reach listeners and the database within one tick. At most
      * {@link #persistInterval} ({@link Rule#TICK_WITHIN_PERSIST}).
+     *
+     * @param flushTick the flush tick
+     * @return this builder
      */
     public Builder flushTick(Duration flushTick) {
       this.flushTick = setOnce(FLUSH_TICK, this.flushTick, flushTick);
@@ -247,13 +280,21 @@ public final class ActivityConfig {
      * Longest pause between write attempts while the store fails ({@link ActivitySettings#MAX_RETRY_BACKOFF}).
      * Pauses start at one {@link #flushTick} and double per retryable failure; non-retryable failures wait this long
      * at once. At least {@link #flushTick} ({@link Rule#BACKOFF_FROM_TICK}).
+     *
+     * @param maxRetryBackoff the max retry backoff
+     * @return this builder
      */
     public Builder maxRetryBackoff(Duration maxRetryBackoff) {
       this.maxRetryBackoff = setOnce(MAX_RETRY_BACKOFF, this.maxRetryBackoff, maxRetryBackoff);
       return this;
     }
 
-    /** How long {@link ActivityTracker#close()} waits for its final flush: {@link ActivitySettings#CLOSE_TIMEOUT}. */
+    /**
+     * How long {@link ActivityTracker#close()} waits for its final flush: {@link ActivitySettings#CLOSE_TIMEOUT}.
+     *
+     * @param closeTimeout the close timeout
+     * @return this builder
+     */
     public Builder closeTimeout(Duration closeTimeout) {
       this.closeTimeout = setOnce(CLOSE_TIMEOUT, this.closeTimeout, closeTimeout);
       return this;
@@ -263,13 +304,21 @@ public final class ActivityConfig {
      * Input kinds that count as activity ({@link ActivitySettings#COUNTED_KINDS}). Must not be empty and must not
      * hold {@link InputKind#BLIND_TRAFFIC}, which {@link #blindPolicy} alone decides on. Every kind is still counted
      * in snapshots and metrics.
+     *
+     * @param countedKinds the counted kinds
+     * @return this builder
      */
     public Builder countedKinds(Set<InputKind> countedKinds) {
       this.countedKinds = setOnce(COUNTED_KINDS, this.countedKinds, countedKinds);
       return this;
     }
 
-    /** How blind viewers count: {@link ActivitySettings#BLIND_POLICY}. */
+    /**
+     * How blind viewers count: {@link ActivitySettings#BLIND_POLICY}.
+     *
+     * @param blindPolicy the blind policy
+     * @return this builder
+     */
     public Builder blindPolicy(BlindPolicy blindPolicy) {
       this.blindPolicy = setOnce(BLIND_POLICY, this.blindPolicy, blindPolicy);
       return this;
@@ -278,6 +327,9 @@ public final class ActivityConfig {
     /**
      * How many sessions without viewers are remembered ({@link ActivitySettings#RETAINED_SESSIONS}): they answer
      * {@link ActivityTracker#snapshot} as DISCONNECTED with their times. The one without viewers longest goes first.
+     *
+     * @param retainedSessions the retained sessions
+     * @return this builder
      */
     public Builder retainedSessions(int retainedSessions) {
       this.retainedSessions = setOnce(RETAINED_SESSIONS, this.retainedSessions, retainedSessions);
@@ -287,19 +339,32 @@ public final class ActivityConfig {
     /**
      * This proxy replica's id in viewer rows ({@link ActivitySettings#REPLICA_ID}, the host name by default):
      * non-blank, at most {@value ActivitySettings#MAX_REPLICA_ID_LENGTH} characters, no control characters.
+     *
+     * @param replicaId the replica id
+     * @return this builder
      */
     public Builder replicaId(String replicaId) {
       this.replicaId = setOnce(REPLICA_ID, this.replicaId, replicaId);
       return this;
     }
 
-    /** Source of monotonic nanoseconds for all timing ({@link ActivitySettings#TICKER}). For tests. */
+    /**
+     * Source of monotonic nanoseconds for all timing ({@link ActivitySettings#TICKER}). For tests.
+     *
+     * @param ticker the ticker
+     * @return this builder
+     */
     public Builder ticker(Ticker ticker) {
       this.ticker = setOnce(TICKER, this.ticker, ticker);
       return this;
     }
 
-    /** Wall clock used to turn ticker time into stored UTC instants: {@link ActivitySettings#CLOCK}. */
+    /**
+     * Wall clock used to turn ticker time into stored UTC instants: {@link ActivitySettings#CLOCK}.
+     *
+     * @param clock the clock
+     * @return this builder
+     */
     public Builder clock(Clock clock) {
       this.clock = setOnce(CLOCK, this.clock, clock);
       return this;
@@ -308,19 +373,32 @@ public final class ActivityConfig {
     /**
      * Creates the one flusher thread at {@link ActivityTracker#start()}; default: a daemon thread named
      * {@code rfb-activity-flusher-<replicaId>}.
+     *
+     * @param threadFactory the thread factory
+     * @return this builder
      */
     public Builder threadFactory(ThreadFactory threadFactory) {
       this.threadFactory = setOnce(THREAD_FACTORY, this.threadFactory, threadFactory);
       return this;
     }
 
-    /** Where activity is persisted ({@link ActivitySettings#STORE}: memory only). Not closed by the tracker. */
+    /**
+     * Where activity is persisted ({@link ActivitySettings#STORE}: memory only). Not closed by the tracker.
+     *
+     * @param store the store
+     * @return this builder
+     */
     public Builder store(ActivityStore store) {
       this.store = setOnce(STORE, this.store, store);
       return this;
     }
 
-    /** Adds a transition listener; may be called more than once. Default: none. */
+    /**
+     * Adds a transition listener; may be called more than once. Default: none.
+     *
+     * @param listener the listener
+     * @return this builder
+     */
     public Builder listener(ActivityListener listener) {
       listeners.add(LISTENER.check(listener));
       return this;
@@ -330,6 +408,9 @@ public final class ActivityConfig {
      * Adds an event listener (docs/architecture.md#events); may be called more than once. Default: none. With a
      * database store it hears each event after the flush that records it commits; without one, at the tick that
      * evaluated it.
+     *
+     * @param listener the listener
+     * @return this builder
      */
     public Builder eventListener(ActivityEventListener listener) {
       eventListeners.add(EVENT_LISTENER.check(listener));
@@ -339,6 +420,9 @@ public final class ActivityConfig {
     /**
      * The global policy ({@link ActivitySettings#POLICY}, docs/architecture.md#policies): when viewers are closed for
      * idleness, duration or blindness. A policy that is on needs a {@link #viewerCloser}.
+     *
+     * @param policy the policy
+     * @return this builder
      */
     public Builder policy(ViewerPolicy policy) {
       this.policy = setOnce(POLICY, this.policy, policy);
@@ -348,13 +432,21 @@ public final class ActivityConfig {
     /**
      * How a policy's close reaches the application ({@link ActivitySettings#VIEWER_CLOSER}): called on the flusher
      * thread, without a session's lock held, at most once per viewer and reason.
+     *
+     * @param viewerCloser the viewer closer
+     * @return this builder
      */
     public Builder viewerCloser(ViewerCloser viewerCloser) {
       this.viewerCloser = setOnce(VIEWER_CLOSER, this.viewerCloser, viewerCloser);
       return this;
     }
 
-    /** Metrics sink: {@link ActivitySettings#METRICS}. */
+    /**
+     * Metrics sink: {@link ActivitySettings#METRICS}.
+     *
+     * @param metrics the metrics
+     * @return this builder
+     */
     public Builder metrics(ActivityMetrics metrics) {
       this.metrics = setOnce(METRICS, this.metrics, metrics);
       return this;
@@ -363,6 +455,7 @@ public final class ActivityConfig {
     /**
      * Checks the rules that span settings ({@link Rule}, in their order) and builds.
      *
+     * @return the immutable configuration
      * @throws RuleViolation for the first rule the settings break
      * @throws IllegalArgumentException for a {@link #policy} that is on without a {@link #viewerCloser}
      */
@@ -418,16 +511,17 @@ public final class ActivityConfig {
       this.otherValue = otherValue;
     }
 
-    /** The setting the rule bounds, and the one a violation is reported on. */
+    /** {@return the setting the rule bounds, and the one a violation is reported on} */
     public ActivitySetting<Duration> setting() {
       return setting;
     }
 
+    /** {@return how the setting must compare with the other} */
     public Relation relation() {
       return relation;
     }
 
-    /** The setting it is bounded by. */
+    /** {@return the setting it is bounded by} */
     public ActivitySetting<Duration> other() {
       return other;
     }
@@ -442,8 +536,11 @@ public final class ActivityConfig {
 
     /** How a rule's setting must compare with the other one, in symbols and in words. */
     public enum Relation {
+      /** {@code <}. */
       SHORTER_THAN("<", ">=", "shorter than", "must be shorter than"),
+      /** {@code <=}. */
       NOT_LONGER_THAN("<=", ">", "not longer than", "must not be longer than"),
+      /** {@code >=}. */
       NOT_SHORTER_THAN(">=", "<", "not shorter than", "must not be shorter than");
 
       private final String symbol;
@@ -466,12 +563,12 @@ public final class ActivityConfig {
         return negation;
       }
 
-      /** In words, e.g. {@code shorter than}, as in "persistInterval shorter than activeWindow". */
+      /** {@return in words, e.g. {@code shorter than}, as in "persistInterval shorter than activeWindow"} */
       public String phrase() {
         return phrase;
       }
 
-      /** What a violation says, e.g. {@code must be shorter than}, {@code must not be longer than}. */
+      /** {@return what a violation says, e.g. {@code must be shorter than}, {@code must not be longer than}} */
       public String requirement() {
         return requirement;
       }

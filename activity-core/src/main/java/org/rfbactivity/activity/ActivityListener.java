@@ -11,6 +11,10 @@ package org.rfbactivity.activity;
 @FunctionalInterface
 public interface ActivityListener {
 
-  /** One transition; see {@link ActivityTransition} for the meaning of each field. */
+  /**
+   * One transition.
+   *
+   * @param transition see {@link ActivityTransition} for the meaning of each field
+   */
   void onTransition(ActivityTransition transition);
 }

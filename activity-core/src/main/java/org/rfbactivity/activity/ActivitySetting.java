@@ -33,17 +33,17 @@ public final class ActivitySetting<T> {
     this.check = Objects.requireNonNull(check, "check");
   }
 
-  /** The builder method's name, e.g. {@code activeWindow}. */
+  /** {@return the builder method's name, e.g. {@code activeWindow}} */
   public String name() {
     return name;
   }
 
-  /** The value used when the setting is not given, or null when the default is not a value. */
+  /** {@return the value used when the setting is not given, or null when the default is not a value} */
   public T defaultValue() {
     return defaultValue == null ? null : defaultValue.get();
   }
 
-  /** The default as documentation writes it, e.g. {@code 60 s} or {@code the host name}. */
+  /** {@return the default as documentation writes it, e.g. {@code 60 s} or {@code the host name}} */
   public String documentedDefault() {
     return documentedDefault;
   }
@@ -51,6 +51,7 @@ public final class ActivitySetting<T> {
   /**
    * Checks a value given for this setting.
    *
+   * @param value the value given
    * @return the value to keep (an immutable copy for collections)
    * @throws IllegalArgumentException when the value is out of bounds, with a message naming this setting
    * @throws NullPointerException     when the value is null, with this setting's name as the message

@@ -59,7 +59,11 @@ public final class ActivityTracker implements AutoCloseable {
   private ScheduledFuture<?> tickTask;
   private volatile boolean closed;
 
-  /** Creates a tracker; starts nothing. */
+  /**
+   * Creates a tracker; starts nothing.
+   *
+   * @param config its settings
+   */
   public ActivityTracker(ActivityConfig config) {
     this.config = Objects.requireNonNull(config, "config");
     this.ticker = config.ticker();
@@ -69,7 +73,7 @@ public final class ActivityTracker implements AutoCloseable {
     this.flusher = new Flusher(config, metrics, sessions, retained, rules);
   }
 
-  /** The configuration this tracker was built with. */
+  /** {@return the configuration this tracker was built with} */
   public ActivityConfig config() {
     return config;
   }
@@ -105,6 +109,7 @@ public final class ActivityTracker implements AutoCloseable {
    *                    64 and values up to 256 characters)
    * @param inspectable {@code false} if the viewer's stream will not be inspected at all: it is blind from the start
    *                    (counted in {@link ActivityMetrics#blindViewer} as {@code NOT_INSPECTED})
+   * @return the handle for the viewer's further events
    */
   public Viewer viewerOpened(String sessionId, String viewerId, Map<String, String> attributes,
       boolean inspectable) {
@@ -115,6 +120,14 @@ public final class ActivityTracker implements AutoCloseable {
    * As {@link #viewerOpened(String, String, Map, boolean)}, for a viewer (or a route's viewers) with a policy of its
    * own: the viewer follows the stricter of it and {@link ActivityConfig#policy()}
    * (docs/architecture.md#policies). A null policy is none.
+   *
+   * @param sessionId   the session (the platform's id: it is the key in {@code rfb_session_activity})
+   * @param viewerId    unique among the session's viewers on this replica (e.g. a connection id)
+   * @param attributes  anything to show in snapshots (remote address, ...); copied, bounded (32 entries, keys up to
+   *                    64 and values up to 256 characters)
+   * @param inspectable {@code false} if the viewer's stream will not be inspected at all
+   * @param policy      the viewer's own policy, or null
+   * @return the handle for the viewer's further events
    */
   public Viewer viewerOpened(String sessionId, String viewerId, Map<String, String> attributes,
       boolean inspectable, ViewerPolicy policy) {
@@ -125,13 +138,31 @@ public final class ActivityTracker implements AutoCloseable {
    * As {@link #viewerOpened}, for a viewer whose stream was already blind when it opened (its handshake went blind
    * before the viewer was established): blind from the start, with this reason, shown and counted as
    * {@link #inspectionLost} shows and counts it.
+   *
+   * @param sessionId   the session (the platform's id: it is the key in {@code rfb_session_activity})
+   * @param viewerId    unique among the session's viewers on this replica (e.g. a connection id)
+   * @param attributes  anything to show in snapshots (remote address, ...); copied, bounded (32 entries, keys up to
+   *                    64 and values up to 256 characters)
+   * @param reason      why the stream is blind (a name, e.g. the codec's blind reason)
+   * @return the handle for the viewer's further events
    */
   public Viewer viewerOpenedBlind(String sessionId, String viewerId, Map<String, String> attributes,
       String reason) {
     return viewerOpenedBlind(sessionId, viewerId, attributes, reason, ViewerPolicy.NONE);
   }
 
-  /** As {@link #viewerOpenedBlind(String, String, Map, String)}, with a policy of its own as in {@link #viewerOpened}. */
+  /**
+   * As {@link #viewerOpenedBlind(String, String, Map, String)}, with a policy of its own as in
+   * {@link #viewerOpened(String, String, Map, boolean, ViewerPolicy)}.
+   *
+   * @param sessionId   the session (the platform's id: it is the key in {@code rfb_session_activity})
+   * @param viewerId    unique among the session's viewers on this replica (e.g. a connection id)
+   * @param attributes  anything to show in snapshots (remote address, ...); copied, bounded (32 entries, keys up to
+   *                    64 and values up to 256 characters)
+   * @param reason      why the stream is blind
+   * @param policy      the viewer's own policy, or null
+   * @return the handle for the viewer's further events
+   */
   public Viewer viewerOpenedBlind(String sessionId, String viewerId, Map<String, String> attributes,
       String reason, ViewerPolicy policy) {
     return open(sessionId, viewerId, attributes, false, BoundedText.of(reason, Attributes.MAX_VALUE_LENGTH), policy);
@@ -187,6 +218,9 @@ public final class ActivityTracker implements AutoCloseable {
    * For a blind viewer the caller reports {@link InputKind#BLIND_TRAFFIC} for each read of its client bytes, which
    * counts as the {@link BlindPolicy} says. Calls for one viewer must come from one thread at a time (its event
    * loop).
+   *
+   * @param viewer the handle {@code viewerOpened} returned
+   * @param kind   what the input was
    */
   public void input(Viewer viewer, InputKind kind) {
     if (viewer == null || kind == null) {
@@ -209,6 +243,7 @@ public final class ActivityTracker implements AutoCloseable {
    * kept, and the viewer is counted once in {@link ActivityMetrics#blindViewer} (with the reason it became blind
    * with: {@code NOT_INSPECTED} if it was opened so, {@code UNKNOWN} without one).
    *
+   * @param viewer the handle {@code viewerOpened} returned
    * @param reason a short constant such as the codec's {@code BlindReason} name; shown in snapshots and stored (cut
    *               at 256 characters, control characters replaced by {@code ?})
    */
@@ -231,6 +266,10 @@ public final class ActivityTracker implements AutoCloseable {
    * Sets (or with a {@code null} value removes) one attribute shown in snapshots, e.g. the protocol version once
    * the handshake is known. Not a hot path: copies the viewer's small attribute map. Bounded like the attributes
    * given at open.
+   *
+   * @param viewer the handle {@code viewerOpened} returned
+   * @param key    the attribute's name
+   * @param value  its value, or null to remove it
    */
   public void viewerAttribute(Viewer viewer, String key, String value) {
     if (viewer == null || viewer.session() == null || key == null) {
@@ -245,6 +284,8 @@ public final class ActivityTracker implements AutoCloseable {
 
   /**
    * The viewer disconnected, for no reason given; see {@link #viewerClosed(Viewer, String)}.
+   *
+   * @param viewer the handle {@code viewerOpened} returned
    */
   public void viewerClosed(Viewer viewer) {
     viewerClosed(viewer, null);
@@ -254,6 +295,7 @@ public final class ActivityTracker implements AutoCloseable {
    * The viewer disconnected. Closing is not activity: it does not move the session's last activity, but the newest
    * pending value and the new state are written at the next tick. Closing twice is harmless.
    *
+   * @param viewer the handle {@code viewerOpened} returned
    * @param reason a short constant such as {@code client_closed}, carried by the {@code viewer.closed} event (cut at
    *               {@value org.rfbactivity.activity.event.ActivityEvent#MAX_REASON_LENGTH} characters); may be null
    */
@@ -275,6 +317,8 @@ public final class ActivityTracker implements AutoCloseable {
    * Makes a session known before any viewer opens it (e.g. a configured route): it then answers
    * {@link #snapshot} as DISCONNECTED since now, rather than not at all. Nothing for a session already known.
    * Counts against {@link ActivityConfig#retainedSessions()} like any session without viewers.
+   *
+   * @param sessionId the session
    */
   public void declareSession(String sessionId) {
     String problem = idProblem("sessionId", sessionId);
@@ -291,6 +335,9 @@ public final class ActivityTracker implements AutoCloseable {
    * This replica's view of one session, evaluated now: a session with viewers here, or one it remembers
    * ({@link ActivityConfig#retainedSessions()}: seen since start, or declared) as DISCONNECTED with its times.
    * Empty for a session this tracker does not know (the database view {@code rfb_session_status} may).
+   *
+   * @param sessionId the session
+   * @return its snapshot, or empty
    */
   public Optional<SessionSnapshot> snapshot(String sessionId) {
     if (sessionId == null) {
@@ -313,6 +360,8 @@ public final class ActivityTracker implements AutoCloseable {
   /**
    * Every session this replica knows, evaluated now, ordered by session id: those with viewers here and those it
    * remembers without viewers. O(sessions + viewers).
+   *
+   * @return their snapshots
    */
   public List<SessionSnapshot> snapshots() {
     long now = ticker.read();
@@ -333,13 +382,16 @@ public final class ActivityTracker implements AutoCloseable {
    * includes the remembered sessions. O(1) and lock-free, whatever the number of sessions: counted where states
    * change (docs/architecture.md#sessions-per-state). A read that meets a change half done (a state's count lowered,
    * the next one's not yet raised; a slot retired, not yet remembered) sees one session fewer for that moment.
+   *
+   * @param state the state to count
+   * @return the number of sessions in it
    */
   public long sessionsIn(ActivityState state) {
     long held = rules.counts.held(Objects.requireNonNull(state, "state"));
     return state == ActivityState.DISCONNECTED ? held + retained.size() : held;
   }
 
-  /** How writes to the store are going, as of the last flush tick. */
+  /** {@return how writes to the store are going, as of the last flush tick} */
   public StoreHealth storeHealth() {
     return flusher.health();
   }

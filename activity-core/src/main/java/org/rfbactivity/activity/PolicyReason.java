@@ -19,7 +19,7 @@ public enum PolicyReason {
     this.label = label;
   }
 
-  /** The reason in events and logs, e.g. {@code idle_timeout}. */
+  /** {@return the reason in events and logs, e.g. {@code idle_timeout}} */
   public String label() {
     return label;
   }

@@ -11,8 +11,11 @@ public final class RuleViolation extends IllegalArgumentException {
 
   private static final long serialVersionUID = 1L;
 
+  /** The rule broken. */
   private final ActivityConfig.Rule rule;
+  /** The value of the rule's setting. */
   private final Duration value;
+  /** The value of the setting it is bounded by. */
   private final Duration otherValue;
 
   RuleViolation(ActivityConfig.Rule rule, Duration value, Duration otherValue) {
@@ -23,16 +26,17 @@ public final class RuleViolation extends IllegalArgumentException {
     this.otherValue = otherValue;
   }
 
+  /** {@return the rule broken} */
   public ActivityConfig.Rule rule() {
     return rule;
   }
 
-  /** The value of {@link ActivityConfig.Rule#setting()}. */
+  /** {@return the value of {@link ActivityConfig.Rule#setting()}} */
   public Duration value() {
     return value;
   }
 
-  /** The value of {@link ActivityConfig.Rule#other()}. */
+  /** {@return the value of {@link ActivityConfig.Rule#other()}} */
   public Duration otherValue() {
     return otherValue;
   }

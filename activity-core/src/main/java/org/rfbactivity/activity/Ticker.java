@@ -8,10 +8,10 @@ package org.rfbactivity.activity;
 @FunctionalInterface
 public interface Ticker {
 
-  /** Nanoseconds from an arbitrary origin; only differences are meaningful. Must never go backwards. */
+  /** {@return nanoseconds from an arbitrary origin; only differences are meaningful. Must never go backwards} */
   long read();
 
-  /** The {@link System#nanoTime()} ticker. */
+  /** {@return the {@link System#nanoTime()} ticker} */
   static Ticker systemTicker() {
     return SystemTicker.INSTANCE;
   }

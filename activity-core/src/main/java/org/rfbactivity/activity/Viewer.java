@@ -88,12 +88,12 @@ public final class Viewer {
     return new Viewer(null, viewerId, 0L, true, Map.of(), ViewerPolicy.NONE);
   }
 
-  /** The session id given at open, or {@code null} for a refused open. */
+  /** {@return the session id given at open, or {@code null} for a refused open} */
   public String sessionId() {
     return session == null ? null : session.sessionId();
   }
 
-  /** The viewer id given at open. */
+  /** {@return the viewer id given at open} */
   public String viewerId() {
     return viewerId;
   }

@@ -11,10 +11,15 @@ package org.rfbactivity.activity;
 @FunctionalInterface
 public interface ViewerCloser {
 
-  /** Close this viewer's connection for this reason. */
+  /**
+   * Close this viewer's connection for this reason.
+   *
+   * @param viewer the viewer to close
+   * @param reason why; its {@link PolicyReason#label()} is the close reason to report
+   */
   void close(Viewer viewer, PolicyReason reason);
 
-  /** Closes nothing: the default, for a tracker without policies. */
+  /** {@return the closer that closes nothing: the default, for a tracker without policies} */
   static ViewerCloser none() {
     return NoViewerCloser.INSTANCE;
   }

@@ -48,37 +48,37 @@ public final class ViewerPolicy {
     this.blindMaxDurationNanos = blindMaxDuration;
   }
 
-  /** A builder with every limit off. */
+  /** {@return a builder with every limit off} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** How long a session may go without counted input before its viewers are closed; empty when off. */
+  /** {@return how long a session may go without counted input before its viewers are closed; empty when off} */
   public Optional<Duration> idleDisconnect() {
     return optional(idleDisconnectNanos);
   }
 
-  /** How long before the idle disconnect the {@code session.idle_warning} comes; empty when none. */
+  /** {@return how long before the idle disconnect the {@code session.idle_warning} comes; empty when none} */
   public Optional<Duration> idleWarning() {
     return optional(idleWarningNanos);
   }
 
-  /** How long a viewer may stay connected; empty when off. */
+  /** {@return how long a viewer may stay connected; empty when off} */
   public Optional<Duration> maxSessionDuration() {
     return optional(maxSessionDurationNanos);
   }
 
-  /** How long before the max-duration close the {@code viewer.max_duration_warning} comes; empty when none. */
+  /** {@return how long before the max-duration close the {@code viewer.max_duration_warning} comes; empty when none} */
   public Optional<Duration> maxDurationWarning() {
     return optional(maxDurationWarningNanos);
   }
 
-  /** How long a viewer whose stream cannot be inspected may stay connected once blind; empty when off. */
+  /** {@return how long a viewer whose stream cannot be inspected may stay connected once blind; empty when off} */
   public Optional<Duration> blindMaxDuration() {
     return optional(blindMaxDurationNanos);
   }
 
-  /** Whether every limit is off. */
+  /** {@return whether every limit is off} */
   public boolean isNone() {
     return idleDisconnectNanos == 0 && maxSessionDurationNanos == 0 && blindMaxDurationNanos == 0;
   }
@@ -87,6 +87,9 @@ public final class ViewerPolicy {
    * The policy that is at least as strict as both: each limit is the shorter of the two (a limit that is off in one
    * is the other's), and each warning is the longer of the two leads that are shorter than the combined limit, so a
    * warning still comes before its close and never later than either side asked.
+   *
+   * @param other the other policy
+   * @return the combined policy
    */
   public ViewerPolicy stricter(ViewerPolicy other) {
     Objects.requireNonNull(other, "other");
@@ -195,31 +198,56 @@ public final class ViewerPolicy {
     private Builder() {
     }
 
-    /** See {@link ViewerPolicy#idleDisconnect()}. */
+    /**
+     * See {@link ViewerPolicy#idleDisconnect()}.
+     *
+     * @param value the duration
+     * @return this builder
+     */
     public Builder idleDisconnect(Duration value) {
       idleDisconnect = once("idleDisconnect", idleDisconnect, value);
       return this;
     }
 
-    /** See {@link ViewerPolicy#idleWarning()}; needs {@link #idleDisconnect} and must be shorter. */
+    /**
+     * See {@link ViewerPolicy#idleWarning()}; needs {@link #idleDisconnect} and must be shorter.
+     *
+     * @param value the duration
+     * @return this builder
+     */
     public Builder idleWarning(Duration value) {
       idleWarning = once("idleWarning", idleWarning, value);
       return this;
     }
 
-    /** See {@link ViewerPolicy#maxSessionDuration()}. */
+    /**
+     * See {@link ViewerPolicy#maxSessionDuration()}.
+     *
+     * @param value the duration
+     * @return this builder
+     */
     public Builder maxSessionDuration(Duration value) {
       maxSessionDuration = once("maxSessionDuration", maxSessionDuration, value);
       return this;
     }
 
-    /** See {@link ViewerPolicy#maxDurationWarning()}; needs {@link #maxSessionDuration} and must be shorter. */
+    /**
+     * See {@link ViewerPolicy#maxDurationWarning()}; needs {@link #maxSessionDuration} and must be shorter.
+     *
+     * @param value the duration
+     * @return this builder
+     */
     public Builder maxDurationWarning(Duration value) {
       maxDurationWarning = once("maxDurationWarning", maxDurationWarning, value);
       return this;
     }
 
-    /** See {@link ViewerPolicy#blindMaxDuration()}. */
+    /**
+     * See {@link ViewerPolicy#blindMaxDuration()}.
+     *
+     * @param value the duration
+     * @return this builder
+     */
     public Builder blindMaxDuration(Duration value) {
       blindMaxDuration = once("blindMaxDuration", blindMaxDuration, value);
       return this;
@@ -228,6 +256,7 @@ public final class ViewerPolicy {
     /**
      * Checks each warning against its limit and builds.
      *
+     * @return the immutable policy
      * @throws IllegalArgumentException for a warning without its limit, or not shorter than it
      */
     public ViewerPolicy build() {

@@ -32,6 +32,20 @@ public record ViewerSnapshot(
     Map<String, String> attributes,
     Map<InputKind, Long> inputCounts) {
 
+  /**
+   * Checks that the viewer, its state and its times are given; copies the attributes and input counts.
+   *
+   * @param viewerId the id given at open
+   * @param state this viewer's own state: {@link ActivityState#ACTIVE} while its own newest activity is within the
+   *     active window (or it is blind and the policy counts blind viewers as active)
+   * @param inspectable {@code false} once the stream could not be inspected (or if it was opened so)
+   * @param blindReason the reason given to {@code inspectionLost}, {@code null} while inspectable or if none given
+   * @param connectedSince when it was opened (UTC)
+   * @param lastActivity its newest counted input, or its open if none yet (UTC)
+   * @param lastInputKind kind of its newest counted input, {@code null} if none yet
+   * @param attributes what the caller attached (remote address, protocol version, ...), sorted by key
+   * @param inputCounts its inputs by kind, every kind present
+   */
   public ViewerSnapshot {
     Objects.requireNonNull(viewerId, "viewerId");
     Objects.requireNonNull(state, "state");

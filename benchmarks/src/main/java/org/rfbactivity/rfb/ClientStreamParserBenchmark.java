@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -34,6 +35,10 @@ import org.openjdk.jmh.infra.Blackhole;
  * KasmVNC's web client (11-byte PointerEvents and KeyEvents, a FrameStats every 16 messages, a KeepAlive every 64
  * and a 256-byte BinaryClipboard every 128, docs/protocol.md#kasmvnc-client-messages), after a SetEncodings that
  * announces the dialect.
+ *
+ * <p>The transport-neutral entry point ({@link RfbStreamInspector}, the same parser without Netty) runs beside it
+ * over the same transcript cut the same way: {@code neutralArray} as {@code byte[]} slices, {@code neutralBuffer} as
+ * {@code ByteBuffer}s (heap or direct, as {@code memory} says).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -57,7 +62,10 @@ public class ClientStreamParserBenchmark {
   public String memory;
 
   private ByteBuf[] chunks;
+  private byte[][] arrays;
+  private ByteBuffer[] buffers;
   private RfbInspector inspector;
+  private RfbStreamInspector streams;
   private CountingListener listener;
 
   @Setup(Level.Trial)
@@ -65,6 +73,7 @@ public class ClientStreamParserBenchmark {
     ByteBufAllocator allocator = PooledByteBufAllocator.DEFAULT;
     listener = new CountingListener();
     inspector = new RfbInspector(listener);
+    streams = new RfbStreamInspector(listener);
     // RFB 3.8 with security type None up to the message phase (docs/protocol.md#handshake).
     feed(allocator, Direction.SERVER_TO_CLIENT, ascii("RFB 003.008\n"));
     feed(allocator, Direction.CLIENT_TO_SERVER, ascii("RFB 003.008\n"));
@@ -79,20 +88,25 @@ public class ClientStreamParserBenchmark {
     byte[] stream = transcript(workload);
     int count = (stream.length + chunk - 1) / chunk;
     chunks = new ByteBuf[count];
+    arrays = new byte[count][];
+    buffers = new ByteBuffer[count];
     for (int i = 0; i < count; i++) {
       int from = i * chunk;
       int length = Math.min(chunk, stream.length - from);
       ByteBuf buf = memory.equals("heap") ? allocator.heapBuffer(length) : allocator.directBuffer(length);
       chunks[i] = buf.writeBytes(stream, from, length);
+      arrays[i] = java.util.Arrays.copyOfRange(stream, from, from + length);
+      buffers[i] = (memory.equals("heap") ? ByteBuffer.allocate(length) : ByteBuffer.allocateDirect(length))
+          .put(stream, from, length).flip();
     }
-    if (inspector.isBlind()) {
+    if (inspector.isBlind() || streams.isBlind()) {
       throw new IllegalStateException("transcript is not valid RFB");
     }
   }
 
   @TearDown(Level.Trial)
   public void tearDown(Blackhole blackhole) {
-    if (inspector.isBlind()) {
+    if (inspector.isBlind() || streams.isBlind()) {
       throw new IllegalStateException("the inspector lost sync during the benchmark");
     }
     blackhole.consume(listener.inputs + listener.coordinates + listener.keys + listener.clipboardBytes);
@@ -108,6 +122,26 @@ public class ClientStreamParserBenchmark {
     RfbInspector target = inspector;
     for (ByteBuf buf : chunks) {
       target.inspect(Direction.CLIENT_TO_SERVER, buf);
+    }
+  }
+
+  /** The transport-neutral entry point over the same transcript as {@code byte[]} slices. */
+  @Benchmark
+  @OperationsPerInvocation(MESSAGES)
+  public void neutralArray() {
+    RfbStreamInspector target = streams;
+    for (byte[] array : arrays) {
+      target.clientBytes(array, 0, array.length);
+    }
+  }
+
+  /** The transport-neutral entry point over the same transcript as {@code ByteBuffer}s of {@code memory}'s kind. */
+  @Benchmark
+  @OperationsPerInvocation(MESSAGES)
+  public void neutralBuffer() {
+    RfbStreamInspector target = streams;
+    for (ByteBuffer buffer : buffers) {
+      target.clientBytes(buffer);
     }
   }
 
@@ -139,6 +173,11 @@ public class ClientStreamParserBenchmark {
     ByteBuf buf = allocator.heapBuffer(bytes.length).writeBytes(bytes);
     try {
       inspector.inspect(direction, buf);
+      if (direction == Direction.CLIENT_TO_SERVER) {
+        streams.clientBytes(bytes, 0, bytes.length);
+      } else {
+        streams.serverBytes(bytes, 0, bytes.length);
+      }
     } finally {
       buf.release();
     }

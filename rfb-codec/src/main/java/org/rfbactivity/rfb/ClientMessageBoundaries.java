@@ -8,7 +8,11 @@ package org.rfbactivity.rfb;
  */
 public interface ClientMessageBoundaries {
 
-  /** The handshake has ended (ClientInit is complete): client messages start at {@code offset}. */
+  /**
+   * The handshake has ended (ClientInit is complete).
+   *
+   * @param offset where client messages start
+   */
   void messagesBegin(long offset);
 
   /**
@@ -27,12 +31,15 @@ public interface ClientMessageBoundaries {
    * The stream can no longer be framed (an encrypted or unknown security type, an unframeable message, a protocol
    * error): no boundary follows. Once.
    *
+   * @param direction the direction that could not be followed
+   * @param reason why
    * @param offset the offset in {@code direction}'s stream of the first byte that was not interpreted
    */
   void lost(Direction direction, BlindReason reason, long offset);
 
   /** Does nothing: the inspector's boundaries. */
   enum None implements ClientMessageBoundaries {
+    /** The one instance. */
     INSTANCE;
 
     @Override

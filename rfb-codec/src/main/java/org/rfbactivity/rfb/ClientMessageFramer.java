@@ -1,7 +1,6 @@
 package org.rfbactivity.rfb;
 
 import io.netty.buffer.ByteBuf;
-import java.nio.ByteOrder;
 import java.util.Objects;
 
 /**
@@ -17,9 +16,16 @@ public final class ClientMessageFramer {
   private final ConnectionState conn;
   private final ServerHandshakeParser server;
   private final ClientStreamParser client;
+  private final ByteBufView clientView = new ByteBufView();
+  private final ByteBufView serverView = new ByteBufView();
   private long clientOffset;
   private long serverOffset;
 
+  /**
+   * A framer for one connection.
+   *
+   * @param boundaries told of every client message's boundaries, on the caller's thread
+   */
   public ClientMessageFramer(ClientMessageBoundaries boundaries) {
     Objects.requireNonNull(boundaries, "boundaries");
     RfbListener lost = new RfbListener() {
@@ -33,7 +39,11 @@ public final class ClientMessageFramer {
     this.client = new ClientStreamParser(conn);
   }
 
-  /** Frames the readable client→server bytes of {@code buf}, which follow those of the previous call. */
+  /**
+   * Frames the readable client→server bytes of {@code buf}, which follow those of the previous call.
+   *
+   * @param buf read with absolute getters; its indices and reference count are left as they are
+   */
   public void clientBytes(ByteBuf buf) {
     int readable = buf.readableBytes();
     if (readable == 0 || conn.isBlind()) {
@@ -43,15 +53,21 @@ public final class ClientMessageFramer {
     long start = clientOffset;
     clientOffset += readable;
     try {
-      client.parse(bigEndian(buf), start);
+      client.parse(clientView.of(buf), buf.readerIndex(), buf.writerIndex(), start);
     } catch (RuntimeException failure) {
       // A bug must not pass bytes it could not frame: the caller is told the stream is lost.
       conn.goBlind(Direction.CLIENT_TO_SERVER, BlindReason.INTERNAL_ERROR, start, failure.getClass().getName(),
           failure);
+    } finally {
+      clientView.clear();
     }
   }
 
-  /** Follows the readable server→client bytes of {@code buf} (only the handshake matters for framing). */
+  /**
+   * Follows the readable server→client bytes of {@code buf} (only the handshake matters for framing).
+   *
+   * @param buf read with absolute getters; its indices and reference count are left as they are
+   */
   public void serverBytes(ByteBuf buf) {
     int readable = buf.readableBytes();
     long start = serverOffset;
@@ -60,32 +76,27 @@ public final class ClientMessageFramer {
       return;
     }
     try {
-      ByteBuf be = bigEndian(buf);
-      server.parse(be, be.readerIndex(), be.writerIndex(), start);
+      server.parse(serverView.of(buf), buf.readerIndex(), buf.writerIndex(), start);
     } catch (RuntimeException failure) {
       conn.goBlind(Direction.SERVER_TO_CLIENT, BlindReason.INTERNAL_ERROR, start, failure.getClass().getName(),
           failure);
+    } finally {
+      serverView.clear();
     }
   }
 
-  /** Whether the handshake is behind: every client byte from now on belongs to a reported message. */
+  /** {@return whether the handshake is behind: every client byte from now on belongs to a reported message} */
   public boolean inMessagePhase() {
     return client.inMessagePhase();
   }
 
-  /** Whether the stream can no longer be framed. */
+  /** {@return whether the stream can no longer be framed} */
   public boolean isLost() {
     return conn.isBlind();
   }
 
-  /** Client bytes seen so far: the offset the next {@link #clientBytes} call starts at. */
+  /** {@return the client bytes seen so far: the offset the next {@link #clientBytes} call starts at} */
   public long clientOffset() {
     return clientOffset;
-  }
-
-  /** As {@link RfbInspector}'s: a little-endian view is read through its big-endian buffer, nothing allocated. */
-  @SuppressWarnings("deprecation")
-  private static ByteBuf bigEndian(ByteBuf buf) {
-    return buf.order(ByteOrder.BIG_ENDIAN);
   }
 }

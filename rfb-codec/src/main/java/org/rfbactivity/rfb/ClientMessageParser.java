@@ -1,7 +1,5 @@
 package org.rfbactivity.rfb;
 
-import io.netty.buffer.ByteBuf;
-
 /**
  * Frames every client→server message after ClientInit (docs/protocol.md#framing) using {@link ClientMessageType},
  * classifies input (docs/protocol.md#input-and-noise) and reports it. This is the hot path: a header whose first 8
@@ -108,7 +106,7 @@ final class ClientMessageParser {
   }
 
   /** Parses {@code buf[from, to)}, whose first byte is at {@code streamOffset} of the client stream. */
-  void parse(ByteBuf buf, int from, int to, long streamOffset) {
+  void parse(ByteView buf, int from, int to, long streamOffset) {
     base = streamOffset - from;
     int i = from;
     // Blindness is re-checked per unit: a listener callback may have made the connection blind (RfbInspector).
@@ -147,7 +145,7 @@ final class ClientMessageParser {
       }
       // A header split across buffers, or in the last bytes of one: collect it in the scratch, re-evaluating
       // its length as bytes arrive (PointerEvent mask, QEMU sub-type).
-      ByteBuf collected = scratch.view();
+      ByteView collected = scratch.view();
       for (;;) {
         int have = scratch.length();
         if (have > 0) {
@@ -194,7 +192,7 @@ final class ClientMessageParser {
    * longer than {@code have}; {@link #BLIND}; or, with {@link #headerLength} set to the header consumed, the body
    * bytes to skip after reporting and counting the unit.
    */
-  private long unit(long word, ByteBuf src, int base, int have) {
+  private long unit(long word, ByteView src, int base, int have) {
     if ((encodingsLeft | giiLeft | kasmUnit) != 0) {
       return bodyUnit(word, have);
     }
@@ -276,7 +274,7 @@ final class ClientMessageParser {
   }
 
   /** The messages with a length field or a sub-type, once their header is complete. */
-  private long variableMessage(ClientMessageType type, long word, ByteBuf src, int base) {
+  private long variableMessage(ClientMessageType type, long word, ByteView src, int base) {
     switch (type.framing) {
       case KEEP_ALIVE:
         input(InputKind.NOISE);

@@ -1,7 +1,5 @@
 package org.rfbactivity.rfb;
 
-import io.netty.buffer.ByteBuf;
-
 /**
  * The client→server direction: the handshake until ClientInit, then the message loop, within one buffer when
  * the boundary falls inside it.
@@ -19,18 +17,13 @@ final class ClientStreamParser {
     this.messages = new ClientMessageParser(conn, scratch);
   }
 
-  /**
-   * Parses the readable bytes of {@code buf} without moving its indices; {@code start} is the client stream offset
-   * of its first readable byte.
-   */
   /** Whether ClientInit is behind: the bytes parsed from now on are client messages. */
   boolean inMessagePhase() {
     return handshake.inMessagePhase();
   }
 
-  void parse(ByteBuf buf, long start) {
-    int from = buf.readerIndex();
-    int to = buf.writerIndex();
+  /** Parses {@code buf[from, to)}; {@code start} is the client stream offset of the byte at {@code from}. */
+  void parse(ByteView buf, int from, int to, long start) {
     int at = from;
     if (!handshake.inMessagePhase()) {
       at = handshake.parse(buf, from, to, start);

@@ -17,6 +17,15 @@ import java.util.Objects;
 public record HandshakeCompleted(RfbVersion version, RfbVersion serverVersion, SecurityType securityType,
     boolean inspectable) {
 
+  /**
+   * Checks that no component is null.
+   *
+   * @param version the ProtocolVersion the client answered with (its {@code toString()} reads like {@code 3.8})
+   * @param serverVersion the ProtocolVersion the server offered
+   * @param securityType the negotiated type; after UltraVNC's chained rounds (docs/protocol.md#chained-security-rounds)
+   *     the last round's choice
+   * @param inspectable whether the client messages that follow are parsed
+   */
   public HandshakeCompleted {
     Objects.requireNonNull(version, "version");
     Objects.requireNonNull(serverVersion, "serverVersion");

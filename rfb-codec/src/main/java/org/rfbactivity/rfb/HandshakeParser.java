@@ -1,7 +1,5 @@
 package org.rfbactivity.rfb;
 
-import io.netty.buffer.ByteBuf;
-
 /**
  * Field-reading primitives shared by the two handshake parsers and the {@link SecurityExchange} halves they drive,
  * in the shape of Netty's {@code RedisDecoder}: a subclass runs {@code for (;;) switch (state)} and each step asks
@@ -18,7 +16,7 @@ abstract class HandshakeParser {
   final Direction direction;
   final HeaderScratch scratch;
 
-  ByteBuf buf;
+  ByteView buf;
   int index;
   int end;
   /** Stream offset minus buffer index for the current buffer: {@link #offset()} is {@code base + index}. */
@@ -42,7 +40,7 @@ abstract class HandshakeParser {
    *
    * @return the index of the first byte not consumed ({@code to} unless the handshake ended inside the buffer)
    */
-  final int parse(ByteBuf buffer, int from, int to, long streamOffset) {
+  final int parse(ByteView buffer, int from, int to, long streamOffset) {
     buf = buffer;
     index = from;
     end = to;
@@ -78,7 +76,7 @@ abstract class HandshakeParser {
     return scratch.length() == length;
   }
 
-  final ByteBuf fieldBytes() {
+  final ByteView fieldBytes() {
     return scratch.view();
   }
 
@@ -164,7 +162,7 @@ abstract class HandshakeParser {
       if (!field(width)) {
         return false;
       }
-      ByteBuf field = scratch.view();
+      ByteView field = scratch.view();
       long length = width == 1 ? field.getUnsignedByte(0) : width == 2 ? field.getUnsignedShort(0)
           : prefixWidth < 0 ? field.getUnsignedIntLE(0) : field.getUnsignedInt(0);
       scratch.clear();
@@ -226,7 +224,7 @@ abstract class HandshakeParser {
    *
    * @return the version, or {@code null} if the 12 bytes do not have that shape
    */
-  static RfbVersion parseVersion(ByteBuf field) {
+  static RfbVersion parseVersion(ByteView field) {
     if (field.getByte(0) != 'R' || field.getByte(1) != 'F' || field.getByte(2) != 'B' || field.getByte(3) != ' '
         || field.getByte(7) != '.' || field.getByte(11) != '\n') {
       return null;
@@ -236,7 +234,7 @@ abstract class HandshakeParser {
     return major < 0 || minor < 0 ? null : new RfbVersion(major, minor);
   }
 
-  private static int digits(ByteBuf field, int at) {
+  private static int digits(ByteView field, int at) {
     int value = 0;
     for (int i = at; i < at + 3; i++) {
       int c = field.getByte(i) - '0';

@@ -1,14 +1,10 @@
 package org.rfbactivity.rfb;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
-
 /**
  * A small preallocated array for a fixed-size field or header that spans two or more buffers.
  * Bytes are copied in only when a header is split; a header that lies within one buffer is read in place.
- * {@link #view()} wraps the array once, so split and unsplit headers are parsed by the same absolute-getter code.
- * The wrapper is an unpooled heap buffer that owns no pooled memory; it is never released and never leaves the
- * inspector.
+ * {@link #view()} is one {@link ArrayView} over the array, so split and unsplit headers are parsed by the same
+ * absolute-getter code. It never leaves the inspector.
  */
 final class HeaderScratch {
 
@@ -16,7 +12,7 @@ final class HeaderScratch {
   static final int CAPACITY = 24;
 
   private final byte[] bytes = new byte[CAPACITY];
-  private final ByteBuf view = Unpooled.wrappedBuffer(bytes);
+  private final ArrayView view = new ArrayView(bytes);
   private int length;
 
   /** Bytes collected so far. */
@@ -29,7 +25,7 @@ final class HeaderScratch {
    *
    * @return the number of bytes copied
    */
-  int fill(ByteBuf buf, int index, int end, int target) {
+  int fill(ByteView buf, int index, int end, int target) {
     int count = Math.min(target - length, end - index);
     buf.getBytes(index, bytes, length, count);
     length += count;
@@ -37,7 +33,7 @@ final class HeaderScratch {
   }
 
   /** The collected bytes, readable with absolute getters from index 0. */
-  ByteBuf view() {
+  ByteView view() {
     return view;
   }
 

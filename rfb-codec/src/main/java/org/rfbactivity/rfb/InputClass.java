@@ -29,12 +29,12 @@ public enum InputClass {
     this.label = label;
   }
 
-  /** Its bit in a class set: {@code 1 << ordinal()}. */
+  /** {@return its bit in a class set: {@code 1 << ordinal()}} */
   public int bit() {
     return 1 << ordinal();
   }
 
-  /** The name used in settings and metric tags ({@code pointer-motion}). */
+  /** {@return the name used in settings and metric tags ({@code pointer-motion})} */
   public String label() {
     return label;
   }

@@ -23,12 +23,12 @@ public final class RfbCounters {
   RfbCounters() {
   }
 
-  /** Bytes relayed from the viewer to the server, whether or not they were interpreted. */
+  /** {@return the bytes relayed from the viewer to the server, whether or not they were interpreted} */
   public long bytesFromClient() {
     return (long) LONGS.getAcquire(bytes, CLIENT);
   }
 
-  /** Bytes relayed from the server to the viewer. */
+  /** {@return the bytes relayed from the server to the viewer} */
   public long bytesFromServer() {
     return (long) LONGS.getAcquire(bytes, SERVER);
   }
@@ -38,6 +38,7 @@ public final class RfbCounters {
    * header has been read.
    *
    * @param messageType 0..255
+   * @return how many were framed
    */
   public long messages(int messageType) {
     if (messageType < 0 || messageType > 255) {
@@ -46,7 +47,11 @@ public final class RfbCounters {
     return (long) LONGS.getAcquire(messages, messageType);
   }
 
-  /** How often {@link RfbListener#input} was called with this kind. */
+  /**
+   * {@return how often {@link RfbListener#input} was called with {@code kind}}
+   *
+   * @param kind the input kind
+   */
   public long inputs(InputKind kind) {
     return (long) LONGS.getAcquire(inputs, Objects.requireNonNull(kind, "kind").ordinal());
   }

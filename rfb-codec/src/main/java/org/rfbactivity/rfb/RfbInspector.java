@@ -6,8 +6,6 @@ import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.util.ReferenceCountUtil;
-import java.nio.ByteOrder;
-import java.util.Objects;
 
 /**
  * Observes one RFB (VNC) connection and reports handshake facts and every piece of client input to an
@@ -31,51 +29,56 @@ import java.util.Objects;
  * problem makes the connection blind: bytes keep flowing, one {@link RfbListener#inspectionLost} event and one DEBUG
  * line (without payload) are emitted. In strict mode the offending buffer is released and an
  * {@link RfbProtocolException} is thrown instead. Not {@code @Sharable}: it holds per-connection state.
+ *
+ * <p>It is a thin adapter: the parsing is {@link RfbStreamInspector}'s, which a proxy that is not built on Netty uses
+ * directly.
  */
 public final class RfbInspector extends ChannelDuplexHandler {
 
-  private final RfbInspectorConfig config;
-  private final ConnectionState conn;
-  private final ServerHandshakeParser server;
-  private final ClientStreamParser client;
+  private final RfbStreamInspector streams;
   private final Direction readDirection;
   private final Direction writeDirection;
-  /** A parse of that direction is under way (a listener callback may re-enter the handler). */
-  private boolean parsingClient;
-  private boolean parsingServer;
 
-  /** An inspector with {@link RfbInspectorConfig#defaults()}. */
+  /**
+   * An inspector with {@link RfbInspectorConfig#defaults()}.
+   *
+   * @param listener told of everything the connection shows, on the channel's event loop
+   */
   public RfbInspector(RfbListener listener) {
     this(RfbInspectorConfig.defaults(), listener);
   }
 
+  /**
+   * An inspector with {@code config}.
+   *
+   * @param config placement, strictness and keysyms
+   * @param listener told of everything the connection shows, on the channel's event loop
+   */
   public RfbInspector(RfbInspectorConfig config, RfbListener listener) {
-    this.config = Objects.requireNonNull(config, "config");
-    this.conn = new ConnectionState(Objects.requireNonNull(listener, "listener"), config);
-    this.server = new ServerHandshakeParser(conn);
-    this.client = new ClientStreamParser(conn);
+    this.streams = new RfbStreamInspector(config, listener);
     boolean backend = config.placement() == RfbInspectorConfig.Placement.BACKEND;
     this.readDirection = backend ? Direction.SERVER_TO_CLIENT : Direction.CLIENT_TO_SERVER;
     this.writeDirection = backend ? Direction.CLIENT_TO_SERVER : Direction.SERVER_TO_CLIENT;
   }
 
-  /** Live counters, readable from any thread. */
+  /** {@return the live counters, readable from any thread} */
   public RfbCounters counters() {
-    return conn.counters;
+    return streams.counters();
   }
 
-  /** Whether interpretation has stopped for this connection (bytes are still relayed). */
+  /** {@return whether interpretation has stopped for this connection (bytes are still relayed)} */
   public boolean isBlind() {
-    return conn.isBlind();
+    return streams.isBlind();
   }
 
+  /** {@return the configuration it was built with} */
   public RfbInspectorConfig config() {
-    return config;
+    return streams.config();
   }
 
   @Override
   public void handlerAdded(ChannelHandlerContext ctx) {
-    conn.label("[id: 0x" + ctx.channel().id().asShortText() + "]");
+    streams.label("[id: 0x" + ctx.channel().id().asShortText() + "]");
   }
 
   @Override
@@ -110,62 +113,10 @@ public final class RfbInspector extends ChannelDuplexHandler {
   void inspect(Direction direction, Object msg) {
     ByteBuf buf = msg instanceof ByteBuf ? (ByteBuf) msg
         : msg instanceof ByteBufHolder ? ((ByteBufHolder) msg).content() : null;
-    long offset = direction == Direction.CLIENT_TO_SERVER ? conn.counters.bytesFromClient()
-        : conn.counters.bytesFromServer();
     if (buf == null) {
-      conn.goBlind(direction, BlindReason.UNSUPPORTED_MESSAGE_OBJECT, offset, msg.getClass().getName(), null);
+      streams.unsupported(direction, msg.getClass().getName());
       return;
     }
-    int readable = buf.readableBytes();
-    if (readable == 0) {
-      return;
-    }
-    buf = bigEndian(buf);
-    conn.counters.addBytes(direction, readable);
-    if (conn.isBlind()) {
-      return;
-    }
-    boolean fromClient = direction == Direction.CLIENT_TO_SERVER;
-    if (fromClient ? parsingClient : parsingServer) {
-      // A listener wrote (or fired a read) into the direction being parsed. These bytes travel before the rest of
-      // the buffer being parsed, which is passed on only after its parse: an order the parser cannot follow.
-      conn.goBlind(direction, BlindReason.UNEXPECTED_DATA, offset, "re-entered from a listener", null);
-      return;
-    }
-    if (fromClient) {
-      parsingClient = true;
-    } else {
-      parsingServer = true;
-    }
-    try {
-      if (fromClient) {
-        client.parse(buf, offset);
-      } else if (!server.isDone()) {
-        server.parse(buf, buf.readerIndex(), buf.writerIndex(), offset);
-      }
-    } catch (RfbProtocolException strictFailure) {
-      throw strictFailure;
-    } catch (Exception failure) {
-      // A bug here or in the listener must not break the relay: stop interpreting, keep forwarding. Exception,
-      // not RuntimeException: a listener may throw a checked exception undeclared (Kotlin, @SneakyThrows).
-      conn.goBlind(direction, BlindReason.INTERNAL_ERROR, offset, failure.getClass().getName(), failure);
-    } finally {
-      if (fromClient) {
-        parsingClient = false;
-      } else {
-        parsingServer = false;
-      }
-    }
-  }
-
-  /**
-   * RFB is big-endian on the wire (docs/protocol.md#byte-order). A little-endian view made with
-   * the deprecated {@code ByteBuf#order} swaps every multi-byte getter; {@code order(BIG_ENDIAN)} returns the
-   * buffer itself when it is big-endian and the underlying buffer of a swapped view, so nothing is allocated.
-   * Only the parser reads the result; the message passed on is the one received.
-   */
-  @SuppressWarnings("deprecation")
-  private static ByteBuf bigEndian(ByteBuf buf) {
-    return buf.order(ByteOrder.BIG_ENDIAN);
+    streams.bytes(direction, buf);
   }
 }

@@ -35,25 +35,27 @@ public final class RfbInspectorConfig {
     this.revealKeysyms = builder.revealKeysyms;
   }
 
-  /** BACKEND placement, lenient, keysyms redacted. */
+  /** {@return the defaults: BACKEND placement, lenient, keysyms redacted} */
   public static RfbInspectorConfig defaults() {
     return DEFAULTS;
   }
 
+  /** {@return a builder that starts from the defaults} */
   public static Builder builder() {
     return new Builder();
   }
 
+  /** {@return which channel the inspector is on, so which of reads and writes are client bytes} */
   public Placement placement() {
     return placement;
   }
 
-  /** Whether a protocol problem throws {@link RfbProtocolException} instead of making the connection blind. */
+  /** {@return whether a protocol problem throws {@link RfbProtocolException} instead of making the connection blind} */
   public boolean strict() {
     return strict;
   }
 
-  /** Whether {@link RfbListener#key} receives real keysyms instead of {@link RfbListener#REDACTED_KEYSYM}. */
+  /** {@return whether {@link RfbListener#key} receives real keysyms instead of {@link RfbListener#REDACTED_KEYSYM}} */
   public boolean revealKeysyms() {
     return revealKeysyms;
   }
@@ -73,7 +75,12 @@ public final class RfbInspectorConfig {
     private Builder() {
     }
 
-    /** Default {@link Placement#BACKEND}. */
+    /**
+     * Default {@link Placement#BACKEND}.
+     *
+     * @param placement which channel the inspector is on
+     * @return this builder
+     */
     public Builder placement(Placement placement) {
       this.placement = Objects.requireNonNull(placement, "placement");
       return this;
@@ -83,6 +90,9 @@ public final class RfbInspectorConfig {
      * Default {@code false} (lenient): a protocol problem makes the connection blind, it keeps relaying and emits
      * one {@link RfbListener#inspectionLost} event. {@code true} (for tests and fuzzing): the handler releases the
      * offending buffer and throws {@link RfbProtocolException}.
+     *
+     * @param strict whether to throw
+     * @return this builder
      */
     public Builder strict(boolean strict) {
       this.strict = strict;
@@ -93,12 +103,16 @@ public final class RfbInspectorConfig {
      * Default {@code false}: {@link RfbListener#key} gets {@link RfbListener#REDACTED_KEYSYM}. Set it only for a
      * listener that truly needs key identities (e.g. to ignore lock-key resyncs, docs/protocol.md#synthetic-input);
      * keysyms are keystrokes, and must then be kept out of logs and storage by the listener.
+     *
+     * @param revealKeysyms whether to pass real keysyms
+     * @return this builder
      */
     public Builder revealKeysyms(boolean revealKeysyms) {
       this.revealKeysyms = revealKeysyms;
       return this;
     }
 
+    /** {@return the immutable configuration} */
     public RfbInspectorConfig build() {
       return new RfbInspectorConfig(this);
     }

@@ -27,15 +27,27 @@ public interface RfbListener {
   /** The keysym passed to {@link #key} unless the configuration reveals keysyms (no real keysym is negative). */
   int REDACTED_KEYSYM = -1;
 
-  /** Once per connection; see {@link HandshakeCompleted} for when. */
+  /**
+   * Once per connection; see {@link HandshakeCompleted} for when.
+   *
+   * @param event the versions, the security type and whether the stream can be inspected
+   */
   default void handshakeCompleted(HandshakeCompleted event) {
   }
 
-  /** Once per connection, when the server's ServerInit has been read (desktop name capped). */
+  /**
+   * Once per connection, when the server's ServerInit has been read (desktop name capped).
+   *
+   * @param event the desktop's size, pixel format and name
+   */
   default void serverInit(ServerInit event) {
   }
 
-  /** At most once per connection, when the server refused the connection during the security phase. */
+  /**
+   * At most once per connection, when the server refused the connection during the security phase.
+   *
+   * @param failure the result code and the server's capped reason
+   */
   default void securityFailed(SecurityFailure failure) {
   }
 
@@ -43,6 +55,8 @@ public interface RfbListener {
    * Exactly once per classified client input message (KeyEvent, PointerEvent, ClientCutText, SetDesktopSize,
    * QEMU extended key, each gii injected event, UltraVNC KeepAlive; in KasmVNC's dialect also its PointerEvent,
    * DirectMouseEvent, BinaryClipboard and KeepAlive), {@link InputKind#NOISE} included.
+   *
+   * @param kind the message's classification
    */
   default void input(InputKind kind) {
   }

@@ -9,6 +9,12 @@ package org.rfbactivity.rfb;
  */
 public record RfbVersion(int major, int minor) {
 
+  /**
+   * Checks that both numbers are 0..999.
+   *
+   * @param major the three-digit major number
+   * @param minor the three-digit minor number
+   */
   public RfbVersion {
     if (major < 0 || major > 999 || minor < 0 || minor > 999) {
       throw new IllegalArgumentException("version numbers must be 0..999: " + major + "." + minor);

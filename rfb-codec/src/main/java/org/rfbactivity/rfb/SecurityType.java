@@ -18,17 +18,26 @@ public record SecurityType(long code, long subtype) {
   static final long VENCRYPT = 19;
   static final long LEGACY_MS_LOGON = 0xFFFFFFFAL;
 
-  /** A type without subtype. */
+  /**
+   * {@return a type without subtype}
+   *
+   * @param code the security type
+   */
   public static SecurityType of(long code) {
     return new SecurityType(code, NO_SUBTYPE);
   }
 
-  /** A type with a VeNCrypt subtype or Tight sub-authentication. */
+  /**
+   * {@return a type with a VeNCrypt subtype or Tight sub-authentication}
+   *
+   * @param code the security type
+   * @param subtype the VeNCrypt subtype or Tight authentication code
+   */
   public static SecurityType of(long code, long subtype) {
     return new SecurityType(code, subtype);
   }
 
-  /** The readable name, e.g. {@code VeNCrypt/Plain}. */
+  /** {@return the readable name, e.g. {@code VeNCrypt/Plain}} */
   public String name() {
     String primary = codeName(code);
     if (subtype == NO_SUBTYPE) {

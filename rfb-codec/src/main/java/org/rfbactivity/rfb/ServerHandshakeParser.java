@@ -1,7 +1,5 @@
 package org.rfbactivity.rfb;
 
-import io.netty.buffer.ByteBuf;
-
 /**
  * Follows the server→client half of the handshake up to and including ServerInit (docs/protocol.md#handshake): the
  * ProtocolVersion, the security-type list or decision, the server's half of the chosen {@link SecurityExchange},
@@ -242,7 +240,7 @@ final class ServerHandshakeParser extends HandshakeParser {
   }
 
   /** U16 width, U16 height, 16-byte PIXEL_FORMAT, U32 name length (docs/protocol.md#serverinit). */
-  private void onServerInitHeader(ByteBuf header) {
+  private void onServerInitHeader(ByteView header) {
     width = header.getUnsignedShort(0);
     height = header.getUnsignedShort(2);
     pixelFormat = new PixelFormat(header.getUnsignedByte(4), header.getUnsignedByte(5), header.getByte(6) != 0,

@@ -21,6 +21,16 @@ public record ServerInit(int width, int height, PixelFormat pixelFormat, String 
    */
   public static final int MAX_NAME_BYTES = 256;
 
+  /**
+   * Checks that the pixel format and the name are not null.
+   *
+   * @param width framebuffer width
+   * @param height framebuffer height
+   * @param pixelFormat the server's pixel format
+   * @param name the desktop name decoded from at most {@link #MAX_NAME_BYTES} bytes (UTF-8, or Latin-1 when the bytes
+   *     are not valid UTF-8, as TigerVNC's client does)
+   * @param nameLength the name length the server declared (may exceed what {@code name} holds)
+   */
   public ServerInit {
     Objects.requireNonNull(pixelFormat, "pixelFormat");
     Objects.requireNonNull(name, "name");

@@ -70,14 +70,26 @@ public final class SyntheticInputDetector {
     this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
   }
 
-  /** The detail of a KeyEvent, as {@link RfbListener#key} receives it. */
+  /**
+   * The detail of a KeyEvent, as {@link RfbListener#key} receives it.
+   *
+   * @param down whether the key went down
+   * @param keysym the keysym, or {@link RfbListener#REDACTED_KEYSYM}
+   */
   public void key(boolean down, int keysym) {
     pending = KEY;
     pendingDown = down;
     pendingKeysym = keysym;
   }
 
-  /** The detail of a PointerEvent, as {@link RfbListener#pointer} receives it. */
+  /**
+   * The detail of a PointerEvent, as {@link RfbListener#pointer} receives it.
+   *
+   * @param kind the inspector's classification
+   * @param buttonMask the buttons held
+   * @param x the horizontal position
+   * @param y the vertical position
+   */
   public void pointer(InputKind kind, int buttonMask, int x, int y) {
     pending = POINTER;
     pendingX = x;
@@ -87,6 +99,9 @@ public final class SyntheticInputDetector {
   /**
    * The inspector's classification of the message whose detail came last ({@link RfbListener#input}): returns it, or
    * {@link InputKind#SYNTHETIC} when the message is part of a jiggler's pattern.
+   *
+   * @param kind the inspector's classification
+   * @return {@code kind}, or {@link InputKind#SYNTHETIC}
    */
   public InputKind classify(InputKind kind) {
     int detail = pending;

@@ -1,7 +1,5 @@
 package org.rfbactivity.rfb;
 
-import io.netty.buffer.ByteBuf;
-
 /**
  * 19 VeNCrypt (docs/protocol.md#vencrypt): the server sends its highest version (U8 major, U8
  * minor), the client the version it will use, the server a U8 ack (0 OK; anything else refuses and closes), then
@@ -117,7 +115,7 @@ final class VeNCryptExchange extends SecurityExchange {
           if (!in.field(2)) {
             return false;
           }
-          ByteBuf version = in.fieldBytes();
+          ByteView version = in.fieldBytes();
           clientMinor = version.getUnsignedByte(0) == 0 ? version.getUnsignedByte(1) : 0xFF;
           in.consumeField();
           clientStep = 1;

@@ -1,7 +1,5 @@
 package org.rfbactivity.rfb;
 
-import io.netty.buffer.ByteBuf;
-
 /**
  * 22 xvp: the client sends U8 user length, U8 target length, user and target, then the exchange goes on as VNC
  * authentication (server 16-byte challenge, client 16-byte response). noVNC sends the names from the client;
@@ -30,7 +28,7 @@ final class XvpExchange extends SecurityExchange {
       if (!in.field(2)) {
         return false;
       }
-      ByteBuf lengths = in.fieldBytes();
+      ByteView lengths = in.fieldBytes();
       in.startSkip(lengths.getUnsignedByte(0) + lengths.getUnsignedByte(1) + CHALLENGE_BYTES);
       in.consumeField();
       clientSkipping = true;

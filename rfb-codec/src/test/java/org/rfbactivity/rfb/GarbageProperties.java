@@ -41,7 +41,7 @@ class GarbageProperties {
     return mutations(Connections.kasmValid());
   }
 
-  private static Arbitrary<List<Segment>> mutations(Arbitrary<Transcript> connections) {
+  static Arbitrary<List<Segment>> mutations(Arbitrary<Transcript> connections) {
     Arbitrary<int[]> edit = Combinators.combine(Arbitraries.integers().between(0, Integer.MAX_VALUE),
         Arbitraries.integers().between(0, 255)).as((position, value) -> new int[] {position, value});
     return Combinators.combine(connections, edit.list().ofMinSize(1).ofMaxSize(8)).as((connection, edits) -> {

@@ -57,6 +57,26 @@ public record ActivityEvent(
    */
   public static final int MAX_JSON_BYTES = 6 * (256 + 256 + 128 + MAX_REASON_LENGTH + 48) + 512;
 
+  /**
+   * Checks that the id and the type are given, and bounds the reason.
+   *
+   * @param id unique event id ({@link EventIds}); a webhook's {@code webhook-id}, an SSE event's {@code id:}
+   * @param type what happened
+   * @param at when it happened (UTC)
+   * @param replicaId the replica that emitted it
+   * @param sessionId the session
+   * @param from state before ({@link EventType#SESSION_STATE_CHANGED} only, else null)
+   * @param to state after ({@link EventType#SESSION_STATE_CHANGED} only, else null)
+   * @param fromSince when the session entered {@code from}, null if unknown (state events only)
+   * @param viewerId the viewer that opened or closed, or that caused the change; null if no viewer did
+   * @param inputKind the input kind behind a state change, null if none
+   * @param reason a state change's cause ({@code INPUT}, {@code WINDOW_ELAPSED}, ...), a close reason ({@code
+   *     client_closed}, ...) or a policy's reason ({@code idle_timeout}, ...); null for {@link EventType#VIEWER_OPENED}
+   *     and the warnings. Cut to {@value #MAX_REASON_LENGTH} characters, control characters replaced by {@code ?}
+   * @param disconnectAt when a warned close comes (the two warnings only, else null)
+   * @param limit the policy's duration (the warnings and {@link EventType#VIEWER_DISCONNECTED_BY_POLICY} only, else
+   *     null)
+   */
   public ActivityEvent {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(type, "type");
@@ -80,7 +100,20 @@ public record ActivityEvent(
     reason = BoundedText.of(reason, MAX_REASON_LENGTH);
   }
 
-  /** A state change. */
+  /**
+   * {@return a {@code session.state_changed} event}
+   *
+   * @param id unique event id ({@link EventIds})
+   * @param at when it happened (UTC)
+   * @param replicaId the replica that emits it
+   * @param sessionId the session
+   * @param from the state before
+   * @param to the state after
+   * @param fromSince when the session entered {@code from}, or null if unknown
+   * @param causeViewerId the viewer that caused the change, or null
+   * @param causeInputKind the input kind behind it, or null
+   * @param causeReason the cause ({@code INPUT}, {@code WINDOW_ELAPSED}, ...)
+   */
   public static ActivityEvent stateChanged(String id, Instant at, String replicaId, String sessionId,
       ActivityState from, ActivityState to, Instant fromSince, String causeViewerId, InputKind causeInputKind,
       String causeReason) {
@@ -88,35 +121,91 @@ public record ActivityEvent(
         causeViewerId, causeInputKind, causeReason, null, null);
   }
 
-  /** A viewer connected. */
+  /**
+   * {@return a {@code viewer.opened} event: a viewer connected}
+   *
+   * @param id unique event id ({@link EventIds}); a webhook's {@code webhook-id}, an SSE event's {@code id:}
+   * @param at when it happened (UTC)
+   * @param replicaId the replica that emitted it
+   * @param sessionId the session
+   * @param viewerId the viewer that opened or closed, or that caused the change; null if no viewer did
+   */
   public static ActivityEvent viewerOpened(String id, Instant at, String replicaId, String sessionId,
       String viewerId) {
     return new ActivityEvent(id, EventType.VIEWER_OPENED, at, replicaId, sessionId, null, null, null, viewerId,
         null, null, null, null);
   }
 
-  /** A viewer's connection ended. */
+  /**
+   * {@return a {@code viewer.closed} event: a viewer's connection ended}
+   *
+   * @param id unique event id ({@link EventIds}); a webhook's {@code webhook-id}, an SSE event's {@code id:}
+   * @param at when it happened (UTC)
+   * @param replicaId the replica that emitted it
+   * @param sessionId the session
+   * @param viewerId the viewer that opened or closed, or that caused the change; null if no viewer did
+   * @param reason a state change's cause ({@code INPUT}, {@code WINDOW_ELAPSED}, ...), a close reason ({@code
+   *     client_closed}, ...) or a policy's reason ({@code idle_timeout}, ...); null for {@link EventType#VIEWER_OPENED}
+   *     and the warnings. Cut to {@value #MAX_REASON_LENGTH} characters, control characters replaced by {@code ?}
+   */
   public static ActivityEvent viewerClosed(String id, Instant at, String replicaId, String sessionId,
       String viewerId, String reason) {
     return new ActivityEvent(id, EventType.VIEWER_CLOSED, at, replicaId, sessionId, null, null, null, viewerId,
         null, reason, null, null);
   }
 
-  /** The session's idle disconnect ({@code limit} without counted input) comes at {@code disconnectAt}. */
+  /**
+   * {@return a {@code session.idle_warning} event: the session's idle disconnect ({@code limit} without counted
+   * input) comes at {@code disconnectAt}}
+   *
+   * @param id unique event id ({@link EventIds}); a webhook's {@code webhook-id}, an SSE event's {@code id:}
+   * @param at when it happened (UTC)
+   * @param replicaId the replica that emitted it
+   * @param sessionId the session
+   * @param disconnectAt when a warned close comes (the two warnings only, else null)
+   * @param limit the policy's duration (the warnings and {@link EventType#VIEWER_DISCONNECTED_BY_POLICY} only, else
+   *     null)
+   */
   public static ActivityEvent idleWarning(String id, Instant at, String replicaId, String sessionId,
       Instant disconnectAt, Duration limit) {
     return new ActivityEvent(id, EventType.SESSION_IDLE_WARNING, at, replicaId, sessionId, null, null, null, null,
         null, null, disconnectAt, limit);
   }
 
-  /** The viewer's maximum duration ({@code limit}) ends at {@code disconnectAt}. */
+  /**
+   * {@return a {@code viewer.max_duration_warning} event: the viewer's maximum duration ({@code limit}) ends at
+   * {@code disconnectAt}}
+   *
+   * @param id unique event id ({@link EventIds}); a webhook's {@code webhook-id}, an SSE event's {@code id:}
+   * @param at when it happened (UTC)
+   * @param replicaId the replica that emitted it
+   * @param sessionId the session
+   * @param viewerId the viewer that opened or closed, or that caused the change; null if no viewer did
+   * @param disconnectAt when a warned close comes (the two warnings only, else null)
+   * @param limit the policy's duration (the warnings and {@link EventType#VIEWER_DISCONNECTED_BY_POLICY} only, else
+   *     null)
+   */
   public static ActivityEvent maxDurationWarning(String id, Instant at, String replicaId, String sessionId,
       String viewerId, Instant disconnectAt, Duration limit) {
     return new ActivityEvent(id, EventType.VIEWER_MAX_DURATION_WARNING, at, replicaId, sessionId, null, null, null,
         viewerId, null, null, disconnectAt, limit);
   }
 
-  /** A policy ended the viewer: {@code reason} is its label ({@code idle_timeout}, ...), {@code limit} its duration. */
+  /**
+   * {@return a {@code viewer.disconnected_by_policy} event: a policy ended the viewer; {@code reason} is its label
+   * ({@code idle_timeout}, ...), {@code limit} its duration}
+   *
+   * @param id unique event id ({@link EventIds}); a webhook's {@code webhook-id}, an SSE event's {@code id:}
+   * @param at when it happened (UTC)
+   * @param replicaId the replica that emitted it
+   * @param sessionId the session
+   * @param viewerId the viewer that opened or closed, or that caused the change; null if no viewer did
+   * @param reason a state change's cause ({@code INPUT}, {@code WINDOW_ELAPSED}, ...), a close reason ({@code
+   *     client_closed}, ...) or a policy's reason ({@code idle_timeout}, ...); null for {@link EventType#VIEWER_OPENED}
+   *     and the warnings. Cut to {@value #MAX_REASON_LENGTH} characters, control characters replaced by {@code ?}
+   * @param limit the policy's duration (the warnings and {@link EventType#VIEWER_DISCONNECTED_BY_POLICY} only, else
+   *     null)
+   */
   public static ActivityEvent disconnectedByPolicy(String id, Instant at, String replicaId, String sessionId,
       String viewerId, String reason, Duration limit) {
     return new ActivityEvent(id, EventType.VIEWER_DISCONNECTED_BY_POLICY, at, replicaId, sessionId, null, null, null,
@@ -126,6 +215,8 @@ public record ActivityEvent(
   /**
    * Whole seconds from {@code at} to {@code disconnectAt}, rounded down (a warning never promises more time than is
    * left); null for events that are no warning.
+   *
+   * @return the seconds left, or null
    */
   public Long secondsLeft() {
     if (disconnectAt == null) {
@@ -135,7 +226,7 @@ public record ActivityEvent(
     return Math.max(0, seconds);
   }
 
-  /** How long the session was in {@code from}, or null when that is unknown or this is no state change. */
+  /** {@return how long the session was in {@code from}, or null when that is unknown or this is no state change} */
   public Duration timeInPreviousState() {
     if (fromSince == null) {
       return null;
@@ -150,6 +241,8 @@ public record ActivityEvent(
    * "replicaId":"proxy-1","sessionId":"desk-1","from":"CONNECTED_IDLE","to":"ACTIVE",
    * "fromSince":"2026-12-03T09:40:00Z","durationMs":1200250,"cause":{"viewerId":"c1","inputKind":"KEY_PRESS",
    * "reason":"INPUT"}}}.
+   *
+   * @return at most {@link #MAX_JSON_BYTES} bytes of UTF-8
    */
   public String toJson() {
     StringBuilder b = new StringBuilder(256);

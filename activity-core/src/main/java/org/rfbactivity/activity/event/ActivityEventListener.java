@@ -11,6 +11,10 @@ package org.rfbactivity.activity.event;
 @FunctionalInterface
 public interface ActivityEventListener {
 
-  /** One event. */
+  /**
+   * One event.
+   *
+   * @param event see {@link ActivityEvent} for the meaning of each field
+   */
   void onEvent(ActivityEvent event);
 }

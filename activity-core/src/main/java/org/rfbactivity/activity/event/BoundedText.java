@@ -10,7 +10,12 @@ public final class BoundedText {
   private BoundedText() {
   }
 
-  /** {@code text} cut to {@code maxLength} characters, control characters replaced; null stays null. */
+  /**
+   * {@return {@code text} cut to {@code maxLength} characters, control characters replaced; null stays null}
+   *
+   * @param text the text, or null
+   * @param maxLength the most characters kept
+   */
   public static String of(String text, int maxLength) {
     if (text == null) {
       return null;

@@ -19,12 +19,16 @@ public final class EventIds {
     this(new SecureRandom().nextLong());
   }
 
-  /** A generator with this nonce (tests). */
+  /**
+   * A generator with this nonce (tests).
+   *
+   * @param nonce the random part every id of this generator shares
+   */
   public EventIds(long nonce) {
     this.prefix = "evt_" + HexFormat.of().toHexDigits(nonce) + "_";
   }
 
-  /** The next id. */
+  /** {@return the next id} */
   public String next() {
     return prefix + sequence.incrementAndGet();
   }

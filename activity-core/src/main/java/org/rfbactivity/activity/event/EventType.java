@@ -25,12 +25,17 @@ public enum EventType {
     this.wireName = wireName;
   }
 
-  /** The name in JSON and SSE, e.g. {@code session.state_changed}. */
+  /** {@return the name in JSON and SSE, e.g. {@code session.state_changed}} */
   public String wireName() {
     return wireName;
   }
 
-  /** The type with this wire name. */
+  /**
+   * {@return the type with this wire name}
+   *
+   * @param name a wire name, e.g. {@code viewer.opened}
+   * @throws IllegalArgumentException for a name no type has
+   */
   public static EventType ofWireName(String name) {
     for (EventType type : values()) {
       if (type.wireName.equals(name)) {

@@ -17,6 +17,8 @@ public interface ActivityStore extends AutoCloseable {
    * exactly those to its event listeners. A write that throws committed none, and the tracker passes the same
    * events again with its next batch.
    *
+   * @param batch what one tick writes
+   * @return what was written, and the events committed
    * @throws StoreException if nothing was committed; the tracker will retry with the newest values
    */
   WriteResult write(StoreBatch batch) throws StoreException;
@@ -26,7 +28,7 @@ public interface ActivityStore extends AutoCloseable {
   default void close() {
   }
 
-  /** A store that accepts everything and keeps nothing: the tracker's state lives in memory only. */
+  /** {@return a store that accepts everything and keeps nothing: the tracker's state lives in memory only} */
   static ActivityStore none() {
     return NoStore.INSTANCE;
   }

@@ -68,12 +68,12 @@ public final class JdbcActivityStore implements ActivityStore {
   /** The default {@code NOTIFY} channel (docs/architecture.md#events). */
   public static final String DEFAULT_NOTIFY_CHANNEL = Settlement.DEFAULT_CHANNEL;
 
-  /** A new builder. */
+  /** {@return a new builder} */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The data source this store writes to: the caller's, or the pool it created. */
+  /** {@return the data source this store writes to: the caller's, or the pool it created} */
   public DataSource dataSource() {
     return dataSource;
   }
@@ -249,7 +249,12 @@ public final class JdbcActivityStore implements ActivityStore {
     private Builder() {
     }
 
-    /** Write through this data source; the caller owns (and closes) it. Excludes {@link #jdbcUrl}. */
+    /**
+     * Write through this data source; the caller owns (and closes) it. Excludes {@link #jdbcUrl}.
+     *
+     * @param dataSource the data source
+     * @return this builder
+     */
     public Builder dataSource(DataSource dataSource) {
       requireState(this.dataSource == null, "dataSource was already set to " + this.dataSource);
       this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
@@ -259,6 +264,9 @@ public final class JdbcActivityStore implements ActivityStore {
     /**
      * Create and own a HikariCP pool for this {@code jdbc:postgresql:} URL. Excludes {@link #dataSource}. The
      * URL may carry pgjdbc properties ({@code connectTimeout}, {@code socketTimeout}, {@code ssl}, ...).
+     *
+     * @param jdbcUrl a {@code jdbc:postgresql:} URL
+     * @return this builder
      */
     public Builder jdbcUrl(String jdbcUrl) {
       requireState(this.jdbcUrl == null, "jdbcUrl was already set");
@@ -269,21 +277,36 @@ public final class JdbcActivityStore implements ActivityStore {
       return this;
     }
 
-    /** User name for the owned pool. */
+    /**
+     * User name for the owned pool.
+     *
+     * @param username the username
+     * @return this builder
+     */
     public Builder username(String username) {
       requireState(this.username == null, "username was already set to " + this.username);
       this.username = Objects.requireNonNull(username, "username");
       return this;
     }
 
-    /** Password for the owned pool; never logged or shown. */
+    /**
+     * Password for the owned pool; never logged or shown.
+     *
+     * @param password the password
+     * @return this builder
+     */
     public Builder password(String password) {
       requireState(this.password == null, "password was already set");
       this.password = Objects.requireNonNull(password, "password");
       return this;
     }
 
-    /** Name of the owned pool, its threads and log lines; default {@value #DEFAULT_POOL_NAME}. */
+    /**
+     * Name of the owned pool, its threads and log lines; default {@value #DEFAULT_POOL_NAME}.
+     *
+     * @param poolName the pool name
+     * @return this builder
+     */
     public Builder poolName(String poolName) {
       requireState(this.poolName == null, "poolName was already set to " + this.poolName);
       Objects.requireNonNull(poolName, "poolName");
@@ -292,7 +315,12 @@ public final class JdbcActivityStore implements ActivityStore {
       return this;
     }
 
-    /** Connections in the owned pool; default {@value #DEFAULT_MAXIMUM_POOL_SIZE}, at least 1. */
+    /**
+     * Connections in the owned pool; default {@value #DEFAULT_MAXIMUM_POOL_SIZE}, at least 1.
+     *
+     * @param maximumPoolSize the maximum pool size
+     * @return this builder
+     */
     public Builder maximumPoolSize(int maximumPoolSize) {
       requireState(this.maximumPoolSize == 0, "maximumPoolSize was already set to " + this.maximumPoolSize);
       requireArgument(maximumPoolSize >= 1, "maximumPoolSize must be >= 1: " + maximumPoolSize);
@@ -309,6 +337,8 @@ public final class JdbcActivityStore implements ActivityStore {
      *
      * @throws IllegalArgumentException if the statement cannot be parsed, names another parameter or contains a
      *                                  JDBC {@code ?} or a positional {@code $1}
+     * @param mirrorSql the mirror statement
+     * @return this builder
      */
     public Builder mirrorSql(String mirrorSql) {
       requireState(this.mirrorSql == null, "mirrorSql was already set");
@@ -321,6 +351,9 @@ public final class JdbcActivityStore implements ActivityStore {
      * The channel every committed event is {@code NOTIFY}ed on, in the flush's transaction
      * (docs/architecture.md#events); default {@value Settlement#DEFAULT_CHANNEL}; {@code null} for none. Lower-case
      * letters, digits and underscores, not starting with a digit, at most 63 characters.
+     *
+     * @param channel the channel
+     * @return this builder
      */
     public Builder notifyChannel(String channel) {
       requireState(!notifyChannelSet, "notifyChannel was already set");
@@ -337,6 +370,7 @@ public final class JdbcActivityStore implements ActivityStore {
      * at start is an outage the tracker rides out, not a configuration error. Run {@link Migrations#apply} to
      * fail fast on bad credentials.
      *
+     * @return the store
      * @throws IllegalStateException if neither or both of dataSource and jdbcUrl were given, or pool settings
      *                               were given with a dataSource
      */

@@ -40,6 +40,8 @@ public final class Migrations {
   /**
    * The whole schema as one script that creates it in an empty database and records its versions, for DBAs who
    * apply it themselves. To upgrade a database that has an earlier version, use {@link #apply}.
+   *
+   * @return the SQL of every version, each followed by the row that records it
    */
   public static String script() {
     StringBuilder all = new StringBuilder(VERSION_TABLE).append(";\n");
@@ -49,7 +51,11 @@ public final class Migrations {
     return all.toString();
   }
 
-  /** The script of one version. */
+  /**
+   * {@return the script of one version}
+   *
+   * @param version 1 to {@link #LATEST_VERSION}
+   */
   public static String script(int version) {
     String resource = SCRIPTS.get(version - 1);
     try (InputStream in = Migrations.class.getResourceAsStream(resource)) {
@@ -67,6 +73,7 @@ public final class Migrations {
    * entry of {@code search_path}) to {@link #LATEST_VERSION}. Safe to call on every start, from several replicas at
    * once.
    *
+   * @param dataSource connects to the database
    * @return the version the database had before (0 for a new database or one made before versions were recorded)
    * @throws SQLException if the database refuses; nothing is half-applied
    */

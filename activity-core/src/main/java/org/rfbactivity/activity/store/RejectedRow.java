@@ -9,7 +9,7 @@ package org.rfbactivity.activity.store;
  */
 public record RejectedRow(String table, String sessionId, String sqlState) {
 
-  /** The SQLSTATE class, e.g. {@code "23"}. */
+  /** {@return the SQLSTATE class, e.g. {@code "23"}} */
   public String errorClass() {
     return SqlStates.errorClass(sqlState);
   }

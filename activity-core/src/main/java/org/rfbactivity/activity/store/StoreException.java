@@ -8,7 +8,9 @@ public final class StoreException extends Exception {
 
   private static final long serialVersionUID = 1L;
 
+  /** Whether the failure is expected to pass by itself. */
   private final boolean retryable;
+  /** The SQLSTATE, or null. */
   private final String sqlState;
 
   /**
@@ -24,17 +26,17 @@ public final class StoreException extends Exception {
     this.sqlState = sqlState;
   }
 
-  /** Whether the failure is expected to pass by itself. */
+  /** {@return whether the failure is expected to pass by itself} */
   public boolean retryable() {
     return retryable;
   }
 
-  /** The SQLSTATE, {@code null} if unknown. */
+  /** {@return the SQLSTATE, {@code null} if unknown} */
   public String sqlState() {
     return sqlState;
   }
 
-  /** The SQLSTATE class ({@code "08"}, {@code "40"}, ...) or {@code "unknown"}: a metrics tag. */
+  /** {@return the SQLSTATE class ({@code "08"}, {@code "40"}, ...) or {@code "unknown"}: a metrics tag} */
   public String errorClass() {
     return SqlStates.errorClass(sqlState);
   }

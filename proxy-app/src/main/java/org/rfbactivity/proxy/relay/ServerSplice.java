@@ -47,6 +47,11 @@ final class ServerSplice {
 
   /** What one read of the server's rest takes at most: Netty's largest receive buffer by default. */
   private static final int DRAIN_CHUNK = 64 * 1024;
+  /**
+   * What one splice from the server's socket may move: a pipe's default capacity (16 pages), which is what one
+   * readiness of the socket can move at most anyway.
+   */
+  private static final int SPLICE_LENGTH = 64 * 1024;
 
   private final ViewerConnection connection;
   private final Channel frontend;
@@ -54,6 +59,8 @@ final class ServerSplice {
   /** Nothing reads the server's bytes any more: splice at the end of this read burst. */
   private boolean armed;
   private boolean active;
+  /** The splice's promise: failed when it ended (it never succeeds); null before it started. */
+  private ChannelPromise promise;
 
   private ServerSplice(ViewerConnection connection, Channel frontend) {
     this.connection = connection;
@@ -105,7 +112,7 @@ final class ServerSplice {
     // Netty splices only between level-triggered channels, which every epoll channel of Netty 4.2 is.
     Channel server = backend;
     frontend.closeFuture().addListener(closed -> server.close());
-    ChannelPromise promise = backend.newPromise();
+    promise = backend.newPromise();
     promise.addListener(onFailure);
     // Integer.MAX_VALUE: until the backend closes (Netty's "forever").
     backend.spliceTo(viewer, Integer.MAX_VALUE, promise);
@@ -115,8 +122,15 @@ final class ServerSplice {
   /**
    * The server's FIN arrived while splicing (Netty's input-shutdown event): what the server sent before it and Netty's
    * splice no longer reads goes to the viewer ({@link #drainAfterServerEnd}).
+   *
+   * <p>And the backend's auto-read is switched on now, if a splice waiting for the viewer's socket had switched it
+   * off. Netty 4.2.18 removes a channel from epoll once it wants no event of it (its input ended, nothing to write)
+   * but keeps it marked registered, so the splice switching it back on later would fail (epoll_ctl MOD: ENOENT) and
+   * close the backend, with the viewer's last input after the server's FIN still to come. Now, during the event,
+   * Netty still watches the socket for the FIN, so the switch is a plain modification.
    */
   void serverEnded() {
+    backend.config().setAutoRead(true);
     drainAfterServerEnd();
   }
 
@@ -182,10 +196,21 @@ final class ServerSplice {
     @Override
     public void lastBytesRead(int bytes) {
       super.lastBytesRead(bytes);
-      if (active && bytes > 0) {
-        // After the switch every read of the backend is a splice: a copied read no longer happens.
+      if (active && bytes > 0 && !promise.isDone()) {
+        // While the splice runs every read of the backend is a splice; once it failed, Netty reads and copies
+        // again, and the relay counts what it copies.
         connection.splicedFromServer(bytes);
       }
+    }
+
+    /**
+     * Netty splices at most this many bytes per readiness. An adaptive handle learns its guess only from reads that
+     * filled what they attempted, which a splice never reports, so it would keep the small guess of the handshake's
+     * reads (down to 64 bytes) and move the stream in tiny pieces.
+     */
+    @Override
+    public int guess() {
+      return active && !promise.isDone() ? SPLICE_LENGTH : super.guess();
     }
 
     @Override

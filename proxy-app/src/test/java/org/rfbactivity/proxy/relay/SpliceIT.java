@@ -69,7 +69,7 @@ class SpliceIT {
 
   @Test
   void aMultiGigabyteServerStreamArrivesByteForByteAndIsCountedExactly() throws Exception {
-    long total = 4L << 30;
+    long total = (2L << 30) + (64L << 20);                    // past 2^31: no count may be an int
     Future<String> sent = pool.submit(() -> {
       try (Socket s = vnc.accept()) {
         serverHandshake(s);
@@ -121,8 +121,9 @@ class SpliceIT {
         return stalled;
       });
       long held = progress.get();
+      // At most what the kernel buffers between the two ends (socket buffers up to tcp_rmem's 32 MiB here, a pipe).
       assertThat(held).as("what the server could send while the viewer read %d bytes", first)
-          .isLessThan(first + (64L << 20));
+          .isLessThan(first + (96L << 20));
       long taken = usedDirectMemory() - directBefore;
       System.out.printf("server held back after %d bytes, direct memory %d -> +%d%n", held, directBefore, taken);
       assertThat(held - first).as("held back in the kernel's buffers, not in the proxy").isGreaterThan(1 << 20);

@@ -3,7 +3,6 @@ package org.rfbactivity.proxy.relay;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.RecvByteBufAllocator;
@@ -29,7 +28,8 @@ import java.nio.ByteBuffer;
  *   <li><b>Counting.</b> A forever splice's promise never tells how much moved. Every {@code splice(2)} from the
  *       server's socket reports its count to the backend's receive-buffer allocator handle
  *       ({@code lastBytesRead}), so the allocator is wrapped ({@link Counting}) and hands each positive count to the
- *       relay's counters, as a copied read would have been counted: bytes taken from the server for the viewer.</li>
+ *       relay's counters, as a copied read would have been counted: bytes taken from the server for the viewer.
+ *       The same handle's guess bounds each splice: it is fixed while splicing ({@link CountingHandle#guess}).</li>
  *   <li><b>The end of the server's stream.</b> When the server's FIN arrives, Netty shuts the backend's input down
  *       after one splice of at most a pipe's worth and never reads again, although the socket may still hold what
  *       the server sent before its FIN (a viewer slower than the server). {@link #drainAfterServerEnd} reads that rest

@@ -27,6 +27,7 @@ import org.rfbactivity.proxy.config.ConfigException;
 import org.rfbactivity.proxy.config.JdbcUrls;
 import org.rfbactivity.proxy.config.ProxyConfig;
 import org.rfbactivity.proxy.config.Routing;
+import org.rfbactivity.proxy.config.SpliceMode;
 import org.rfbactivity.proxy.config.StoreMode;
 import org.rfbactivity.proxy.control.Disconnects;
 import org.rfbactivity.proxy.db.DatabaseStartException;
@@ -233,7 +234,8 @@ public final class ProxyServer implements AutoCloseable {
         new RefusalLog(System::nanoTime), new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(),
             config.maxConnectRatePerIp(), System::nanoTime),
         config.closeOnTokenExpiry() ? new TokenExpiry(true, config.clock()) : TokenExpiry.OFF,
-        InputPermissionSource.byRoute(config.inputPermissions()));
+        InputPermissionSource.byRoute(config.inputPermissions()),
+        config.splice() == SpliceMode.AUTO && transport == Transport.EPOLL);
     if (config.tcpListen() != null) {
       tcp = Listener.bind(transport, "--tcp-listen", config.tcpListen(), ioGroup, false,
           new TcpFrontendInitializer(relay, ssl));

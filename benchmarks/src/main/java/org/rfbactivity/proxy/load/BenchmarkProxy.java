@@ -9,6 +9,7 @@ import org.rfbactivity.proxy.ProxyServer;
 import org.rfbactivity.proxy.config.HostPort;
 import org.rfbactivity.proxy.config.ProxyConfig;
 import org.rfbactivity.proxy.config.Routing;
+import org.rfbactivity.proxy.config.SpliceMode;
 import org.rfbactivity.proxy.config.StoreMode;
 import org.rfbactivity.proxy.config.TransportKind;
 
@@ -19,7 +20,9 @@ import org.rfbactivity.proxy.config.TransportKind;
  *
  * <p>Arguments: {@code TCP_PORT WS_PORT BACKEND_PORT on|off}. Runs until killed. The network transport is NIO, on
  * which the recorded runs were made, unless the system property {@code rfba.transport} names another
- * ({@code io_uring}, {@code epoll}, {@code auto}), e.g. {@code --proxy-jvm-args "-Drfba.transport=epoll"}.
+ * ({@code io_uring}, {@code epoll}, {@code auto}), e.g. {@code --proxy-jvm-args "-Drfba.transport=epoll"}; and it
+ * splices raw TCP viewers' server bytes where it can ({@code --splice auto}, the proxy's default) unless
+ * {@code rfba.splice} says {@code off}.
  */
 public final class BenchmarkProxy {
 
@@ -72,6 +75,7 @@ public final class BenchmarkProxy {
         .store(StoreMode.MEMORY)
         .inspect(args[3].equals("on"))
         .transport(TransportKind.valueOf(System.getProperty("rfba.transport", "nio").toUpperCase(Locale.ROOT)))
+        .splice(SpliceMode.valueOf(System.getProperty("rfba.splice", "auto").toUpperCase(Locale.ROOT)))
         // Every load client connects from 127.0.0.1: per-address limits would measure themselves, not the relay.
         .maxConnectionsPerIp(0)
         .maxConnectRatePerIp(0)

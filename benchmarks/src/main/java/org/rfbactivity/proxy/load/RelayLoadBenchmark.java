@@ -38,8 +38,10 @@ import org.rfbactivity.proxy.load.LoadClient.Transport;
  * [--baseline-jar /tmp/benchmarks-before.jar]
  * [--proxy-jvm-args "-XX:StartFlightRecording=filename=/tmp/p-{mode}.jfr"]}. Every proxy runs in a JVM of its own
  * ({@link BenchmarkProxy}, from the same jar), as a deployed proxy would: one with the inspector on per transport in
- * {@code --transports}, and one with it off on the first of them. haproxy runs twice, as Debian ships it and with
- * {@code option splice-auto} (its documentation's advice for a TCP relay: the kernel moves the bytes).
+ * {@code --transports}, copying the server's bytes ({@code --splice off}), and one with it off on the first of them;
+ * on epoll each of the two once more splicing them ({@code --splice auto}, the proxy's default there). haproxy runs
+ * twice, as Debian ships it and with {@code option splice-auto} (its documentation's advice for a TCP relay: the kernel
+ * moves the bytes); socat ({@code fork}, its defaults: 8 KiB reads) is the plain copying relay.
  */
 public final class RelayLoadBenchmark {
 
@@ -48,6 +50,9 @@ public final class RelayLoadBenchmark {
   private static final String PROXY_NO_INSPECT = "proxy TCP, inspector off, ";
   private static final String HAPROXY = "haproxy tcp";
   private static final String HAPROXY_SPLICE = "haproxy tcp, splice-auto";
+  private static final String SOCAT = "socat";
+  /** Appended to a proxy path's name when it splices (epoll, {@code --splice auto}). */
+  private static final String SPLICED = " + splice";
   private static final String PROXY_WS = "proxy WebSocket, inspector on, ";
   private static final String PROXY_WS_NO_INSPECT = "proxy WebSocket, inspector off, ";
   /** The suffix of the row of the proxy started from {@code --baseline-jar}. */
@@ -105,34 +110,46 @@ public final class RelayLoadBenchmark {
 
       List<Target> webSocketProxies = new ArrayList<>();
       for (String transport : transports) {
-        int inspectTcp = freePort();
-        int inspectWs = freePort();
-        ExternalRelay proxy = ExternalRelay.start("proxy-" + transport, BenchmarkProxy.command(
-            onTransport(transport), inspectTcp, inspectWs, backend, true), work, inspectTcp, inspectWs);
-        relays.add(proxy);
-        targets.add(new Target(PROXY + transport, Transport.TCP, inspectTcp, "", proxy));
-        webSocketProxies.add(new Target(PROXY_WS + transport, Transport.WEBSOCKET, inspectWs, "/websockify", proxy));
+        for (boolean splice : splices(transport)) {
+          int inspectTcp = freePort();
+          int inspectWs = freePort();
+          ExternalRelay proxy = ExternalRelay.start("proxy-" + transport + (splice ? "-splice" : ""),
+              BenchmarkProxy.command(onTransport(transport, splice), inspectTcp, inspectWs, backend, true), work,
+              inspectTcp, inspectWs);
+          relays.add(proxy);
+          targets.add(new Target(PROXY + transport + (splice ? SPLICED : ""), Transport.TCP, inspectTcp, "", proxy));
+          if (!splice) {
+            // The WebSocket frontend never splices: one row per transport.
+            webSocketProxies.add(new Target(PROXY_WS + transport, Transport.WEBSOCKET, inspectWs, "/websockify",
+                proxy));
+          }
+        }
       }
 
       if (baselineJar != null) {
         int baselineTcp = freePort();
         int baselineWs = freePort();
         ExternalRelay baseline = ExternalRelay.start("proxy-baseline", BenchmarkProxy.command(
-            onTransport(transports.get(0)), Paths.get(baselineJar).toAbsolutePath().toString(), baselineTcp,
+            onTransport(transports.get(0), false), Paths.get(baselineJar).toAbsolutePath().toString(), baselineTcp,
             baselineWs, backend, true), work, baselineTcp, baselineWs);
         relays.add(baseline);
         webSocketProxies.add(new Target(PROXY_WS + transports.get(0) + BASELINE, Transport.WEBSOCKET, baselineWs,
             "/websockify", baseline));
       }
 
-      int plainTcp = freePort();
-      int plainWs = freePort();
-      ExternalRelay plain = ExternalRelay.start("proxy-no-inspect", BenchmarkProxy.command(
-          onTransport(transports.get(0)), plainTcp, plainWs, backend, false), work, plainTcp, plainWs);
-      relays.add(plain);
-      targets.add(new Target(baseNoInspect(), Transport.TCP, plainTcp, "", plain));
-      webSocketProxies.add(new Target(PROXY_WS_NO_INSPECT + transports.get(0), Transport.WEBSOCKET, plainWs,
-          "/websockify", plain));
+      for (boolean splice : splices(transports.get(0))) {
+        int plainTcp = freePort();
+        int plainWs = freePort();
+        ExternalRelay plain = ExternalRelay.start("proxy-no-inspect" + (splice ? "-splice" : ""),
+            BenchmarkProxy.command(onTransport(transports.get(0), splice), plainTcp, plainWs, backend, false), work,
+            plainTcp, plainWs);
+        relays.add(plain);
+        targets.add(new Target(baseNoInspect() + (splice ? SPLICED : ""), Transport.TCP, plainTcp, "", plain));
+        if (!splice) { // a WebSocket viewer never splices
+          webSocketProxies.add(new Target(PROXY_WS_NO_INSPECT + transports.get(0), Transport.WEBSOCKET, plainWs,
+              "/websockify", plain));
+        }
+      }
 
       for (boolean splice : new boolean[] {false, true}) {
         int haproxyPort = freePort();
@@ -148,6 +165,12 @@ public final class RelayLoadBenchmark {
         relays.add(haproxy);
         targets.add(new Target(splice ? HAPROXY_SPLICE : HAPROXY, Transport.TCP, haproxyPort, "", haproxy));
       }
+
+      int socatPort = freePort();
+      ExternalRelay socat = ExternalRelay.start("socat", List.of("socat",
+          "TCP-LISTEN:" + socatPort + ",bind=127.0.0.1,reuseaddr,fork", "TCP:127.0.0.1:" + backend), work, socatPort);
+      relays.add(socat);
+      targets.add(new Target(SOCAT, Transport.TCP, socatPort, "", socat));
 
       targets.addAll(webSocketProxies);
       int websockifyPort = freePort();
@@ -279,18 +302,48 @@ public final class RelayLoadBenchmark {
       out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %+.1f | %+.1f | %d |%n", name, p50, p99,
           p50 - directP50, p99 - directP99, results.get(name).stream().mapToInt(Measurement::lostEvents).sum());
     }
+    out.println();
+    out.println("| proxy TCP path | CPU/GB × haproxy | CPU/GB × haproxy splice-auto | CPU/update × haproxy "
+        + "| bulk × inspector off | CPU/GB × inspector off |");
+    out.println("|---|---|---|---|---|---|");
+    for (String name : results.keySet()) {
+      if (!name.startsWith(PROXY)) {
+        continue;
+      }
+      double cpuGb = median(results, name, Measurement::cpuSecondsPerGigabyte);
+      // Inspector on against off on the same transport and splice mode (off runs on the first transport only).
+      String off = name.replace(PROXY, PROXY_NO_INSPECT);
+      out.printf(Locale.ROOT, "| %s | %.2f | %.2f | %.2f | %.2f | %.2f |%n", name,
+          cpuGb / median(results, HAPROXY, Measurement::cpuSecondsPerGigabyte),
+          cpuGb / median(results, HAPROXY_SPLICE, Measurement::cpuSecondsPerGigabyte),
+          median(results, name, Measurement::cpuMicrosPerUpdate)
+              / median(results, HAPROXY, Measurement::cpuMicrosPerUpdate),
+          median(results, name, Measurement::megabytesPerSecond)
+              / median(results, off, Measurement::megabytesPerSecond),
+          cpuGb / median(results, off, Measurement::cpuSecondsPerGigabyte));
+    }
     out.printf(Locale.ROOT, "%nper-round bulk MB/s: %s%n", perRound(results, Measurement::megabytesPerSecond));
     out.printf(Locale.ROOT, "per-round updates/s: %s%n", perRound(results, Measurement::updatesPerSecond));
     out.printf(Locale.ROOT, "per-round input p99 µs: %s%n", perRound(results, Measurement::p99Micros));
+    out.printf(Locale.ROOT, "per-round relay CPU s/GB: %s%n", perRound(results, Measurement::cpuSecondsPerGigabyte));
+    out.printf(Locale.ROOT, "per-round relay CPU µs/update: %s%n", perRound(results, Measurement::cpuMicrosPerUpdate));
   }
 
   private String baseNoInspect() {
     return PROXY_NO_INSPECT + transports.get(0);
   }
 
-  /** The proxy's JVM options with its transport chosen ({@code BenchmarkProxy} reads {@code rfba.transport}). */
-  private String onTransport(String transport) {
-    return (proxyJvmArgs + " -Drfba.transport=" + transport).trim();
+  /**
+   * The proxy's JVM options with its transport and splice mode chosen ({@code BenchmarkProxy} reads
+   * {@code rfba.transport} and {@code rfba.splice}).
+   */
+  private String onTransport(String transport, boolean splice) {
+    return (proxyJvmArgs + " -Drfba.transport=" + transport + " -Drfba.splice=" + (splice ? "auto" : "off")).trim();
+  }
+
+  /** Copying always; splicing as well where the proxy can splice (epoll). */
+  private static boolean[] splices(String transport) {
+    return transport.equals("epoll") ? new boolean[] {false, true} : new boolean[] {false};
   }
 
   private static double median(Map<String, List<Measurement>> results, String name,

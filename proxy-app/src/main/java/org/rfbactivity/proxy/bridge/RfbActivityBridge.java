@@ -149,6 +149,8 @@ final class RfbActivityBridge implements RfbListener, ViewerObserver {
     if (viewer != null) {
       tracker.viewerAttribute(viewer, ViewerAttributes.DESKTOP_SIZE, desktopSize);
     }
+    // The last server message the inspector reads (docs/architecture.md#splice): later server bytes are only counted.
+    relay.serverStreamUnwatched();
   }
 
   @Override

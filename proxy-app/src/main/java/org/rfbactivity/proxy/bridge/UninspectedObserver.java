@@ -65,6 +65,7 @@ public final class UninspectedObserver implements ViewerObserver {
           ViewerAttributes.opening(description), false, description.route().policy().toViewerPolicy());
       timer.stop();
       relay.established(new HandshakeFacts(null, null, NOT_INSPECTED));
+      relay.serverStreamUnwatched(); // nothing parses the server's bytes: established, they matter no more
     }
   }
 

@@ -46,6 +46,7 @@ import static org.rfbactivity.proxy.config.ProxySettings.TOKEN_FILE;
 import static org.rfbactivity.proxy.config.ProxySettings.TCP_KEEPALIVE_COUNT;
 import static org.rfbactivity.proxy.config.ProxySettings.TCP_KEEPALIVE_IDLE;
 import static org.rfbactivity.proxy.config.ProxySettings.TCP_KEEPALIVE_INTERVAL;
+import static org.rfbactivity.proxy.config.ProxySettings.SPLICE;
 import static org.rfbactivity.proxy.config.ProxySettings.TRANSPORT;
 import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_EVENTS;
 import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_QUEUE;
@@ -231,6 +232,7 @@ public final class ProxyCommand {
     b.maxConnectionsPerIp(value(MAX_CONNECTIONS_PER_IP));
     b.maxConnectRatePerIp(value(MAX_CONNECT_RATE_PER_IP));
     b.transport(value(TRANSPORT));
+    b.splice(value(SPLICE));
     b.wsPingInterval(value(WS_PING_INTERVAL));
     b.wsPongTimeout(value(WS_PONG_TIMEOUT));
     b.tcpKeepAliveIdle(value(TCP_KEEPALIVE_IDLE));

@@ -30,6 +30,7 @@ import static org.rfbactivity.proxy.config.ProxySettings.STORE;
 import static org.rfbactivity.proxy.config.ProxySettings.TCP_KEEPALIVE_COUNT;
 import static org.rfbactivity.proxy.config.ProxySettings.TCP_KEEPALIVE_IDLE;
 import static org.rfbactivity.proxy.config.ProxySettings.TCP_KEEPALIVE_INTERVAL;
+import static org.rfbactivity.proxy.config.ProxySettings.SPLICE;
 import static org.rfbactivity.proxy.config.ProxySettings.TRANSPORT;
 import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_QUEUE;
 import static org.rfbactivity.proxy.config.ProxySettings.WEBHOOK_TIMEOUT;
@@ -75,6 +76,7 @@ public final class ProxyConfig {
   private final Routing routing;
   private final StoreMode store;
   private final TransportKind transport;
+  private final SpliceMode splice;
   private final String jdbcUrl;
   private final String jdbcUser;
   private final String jdbcPassword;
@@ -129,6 +131,7 @@ public final class ProxyConfig {
     this.routing = b.routing;
     this.store = b.store;
     this.transport = b.transport;
+    this.splice = b.splice;
     this.jdbcUrl = b.jdbcUrl;
     this.jdbcUser = b.jdbcUser;
     this.jdbcPassword = b.jdbcPassword;
@@ -208,6 +211,11 @@ public final class ProxyConfig {
   /** The transport asked for; the one used is chosen from it at start. */
   public TransportKind transport() {
     return transport;
+  }
+
+  /** Whether raw TCP viewers' server-to-client bytes may be spliced (on epoll only). */
+  public SpliceMode splice() {
+    return splice;
   }
 
   /** External PostgreSQL, or null for the embedded one in {@link #dataDir()}. */
@@ -464,6 +472,7 @@ public final class ProxyConfig {
   public String toString() {
     return "ProxyConfig[tcpListen=" + tcpListen + ", wsListen=" + wsListen + ", adminListen=" + adminListen
         + ", routing=" + routing.kind() + ", store=" + store + ", transport=" + transport.label()
+        + ", splice=" + splice.label()
         + ", jdbcUrl=" + (jdbcUrl == null ? "embedded in " + dataDir : JdbcUrls.mask(jdbcUrl))
         + ", jdbcUser=" + jdbcUser + ", jdbcPassword=" + (jdbcPassword == null ? "none" : "<masked>")
         + ", mirrorSql=" + (mirrorSql != null) + ", replicaId=" + replicaId + ", blindPolicy=" + blindPolicy + ", countSynthetic=" + countSynthetic
@@ -492,6 +501,7 @@ public final class ProxyConfig {
     private Routing routing;
     private StoreMode store = STORE.defaultValue();
     private TransportKind transport = TRANSPORT.defaultValue();
+    private SpliceMode splice = SPLICE.defaultValue();
     private String jdbcUrl;
     private String jdbcUser;
     private String jdbcPassword;
@@ -567,6 +577,11 @@ public final class ProxyConfig {
 
     public Builder transport(TransportKind value) {
       this.transport = Objects.requireNonNull(value, "transport");
+      return this;
+    }
+
+    public Builder splice(SpliceMode value) {
+      this.splice = Objects.requireNonNull(value, "splice");
       return this;
     }
 

@@ -243,6 +243,16 @@ public final class ProxySettings {
       .byDefault("auto").shownAs(TransportKind::label).build();
 
   /**
+   * The kernel moves a raw TCP viewer's framebuffer bytes without a copy through the JVM; nothing reads them after
+   * ServerInit (docs/architecture.md#splice).
+   */
+  public static final Setting<SpliceMode> SPLICE = Setting.named("splice", "auto|off",
+      "Server-to-viewer bytes of a raw TCP viewer move by splice(2) once ServerInit has passed the inspector: auto "
+          + "where it can (epoll, no TLS, a TCP server), off to always copy them through the proxy",
+      SpliceMode::parse)
+      .byDefault("auto").shownAs(SpliceMode::label).build();
+
+  /**
    * Shorter than the idle timeouts of common middleboxes (AWS load balancers 60 s, nginx 60 s), so a quiet viewer's
    * pings also keep those from dropping it; one small frame each way per interval and quiet viewer.
    */
@@ -363,6 +373,7 @@ public final class ProxySettings {
       REPLICA_ID, ACTIVE_WINDOW, PERSIST_INTERVAL, FLUSH_TICK,
       BLIND_POLICY, COUNT_SYNTHETIC, RETAINED_SESSIONS, IDLE_DISCONNECT, IDLE_WARNING, MAX_SESSION_DURATION,
       MAX_DURATION_WARNING, BLIND_MAX_DURATION, VIEW_ONLY, INPUT_PERMISSIONS, HANDSHAKE_TIMEOUT, MAX_CONNECTIONS, MAX_CONNECTIONS_PER_IP, MAX_CONNECT_RATE_PER_IP, TRANSPORT,
+      SPLICE,
       WS_PING_INTERVAL, WS_PONG_TIMEOUT, TCP_KEEPALIVE_IDLE, TCP_KEEPALIVE_INTERVAL, TCP_KEEPALIVE_COUNT, TLS_CERT,
       TLS_KEY, ALLOWED_ORIGIN, WEB, ADMIN_TOKEN_FILE, WEBHOOK_URL, WEBHOOK_SECRET_FILE, WEBHOOK_EVENTS, WEBHOOK_QUEUE,
       WEBHOOK_TIMEOUT);

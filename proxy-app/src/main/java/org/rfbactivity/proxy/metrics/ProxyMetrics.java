@@ -31,6 +31,7 @@ public final class ProxyMetrics implements RelayMetrics {
   private final ConcurrentMap<String, Counter> counters = new ConcurrentHashMap<>();
   private final ConcurrentMap<String, AtomicInteger> blind = new ConcurrentHashMap<>();
   private final Timer eventLoopLag;
+  private final Counter spliced;
   /** By {@link InputClass#ordinal()}: registered up front, so the hot path looks nothing up. */
   private final Counter[] inputDropped = new Counter[InputClass.values().length];
 
@@ -48,6 +49,9 @@ public final class ProxyMetrics implements RelayMetrics {
         .tag("direction", "server_to_client")
         .baseUnit("bytes")
         .description("Bytes relayed (WebSocket payload, not frame headers)")
+        .register(registry);
+    spliced = Counter.builder("vnc.proxy.viewers.spliced")
+        .description("Raw TCP viewers whose server-to-client bytes moved by splice(2) after ServerInit")
         .register(registry);
     eventLoopLag = Timer.builder("vnc.proxy.event.loop.lag")
         .description("How late a task scheduled on a viewer event loop ran: what any viewer's bytes waited behind "
@@ -172,6 +176,11 @@ public final class ProxyMetrics implements RelayMetrics {
   @Override
   public void bytesFromServer(int n) {
     bytesFromServer.add(n);
+  }
+
+  @Override
+  public void viewerSpliced() {
+    spliced.increment();
   }
 
   private Counter counter(String name, String description, String tag, String value) {

@@ -19,6 +19,12 @@ public interface HandshakeOutcome {
    */
   void securityRefused(boolean afterAuthentication);
 
+  /**
+   * Nothing the observer added reads the server's bytes any more (the inspector has parsed ServerInit, the last
+   * server message it reads; or nothing inspects at all): the relay may move them without user space from now on.
+   */
+  void serverStreamUnwatched();
+
   /** The connection did not become a viewer within the handshake timeout: it is closed ({@code handshake_timeout}). */
   void handshakeTimedOut();
 }

@@ -46,6 +46,11 @@ final class HandshakeRecord implements HandshakeOutcome {
   }
 
   @Override
+  public void serverStreamUnwatched() {
+    connection.serverStreamUnwatched();
+  }
+
+  @Override
   public void handshakeTimedOut() {
     if (facts == null) {
       connection.close(CloseReason.HANDSHAKE_TIMEOUT);

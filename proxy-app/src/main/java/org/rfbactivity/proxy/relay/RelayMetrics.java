@@ -25,6 +25,9 @@ public interface RelayMetrics {
 
   void bytesFromServer(int n);
 
+  /** A viewer's server-to-client bytes began to move by splice ({@link ServerSplice}). */
+  void viewerSpliced();
+
   /** An open viewer's stream cannot be inspected; {@code reason} is the codec's blind reason name. */
   void blindViewerOpened(String reason);
 

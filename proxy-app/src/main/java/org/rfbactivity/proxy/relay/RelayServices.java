@@ -19,10 +19,11 @@ public final class RelayServices {
   private final ConnectionLimits limits;
   private final TokenExpiry tokenExpiry;
   private final InputPermissionSource permissions;
+  private final boolean splice;
 
   public RelayServices(RouteLookup routeLookup, BackendConnector connector, RelayMetrics metrics,
       ViewerRegistry registry, ViewerObservers observers, RefusalLog refusalLog, ConnectionLimits limits,
-      TokenExpiry tokenExpiry, InputPermissionSource permissions) {
+      TokenExpiry tokenExpiry, InputPermissionSource permissions, boolean splice) {
     this.routeLookup = Objects.requireNonNull(routeLookup, "routeLookup");
     this.connector = Objects.requireNonNull(connector, "connector");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -32,11 +33,20 @@ public final class RelayServices {
     this.limits = Objects.requireNonNull(limits, "limits");
     this.tokenExpiry = Objects.requireNonNull(tokenExpiry, "tokenExpiry");
     this.permissions = Objects.requireNonNull(permissions, "permissions");
+    this.splice = splice;
   }
 
   /** Whether and when a viewer is closed at its token's expiry. */
   TokenExpiry tokenExpiry() {
     return tokenExpiry;
+  }
+
+  /**
+   * Whether raw TCP viewers' server-to-client bytes may be spliced: {@code --splice auto} on the epoll transport
+   * ({@link ServerSplice} decides per viewer).
+   */
+  boolean splice() {
+    return splice;
   }
 
   /** Decides each viewer's input permissions when its backend pipeline is built. */

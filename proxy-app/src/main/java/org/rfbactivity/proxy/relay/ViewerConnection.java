@@ -62,6 +62,7 @@ public final class ViewerConnection {
   private final ClientBatch toServer;
   private final HandshakeRecord handshake;
   private final ViewerObserver observer;
+  private final ChannelFutureListener onSpliceFailure = this::onSpliceDone;
 
   private RelayState state = RelayState.OPENING;
   /** Who this viewer is; null until the route is known. Volatile: read by other threads ({@link #description()}). */
@@ -75,6 +76,8 @@ public final class ViewerConnection {
   private ScheduledFuture<?> expiry;
   private long bytesFromClient;
   private long bytesFromServer;
+  /** The server-to-client splice when this viewer may be spliced ({@link ServerSplice}); null otherwise. */
+  private ServerSplice splice;
 
   /**
    * Registers the viewer and hands it to its observer (whose handshake timer starts now); call from the frontend's
@@ -132,7 +135,11 @@ public final class ViewerConnection {
     }
     InputPermissions allowed = services.permissions().forViewer(viewer);
     permissions = allowed;
+    splice = ServerSplice.forViewer(services.splice(), this, frontend, protocol.kind(), resolved.address());
     ChannelFuture f = services.connector().connect(frontend, resolved.address(), halfClose, pipeline -> {
+      if (splice != null) {
+        splice.attach(pipeline.channel());
+      }
       observer.connecting(viewer, pipeline);
       if (!allowed.isAll()) {
         // After the inspector: client bytes (writes) pass the filter first, so dropped input is never activity.
@@ -270,7 +277,9 @@ public final class ViewerConnection {
     finish();
     record(reason, detail); // before the sockets close, so whoever sees the close also sees it counted
     if (backend != null) {
-      if (reason.serverAtFault()) {
+      if (splice != null && splice.isActive()) {
+        splice.closeBackend(); // before the viewer's channel, whose pipe the backend splices into
+      } else if (reason.serverAtFault()) {
         backend.close();
       } else {
         GracefulClose.close(backend, Unpooled.EMPTY_BUFFER);
@@ -286,7 +295,8 @@ public final class ViewerConnection {
   private void record(CloseReason reason, String detail) {
     HandshakeFacts facts = handshake.facts();
     if (facts != null) {
-      services.log().closed(viewer, facts, reason, detail, bytesFromClient, bytesFromServer, acceptedNanos);
+      services.log().closed(viewer, facts, reason, detail, bytesFromClient, bytesFromServer,
+          splice != null && splice.isActive(), acceptedNanos);
     } else {
       services.log().refused(handshake.refusal(reason), id, protocol.kind(), remote, detail);
     }
@@ -325,6 +335,9 @@ public final class ViewerConnection {
    * half-close.
    */
   void serverInputShutdown() {
+    if (splice != null && splice.isActive() && state != RelayState.CLOSED) {
+      splice.serverEnded(); // what the server sent before its FIN, which Netty's splice no longer reads
+    }
     if (state == RelayState.CLOSED) {
       backend.close();
     } else if (!halfClose || state != RelayState.RELAYING) {
@@ -423,9 +436,50 @@ public final class ViewerConnection {
   void serverReadComplete() {
     if (state.relaying()) {
       frontend.flush();
+      if (splice != null && splice.isActive()) {
+        return; // Netty's splice switches the backend's auto-read itself while the viewer's socket is full
+      }
       if (!frontend.isWritable()) {
         backend.config().setAutoRead(false);
       }
+      if (state == RelayState.RELAYING && splice != null && splice.startIfArmed(onSpliceFailure)) {
+        services.metrics().viewerSpliced();
+      }
+    }
+  }
+
+  /**
+   * Nothing in the proxy reads the server's bytes from now on (ServerInit has passed the inspector, or nothing
+   * inspects): a viewer that may be spliced is spliced from the end of this read burst.
+   */
+  void serverStreamUnwatched() {
+    if (splice != null) {
+      splice.arm();
+    }
+  }
+
+  /** {@code n} server bytes moved to the viewer by splice ({@link ServerSplice}): counted as a copied read is. */
+  void splicedFromServer(int n) {
+    bytesFromServer += n;
+    services.metrics().bytesFromServer(n);
+  }
+
+  /** Writes server bytes the splice read itself to the viewer (without flushing). */
+  void writeToViewer(ByteBuf buf) {
+    frontend.write(buf).addListener(closeOnWriteFailure);
+  }
+
+  /** A splice only ends by failing: a side closed or broke. */
+  private void onSpliceDone(ChannelFuture future) {
+    if (future.isSuccess() || state == RelayState.CLOSED) {
+      return;
+    }
+    if (!frontend.isActive()) {
+      clientEnded();
+    } else if (!backend.isActive()) {
+      serverEnded();
+    } else {
+      close(CloseReason.SERVER_ERROR, "splice failed: " + ViewerLog.describe(future.cause()));
     }
   }
 

@@ -32,17 +32,20 @@ public final class ViewerLog {
         facts.blindReason() == null ? "true" : "false blindReason=" + facts.blindReason());
   }
 
-  /** A viewer closed, {@code acceptedNanos} ({@link System#nanoTime()}) after it was accepted. */
+  /**
+   * A viewer closed, {@code acceptedNanos} ({@link System#nanoTime()}) after it was accepted; {@code spliced} whether
+   * its server-to-client bytes moved by splice at the end ({@link ServerSplice}).
+   */
   void closed(ViewerDescription viewer, HandshakeFacts facts, CloseReason reason, String detail, long bytesFromClient,
-      long bytesFromServer, long acceptedNanos) {
+      long bytesFromServer, boolean spliced, long acceptedNanos) {
     Route route = viewer.route();
     String why = detail == null ? reason.label() : reason.label() + " detail=\"" + detail + "\"";
     metrics.viewerClosed(reason.label());
     log.info("viewer close id={} session={} route={} frontend={} remote={} version={} security={} inspectable={} "
-            + "bytesFromClient={} bytesFromServer={} duration={}ms reason={}",
+            + "bytesFromClient={} bytesFromServer={} spliced={} duration={}ms reason={}",
         viewer.id(), route.sessionId(), route.kind(), viewer.frontend().label(), viewer.remoteAddress(),
         orNone(facts.protocolVersion()), orNone(facts.securityType()), facts.blindReason() == null, bytesFromClient,
-        bytesFromServer, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - acceptedNanos), why);
+        bytesFromServer, spliced, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - acceptedNanos), why);
   }
 
   /**

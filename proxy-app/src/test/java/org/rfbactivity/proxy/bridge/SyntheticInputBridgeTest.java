@@ -73,6 +73,10 @@ class SyntheticInputBridgeTest {
       }
 
       @Override
+      public void serverStreamUnwatched() {
+      }
+
+      @Override
       public void handshakeTimedOut() {
       }
     };

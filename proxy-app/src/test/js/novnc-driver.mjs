@@ -13,6 +13,11 @@
 //   sent                         -> "sent {JSON}"  (input messages noVNC sent, by class: keys, pointer-motion,
 //                                   pointer-buttons, clipboard; counted in viewer.html)
 //   canvas                       -> "canvas HASH"  (FNV-1a of the canvas's pixels: changes when the picture does)
+//   human SEED SECONDS           -> "ok"    (a person for about SECONDS, from a seeded model: mouse paths at varied
+//                                   speeds with pauses, reading with 1-3 px nudges at random intervals, clicks,
+//                                   typing bursts of test letters, scrolling; for ViewerRecordingIT)
+//   jiggle PERIOD_MS COUNT       -> "ok"    (a mouse jiggler: 1 px right and back every PERIOD_MS, COUNT times)
+//   tap KEY PERIOD_MS COUNT      -> "ok"    (a key jiggler: a lone KEY tap, e.g. ScrollLock or F15, every PERIOD_MS)
 //   disconnect                   -> "disconnected"
 //   closed                       -> "closed CODE REASON" once the proxy closed the WebSocket (code and reason of its
 //                                   Close frame as the browser's CloseEvent reports them)
@@ -118,6 +123,135 @@ async function canvas() {
   return `canvas ${hash}`;
 }
 
+// mulberry32: a small seeded generator, so a recorded session can be made again the same way.
+function seeded(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6D2B79F5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+async function human(seed, seconds) {
+  const random = seeded(seed);
+  const between = (lo, hi) => lo + random() * (hi - lo);
+  const box = await page.locator('#screen canvas').boundingBox();
+  let x = 200;
+  let y = 200;
+  await page.mouse.move(box.x + x, box.y + y);
+  const end = Date.now() + seconds * 1000;
+  while (Date.now() < end) {
+    const what = random();
+    if (what < 0.35) {
+      // a path to somewhere else: eased steps, faster in the middle, sometimes a stop half-way
+      const tx = between(20, box.width - 20);
+      const ty = between(20, box.height - 20);
+      const steps = Math.round(between(15, 60));
+      const stepMs = between(6, 30);
+      const fx = x;
+      const fy = y;
+      for (let i = 1; i <= steps; i++) {
+        const f = 0.5 - Math.cos(Math.PI * i / steps) / 2;
+        x = fx + (tx - fx) * f + between(-2, 2);
+        y = fy + (ty - fy) * f + between(-2, 2);
+        await page.mouse.move(box.x + x, box.y + y);
+        await page.waitForTimeout(stepMs * between(0.5, 1.8));
+        if (random() < 0.03) {
+          await page.waitForTimeout(between(100, 600));
+        }
+      }
+    } else if (what < 0.55) {
+      // reading: still, with a few small nudges that do not come back, at no rhythm
+      const nudges = Math.floor(between(0, 4));
+      for (let i = 0; i < nudges; i++) {
+        await page.waitForTimeout(between(700, 3500));
+        x += Math.round(between(-3, 3)) || 1;
+        y += Math.round(between(-3, 3));
+        await page.mouse.move(box.x + x, box.y + y);
+      }
+      await page.waitForTimeout(between(300, 2000));
+    } else if (what < 0.7) {
+      await page.mouse.click(box.x + x, box.y + y, { delay: between(40, 140) });
+      await page.waitForTimeout(between(150, 900));
+    } else if (what < 0.85) {
+      // a typing burst of test letters, uneven gaps
+      await page.locator('#screen canvas').focus();
+      const letters = 'asdfjklqwerty';
+      const n = Math.round(between(3, 12));
+      for (let i = 0; i < n; i++) {
+        const letter = random() < 0.15 ? 'Space' : `Key${letters[Math.floor(random() * letters.length)].toUpperCase()}`;
+        await page.keyboard.press(letter, { delay: between(30, 110) });
+        await page.waitForTimeout(between(40, 260));
+      }
+      await page.waitForTimeout(between(200, 1200));
+    } else {
+      // scrolling: a few wheel turns, noVNC makes a notch of each 50 px
+      const turns = Math.round(between(2, 7));
+      const direction = random() < 0.7 ? 1 : -1;
+      for (let i = 0; i < turns; i++) {
+        await page.mouse.wheel(0, direction * Math.round(between(50, 160)));
+        await page.waitForTimeout(between(40, 250));
+      }
+      await page.waitForTimeout(between(200, 1200));
+    }
+  }
+  return 'ok';
+}
+
+// Waits until the absolute time start + ms, so a timer's period does not drift with the work of each tick.
+async function until(start, ms) {
+  const wait = start + ms - Date.now();
+  if (wait > 0) {
+    await page.waitForTimeout(wait);
+  }
+}
+
+async function jiggle(periodMs, count) {
+  const box = await page.locator('#screen canvas').boundingBox();
+  const x = box.x + 400;
+  const y = box.y + 300;
+  await page.mouse.move(x, y);
+  const start = Date.now();
+  for (let i = 1; i <= count; i++) {
+    await until(start, i * periodMs);
+    await page.mouse.move(x + 1, y);
+    await page.waitForTimeout(50);
+    await page.mouse.move(x, y);
+  }
+  return 'ok';
+}
+
+// Keys Playwright's US layout lacks, pressed as trusted key events through the DevTools protocol: the Windows
+// virtual key code a keyboard's F13-F24 have.
+const CDP_KEYS = { F13: 124, F14: 125, F15: 126, F16: 127 };
+
+async function press(key, holdMs) {
+  const code = CDP_KEYS[key];
+  if (code === undefined) {
+    await page.keyboard.press(key, { delay: holdMs });
+    return;
+  }
+  const cdp = await page.context().newCDPSession(page);
+  const event = { key, code: key, windowsVirtualKeyCode: code, nativeVirtualKeyCode: code };
+  await cdp.send('Input.dispatchKeyEvent', { type: 'rawKeyDown', ...event });
+  await page.waitForTimeout(holdMs);
+  await cdp.send('Input.dispatchKeyEvent', { type: 'keyUp', ...event });
+  await cdp.detach();
+}
+
+async function tap(key, periodMs, count) {
+  await page.locator('#screen canvas').focus();
+  const start = Date.now();
+  for (let i = 1; i <= count; i++) {
+    await until(start, i * periodMs);
+    await press(key, 30);
+  }
+  return 'ok';
+}
+
 async function disconnect() {
   await page.evaluate(() => window.rfb.disconnect());
   await page.waitForFunction(() => window.rfbState !== 'connected', null, { timeout: WAIT_MS });
@@ -150,6 +284,9 @@ for await (const line of lines) {
       case 'paste': answer = await paste(args.join(' ')); break;
       case 'sent': answer = await sent(); break;
       case 'canvas': answer = await canvas(); break;
+      case 'human': answer = await human(Number(args[0]), Number(args[1])); break;
+      case 'jiggle': answer = await jiggle(Number(args[0]), Number(args[1])); break;
+      case 'tap': answer = await tap(args[0], Number(args[1]), Number(args[2])); break;
       case 'disconnect': answer = await disconnect(); break;
       case 'closed': answer = await closed(); break;
       case 'quit': await quit(); break;

@@ -130,6 +130,21 @@ final class NoVncDriver implements ViewerDriver {
     assertThat(send("wheel " + dy)).isEqualTo("ok");
   }
 
+  /** A person for about {@code seconds}, from the driver's seeded model (novnc-driver.mjs {@code human}). */
+  void human(int seed, int seconds) throws Exception {
+    assertThat(send("human " + seed + " " + seconds)).isEqualTo("ok");
+  }
+
+  /** A mouse jiggler: 1 px right and back every {@code periodMs}, {@code count} times. */
+  void jiggle(int periodMs, int count) throws Exception {
+    assertThat(send("jiggle " + periodMs + " " + count)).isEqualTo("ok");
+  }
+
+  /** A key jiggler: a lone tap of the Playwright key {@code key} every {@code periodMs}, {@code count} times. */
+  void tap(String key, int periodMs, int count) throws Exception {
+    assertThat(send("tap " + key + " " + periodMs + " " + count)).isEqualTo("ok");
+  }
+
   /** The page pastes {@code text} into the session as an application embedding noVNC does. */
   void paste(String text) throws Exception {
     assertThat(send("paste " + text)).isEqualTo("ok");

@@ -57,6 +57,25 @@ final class VernacularDriver implements ViewerDriver {
     client.type("a");
   }
 
+  /** A left click where the pointer is. */
+  void click() {
+    client.click(1);
+  }
+
+  /** One wheel notch, down or up. */
+  void scroll(boolean down) {
+    if (down) {
+      client.scrollDown();
+    } else {
+      client.scrollUp();
+    }
+  }
+
+  /** Types one test letter. */
+  void type(char letter) {
+    client.type(String.valueOf(letter));
+  }
+
   @Override
   public void disconnect() {
     client.stop();

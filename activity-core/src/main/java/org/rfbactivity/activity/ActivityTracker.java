@@ -470,12 +470,20 @@ public final class ActivityTracker implements AutoCloseable {
       // Anything thrown out of here would end the schedule: persistence would stop for good.
       LOG.error("{} - flush tick failed", config.replicaId(), e);
     }
-    long delay = Math.max(0, config.flushTick().toNanos() - (System.nanoTime() - started));
+    long delay = delayToNextTick(config.flushTick().toNanos(), started, System.nanoTime());
     synchronized (lifecycle) {
       if (!closed) { // close() cancels the scheduled tick; one in progress must not schedule another
         tickTask = executor.schedule(this::scheduledTick, delay, TimeUnit.NANOSECONDS);
       }
     }
+  }
+
+  /**
+   * The fixed rate of {@link #scheduledTick}: how long after a tick that started at {@code startedNanos} and ended at
+   * {@code endedNanos} ({@link System#nanoTime()} values) the next one starts; 0 for a tick that overran its period.
+   */
+  static long delayToNextTick(long tickNanos, long startedNanos, long endedNanos) {
+    return Math.max(0, tickNanos - (endedNanos - startedNanos));
   }
 
   /** One flush tick on the calling thread; tests drive the tracker with this and a fake ticker. */

@@ -229,8 +229,10 @@ class SpliceIT {
         .isInstanceOf(IOException.class);
     awaitClosed();
     assertThat(closed("client_closed")).isEqualTo(1.0);
+    // progress counts whole blocks whose write returned; the block being written when the proxy cut the server off
+    // may have reached the proxy in part or whole before that write failed.
     assertThat(relayed("server_to_client")).as("counted: at least what the viewer read, at most what was sent")
-        .isBetween((double) (SERVER_HANDSHAKE + got), (double) (SERVER_HANDSHAKE + progress.get()));
+        .isBetween((double) (SERVER_HANDSHAKE + got), (double) (SERVER_HANDSHAKE + progress.get() + BLOCK));
 
     // The next viewer, on the same event loops: its stream alone, byte for byte.
     long total = 32L << 20;

@@ -6,6 +6,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.channel.socket.SocketChannelConfig;
 import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.ImmediateEventExecutor;
@@ -469,12 +470,16 @@ public final class ViewerConnection {
     frontend.write(buf).addListener(closeOnWriteFailure);
   }
 
-  /** A splice only ends by failing: a side closed or broke. */
+  /**
+   * A splice only ends by failing: a side closed or broke. A viewer that hangs up with the server's bytes unread resets
+   * its connection, and the splice's next write into it may fail before the viewer's channel is closed: its output is
+   * shut down then, but it is still active. That is the viewer's close, as a copied write to a closed viewer is.
+   */
   private void onSpliceDone(ChannelFuture future) {
     if (future.isSuccess() || state == RelayState.CLOSED) {
       return;
     }
-    if (!frontend.isActive()) {
+    if (!frontend.isActive() || ((DuplexChannel) frontend).isOutputShutdown()) {
       clientEnded();
     } else if (!backend.isActive()) {
       serverEnded();

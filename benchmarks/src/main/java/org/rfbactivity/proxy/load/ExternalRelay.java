@@ -72,9 +72,21 @@ final class ExternalRelay implements AutoCloseable {
    * after a window, it gives the relay's own cost independently of how the 2 shared cores were scheduled.
    */
   long cpuTicks() {
-    long ticks = ticksOf(process.pid());
+    return ticks(true);
+  }
+
+  /**
+   * The system part of {@link #cpuTicks()}: time the kernel spent on the relay's behalf (its socket calls, and the
+   * loopback delivery to the receiving socket that runs in the sender's context). What is left is the relay's own code.
+   */
+  long systemTicks() {
+    return ticks(false);
+  }
+
+  private long ticks(boolean withUser) {
+    long ticks = ticksOf(process.pid(), withUser);
     for (ProcessHandle child : (Iterable<ProcessHandle>) process.descendants()::iterator) {
-      ticks += ticksOf(child.pid());
+      ticks += ticksOf(child.pid(), withUser);
     }
     return ticks;
   }
@@ -89,12 +101,12 @@ final class ExternalRelay implements AutoCloseable {
     throw new IOException("no VmRSS in /proc/" + process.pid() + "/status");
   }
 
-  private static long ticksOf(long pid) {
+  private static long ticksOf(long pid, boolean withUser) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       // Fields after the parenthesised command name; utime and stime are fields 14 and 15 (proc(5)).
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+      return (withUser ? Long.parseLong(fields[11]) : 0) + Long.parseLong(fields[12]);
     } catch (IOException | RuntimeException e) {
       return 0; // the process ended between listing and reading: its time is no longer attributable
     }

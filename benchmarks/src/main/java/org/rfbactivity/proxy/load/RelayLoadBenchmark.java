@@ -211,8 +211,8 @@ public final class RelayLoadBenchmark {
     }
   }
 
-  /** What one counted window saw: the counter's increase, the wall time and the relay's CPU time. */
-  private record Window(long count, double seconds, double cpuSeconds) { }
+  /** What one counted window saw: the counter's increase, the wall time, the relay's CPU time and its system part. */
+  private record Window(long count, double seconds, double cpuSeconds, double kernelSeconds) { }
 
   private Measurement measure(EventLoopGroup clients, ScriptedRfbServer server, Target target) throws Exception {
     ExternalRelay relay = target.relay();
@@ -228,8 +228,10 @@ public final class RelayLoadBenchmark {
     }
     double mbps = bulk.count() / bulk.seconds() / 1e6;
     double cpuPerGb = relay == null ? Double.NaN : bulk.cpuSeconds() / (bulk.count() / 1e9);
+    double kernelPerGb = relay == null ? Double.NaN : bulk.kernelSeconds() / (bulk.count() / 1e9);
     double updatesPerSecond = pingPong.count() / pingPong.seconds();
     double cpuPerUpdate = relay == null ? Double.NaN : pingPong.cpuSeconds() * 1e6 / pingPong.count();
+    double kernelPerUpdate = relay == null ? Double.NaN : pingPong.kernelSeconds() * 1e6 / pingPong.count();
     LatencyProbe probe = new LatencyProbe(events);
     server.probe(probe);
     try (LoadClient input = connect(clients, target)) {
@@ -243,7 +245,7 @@ public final class RelayLoadBenchmark {
     }
     // The first 10% are warm-up (JIT in the relay and both ends).
     long[] sorted = probe.sortedLatencies(events / 10);
-    return new Measurement(mbps, cpuPerGb, updatesPerSecond, cpuPerUpdate,
+    return new Measurement(mbps, cpuPerGb, kernelPerGb, updatesPerSecond, cpuPerUpdate, kernelPerUpdate,
         LatencyProbe.percentile(sorted, 50) / 1e3, LatencyProbe.percentile(sorted, 99) / 1e3,
         events - probe.arrivals());
   }
@@ -257,11 +259,14 @@ public final class RelayLoadBenchmark {
     Thread.sleep(1000); // warm-up: connection, JIT, socket buffers
     long startCount = counter.getAsLong();
     long startTicks = cpuTicks(relay);
+    long startSystem = relay == null ? 0 : relay.systemTicks();
     long start = System.nanoTime();
     Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
     long count = counter.getAsLong() - startCount;
     double cpuSeconds = (cpuTicks(relay) - startTicks) / ExternalRelay.CLOCK_TICKS_PER_SECOND;
-    return new Window(count, (System.nanoTime() - start) / 1e9, cpuSeconds);
+    double kernelSeconds = relay == null ? 0
+        : (relay.systemTicks() - startSystem) / ExternalRelay.CLOCK_TICKS_PER_SECOND;
+    return new Window(count, (System.nanoTime() - start) / 1e9, cpuSeconds, kernelSeconds);
   }
 
   private static long cpuTicks(ExternalRelay relay) {
@@ -321,6 +326,24 @@ public final class RelayLoadBenchmark {
           median(results, name, Measurement::megabytesPerSecond)
               / median(results, off, Measurement::megabytesPerSecond),
           cpuGb / median(results, off, Measurement::cpuSecondsPerGigabyte));
+    }
+    // What a relay's own code costs, apart from the kernel's socket work that every relay of the same bytes pays: a
+    // relay cannot cost less than another's total by more than that other's user part.
+    out.println();
+    out.println("| path | relay CPU s/GB | of which kernel | of which user | relay CPU µs/update | of which kernel "
+        + "| of which user |");
+    out.println("|---|---|---|---|---|---|---|");
+    for (String name : results.keySet()) {
+      if (name.equals(DIRECT)) {
+        continue;
+      }
+      out.printf(Locale.ROOT, "| %s | %.3f | %.3f | %.3f | %.1f | %.1f | %.1f |%n", name,
+          median(results, name, Measurement::cpuSecondsPerGigabyte),
+          median(results, name, Measurement::kernelSecondsPerGigabyte),
+          median(results, name, m -> m.cpuSecondsPerGigabyte() - m.kernelSecondsPerGigabyte()),
+          median(results, name, Measurement::cpuMicrosPerUpdate),
+          median(results, name, Measurement::kernelMicrosPerUpdate),
+          median(results, name, m -> m.cpuMicrosPerUpdate() - m.kernelMicrosPerUpdate()));
     }
     out.printf(Locale.ROOT, "%nper-round bulk MB/s: %s%n", perRound(results, Measurement::megabytesPerSecond));
     out.printf(Locale.ROOT, "per-round updates/s: %s%n", perRound(results, Measurement::updatesPerSecond));

@@ -187,10 +187,11 @@ public final class ProxyServer implements AutoCloseable {
       ws.accept();
       admin.accept();
       accepting = true;
-      log.info("rfb-activity-proxy ready: tcp={} ws={} admin={} route={} store={}{} replica={} transport={}",
+      log.info("rfb-activity-proxy ready: tcp={} ws={} admin={} route={} store={}{} replica={} transport={} splice={}",
           tcp.describe(), ws.describe(), admin.describe(), config.routing().kind(),
           config.store().name().toLowerCase(Locale.ROOT),
-          database == null ? "" : " (" + database.description() + ")", config.replicaId(), transport.label());
+          database == null ? "" : " (" + database.description() + ")", config.replicaId(), transport.label(),
+          splice().label());
     } catch (RuntimeException e) {
       close();
       throw e;
@@ -219,6 +220,11 @@ public final class ProxyServer implements AutoCloseable {
     return database;
   }
 
+  /** The splice mode in effect: {@code --splice}'s on epoll, {@code off} on the transports that cannot splice. */
+  private SpliceMode splice() {
+    return transport == Transport.EPOLL ? config.splice() : SpliceMode.OFF;
+  }
+
   /**
    * Builds the relay and binds every listener without accepting yet; the frontends share one event loop group and
    * one set of connection limits.
@@ -235,7 +241,7 @@ public final class ProxyServer implements AutoCloseable {
             config.maxConnectRatePerIp(), System::nanoTime),
         config.closeOnTokenExpiry() ? new TokenExpiry(true, config.clock()) : TokenExpiry.OFF,
         InputPermissionSource.byRoute(config.inputPermissions()),
-        config.splice() == SpliceMode.AUTO && transport == Transport.EPOLL);
+        splice());
     if (config.tcpListen() != null) {
       tcp = Listener.bind(transport, "--tcp-listen", config.tcpListen(), ioGroup, false,
           new TcpFrontendInitializer(relay, ssl));

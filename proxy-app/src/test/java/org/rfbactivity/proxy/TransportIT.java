@@ -96,6 +96,7 @@ class TransportIT {
         "--session-id", "desk", "--store", "memory", "--tcp-listen", "127.0.0.1:0", "--ws-listen", "127.0.0.1:0",
         "--admin-listen", "127.0.0.1:0")) {
       assertThat(proxy.awaitReady(Duration.ofSeconds(30)).transport()).isEqualTo("nio");
+      assertThat(proxy.splice()).as("--splice auto on a transport that cannot splice").isEqualTo("off");
     }
   }
 }

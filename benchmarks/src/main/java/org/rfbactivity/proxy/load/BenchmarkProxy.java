@@ -20,9 +20,9 @@ import org.rfbactivity.proxy.config.TransportKind;
  *
  * <p>Arguments: {@code TCP_PORT WS_PORT BACKEND_PORT on|off}. Runs until killed. The network transport is NIO, on
  * which the recorded runs were made, unless the system property {@code rfba.transport} names another
- * ({@code io_uring}, {@code epoll}, {@code auto}), e.g. {@code --proxy-jvm-args "-Drfba.transport=epoll"}; and it
- * splices raw TCP viewers' server bytes where it can ({@code --splice auto}, the proxy's default) unless
- * {@code rfba.splice} says {@code off}.
+ * ({@code io_uring}, {@code epoll}, {@code auto}), e.g. {@code --proxy-jvm-args "-Drfba.transport=epoll"}; and its
+ * {@code --splice} is the system property {@code rfba.splice} ({@code auto}, the proxy's default, which copies between
+ * the loopback ends of every run here; {@code on}; {@code off}).
  */
 public final class BenchmarkProxy {
 

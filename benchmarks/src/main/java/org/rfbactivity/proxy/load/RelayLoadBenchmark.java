@@ -39,7 +39,8 @@ import org.rfbactivity.proxy.load.LoadClient.Transport;
  * [--proxy-jvm-args "-XX:StartFlightRecording=filename=/tmp/p-{mode}.jfr"]}. Every proxy runs in a JVM of its own
  * ({@link BenchmarkProxy}, from the same jar), as a deployed proxy would: one with the inspector on per transport in
  * {@code --transports}, copying the server's bytes ({@code --splice off}), and one with it off on the first of them;
- * on epoll each of the two once more splicing them ({@code --splice auto}, the proxy's default there). haproxy runs
+ * on epoll each of the two once more splicing them ({@code --splice on}: the default, {@code auto}, copies between
+ * loopback ends like these). haproxy runs
  * twice, as Debian ships it and with {@code option splice-auto} (its documentation's advice for a TCP relay: the kernel
  * moves the bytes); socat ({@code fork}, its defaults: 8 KiB reads) is the plain copying relay.
  */
@@ -51,7 +52,7 @@ public final class RelayLoadBenchmark {
   private static final String HAPROXY = "haproxy tcp";
   private static final String HAPROXY_SPLICE = "haproxy tcp, splice-auto";
   private static final String SOCAT = "socat";
-  /** Appended to a proxy path's name when it splices (epoll, {@code --splice auto}). */
+  /** Appended to a proxy path's name when it splices (epoll, {@code --splice on}). */
   private static final String SPLICED = " + splice";
   private static final String PROXY_WS = "proxy WebSocket, inspector on, ";
   private static final String PROXY_WS_NO_INSPECT = "proxy WebSocket, inspector off, ";
@@ -361,7 +362,7 @@ public final class RelayLoadBenchmark {
    * {@code rfba.transport} and {@code rfba.splice}).
    */
   private String onTransport(String transport, boolean splice) {
-    return (proxyJvmArgs + " -Drfba.transport=" + transport + " -Drfba.splice=" + (splice ? "auto" : "off")).trim();
+    return (proxyJvmArgs + " -Drfba.transport=" + transport + " -Drfba.splice=" + (splice ? "on" : "off")).trim();
   }
 
   /** Copying always; splicing as well where the proxy can splice (epoll). */

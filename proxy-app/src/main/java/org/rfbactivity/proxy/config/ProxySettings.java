@@ -246,9 +246,10 @@ public final class ProxySettings {
    * The kernel moves a raw TCP viewer's framebuffer bytes without a copy through the JVM; nothing reads them after
    * ServerInit (docs/architecture.md#splice).
    */
-  public static final Setting<SpliceMode> SPLICE = Setting.named("splice", "auto|off",
-      "Server-to-viewer bytes of a raw TCP viewer move by splice(2) once ServerInit has passed the inspector: auto "
-          + "where it can (epoll, no TLS, a TCP server), off to always copy them through the proxy",
+  public static final Setting<SpliceMode> SPLICE = Setting.named("splice", "auto|on|off",
+      "Server-to-viewer bytes of a raw TCP viewer move by splice(2) once ServerInit has passed the inspector, where "
+          + "the proxy can (epoll, no TLS, a TCP server): auto unless the viewer or the server is on a loopback "
+          + "address, on wherever it can, off to always copy them through the proxy",
       SpliceMode::parse)
       .byDefault("auto").shownAs(SpliceMode::label).build();
 

@@ -1,6 +1,7 @@
 package org.rfbactivity.proxy.relay;
 
 import java.util.Objects;
+import org.rfbactivity.proxy.config.SpliceMode;
 import org.rfbactivity.proxy.route.RouteLookup;
 
 /**
@@ -19,11 +20,11 @@ public final class RelayServices {
   private final ConnectionLimits limits;
   private final TokenExpiry tokenExpiry;
   private final InputPermissionSource permissions;
-  private final boolean splice;
+  private final SpliceMode splice;
 
   public RelayServices(RouteLookup routeLookup, BackendConnector connector, RelayMetrics metrics,
       ViewerRegistry registry, ViewerObservers observers, RefusalLog refusalLog, ConnectionLimits limits,
-      TokenExpiry tokenExpiry, InputPermissionSource permissions, boolean splice) {
+      TokenExpiry tokenExpiry, InputPermissionSource permissions, SpliceMode splice) {
     this.routeLookup = Objects.requireNonNull(routeLookup, "routeLookup");
     this.connector = Objects.requireNonNull(connector, "connector");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
@@ -33,7 +34,7 @@ public final class RelayServices {
     this.limits = Objects.requireNonNull(limits, "limits");
     this.tokenExpiry = Objects.requireNonNull(tokenExpiry, "tokenExpiry");
     this.permissions = Objects.requireNonNull(permissions, "permissions");
-    this.splice = splice;
+    this.splice = Objects.requireNonNull(splice, "splice");
   }
 
   /** Whether and when a viewer is closed at its token's expiry. */
@@ -42,10 +43,10 @@ public final class RelayServices {
   }
 
   /**
-   * Whether raw TCP viewers' server-to-client bytes may be spliced: {@code --splice auto} on the epoll transport
-   * ({@link ServerSplice} decides per viewer).
+   * Which raw TCP viewers' server-to-client bytes are spliced: {@code --splice} on the epoll transport, {@code off} on
+   * the others ({@link ServerSplice} decides per viewer).
    */
-  boolean splice() {
+  SpliceMode splice() {
     return splice;
   }
 

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
+import org.rfbactivity.proxy.config.SpliceMode;
 
 /**
  * A raw TCP viewer's server-to-client direction moved by {@code splice(2)}: once nothing in the proxy reads the
@@ -69,13 +70,16 @@ final class ServerSplice {
 
   /**
    * A splice for a viewer on {@code frontend} whose server is at {@code target}, or null when its server-to-client
-   * bytes cannot be spliced: splicing is off (not epoll, or {@code --splice off}), the viewer came through TLS or
-   * WebSocket (its bytes must be framed or encrypted in user space), or the server is not a TCP one.
+   * bytes are not spliced: the viewer came through TLS or WebSocket (its bytes must be framed or encrypted in user
+   * space), the server is not a TCP one, or {@code mode} says no for these two addresses (not epoll, {@code --splice
+   * off}, or {@code auto} with a loopback end).
    */
-  static ServerSplice forViewer(boolean enabled, ViewerConnection connection, Channel frontend, FrontendKind kind,
+  static ServerSplice forViewer(SpliceMode mode, ViewerConnection connection, Channel frontend, FrontendKind kind,
       SocketAddress target) {
-    if (!enabled || kind != FrontendKind.TCP || !(frontend instanceof EpollSocketChannel)
-        || frontend.pipeline().get(SslHandler.class) != null || !(target instanceof InetSocketAddress)) {
+    if (kind != FrontendKind.TCP || !(frontend instanceof EpollSocketChannel)
+        || frontend.pipeline().get(SslHandler.class) != null || !(target instanceof InetSocketAddress server)
+        || !(frontend.remoteAddress() instanceof InetSocketAddress viewer)
+        || !mode.splices(viewer.getAddress(), server.getAddress())) {
       return null;
     }
     return new ServerSplice(connection, frontend);

@@ -98,6 +98,11 @@ public final class ProxyProcess implements AutoCloseable {
     return field("transport=(\\S+)");
   }
 
+  /** The splice mode in effect, from the ready line: {@code off} on a transport that cannot splice. */
+  public String splice() {
+    return field("splice=(\\S+)");
+  }
+
   /** The first group of {@code regex} in the ready line; fails when the line has no such field. */
   private String field(String regex) {
     if (ready == null) {

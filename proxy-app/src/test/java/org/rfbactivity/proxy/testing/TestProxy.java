@@ -38,6 +38,9 @@ public final class TestProxy implements AutoCloseable {
     addDefault(all, "--store", "memory");
     // CI runs the suite once more on NIO (-Drfba.test.transport=nio); by default the best transport here.
     addDefault(all, "--transport", System.getProperty("rfba.test.transport", "auto"));
+    // Every viewer here is on loopback, where --splice auto copies: on epoll the relay tests splice, so that both
+    // paths are tested (copying on the NIO pass).
+    addDefault(all, "--splice", "on");
     addDefault(all, "--ws-listen", "127.0.0.1:0");
     addDefault(all, "--admin-listen", "127.0.0.1:0");
     if (all.contains("--target")) {

@@ -40,9 +40,9 @@ import org.rfbactivity.proxy.load.LoadClient.Transport;
  * ({@link BenchmarkProxy}, from the same jar), as a deployed proxy would: one with the inspector on per transport in
  * {@code --transports}, copying the server's bytes ({@code --splice off}), and one with it off on the first of them;
  * on epoll each of the two once more splicing them ({@code --splice on}: the default, {@code auto}, copies between
- * loopback ends like these). haproxy runs
- * twice, as Debian ships it and with {@code option splice-auto} (its documentation's advice for a TCP relay: the kernel
- * moves the bytes); socat ({@code fork}, its defaults: 8 KiB reads) is the plain copying relay.
+ * loopback ends like these). haproxy runs twice, as Debian ships it and with {@code option splice-auto} (its
+ * documentation's advice for a TCP relay: the kernel moves the bytes); socat ({@code fork}, its defaults: 8 KiB reads)
+ * is the plain copying relay.
  */
 public final class RelayLoadBenchmark {
 

@@ -67,26 +67,31 @@ final class ExternalRelay implements AutoCloseable {
   }
 
   /**
-   * CPU time (user + system) consumed so far by the relay and its live child processes (websockify forks
-   * one per connection), in clock ticks of {@code /proc/PID/stat} (1/100 s on Linux). Read before and
-   * after a window, it gives the relay's own cost independently of how the 2 shared cores were scheduled.
+   * CPU time consumed so far by the relay and its live child processes (websockify forks one per connection), in
+   * clock ticks of {@code /proc/PID/stat} (1/100 s on Linux). Read before and after a window, it gives the relay's own
+   * cost independently of how the 2 shared cores were scheduled.
+   *
+   * @param user   time in the relay's own code
+   * @param system time the kernel spent on the relay's behalf (its socket calls, and the loopback delivery to the
+   *               receiving socket that runs in the sender's context)
    */
-  long cpuTicks() {
-    return ticks(true);
+  record CpuTicks(long user, long system) {
+    static final CpuTicks NONE = new CpuTicks(0, 0);
+
+    long total() {
+      return user + system;
+    }
+
+    CpuTicks plus(CpuTicks other) {
+      return new CpuTicks(user + other.user, system + other.system);
+    }
   }
 
-  /**
-   * The system part of {@link #cpuTicks()}: time the kernel spent on the relay's behalf (its socket calls, and the
-   * loopback delivery to the receiving socket that runs in the sender's context). What is left is the relay's own code.
-   */
-  long systemTicks() {
-    return ticks(false);
-  }
-
-  private long ticks(boolean withUser) {
-    long ticks = ticksOf(process.pid(), withUser);
+  /** The relay's {@link CpuTicks} so far, each process's {@code /proc/PID/stat} read once. */
+  CpuTicks cpuTicks() {
+    CpuTicks ticks = ticksOf(process.pid());
     for (ProcessHandle child : (Iterable<ProcessHandle>) process.descendants()::iterator) {
-      ticks += ticksOf(child.pid(), withUser);
+      ticks = ticks.plus(ticksOf(child.pid()));
     }
     return ticks;
   }
@@ -101,14 +106,14 @@ final class ExternalRelay implements AutoCloseable {
     throw new IOException("no VmRSS in /proc/" + process.pid() + "/status");
   }
 
-  private static long ticksOf(long pid, boolean withUser) {
+  private static CpuTicks ticksOf(long pid) {
     try {
       String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
       // Fields after the parenthesised command name; utime and stime are fields 14 and 15 (proc(5)).
       String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      return (withUser ? Long.parseLong(fields[11]) : 0) + Long.parseLong(fields[12]);
+      return new CpuTicks(Long.parseLong(fields[11]), Long.parseLong(fields[12]));
     } catch (IOException | RuntimeException e) {
-      return 0; // the process ended between listing and reading: its time is no longer attributable
+      return CpuTicks.NONE; // the process ended between listing and reading: its time is no longer attributable
     }
   }
 

@@ -90,9 +90,9 @@ public final class IdleConnectionsRun {
   }
 
   private static double idleCpuSeconds(ExternalRelay proxy) throws InterruptedException {
-    long ticks = proxy.cpuTicks();
+    long ticks = proxy.cpuTicks().total();
     Thread.sleep(10_000); // the idle window being measured
-    return (proxy.cpuTicks() - ticks) / ExternalRelay.CLOCK_TICKS_PER_SECOND;
+    return (proxy.cpuTicks().total() - ticks) / ExternalRelay.CLOCK_TICKS_PER_SECOND;
   }
 
   /** Runs a full GC in the process, then reads the G1 heap's used size. */

@@ -259,19 +259,18 @@ public final class RelayLoadBenchmark {
   private Window window(LongSupplier counter, ExternalRelay relay) throws InterruptedException {
     Thread.sleep(1000); // warm-up: connection, JIT, socket buffers
     long startCount = counter.getAsLong();
-    long startTicks = cpuTicks(relay);
-    long startSystem = relay == null ? 0 : relay.systemTicks();
+    ExternalRelay.CpuTicks startTicks = cpuTicks(relay);
     long start = System.nanoTime();
     Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
     long count = counter.getAsLong() - startCount;
-    double cpuSeconds = (cpuTicks(relay) - startTicks) / ExternalRelay.CLOCK_TICKS_PER_SECOND;
-    double kernelSeconds = relay == null ? 0
-        : (relay.systemTicks() - startSystem) / ExternalRelay.CLOCK_TICKS_PER_SECOND;
+    ExternalRelay.CpuTicks endTicks = cpuTicks(relay);
+    double cpuSeconds = (endTicks.total() - startTicks.total()) / ExternalRelay.CLOCK_TICKS_PER_SECOND;
+    double kernelSeconds = (endTicks.system() - startTicks.system()) / ExternalRelay.CLOCK_TICKS_PER_SECOND;
     return new Window(count, (System.nanoTime() - start) / 1e9, cpuSeconds, kernelSeconds);
   }
 
-  private static long cpuTicks(ExternalRelay relay) {
-    return relay == null ? 0 : relay.cpuTicks();
+  private static ExternalRelay.CpuTicks cpuTicks(ExternalRelay relay) {
+    return relay == null ? ExternalRelay.CpuTicks.NONE : relay.cpuTicks();
   }
 
   private void report(Map<String, List<Measurement>> results) {
